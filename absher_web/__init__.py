@@ -1,0 +1,43 @@
+"""Absher Web: the Absher Individuals account portal, in Arabic and English."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from absher_web.config import PROJECT_ROOT, Config, ProductionConfig, config_from_env
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a Config class, or a dict of overrides applied on top of the
+    configuration chosen by ABSHER_ENV (development by default).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,  # served by absher_web.assets with content-hashed URLs
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    config_class = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+
+    from absher_web import assets, cli, extensions, localisation, security
+    from absher_web.web import register_blueprints
+    from absher_web.web.errors import register_error_handlers
+
+    extensions.db.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.compress.init_app(app)
+    extensions.limiter.init_app(app)
+    localisation.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    app.cli.add_command(cli.absher)
+    return app

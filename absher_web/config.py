@@ -1,0 +1,124 @@
+"""Configuration classes, read from ABSHER_* environment variables.
+
+Every setting a deployer may change is listed in README.md's settings table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+# Placeholder keys that must never reach production.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"ABSHER_{name}", default)
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    DATABASE_URL = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'absher.sqlite3'}")
+
+    # Arabic is the default locale; the path always names the language.
+    LANGUAGES = ("ar", "en")
+    BABEL_DEFAULT_LOCALE = "ar"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Riyadh"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
+    WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT", 3600)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
+
+    SESSION_COOKIE_NAME = "absher_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    LANGUAGE_COOKIE_NAME = "absher_lang"
+
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # A generous ceiling on every route per client address; flows add tighter ones.
+    RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    SMS_BACKEND = env("SMS_BACKEND", "file")
+    SMS_FILE = env("SMS_FILE", str(INSTANCE_DIR / "sms.jsonl"))
+    SMS_URL = env("SMS_URL")
+    SMS_API_KEY = env("SMS_API_KEY")
+    SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)
+    SMS_RETRIES = env_int("SMS_RETRIES", 2)
+
+    BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
+    OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes
+    CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
+    ATM_ACTIVATION_DELAY_HOURS = env_int("ATM_ACTIVATION_DELAY_HOURS", 48)
+
+    # Static assets: a year, immutable, because their URLs carry a content hash.
+    STATIC_MAX_AGE = 31536000
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
+    COMPRESS_MIN_SIZE = 500
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger would need eval and inline script; keep the CSP honest
+    BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 10)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    DATABASE_URL = "sqlite://"
+    BCRYPT_ROUNDS = 4
+    RATELIMIT_STORAGE_URI = "memory://"
+    SMS_FILE = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    # The __Host- prefix binds the cookie to this host, HTTPS and path / (RFC 6265bis).
+    SESSION_COOKIE_NAME = "__Host-absher_session"
+    SMS_BACKEND = env("SMS_BACKEND", "http")
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse settings that are only safe on a developer's machine."""
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "ABSHER_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if cls.CAPTCHA_FIXED_ANSWER:
+            raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = env("ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"ABSHER_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,93 @@
+"""Extension objects, created unbound and attached to the app in create_app()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def client_address() -> str:
+    """The address limits are counted against.
+
+    Behind a trusted proxy, ProxyFix (see wsgi.py) has already put the client's
+    address in remote_addr, so nothing here reads X-Forwarded-For itself.
+    """
+    return request.remote_addr or "unknown"
+
+
+csrf = CSRFProtect()
+babel = Babel()
+compress = Compress()
+login_manager = LoginManager()
+limiter = Limiter(key_func=client_address)
+
+
+class Database:
+    """One engine and one session factory per app; a session per request."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session_factory: sessionmaker[Session] | None = None
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["DATABASE_URL"]
+        self.engine = make_engine(url)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        app.extensions["absher_db"] = self
+        app.teardown_appcontext(self._close_request_session)
+
+    @property
+    def session(self) -> Session:
+        """The current request's session, opened on first use."""
+        if "db_session" not in g:
+            g.db_session = self.session_factory()
+        return g.db_session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A short unit of work outside the request session (CLI, jobs)."""
+        with self.session_factory.begin() as session:
+            yield session
+
+    @staticmethod
+    def _close_request_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        from sqlalchemy.pool import StaticPool
+
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            # An in-memory database lives as long as its one connection.
+            poolclass=StaticPool if in_memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    # pool_pre_ping: a restarted database costs one failed check, not a failed request.
+    return create_engine(url, pool_pre_ping=True)
+
+
+db = Database()

@@ -1,0 +1,300 @@
+"""The data model: typed SQLAlchemy 2 models for every table the portal uses.
+
+State lives here, never in a process, so any app process can serve any step.
+Alembic owns the schema (migrations/); tests check the two agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use absher_web.models.utcnow()")
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Enum:
+    # Stored as the value strings, with no database enum type: adding a value
+    # later needs no ALTER TYPE on PostgreSQL.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class PersonKind(enum.StrEnum):
+    CITIZEN = "citizen"
+    RESIDENT = "resident"
+
+
+class Language(enum.StrEnum):
+    ARABIC = "ar"
+    ENGLISH = "en"
+
+
+class ActivationState(enum.StrEnum):
+    NOT_ACTIVATED = "not_activated"
+    PENDING = "pending"
+    ACTIVE = "active"
+
+
+class ActivationChannel(enum.StrEnum):
+    ATM = "atm"
+    PASSPORTS = "passports"
+    KIOSK = "kiosk"
+
+
+class ActivationRequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class CodePurpose(enum.StrEnum):
+    REGISTRATION = "registration"
+    SIGN_IN = "sign_in"
+    RECOVERY = "recovery"
+    CHANGE_MOBILE = "change_mobile"
+
+
+class SmsStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Person(Base):
+    """One entry of the civil registry: the government's record of a person."""
+
+    __tablename__ = "people"
+
+    national_id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[PersonKind] = mapped_column(enum_column(PersonKind))
+    name_ar: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    nationality: Mapped[str] = mapped_column(String(3))  # ISO 3166-1 alpha-3
+    id_expiry: Mapped[date] = mapped_column(Date)
+    city: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(100))
+
+    account: Mapped[Account | None] = relationship(back_populates="person")
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    national_id: Mapped[str] = mapped_column(
+        ForeignKey("people.national_id"), unique=True
+    )
+    username: Mapped[str] = mapped_column(String(64))
+    mobile: Mapped[str] = mapped_column(String(16), unique=True)  # E.164, +9665XXXXXXXX
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(100))
+    preferred_language: Mapped[Language] = mapped_column(enum_column(Language))
+    activation_state: Mapped[ActivationState] = mapped_column(
+        enum_column(ActivationState), default=ActivationState.NOT_ACTIVATED
+    )
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Changes on password change and "sign out everywhere": ends every other session.
+    session_token: Mapped[str] = mapped_column(String(64))
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failures_since_recovery: Mapped[int] = mapped_column(Integer, default=0)
+    recovery_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(back_populates="account")
+    security_answers: Mapped[list[SecurityAnswer]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
+
+
+# Usernames are case-sensitive at sign-in but unique regardless of case.
+Index("uq_accounts_username_lower", func.lower(Account.username), unique=True)
+
+
+class PendingRegistration(Base):
+    """A registration waiting for its SMS code; the password is already hashed."""
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    national_id: Mapped[str] = mapped_column(String(10), index=True)
+    mobile: Mapped[str] = mapped_column(String(16), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(100))
+    preferred_language: Mapped[Language] = mapped_column(enum_column(Language))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CodeChallenge(Base):
+    """One SMS code, bound to one purpose and one flow, stored only as an HMAC."""
+
+    __tablename__ = "code_challenges"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    purpose: Mapped[CodePurpose] = mapped_column(enum_column(CodePurpose))
+    flow_id: Mapped[str] = mapped_column(String(64), index=True)
+    mobile: Mapped[str] = mapped_column(String(16), index=True)
+    code_hmac: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SecurityAnswer(Base):
+    """An answer to one security question, normalised and hashed."""
+
+    __tablename__ = "security_answers"
+    __table_args__ = (UniqueConstraint("account_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    answer_hash: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="security_answers")
+
+
+class Activation(Base):
+    """A request to activate an account: ATM (delayed), Passports office or kiosk."""
+
+    __tablename__ = "activations"
+    __table_args__ = (UniqueConstraint("bank_code", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    channel: Mapped[ActivationChannel] = mapped_column(enum_column(ActivationChannel))
+    status: Mapped[ActivationRequestStatus] = mapped_column(
+        enum_column(ActivationRequestStatus), default=ActivationRequestStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    bank_code: Mapped[str | None] = mapped_column(String(20))
+    atm_id: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(80))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+
+class SmsMessage(Base):
+    """Every message the portal sends, with its delivery status, so none is lost."""
+
+    __tablename__ = "sms_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to: Mapped[str] = mapped_column(String(16), index=True)
+    # Codes are never stored: the body of a code message is kept with the code masked.
+    body: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(40))
+    status: Mapped[SmsStatus] = mapped_column(enum_column(SmsStatus), default=SmsStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    retryable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who did what to which account, and when: shown to the owner and to operators."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class StaffUser(Base):
+    """A Passports office officer: signs in separately from citizens."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    office: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(100))
+    session_token: Mapped[str] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SpentToken(Base):
+    """A single-use token (the visual code's) that has been used once already."""
+
+    __tablename__ = "spent_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

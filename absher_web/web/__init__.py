@@ -1,0 +1,16 @@
+"""Blueprints: thin views that validate a form, call a service and render."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+
+def is_htmx_request() -> bool:
+    """True when htmx asked for a fragment rather than a whole page."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def register_blueprints(app: Flask) -> None:
+    from absher_web.web import public
+
+    app.register_blueprint(public.bp)

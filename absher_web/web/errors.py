@@ -1,0 +1,112 @@
+"""Translated error pages in the site layout, for people and for htmx requests."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from absher_web.web import is_htmx_request
+
+log = logging.getLogger(__name__)
+
+# code: (title, what happened, what to do)
+ERROR_PAGES = {
+    400: (
+        _l("Something was wrong with that request"),
+        _l("We could not understand what your browser sent."),
+        _l("Go back, check what you entered and try again."),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l("This page is not available to you."),
+        _l("If you think you should see it, sign in with the right account."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+        _l("You can go to the home page or look through the services."),
+    ),
+    405: (
+        _l("That action is not available here"),
+        _l("This page cannot be used that way."),
+        _l("Go back to the previous page and use its buttons."),
+    ),
+    413: (
+        _l("What you sent is too large"),
+        _l("The form you sent was larger than we accept."),
+        _l("Go back, shorten what you entered and try again."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("We have received too many requests from your connection in a short time."),
+        _l("Wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Sorry, there is a problem with the service"),
+        _l("Something went wrong on our side. Nothing you entered has been lost."),
+        _l("Try again later."),
+    ),
+    503: (
+        _l("Sorry, the service is unavailable"),
+        _l("The service is having a temporary problem. Nothing you entered has been lost."),
+        _l("Wait a moment, then try again."),
+    ),
+}
+
+CSRF_PAGE = (
+    _l("Your session has expired"),
+    _l("For your security, forms stop working after a while or when cookies are blocked."),
+    _l("Go back, reload the page and send the form again."),
+)
+
+
+def render_error(code: int, page: tuple | None = None, retry: bool = False):
+    title, explanation, advice = page or ERROR_PAGES[code]
+    context = {
+        "code": code,
+        "title": title,
+        "explanation": explanation,
+        "advice": advice,
+        "retry_url": request.url if retry and request.method == "GET" else None,
+    }
+    if is_htmx_request():
+        body = render_block("errors/error.html", "content", **context)
+    else:
+        body = render_template("errors/error.html", **context)
+    response_headers = {"Retry-After": "30"} if code == 503 else {}
+    return body, code, response_headers
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error: CSRFError):
+        return render_error(400, CSRF_PAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in ERROR_PAGES:
+            return error
+        response = render_error(code, retry=code in (429, 503))
+        if code == 405 and error.valid_methods:
+            response[2]["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: Exception):
+        # A restarted or unreachable database: a clear page and a retry, never a stack trace.
+        log.warning("database unavailable: %s", error)
+        return render_error(503, retry=True)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(_error: Exception):
+        return render_error(500)
+
+    app.register_error_handler(ServiceUnavailable, lambda _e: render_error(503, retry=True))
