@@ -27,6 +27,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         config_class.check()
 
     from absher_web import assets, cli, extensions, localisation, security
+    from absher_web.services import sms
     from absher_web.web import register_blueprints
     from absher_web.web.errors import register_error_handlers
 
@@ -37,7 +38,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     localisation.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    sms.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     app.cli.add_command(cli.absher)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust X-Forwarded-* from exactly this many proxies in front of the app.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app

@@ -52,6 +52,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     LANGUAGE_COOKIE_NAME = "absher_lang"
 
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     # A generous ceiling on every route per client address; flows add tighter ones.
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
@@ -87,7 +88,7 @@ class TestConfig(Config):
     DATABASE_URL = "sqlite://"
     BCRYPT_ROUNDS = 4
     RATELIMIT_STORAGE_URI = "memory://"
-    SMS_FILE = None
+    SMS_FILE = str(INSTANCE_DIR / "test-sms.jsonl")  # tests point this at a temporary file
 
 
 class ProductionConfig(Config):

@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up, migrate, seed the demo registry, serve http://127.0.0.1:5000
+#   make test   set up, install Chromium if missing, run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := FLASK_APP=wsgi.py $(BIN)/flask
+
+export ABSHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/absher.sqlite3
+export ABSHER_SMS_FILE ?= $(CURDIR)/instance/sms.jsonl
+
+.PHONY: run test setup lint translations-extract translations-update translations-compile chromium clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed translations-compile
+	mkdir -p instance
+
+run: setup
+	$(FLASK) absher migrate
+	$(FLASK) absher seed-demo
+	@echo "Serving Absher Web on http://127.0.0.1:$(PORT)  (SMS messages are written to $(ABSHER_SMS_FILE))"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+# The suite runs on SQLite; when ABSHER_TEST_DATABASE_URL names a PostgreSQL
+# server it runs again there. pytest exits non-zero on failures and when it
+# collects no tests.
+test: setup chromium lint
+	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$ABSHER_TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		$(BIN)/pytest; \
+	fi
+
+translations-extract: $(BIN)/.installed
+	$(FLASK) absher translate extract
+
+translations-update: $(BIN)/.installed
+	$(FLASK) absher translate update
+
+translations-compile: $(BIN)/.installed
+	$(BIN)/pybabel compile -d translations --statistics
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,128 @@
+"""The visual code (CAPTCHA): an image, an audio version, and a single-use signed token.
+
+Nothing is written when a code is shown. The token carries only a random id
+and the time; the answer is derived from that id with the app's secret, so the
+image and audio can be drawn from the token alone and nobody can read the
+answer out of it. A POST that uses a token records its id as spent, so each
+token answers once, and it expires after ten minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+import wave
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+
+from captcha.image import ImageCaptcha
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from absher_web.identity import normalise_digits
+from absher_web.models import SpentToken
+
+ANSWER_LENGTH = 5
+TOKEN_MAX_AGE = timedelta(minutes=10)
+_SALT = "absher-visual-code"
+
+
+@dataclass(frozen=True)
+class CaptchaPolicy:
+    secret_key: str
+    fixed_answer: str | None = None
+
+
+class CaptchaInvalid(Exception):
+    """The token is forged, expired or already spent, or the answer is wrong."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "wrong", "expired", "spent", "missing"
+
+
+def _serializer(policy: CaptchaPolicy) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(policy.secret_key, salt=_SALT)
+
+
+def new_token(policy: CaptchaPolicy) -> str:
+    return _serializer(policy).dumps(secrets.token_urlsafe(12))
+
+
+def _token_id(policy: CaptchaPolicy, token: str, max_age: timedelta | None) -> str:
+    try:
+        return _serializer(policy).loads(
+            token, max_age=int(max_age.total_seconds()) if max_age else None
+        )
+    except SignatureExpired as error:
+        raise CaptchaInvalid("expired") from error
+    except BadSignature as error:
+        raise CaptchaInvalid("missing") from error
+
+
+def answer_for(policy: CaptchaPolicy, token: str) -> str:
+    """The digits the person must type for this token (raises CaptchaInvalid if forged)."""
+    token_id = _token_id(policy, token, max_age=None)
+    if policy.fixed_answer:
+        return policy.fixed_answer
+    digest = hmac.new(policy.secret_key.encode(), f"{_SALT}:{token_id}".encode(),
+                      hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**ANSWER_LENGTH:0{ANSWER_LENGTH}d}"
+
+
+def check_and_spend(session: Session, policy: CaptchaPolicy, token: str, typed: str,
+                    now: datetime) -> None:
+    """Accept the answer once, or raise CaptchaInvalid. Spends the token either way."""
+    if not token:
+        raise CaptchaInvalid("missing")
+    token_id = _token_id(policy, token, max_age=TOKEN_MAX_AGE)
+    expected = answer_for(policy, token)
+    try:
+        with session.begin_nested():
+            session.add(SpentToken(token_id=token_id, expires_at=now + TOKEN_MAX_AGE))
+    except IntegrityError as error:
+        raise CaptchaInvalid("spent") from error
+    if not hmac.compare_digest(normalise_digits(typed or ""), expected):
+        raise CaptchaInvalid("wrong")
+
+
+def forget_expired_tokens(session: Session, now: datetime) -> int:
+    result = session.execute(delete(SpentToken).where(SpentToken.expires_at < now))
+    return result.rowcount or 0
+
+
+def image_png(answer: str) -> bytes:
+    image = ImageCaptcha(width=200, height=70).generate_image(answer).convert("L")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@cache
+def _digit_frames(lang: str) -> tuple[tuple[bytes, ...], tuple]:
+    voices = resources.files("absher_web").joinpath(f"data/voices/{lang}")
+    frames, params = [], None
+    for digit in range(10):
+        with wave.open(io.BytesIO(voices.joinpath(f"{digit}.wav").read_bytes())) as recording:
+            params = recording.getparams()
+            frames.append(recording.readframes(recording.getnframes()))
+    return tuple(frames), params
+
+
+def audio_wav(answer: str, lang: str) -> bytes:
+    """The answer spoken digit by digit in the page's language, with pauses between."""
+    frames, params = _digit_frames(lang)
+    pause = b"\x80" * int(params.framerate * 0.45) * params.sampwidth * params.nchannels
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setparams(params)
+        out.writeframes(pause)
+        for digit in answer:
+            out.writeframes(frames[int(digit)] + pause)
+    return buffer.getvalue()

@@ -1,0 +1,57 @@
+"""Per-address limits: a translated 429 page, and one shared count across processes."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from absher_web import create_app
+from absher_web.config import TestConfig
+
+REDIS_URL = os.environ.get("ABSHER_TEST_REDIS_URL")
+
+
+def limited_app(storage_uri: str, prefix: str):
+    config = type(
+        "LimitedConfig",
+        (TestConfig,),
+        {
+            "RATELIMIT_STORAGE_URI": storage_uri,
+            "RATELIMIT_DEFAULT": "3 per minute",
+            "RATELIMIT_KEY_PREFIX": prefix,
+        },
+    )
+    return create_app(config)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_too_many_requests_get_a_translated_429_page(lang):
+    client = limited_app("memory://", uuid.uuid4().hex).test_client()
+    for _ in range(3):
+        assert client.get(f"/{lang}/about").status_code == 200
+    response = client.get(f"/{lang}/about")
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert f'<html lang="{lang}"' in body
+    assert ("Too many attempts" if lang == "en" else "محاولات كثيرة") in body
+
+
+def test_static_files_are_not_counted():
+    app = limited_app("memory://", uuid.uuid4().hex)
+    client = app.test_client()
+    for _ in range(5):
+        assert client.get("/static/css/site.css").status_code == 200
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="set ABSHER_TEST_REDIS_URL to test shared limits")
+def test_redis_storage_shares_one_count_between_processes():
+    prefix = f"absher-test-{uuid.uuid4().hex}"
+    first = limited_app(REDIS_URL, prefix).test_client()
+    for _ in range(3):
+        assert first.get("/en/about").status_code == 200
+    # A second app process starts with its own memory, but the count lives in Redis.
+    second = limited_app(REDIS_URL, prefix).test_client()
+    assert second.get("/en/about").status_code == 429

@@ -1,0 +1,126 @@
+"""Security headers, CSRF, configuration refusals and the vendored htmx."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from flask import Flask
+
+from absher_web import create_app
+from absher_web.config import PROJECT_ROOT, ProductionConfig
+from absher_web.security import CONTENT_SECURITY_POLICY
+
+HTMX_SHA256 = "a0abb04f2f45a1f89d1d4844023245537e5e6014c87b144553e0607b4cc32130"
+
+
+def test_csp_is_exactly_the_designed_policy(client):
+    response = client.get("/en/")
+    policy = response.headers["Content-Security-Policy"]
+    assert policy == (
+        "default-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize("path", ["/en/", "/ar/about", "/en/no-such-page", "/static/css/site.css"])
+def test_every_response_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_are_not_stored_by_caches(client):
+    assert client.get("/en/").headers["Cache-Control"] == "no-store"
+
+
+def test_no_inline_script_style_or_event_handlers_in_templates():
+    offenders = []
+    for template in (PROJECT_ROOT / "templates").rglob("*.html"):
+        source = template.read_text(encoding="utf-8")
+        for marker in ("<script>", " style=", "hx-on", " onclick=", " onload=", "javascript:"):
+            if marker in source:
+                offenders.append(f"{template.name}: {marker}")
+    assert offenders == []
+
+
+def test_vendored_htmx_is_the_pinned_release():
+    vendored = PROJECT_ROOT / "static" / "vendor" / "htmx-4.0.1.min.js"
+    assert hashlib.sha256(vendored.read_bytes()).hexdigest() == HTMX_SHA256
+    licence = (PROJECT_ROOT / "static" / "vendor" / "htmx-4.0.1.LICENSE.txt").read_text()
+    assert "Zero-Clause BSD" in licence
+
+
+def app_with_post_route(base_app: Flask) -> Flask:
+    """The app with a form endpoint and a page that hands out its token, as a form would."""
+    from flask_wtf.csrf import generate_csrf
+
+    @base_app.post("/<lang_code>/echo")
+    def echo() -> str:
+        return "accepted"
+
+    @base_app.get("/<lang_code>/token")
+    def token() -> str:
+        return generate_csrf()
+
+    return base_app
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Your session has expired"), ("ar", "انتهت صلاحية جلستك")],
+)
+def test_post_without_csrf_token_gets_a_translated_400_page(app, lang, title):
+    app.config["WTF_CSRF_ENABLED"] = True
+    app_with_post_route(app)
+    response = app.test_client().post(f"/{lang}/echo", data={"anything": "1"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert title in page
+    assert f'<html lang="{lang}"' in page
+
+
+def test_post_with_a_forged_token_is_refused_and_a_real_one_accepted(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    app_with_post_route(app)
+    client = app.test_client()
+    token = client.get("/en/token").get_data(as_text=True)
+    assert client.post("/en/echo", data={"csrf_token": token[:-2] + "xx"}).status_code == 400
+    # A token from another visitor's session does not work in this one.
+    other = app.test_client().get("/en/token").get_data(as_text=True)
+    assert client.post("/en/echo", data={"csrf_token": other}).status_code == 400
+    response = client.post("/en/echo", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "accepted"
+
+
+class TestProductionConfiguration:
+    def production(self, monkeypatch, **attributes):
+        for name, value in attributes.items():
+            monkeypatch.setattr(ProductionConfig, name, value)
+        return create_app(ProductionConfig)
+
+    def test_refuses_to_start_without_a_real_secret_key(self, monkeypatch):
+        with pytest.raises(RuntimeError, match="ABSHER_SECRET_KEY"):
+            self.production(monkeypatch, SECRET_KEY="development-only-not-secret")
+        with pytest.raises(RuntimeError, match="ABSHER_SECRET_KEY"):
+            self.production(monkeypatch, SECRET_KEY="short")
+
+    def test_refuses_a_fixed_captcha_answer(self, monkeypatch):
+        with pytest.raises(RuntimeError, match="CAPTCHA_FIXED_ANSWER"):
+            self.production(monkeypatch, SECRET_KEY="x" * 40, CAPTCHA_FIXED_ANSWER="12345",
+                            DATABASE_URL="sqlite://")
+
+    def test_starts_with_real_settings_and_hardened_cookies(self, monkeypatch):
+        app = self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                              RATELIMIT_STORAGE_URI="memory://")
+        assert app.config["SESSION_COOKIE_SECURE"] is True
+        assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+        assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+        assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+        response = app.test_client().get("/en/about")
+        assert "max-age=" in response.headers["Strict-Transport-Security"]
