@@ -57,6 +57,9 @@ class Config:
     # A generous ceiling on every route per client address; flows add tighter ones.
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
     RATELIMIT_HEADERS_ENABLED = False
+    # Per client address, on the POSTs that cost an SMS or a password hash.
+    RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per minute;60 per hour")
+    RATELIMIT_RESEND = env("RATELIMIT_RESEND", "3 per minute;20 per hour")
 
     SMS_BACKEND = env("SMS_BACKEND", "file")
     SMS_FILE = env("SMS_FILE", str(INSTANCE_DIR / "sms.jsonl"))
@@ -64,6 +67,8 @@ class Config:
     SMS_API_KEY = env("SMS_API_KEY")
     SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)
     SMS_RETRIES = env_int("SMS_RETRIES", 2)
+    # The site's host name for the WebOTP line in code messages (default: the request's host).
+    SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
     OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes

@@ -31,7 +31,13 @@ def preferred_language() -> str:
 
 
 def current_language() -> str:
-    return g.get("lang") or preferred_language()
+    if g.get("lang"):
+        return g.lang
+    # An address no route matched (a 404) still names its language: /en/no-such-page.
+    first_segment = request.path.strip("/").split("/", 1)[0]
+    if first_segment in supported_languages():
+        return first_segment
+    return preferred_language()
 
 
 def text_direction(lang: str) -> str:
@@ -39,15 +45,15 @@ def text_direction(lang: str) -> str:
 
 
 def switch_language_url(target: str) -> str:
-    """The same page, and the same query, in the other language."""
-    view_args = dict(request.view_args or {})
-    if request.endpoint and "lang_code" in view_args and request.method == "GET":
-        view_args["lang_code"] = target
-        return url_for(request.endpoint, **view_args, **request.args)
-    if request.endpoint and "lang_code" in view_args:
-        # A page that answered a POST: its address shows the same step again.
-        view_args["lang_code"] = target
-        return url_for(request.endpoint, **view_args)
+    """The same page, and the same query, in the other language.
+
+    A page that answered a POST links to its own address: the same step again.
+    """
+    endpoint = request.endpoint
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        # The path's language was taken out of view_args when the request was routed.
+        query = request.args.to_dict(flat=False) if request.method == "GET" else {}
+        return url_for(endpoint, **(request.view_args or {}), lang_code=target, **query)
     return url_for("public.landing", lang_code=target)
 
 

@@ -75,3 +75,68 @@ def session(app):
     """A database session for arranging and inspecting rows in a test."""
     with app.app_context():
         yield db.session
+
+
+# --- factories and helpers -------------------------------------------------
+
+_id_counter = iter(range(10_000_000, 99_999_999))
+
+
+def fresh_national_id(first_digit: str = "1") -> str:
+    from absher_web.identity import national_id_check_digit
+
+    first_nine = f"{first_digit}{next(_id_counter):08d}"
+    return first_nine + national_id_check_digit(first_nine)
+
+
+@pytest.fixture
+def make_person(app):
+    """Adds a person to the civil registry and returns their ID number."""
+    from datetime import date
+
+    from absher_web.models import Person, PersonKind
+
+    def factory(first_digit: str = "1", **overrides) -> str:
+        national_id = fresh_national_id(first_digit)
+        values = dict(
+            national_id=national_id,
+            kind=PersonKind.CITIZEN if first_digit == "1" else PersonKind.RESIDENT,
+            name_ar="سارة محمد العتيبي", name_en="Sarah Mohammed Alotaibi",
+            birth_date=date(1992, 5, 17), nationality="SAU" if first_digit == "1" else "EGY",
+            id_expiry=date(2031, 3, 1), city="الرياض", district="حي النخيل",
+        )
+        values.update(overrides)
+        with db.transaction() as session:
+            session.add(Person(**values))
+        return national_id
+
+    return factory
+
+
+class SmsOutbox:
+    """The messages the file SMS backend wrote, as a phone would receive them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def messages(self) -> list[dict]:
+        import json
+        from pathlib import Path
+
+        file = Path(self.path)
+        if not file.exists():
+            return []
+        return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()]
+
+    def last_code(self, to: str | None = None) -> str:
+        import re
+
+        for sent in reversed(self.messages()):
+            if to is None or sent["to"] == to:
+                return re.search(r"#(\d{6})\s*$", sent["body"]).group(1)
+        raise AssertionError(f"no code was sent to {to}")
+
+
+@pytest.fixture
+def sms_outbox(app) -> SmsOutbox:
+    return SmsOutbox(app.config["SMS_FILE"])

@@ -1,0 +1,72 @@
+"""Every message a form or a service can show, keyed by id (one catalogue).
+
+Services and rules return keys; forms and templates turn them into words here,
+so a translator finds each sentence once and a test can name it by key.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    # ID or iqama number
+    "national_id_required": _l("Enter your ID or iqama number"),
+    "national_id_format": _l("Enter your ID or iqama number as 10 digits, starting with 1 or 2"),
+    "national_id_invalid": _l("Check your ID or iqama number: it is not a valid number"),
+    "national_id_unknown": _l("We could not find this ID or iqama number in the civil registry. Check it and try again"),
+    "national_id_registered": _l("An Absher account already exists for this ID or iqama number. Sign in, or use Forgot password"),
+    # Mobile
+    "mobile_required": _l("Enter your mobile number"),
+    "mobile_invalid": _l("Enter a Saudi mobile number, like 05XXXXXXXX"),
+    "mobile_taken": _l("This mobile number is used by another account. Use a different number"),
+    # Username
+    "username_required": _l("Enter a username"),
+    "username_too_short": _l("Your username must be at least 8 characters"),
+    "username_too_long": _l("Your username must be 32 characters or fewer"),
+    "username_characters": _l("Your username can only contain English letters and digits, with no spaces or symbols"),
+    "username_capital_first": _l("Your username must start with a capital English letter"),
+    "username_letters_and_digits": _l("Your username must contain both English letters and digits"),
+    "username_taken": _l("This username is already taken. Choose a different one"),
+    # Password
+    "password_required": _l("Enter a password"),
+    "password_too_short": _l("Your password must be at least 8 characters"),
+    "password_too_long": _l("Your password must be 256 characters or fewer"),
+    "password_composition": _l("Your password must contain a capital letter, a small letter and a digit"),
+    "password_repeated_character": _l("No single character can make up more than half of your password"),
+    "password_contains_username": _l("Your password must not contain a large part of your username"),
+    "password_common": _l("This password is too common and easy to guess. Choose a different one"),
+    "confirm_password_required": _l("Enter your password again to confirm it"),
+    "confirm_password_mismatch": _l("The passwords do not match. Enter the same password twice"),
+    # Email
+    "email_required": _l("Enter your email address"),
+    "email_invalid": _l("Enter an email address in the correct format, like name@example.com"),
+    "confirm_email_required": _l("Enter your email address again to confirm it"),
+    "confirm_email_mismatch": _l("The email addresses do not match. Enter the same address twice"),
+    # Language, terms, visual code
+    "language_required": _l("Choose your preferred language"),
+    "terms_required": _l("To continue, confirm that you have read and accept the terms of use and the privacy policy"),
+    "captcha_required": _l("Enter the visual code"),
+    "captcha_wrong": _l("The visual code you entered is not right. Enter the new code shown"),
+    "captcha_expired": _l("The visual code has expired. Enter the new code shown"),
+    "captcha_spent": _l("That visual code has already been used. Enter the new code shown"),
+    # SMS codes
+    "code_required": _l("Enter the code we sent you"),
+    "code_malformed": _l("Enter the 6 digits of the code we sent you"),
+    "code_wrong": _l("The code is not right. Check the text message and try again"),
+    "code_expired": _l("This code has expired. Send a new code and use it within 5 minutes"),
+    "code_spent": _l("This code has already been used. Send a new code"),
+    "code_too_many_tries": _l("You have entered a wrong code too many times. Send a new code"),
+    "code_no_code": _l("There is no code for this step yet. Send a code"),
+    "resend_too_soon": _l("Wait a minute before asking for another code"),
+    "too_many_codes": _l("You have asked for too many codes for this number. Try again in an hour"),
+    "sms_failed": _l("We could not send the code. Try again in a moment"),
+    # Registration as a whole
+    "registration_expired": _l("Your registration was not finished in time. Fill in the form again"),
+    "registration_conflict_username": _l("Someone else registered this username while you were confirming your number. Fill in the form again with a different username"),
+    "registration_conflict_mobile": _l("This mobile number was registered to another account while you were confirming it. Fill in the form again with a different number"),
+    "registration_conflict_national_id": _l("An account was created for this ID or iqama number while you were confirming your number. Sign in instead"),
+}
+
+
+def message(key: str) -> str:
+    return str(MESSAGES[key])

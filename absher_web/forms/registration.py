@@ -1,0 +1,109 @@
+"""The registration form and its code step."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+
+from absher_web.forms.fields import (
+    Required,
+    digits_filter,
+    email_rule,
+    mobile_rule,
+    national_id_rule,
+    password_rule_for,
+    rule,
+    same_as,
+    strip_spaces,
+    username_rule,
+)
+from absher_web.forms.messages import message
+
+
+class VisualCodeMixin:
+    """The visual code: a signed token and the digits the person read or heard."""
+
+    captcha_token = HiddenField()
+    captcha_answer = StringField(
+        _l("Visual code"),
+        filters=[strip_spaces, digits_filter],
+        validators=[Required("captcha_required")],
+    )
+
+
+class SmsCodeMixin:
+    code = StringField(
+        _l("Verification code"), filters=[strip_spaces, digits_filter],
+        validators=[Required("code_required")],
+    )
+
+class ServiceErrorsMixin:
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Attach errors a service found (message keys by field name)."""
+        for field_name, key in errors.items():
+            self[field_name].errors = [*self[field_name].errors, message(key)]
+
+
+
+class RegistrationForm(ServiceErrorsMixin, VisualCodeMixin, FlaskForm):
+    national_id = StringField(
+        _l("ID or iqama number"),
+        filters=[strip_spaces, digits_filter],
+        validators=[Required("national_id_required"), rule(national_id_rule)],
+    )
+    mobile = StringField(
+        _l("Mobile number"),
+        filters=[strip_spaces],
+        validators=[Required("mobile_required"), rule(mobile_rule)],
+    )
+    username = StringField(
+        _l("Username"),
+        filters=[strip_spaces],
+        validators=[Required("username_required"), username_rule],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[Required("password_required"), password_rule_for("username")],
+    )
+    confirm_password = PasswordField(
+        _l("Confirm password"),
+        validators=[Required("confirm_password_required"),
+                    same_as("password", "confirm_password_mismatch")],
+    )
+    email = EmailField(
+        _l("Email address"),
+        filters=[strip_spaces],
+        validators=[Required("email_required"), rule(email_rule)],
+    )
+    confirm_email = EmailField(
+        _l("Confirm email address"),
+        filters=[strip_spaces],
+        validators=[Required("confirm_email_required"),
+                    same_as("email", "confirm_email_mismatch")],
+    )
+    preferred_language = RadioField(
+        _l("Preferred language"),
+        choices=[("ar", "العربية"), ("en", "English")],
+        validate_choice=False,
+        validators=[Required("language_required")],
+    )
+    accept_terms = BooleanField(
+        _l("I confirm that I have read the terms of use and the privacy policy, and I accept them"),
+        validators=[Required("terms_required")],
+    )
+
+    def validate_preferred_language(self, field: RadioField) -> None:
+        if field.data not in ("ar", "en"):
+            from wtforms import ValidationError
+
+            raise ValidationError(message("language_required"))
+
+
+
+class RegistrationCodeForm(ServiceErrorsMixin, SmsCodeMixin, FlaskForm):
+    pass
+
+
+class ResendCodeForm(FlaskForm):
+    """Only the CSRF token: asks for a new code for the current flow."""

@@ -1,0 +1,212 @@
+"""Registration: from the filled form to a pending registration, a code, and an account.
+
+The steps hold their state in the database (pending_registrations,
+code_challenges), so any app process can serve any step.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from absher_web.identity import mask_mobile, normalise_mobile
+from absher_web.models import (
+    Account,
+    AuditEvent,
+    CodePurpose,
+    Language,
+    PendingRegistration,
+)
+from absher_web.passwords import hash_password
+from absher_web.services import captcha, otp, registry
+from absher_web.services.sms import send_sms
+
+PENDING_LIFETIME = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the registration steps need from configuration."""
+
+    code_policy: otp.CodePolicy
+    captcha_policy: captcha.CaptchaPolicy
+    bcrypt_rounds: int
+    sms_host: str  # for the WebOTP line that lets phones offer the code
+
+
+@dataclass(frozen=True)
+class Application:
+    national_id: str
+    mobile: str
+    username: str
+    password: str
+    email: str
+    preferred_language: str
+    captcha_token: str
+    captcha_answer: str
+
+
+@dataclass
+class Outcome:
+    """What a step produced: errors by field (message keys), or the next state."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    pending: PendingRegistration | None = None
+    code_sent: bool = False
+    account: Account | None = None
+    error: str | None = None  # a message key for the step as a whole
+
+
+def availability_problems(session: Session, national_id: str, mobile: str,
+                          username: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if registry.find_person(session, national_id) is None:
+        problems["national_id"] = "national_id_unknown"
+    elif session.scalar(select(Account.id).where(Account.national_id == national_id)):
+        problems["national_id"] = "national_id_registered"
+    if session.scalar(select(Account.id).where(Account.mobile == mobile)):
+        problems["mobile"] = "mobile_taken"
+    if session.scalar(select(Account.id).where(func.lower(Account.username) == username.lower())):
+        problems["username"] = "username_taken"
+    return problems
+
+
+def start(session: Session, settings: Settings, application: Application,
+          now: datetime) -> Outcome:
+    """Check the visual code, then availability; store the registration and send a code."""
+    try:
+        captcha.check_and_spend(session, settings.captcha_policy, application.captcha_token,
+                                application.captcha_answer, now)
+    except captcha.CaptchaInvalid as invalid:
+        session.commit()  # the token stays spent even though the answer was wrong
+        reason = "required" if invalid.reason == "missing" else invalid.reason
+        return Outcome(errors={"captcha_answer": f"captcha_{reason}"})
+
+    mobile = normalise_mobile(application.mobile)
+    assert mobile is not None, "the form checks the mobile number first"
+    problems = availability_problems(session, application.national_id, mobile,
+                                     application.username)
+    if problems:
+        session.commit()
+        return Outcome(errors=problems)
+
+    pending = PendingRegistration(
+        id=str(uuid.uuid4()),
+        national_id=application.national_id,
+        mobile=mobile,
+        username=application.username,
+        email=application.email,
+        password_hash=hash_password(application.password, settings.bcrypt_rounds),
+        preferred_language=Language(application.preferred_language),
+        created_at=now,
+        expires_at=now + PENDING_LIFETIME,
+    )
+    session.add(pending)
+    session.commit()
+    outcome = send_code(session, settings, pending, now)
+    outcome.pending = pending
+    return outcome
+
+
+def find_pending(session: Session, pending_id: str | None, now: datetime) -> PendingRegistration | None:
+    """The registration in progress, if it is still open."""
+    if not pending_id:
+        return None
+    pending = session.get(PendingRegistration, pending_id)
+    if pending is None or pending.completed_at is not None or pending.expires_at <= now:
+        return None
+    return pending
+
+
+def code_message(language: Language, code: str, host: str) -> str:
+    with force_locale(language.value):
+        text = gettext(
+            "Your Absher registration code is %(code)s. It expires in 5 minutes. "
+            "Do not share it with anyone.",
+            code=code,
+        )
+    # The last line lets phones offer the code for autofill (WebOTP).
+    return f"{text}\n\n@{host} #{code}"
+
+
+def send_code(session: Session, settings: Settings, pending: PendingRegistration,
+              now: datetime) -> Outcome:
+    """Send a (new) code for this registration, within the cooldown and hourly limits."""
+    try:
+        code = otp.issue_code(session, settings.code_policy, CodePurpose.REGISTRATION,
+                              pending.id, pending.mobile, now)
+    except otp.ResendTooSoon:
+        session.rollback()
+        return Outcome(pending=pending, error="resend_too_soon")
+    except otp.TooManyCodes:
+        session.rollback()
+        return Outcome(pending=pending, error="too_many_codes")
+    body = code_message(pending.preferred_language, code, settings.sms_host)
+    delivered = send_sms(session, pending.mobile, body, "registration_code", now,
+                         recorded_body=body.replace(code, "••••••"))
+    if not delivered:
+        # A code the person never received must not count against them:
+        # forget it, so "send again" works at once when the provider is back.
+        challenge = otp.latest_challenge(session, CodePurpose.REGISTRATION, pending.id)
+        session.delete(challenge)
+        session.commit()
+        return Outcome(pending=pending, error="sms_failed")
+    session.commit()
+    return Outcome(pending=pending, code_sent=True)
+
+
+def complete(session: Session, settings: Settings, pending: PendingRegistration, typed_code: str,
+             now: datetime, client_address: str | None = None) -> Outcome:
+    """Check the code and create the account in one transaction."""
+    result = otp.check_code(session, settings.code_policy, CodePurpose.REGISTRATION,
+                            pending.id, typed_code, now)
+    if result is not otp.CheckResult.ACCEPTED:
+        session.commit()  # keeps the count of wrong tries
+        return Outcome(pending=pending, errors={"code": f"code_{result.value}"})
+
+    account = Account(
+        national_id=pending.national_id,
+        username=pending.username,
+        mobile=pending.mobile,
+        email=pending.email,
+        password_hash=pending.password_hash,
+        preferred_language=pending.preferred_language,
+        session_token=secrets.token_urlsafe(32),
+        created_at=now,
+    )
+    session.add(account)
+    pending.completed_at = now
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone else took the username, number or ID between the form and the code.
+        session.rollback()
+        conflict = conflicting_field(session, pending)
+        pending.expires_at = now  # this registration cannot finish; the form starts again
+        session.commit()
+        return Outcome(error=f"registration_conflict_{conflict}")
+    session.add(AuditEvent(account_id=account.id, kind="account_created",
+                           client_address=client_address, created_at=now,
+                           detail={"channel": "web"}))
+    session.commit()
+    return Outcome(account=account)
+
+
+def conflicting_field(session: Session, pending: PendingRegistration) -> str:
+    problems = availability_problems(session, pending.national_id, pending.mobile,
+                                     pending.username)
+    for name in ("national_id", "username", "mobile"):
+        if name in problems:
+            return name
+    return "username"
+
+
+def masked_number(pending: PendingRegistration) -> str:
+    return mask_mobile(pending.mobile)

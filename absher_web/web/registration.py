@@ -1,0 +1,107 @@
+"""Registration: the form, the SMS code step (swapped in place by htmx), and the result."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from absher_web.extensions import db, limiter
+from absher_web.forms.registration import RegistrationCodeForm, RegistrationForm, ResendCodeForm
+from absher_web.models import PendingRegistration, utcnow
+from absher_web.services import registration
+from absher_web.web import is_htmx_request
+from absher_web.web.flow import captcha_policy, code_policy, ltr, render_step, sms_host
+
+bp = Blueprint("registration", __name__, url_prefix="/<lang_code>/register")
+
+PENDING_KEY = "registration_id"
+NOTICE_KEY = "registration_notice"
+DONE_KEY = "registered_username"
+
+
+def settings() -> registration.Settings:
+    return registration.Settings(
+        code_policy=code_policy(), captcha_policy=captcha_policy(),
+        bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"], sms_host=sms_host(),
+    )
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def form():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        application = registration.Application(
+            **{name: form[name].data for name in registration.Application.__annotations__}
+        )
+        outcome = registration.start(db.session, settings(), application, utcnow())
+        form.add_errors(outcome.errors)
+        if outcome.pending is not None:
+            session[PENDING_KEY] = outcome.pending.id
+            return to_code_step(outcome.pending, outcome.error or "code_sent")
+    expired = request.method == "GET" and request.args.get("expired") == "1"
+    return render_step("registration/form.html", 422 if form.errors or expired else 200,
+                       form=form, expired=expired)
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def code():
+    pending = registration.find_pending(db.session, session.get(PENDING_KEY), utcnow())
+    if pending is None:
+        return redirect(url_for(".form", expired=1 if session.pop(PENDING_KEY, None) else None),
+                        303)
+    form = RegistrationCodeForm()
+    if form.validate_on_submit():
+        outcome = registration.complete(db.session, settings(), pending, form.code.data,
+                                        utcnow(), request.remote_addr)
+        if outcome.account is not None:
+            session.pop(PENDING_KEY, None)
+            session[DONE_KEY] = outcome.account.username
+            return redirect_or_render(".done", "registration/done.html",
+                                      username=outcome.account.username)
+        if outcome.error:  # another registration took this username, number or ID
+            session.pop(PENDING_KEY, None)
+            return render_step("registration/conflict.html", 409, reason=outcome.error)
+        form.add_errors(outcome.errors)
+    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
+    return code_step(pending, form, notice, 422 if form.errors else 200)
+
+
+@bp.post("/code/resend")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESEND"])
+def resend():
+    pending = registration.find_pending(db.session, session.get(PENDING_KEY), utcnow())
+    if pending is None or not ResendCodeForm().validate_on_submit():
+        return redirect(url_for(".form", expired=1), 303)
+    outcome = registration.send_code(db.session, settings(), pending, utcnow())
+    return to_code_step(pending, outcome.error or "code_resent")
+
+
+@bp.get("/done")
+def done():
+    username = session.get(DONE_KEY)
+    if not username:
+        return redirect(url_for(".form"), 303)
+    return render_step("registration/done.html", 200, username=username)
+
+
+def to_code_step(pending: PendingRegistration, notice: str):
+    """htmx swaps the code step in place; without JavaScript it is its own page."""
+    if is_htmx_request():
+        status = 200 if notice.startswith("code_") else 422
+        return code_step(pending, RegistrationCodeForm(formdata=None), notice, status)
+    session[NOTICE_KEY] = notice
+    return redirect(url_for(".code"), 303)
+
+
+def code_step(pending: PendingRegistration, form: RegistrationCodeForm, notice: str | None,
+              status: int):
+    return render_step(
+        "registration/code.html", status, form=form, resend_form=ResendCodeForm(formdata=None),
+        masked_mobile=ltr(registration.masked_number(pending)), notice=notice,
+    )
+
+
+def redirect_or_render(endpoint: str, template: str, **context):
+    if is_htmx_request():
+        return render_step(template, 200, **context)
+    return redirect(url_for(endpoint), 303)
