@@ -49,8 +49,6 @@ class Application:
     password: str
     email: str
     preferred_language: str
-    captcha_token: str
-    captcha_answer: str
 
 
 @dataclass
@@ -78,17 +76,25 @@ def availability_problems(session: Session, national_id: str, mobile: str,
     return problems
 
 
+def check_visual_code(session: Session, settings: Settings, token: str, typed: str,
+                      now: datetime) -> str | None:
+    """Spend the visual code's token (every submission spends it); a message key if wrong."""
+    try:
+        captcha.check_and_spend(session, settings.captcha_policy, token, typed, now)
+    except captcha.CaptchaInvalid as invalid:
+        return "captcha_required" if invalid.reason == "missing" else f"captcha_{invalid.reason}"
+    finally:
+        session.commit()
+    return None
+
+
 def start(session: Session, settings: Settings, application: Application,
           now: datetime) -> Outcome:
-    """Check the visual code, then availability; store the registration and send a code."""
-    try:
-        captcha.check_and_spend(session, settings.captcha_policy, application.captcha_token,
-                                application.captcha_answer, now)
-    except captcha.CaptchaInvalid as invalid:
-        session.commit()  # the token stays spent even though the answer was wrong
-        reason = "required" if invalid.reason == "missing" else invalid.reason
-        return Outcome(errors={"captcha_answer": f"captcha_{reason}"})
+    """Check availability, store the registration and send a code.
 
+    The caller has checked the form and the visual code first, so nobody can
+    learn which IDs, numbers or usernames are taken without solving one.
+    """
     mobile = normalise_mobile(application.mobile)
     assert mobile is not None, "the form checks the mobile number first"
     problems = availability_problems(session, application.national_id, mobile,

@@ -29,15 +29,23 @@ def settings() -> registration.Settings:
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
 def form():
     form = RegistrationForm()
-    if form.validate_on_submit():
-        application = registration.Application(
-            **{name: form[name].data for name in registration.Application.__annotations__}
-        )
-        outcome = registration.start(db.session, settings(), application, utcnow())
-        form.add_errors(outcome.errors)
-        if outcome.pending is not None:
-            session[PENDING_KEY] = outcome.pending.id
-            return to_code_step(outcome.pending, outcome.error or "code_sent")
+    if form.is_submitted():
+        form_ok = form.validate()
+        # Every submission spends its visual code, whatever else is wrong with it.
+        visual_code_problem = registration.check_visual_code(
+            db.session, settings(), form.captcha_token.data or "", form.captcha_answer.data or "",
+            utcnow())
+        if visual_code_problem and not form.captcha_answer.errors:
+            form.add_errors({"captcha_answer": visual_code_problem})
+        if form_ok and not visual_code_problem:
+            application = registration.Application(
+                **{name: form[name].data for name in registration.Application.__annotations__}
+            )
+            outcome = registration.start(db.session, settings(), application, utcnow())
+            form.add_errors(outcome.errors)
+            if outcome.pending is not None:
+                session[PENDING_KEY] = outcome.pending.id
+                return to_code_step(outcome.pending, outcome.error or "code_sent")
     expired = request.method == "GET" and request.args.get("expired") == "1"
     return render_step("registration/form.html", 422 if form.errors or expired else 200,
                        form=form, expired=expired)

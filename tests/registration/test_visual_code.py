@@ -1,0 +1,93 @@
+"""The visual code: image, audio in the page's language, new code, single use, expiry."""
+
+from __future__ import annotations
+
+import io
+import wave
+from datetime import timedelta
+
+import time_machine
+from PIL import Image
+
+from absher_web.services.captcha import CaptchaPolicy, answer_for, audio_wav
+from tests.registration.conftest import field_error, parse
+
+
+def token_of(page) -> str:
+    return parse(page).find("input", attrs={"name": "captcha_token"})["value"]
+
+
+def test_image_is_small_png_with_a_text_alternative(client):
+    page = client.get("/en/register")
+    soup = parse(page)
+    image = soup.find(id="visual-code").find("img")
+    assert "Visual code" in image["alt"] and "listen" in image["alt"]
+    response = client.get(image["src"])
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert len(response.data) <= 8 * 1024
+    assert Image.open(io.BytesIO(response.data)).size == (200, 70)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_audio_speaks_the_answer_in_the_page_language(app, client):
+    token = token_of(client.get("/ar/register"))
+    arabic = client.get(f"/ar/visual-code/{token}.wav")
+    english = client.get(f"/en/visual-code/{token}.wav")
+    assert arabic.mimetype == english.mimetype == "audio/wav"
+    assert arabic.data != english.data
+    answer = answer_for(CaptchaPolicy(app.config["SECRET_KEY"]), token)
+    assert arabic.data == audio_wav(answer, "ar")
+    with wave.open(io.BytesIO(english.data)) as recording:
+        seconds = recording.getnframes() / recording.getframerate()
+    assert 2 < seconds < 12
+
+
+def test_forged_tokens_get_nothing(client):
+    assert client.get("/en/visual-code/not-a-token.png").status_code == 404
+    assert client.get("/en/visual-code/not-a-token.wav").status_code == 404
+
+
+def test_new_code_swaps_only_the_visual_code(client):
+    page = client.get("/en/register")
+    link = parse(page).find("a", string="Show a new visual code")
+    assert link["href"] == "/en/register"  # a plain link without JavaScript
+    response = client.get(link["hx-get"], headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    soup = parse(response)
+    assert soup.find(id="visual-code") is not None
+    assert soup.find("form") is None
+    assert token_of(response) != token_of(page)
+    assert "A new visual code is shown" in soup.find(id="live-region").get_text()
+
+
+def test_new_code_refuses_other_sites(client):
+    assert client.get("/en/visual-code/new?page=https://evil.example/").status_code == 400
+    assert client.get("/en/visual-code/new?page=//evil.example/").status_code == 400
+
+
+def test_a_visual_code_answers_only_once(registrant):
+    registrant.open_form()
+    used_form = registrant.form_page
+    # First use with another mistake on the form: the code is now spent.
+    response = registrant.submit(username="bad")
+    assert response.status_code == 422
+    registrant.form_page = used_form  # replay the old token with its right answer
+    response = registrant.submit()
+    assert response.status_code == 422
+    assert field_error(response, "captcha_answer") == \
+        "That visual code has already been used. Enter the new code shown"
+
+
+def test_a_visual_code_expires_after_ten_minutes(registrant):
+    registrant.open_form()
+    with time_machine.travel(timedelta(minutes=10, seconds=5)):
+        response = registrant.submit()
+    assert field_error(response, "captcha_answer") == \
+        "The visual code has expired. Enter the new code shown"
+
+
+def test_the_fixed_answer_setting_is_for_automated_clients(app, registrant, sms_outbox):
+    app.config["CAPTCHA_FIXED_ANSWER"] = "24680"
+    registrant.open_form()
+    assert registrant.submit(captcha_answer="24680").status_code == 303
