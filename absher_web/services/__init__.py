@@ -1,0 +1,1 @@
+"""The domain: registration, sign-in, recovery, activation, codes and the civil registry."""
