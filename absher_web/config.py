@@ -73,7 +73,6 @@ class Config:
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
     OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
-    ATM_ACTIVATION_DELAY_HOURS = env_int("ATM_ACTIVATION_DELAY_HOURS", 48)
 
     # Static assets: a year, immutable, because their URLs carry a content hash.
     STATIC_MAX_AGE = 31536000
@@ -106,10 +105,12 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse settings that are only safe on a developer's machine."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+        key = cls.SECRET_KEY
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
             raise RuntimeError(
                 "ABSHER_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+                "in production (for example: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
         if cls.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
@@ -127,4 +128,5 @@ def config_from_env() -> type[Config]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"ABSHER_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None
+        choices = ", ".join(CONFIGS)
+        raise RuntimeError(f"ABSHER_ENV must be one of {choices}, not {name!r}") from None

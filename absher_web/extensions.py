@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -28,34 +29,51 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 login_manager = LoginManager()
-limiter = Limiter(key_func=client_address)
+
+
+def default_limit() -> str:
+    # Read per request: one Limiter serves every app in the process (tests make many).
+    return current_app.config["RATELIMIT_DEFAULT"]
+
+
+limiter = Limiter(key_func=client_address, default_limits=[default_limit])
+
+
+@dataclass
+class DatabaseState:
+    engine: Engine
+    session_factory: sessionmaker[Session]
 
 
 class Database:
-    """One engine and one session factory per app; a session per request."""
+    """One engine and one session factory per app; a session per request.
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session_factory: sessionmaker[Session] | None = None
+    The state is kept on each app (app.extensions), so several apps in one
+    process (tests, a CLI next to a server) never share or steal an engine.
+    """
 
     def init_app(self, app: Flask) -> None:
-        url = app.config["DATABASE_URL"]
-        self.engine = make_engine(url)
-        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
-        app.extensions["absher_db"] = self
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["absher_db"] = DatabaseState(
+            engine, sessionmaker(engine, expire_on_commit=False)
+        )
         app.teardown_appcontext(self._close_request_session)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["absher_db"].engine
 
     @property
     def session(self) -> Session:
         """The current request's session, opened on first use."""
         if "db_session" not in g:
-            g.db_session = self.session_factory()
+            g.db_session = current_app.extensions["absher_db"].session_factory()
         return g.db_session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A short unit of work outside the request session (CLI, jobs)."""
-        with self.session_factory.begin() as session:
+        with current_app.extensions["absher_db"].session_factory.begin() as session:
             yield session
 
     @staticmethod

@@ -55,14 +55,16 @@ def app(database_url: str, tmp_path):
     )
     app = create_app(config)
     yield app
-    empty_all_tables()
-    db.engine.dispose()
+    empty_all_tables(app)
 
 
-def empty_all_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+def empty_all_tables(app) -> None:
+    """Leave the session's database empty for the next test, and close the app's pool."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -106,8 +108,9 @@ def make_person(app):
             id_expiry=date(2031, 3, 1), city="الرياض", district="حي النخيل",
         )
         values.update(overrides)
-        with db.transaction() as session:
-            session.add(Person(**values))
+        with app.app_context():
+            with db.transaction() as session:
+                session.add(Person(**values))
         return national_id
 
     return factory

@@ -18,7 +18,7 @@ from absher_web.models import Account, Base, Language, Person, PersonKind, utcno
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection:sqlalchemy.exc.SAWarning")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping:UserWarning")
 def test_migrations_match_the_models(app):
-    with db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

@@ -115,9 +115,15 @@ class TestProductionConfiguration:
             self.production(monkeypatch, SECRET_KEY="x" * 40, CAPTCHA_FIXED_ANSWER="12345",
                             DATABASE_URL="sqlite://")
 
+    def test_refuses_the_http_sms_backend_without_its_address_and_key(self, monkeypatch):
+        with pytest.raises(RuntimeError, match="ABSHER_SMS_URL"):
+            self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                            SMS_URL=None, SMS_API_KEY=None)
+
     def test_starts_with_real_settings_and_hardened_cookies(self, monkeypatch):
         app = self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
-                              RATELIMIT_STORAGE_URI="memory://")
+                              RATELIMIT_STORAGE_URI="memory://",
+                              SMS_URL="https://sms.example/send", SMS_API_KEY="key")
         assert app.config["SESSION_COOKIE_SECURE"] is True
         assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
         assert app.config["SESSION_COOKIE_HTTPONLY"] is True

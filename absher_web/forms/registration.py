@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+)
 
 from absher_web.forms.fields import (
     Required,
@@ -84,7 +92,8 @@ class RegistrationForm(ServiceErrorsMixin, VisualCodeMixin, FlaskForm):
     )
     preferred_language = RadioField(
         _l("Preferred language"),
-        choices=[("ar", "العربية"), ("en", "English")],
+        # Each language is named in itself, whatever the page's language.
+        choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
         validate_choice=False,
         validators=[Required("language_required")],
     )

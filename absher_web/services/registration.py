@@ -121,7 +121,8 @@ def start(session: Session, settings: Settings, application: Application,
     return outcome
 
 
-def find_pending(session: Session, pending_id: str | None, now: datetime) -> PendingRegistration | None:
+def find_pending(session: Session, pending_id: str | None,
+                 now: datetime) -> PendingRegistration | None:
     """The registration in progress, if it is still open."""
     if not pending_id:
         return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, render_template, request
-from markupsafe import Markup, escape
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup, escape
 
 from absher_web.services.captcha import CaptchaPolicy, new_token
 from absher_web.services.otp import CodePolicy

@@ -37,8 +37,7 @@ def http_sms_app(database_url: str, url: str):
 def app(database_url, provider):
     app = http_sms_app(database_url, provider.url)
     yield app
-    empty_all_tables()
-    db.engine.dispose()
+    empty_all_tables(app)
 
 
 def sms_records(app) -> list[SmsMessage]:
@@ -103,5 +102,4 @@ def test_provider_down_without_javascript(database_url, make_person):
             assert "We could not send the code" in \
                 registrant.code_page().get_data(as_text=True)
     finally:
-        empty_all_tables()
-        db.engine.dispose()
+        empty_all_tables(app)
