@@ -110,10 +110,8 @@ def _pybabel(*args: str) -> None:
         raise click.ClickException(f"pybabel {args[0]} failed (exit {completed.returncode})")
 
 
-@translate.command("extract")
-def translate_extract() -> None:
-    """Collect every translatable string into translations/messages.pot."""
-    TRANSLATIONS.mkdir(exist_ok=True)
+def extract_messages(output_file: Path) -> None:
+    """Collect every translatable string from the code and templates into ``output_file``."""
     _pybabel(
         "extract",
         "--mapping-file", "babel.cfg",
@@ -127,9 +125,16 @@ def translate_extract() -> None:
         "--sort-output",
         "--project", "Absher Web",
         "--version", _version(),
-        "--output-file", str(TEMPLATE.relative_to(PROJECT_ROOT)),
+        "--output-file", str(output_file),
         ".",
     )  # fmt: skip
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Collect every translatable string into translations/messages.pot."""
+    TRANSLATIONS.mkdir(exist_ok=True)
+    extract_messages(TEMPLATE.relative_to(PROJECT_ROOT))
 
 
 @translate.command("update")
