@@ -13,9 +13,10 @@ def is_htmx_request() -> bool:
 def register_blueprints(app: Flask) -> None:
     from absher_web.forms.messages import message
     from absher_web.web import public, registration, visual_code
-    from absher_web.web.flow import fresh_captcha_token
+    from absher_web.web.flow import fresh_captcha_token, ltr
 
     app.register_blueprint(public.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(visual_code.bp)
-    app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token)
+    app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
+                                 ltr=ltr)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 # code: (title, what happened, what to do)
 ERROR_PAGES = {
     400: (
-        _l("Something was wrong with that request"),
+        _l("There was a problem with your request"),
         _l("We could not understand what your browser sent."),
         _l("Go back, check what you entered and try again."),
     ),

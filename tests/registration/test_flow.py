@@ -143,7 +143,7 @@ class TestCodes:
             registrant.enter_code(wrong)
         response = registrant.enter_code(wrong)
         assert field_error(response, "code") == \
-            "You have entered a wrong code too many times. Send a new code"
+            "You have entered a wrong code too many times. Ask for a new code"
         response = registrant.enter_code(code)
         assert response.status_code == 422
         assert accounts(app) == []
@@ -155,7 +155,7 @@ class TestCodes:
             response = registrant.enter_code(code)
         assert response.status_code == 422
         assert field_error(response, "code") == \
-            "This code has expired. Send a new code and use it within 5 minutes"
+            "This code has expired. Ask for a new code and use it within 5 minutes"
 
     def test_a_used_code_cannot_be_replayed(self, app, registrant, sms_outbox):
         registrant.submit()
