@@ -29,22 +29,27 @@ from absher_web.forms.fields import (
 from absher_web.forms.messages import message
 
 
-class VisualCodeMixin:
-    """The visual code: a signed token and the digits the person read or heard."""
+# Fields shared by several forms are made by functions, not mixins, so each form
+# lists them where they appear on the page (WTForms orders fields by creation).
+def visual_code_token_field() -> HiddenField:
+    return HiddenField()
 
-    captcha_token = HiddenField()
-    captcha_answer = StringField(
+
+def visual_code_answer_field() -> StringField:
+    """The digits the person read or heard from the visual code."""
+    return StringField(
         _l("Visual code"),
         filters=[strip_spaces, digits_filter],
         validators=[Required("captcha_required")],
     )
 
 
-class SmsCodeMixin:
-    code = StringField(
+def sms_code_field() -> StringField:
+    return StringField(
         _l("Verification code"), filters=[strip_spaces, digits_filter],
         validators=[Required("code_required")],
     )
+
 
 class ServiceErrorsMixin:
     def add_errors(self, errors: dict[str, str]) -> None:
@@ -54,7 +59,7 @@ class ServiceErrorsMixin:
 
 
 
-class RegistrationForm(ServiceErrorsMixin, VisualCodeMixin, FlaskForm):
+class RegistrationForm(ServiceErrorsMixin, FlaskForm):
     national_id = StringField(
         _l("ID or iqama number"),
         filters=[strip_spaces, digits_filter],
@@ -97,6 +102,8 @@ class RegistrationForm(ServiceErrorsMixin, VisualCodeMixin, FlaskForm):
         validate_choice=False,
         validators=[Required("language_required")],
     )
+    captcha_token = visual_code_token_field()
+    captcha_answer = visual_code_answer_field()
     accept_terms = BooleanField(
         _l("I confirm that I have read the terms of use and the privacy policy, and I accept them"),
         validators=[Required("terms_required")],
@@ -110,8 +117,15 @@ class RegistrationForm(ServiceErrorsMixin, VisualCodeMixin, FlaskForm):
 
 
 
-class RegistrationCodeForm(ServiceErrorsMixin, SmsCodeMixin, FlaskForm):
-    pass
+class RegistrationCodeForm(ServiceErrorsMixin, FlaskForm):
+    code = sms_code_field()
+
+
+class VisualCodeForm(FlaskForm):
+    """Only the visual code: renders a new one in place of the old."""
+
+    captcha_token = visual_code_token_field()
+    captcha_answer = visual_code_answer_field()
 
 
 class ResendCodeForm(FlaskForm):

@@ -5,17 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_wtf import FlaskForm
 
-from absher_web.forms.registration import VisualCodeMixin
+from absher_web.forms.registration import VisualCodeForm
 from absher_web.services import captcha
 from absher_web.web.flow import captcha_policy, fresh_captcha_token
 
 bp = Blueprint("visual_code", __name__, url_prefix="/<lang_code>/visual-code")
-
-
-class VisualCodeForm(VisualCodeMixin, FlaskForm):
-    pass
 
 
 def answer_or_404(token: str) -> str:
