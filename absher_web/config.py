@@ -60,6 +60,10 @@ class Config:
     # Per client address, on the POSTs that cost an SMS or a password hash.
     RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per minute;60 per hour")
     RATELIMIT_RESEND = env("RATELIMIT_RESEND", "3 per minute;20 per hour")
+    RATELIMIT_SIGN_IN = env("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+
+    # A signed-in session ends after this many minutes without a request.
+    IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
 
     SMS_BACKEND = env("SMS_BACKEND", "file")
     SMS_FILE = env("SMS_FILE", str(INSTANCE_DIR / "sms.jsonl"))

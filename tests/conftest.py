@@ -143,3 +143,36 @@ class SmsOutbox:
 @pytest.fixture
 def sms_outbox(app) -> SmsOutbox:
     return SmsOutbox(app.config["SMS_FILE"])
+
+
+PASSWORD = "Qm7rTz4wLp"
+
+
+@pytest.fixture
+def make_account(app, make_person):
+    """Adds a registered account (not activated unless asked) and returns it."""
+    import secrets
+
+    from absher_web.models import Account, ActivationState, Language
+    from absher_web.passwords import hash_password
+
+    counter = iter(range(1000, 9999))
+
+    def factory(username: str | None = None, mobile: str | None = None, language: str = "en",
+                state: ActivationState = ActivationState.NOT_ACTIVATED, **person) -> Account:
+        number = next(counter)
+        national_id = make_person(**person)
+        account = Account(
+            national_id=national_id, username=username or f"Citizen{number}",
+            mobile=mobile or f"+96655{number:03d}{number % 1000:04d}"[:13],
+            email=f"person{number}@example.com",
+            password_hash=hash_password(PASSWORD, app.config["BCRYPT_ROUNDS"]),
+            preferred_language=Language(language), activation_state=state,
+            session_token=secrets.token_urlsafe(32),
+        )
+        with app.app_context():
+            with db.transaction() as session:
+                session.add(account)
+        return account
+
+    return factory

@@ -60,6 +60,15 @@ MESSAGES = {
     "resend_too_soon": _l("Wait a minute before asking for another code"),
     "too_many_codes": _l("You have asked for too many codes for this number. Try again in an hour"),
     "sms_failed": _l("We could not send the code. Try again in a moment"),
+    # Sign-in
+    "identifier_required": _l("Enter your username or your ID or iqama number"),
+    "sign_in_rejected": _l("The username, ID number or password is not right. Check them and try again"),
+    "sign_in_locked": _l("This account is locked for a while after too many wrong passwords. Try again later, or use Forgot password"),
+    "sign_in_needs_recovery": _l("This account is locked after too many wrong passwords. Use Forgot password to set a new password"),
+    "signed_out_idle": _l("You were signed out because you did nothing for a while. Sign in again"),
+    "signed_out": _l("You have signed out"),
+    "signed_out_everywhere": _l("You have signed out on all your devices"),
+    "sign_in_expired": _l("Your sign-in was not finished in time. Sign in again"),
     # Registration as a whole
     "registration_expired": _l("Your registration was not finished in time. Fill in the form again"),
     "registration_conflict_username": _l("Someone else registered this username while you were confirming your number. Fill in the form again with a different username"),

@@ -11,12 +11,19 @@ def is_htmx_request() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
+    from absher_web import dates
     from absher_web.forms.messages import message
-    from absher_web.web import public, registration, visual_code
+    from absher_web.nationalities import nationality_name
+    from absher_web.services.registry import city_name, district_name
+    from absher_web.web import account, auth, public, registration, sessions, visual_code
     from absher_web.web.flow import fresh_captcha_token, ltr
 
     app.register_blueprint(public.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(visual_code.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    sessions.init_app(app)
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
-                                 ltr=ltr)
+                                 ltr=ltr, dates=dates, nationality_name=nationality_name,
+                                 city_name=city_name, district_name=district_name)

@@ -16,11 +16,6 @@ def landing() -> str:
     return render_template("public/landing.html")
 
 
-@bp.get("/individuals/login")
-def individuals() -> str:
-    return render_template("public/individuals.html")
-
-
 @bp.get("/business")
 def business() -> str:
     return render_template("public/business.html")

@@ -1,0 +1,31 @@
+"""Dates as people in Saudi Arabia read them: Gregorian and Hijri (Umm al-Qura)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime, get_locale
+from hijridate import Gregorian
+
+
+def hijri(day: date) -> str:
+    """e.g. "14 جمادى الآخرة 1448 هـ" or "14 Jumada al-Akhirah 1448 AH"."""
+    language = "ar" if str(get_locale()) == "ar" else "en"
+    converted = Gregorian(day.year, day.month, day.day).to_hijri()
+    return (f"{converted.day} {converted.month_name(language)} {converted.year} "
+            f"{converted.notation(language)}")
+
+
+def gregorian(day: date) -> str:
+    return format_date(day, "d MMMM y")
+
+
+def both(day: date | datetime) -> str:
+    """Gregorian first, Hijri after: "24 November 2026 (14 Jumada al-Akhirah 1448 AH)"."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return f"{gregorian(day)} ({hijri(day)})"
+
+
+def date_and_time(moment: datetime) -> str:
+    return format_datetime(moment, "d MMMM y, HH:mm")

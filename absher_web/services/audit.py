@@ -1,0 +1,23 @@
+"""The audit log: security events an account's owner and operators can see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from absher_web.models import AuditEvent
+
+
+def record(session: Session, kind: str, now: datetime, account_id: int | None = None,
+           client_address: str | None = None, **detail: object) -> None:
+    session.add(AuditEvent(account_id=account_id, kind=kind, client_address=client_address,
+                           detail=detail, created_at=now))
+
+
+def recent_for_account(session: Session, account_id: int, limit: int = 10) -> list[AuditEvent]:
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.account_id == account_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))

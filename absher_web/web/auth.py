@@ -1,0 +1,124 @@
+"""Signing in (the Absher Individuals page), the SMS code step, and signing out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_required
+
+from absher_web.extensions import db, limiter
+from absher_web.forms.signin import ConfirmForm, SignInCodeForm, SignInForm
+from absher_web.identity import mask_mobile
+from absher_web.models import Account, utcnow
+from absher_web.services import audit, otp, signin
+from absher_web.web import is_htmx_request
+from absher_web.web.flow import code_policy, ltr, render_step, sms_host
+from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, new_session_token, start_session
+
+bp = Blueprint("auth", __name__, url_prefix="/<lang_code>/individuals")
+
+FLOW_KEY = "sign_in_flow"
+NOTICE_KEY = "sign_in_notice"
+
+# What each refusal shows; a lock and a wrong password both leave the form as it was.
+REFUSALS = {
+    signin.Result.REJECTED: "sign_in_rejected",
+    signin.Result.LOCKED: "sign_in_locked",
+    signin.Result.NEEDS_RECOVERY: "sign_in_needs_recovery",
+}
+
+
+def settings() -> signin.Settings:
+    return signin.Settings(code_policy=code_policy(),
+                           bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"], sms_host=sms_host())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("account.home"), 303)
+    form = SignInForm()
+    problem = None
+    if form.validate_on_submit():
+        attempt = signin.check_password(db.session, settings(), form.identifier.data,
+                                        form.password.data, utcnow(), request.remote_addr)
+        problem = REFUSALS.get(attempt.result)
+        if problem is None:
+            session[FLOW_KEY] = attempt.flow_id
+            return to_code_step(attempt.account, attempt.result.value)
+    notice = session.pop(SIGNED_OUT_KEY, None) if request.method == "GET" else None
+    failed = bool(form.errors or problem)
+    return render_step("auth/login.html", 422 if failed else 200, form=form,
+                       problem=problem, notice=notice)
+
+
+def pending_account() -> Account | None:
+    return signin.account_of_flow(db.session, session.get(FLOW_KEY))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    account = pending_account()
+    if account is None:
+        return redirect(url_for(".login"), 303)
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        result = signin.check_code(db.session, settings(), account, session[FLOW_KEY],
+                                   form.code.data, utcnow(), request.remote_addr)
+        if result is otp.CheckResult.ACCEPTED:
+            start_session(account)
+            # The account's preferred language wins from here on.
+            home = url_for("account.home", lang_code=account.preferred_language.value)
+            if is_htmx_request():
+                # A whole new page (the account area) follows a sign-in.
+                return "", 200, {"HX-Redirect": home}
+            return redirect(home, 303)
+        form.add_errors({"code": f"code_{result.value}"})
+    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
+    return code_step(account, form, notice, 422 if form.errors else 200)
+
+
+@bp.post("/login/code/resend")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESEND"])
+def resend():
+    account = pending_account()
+    if account is None or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".login"), 303)
+    attempt = signin.send_sign_in_code(db.session, settings(), account, session[FLOW_KEY],
+                                       utcnow())
+    notice = "code_resent" if attempt.result is signin.Result.CODE_SENT else attempt.result.value
+    return to_code_step(account, notice)
+
+
+def to_code_step(account: Account, notice: str):
+    if is_htmx_request():
+        status = 200 if notice.startswith("code_") else 422
+        return code_step(account, SignInCodeForm(formdata=None), notice, status)
+    session[NOTICE_KEY] = notice
+    return redirect(url_for(".code"), 303)
+
+
+def code_step(account: Account, form: SignInCodeForm, notice: str | None, status: int):
+    return render_step("auth/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
+                       masked_mobile=ltr(mask_mobile(account.mobile)), notice=notice)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    if ConfirmForm().validate_on_submit():
+        end_session("signed_out")
+    return redirect(url_for(".login"), 303)
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if ConfirmForm().validate_on_submit():
+        account = current_user.account
+        account.session_token = new_session_token()
+        audit.record(db.session, "signed_out_everywhere", utcnow(), account.id,
+                     request.remote_addr)
+        db.session.commit()
+        end_session("signed_out_everywhere")
+    return redirect(url_for(".login"), 303)

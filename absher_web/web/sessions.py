@@ -1,0 +1,81 @@
+"""Signed-in sessions: Flask-Login, a per-account token, and an idle timeout.
+
+The session cookie holds the account id and the account's session token. The
+token changes on password change and "sign out of all devices", which ends
+every session that carries the old one (server-side invalidation).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, session
+from flask_login import UserMixin, current_user, login_user, logout_user
+
+from absher_web.extensions import db, login_manager
+from absher_web.models import Account, utcnow
+
+SEEN_KEY = "last_seen"
+SIGNED_OUT_KEY = "signed_out_reason"
+
+
+class SignedInUser(UserMixin):
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def get_id(self) -> str:
+        return f"{self.account.id}:{self.account.session_token}"
+
+
+def load_user(user_id: str) -> SignedInUser | None:
+    account_id, _, token = user_id.partition(":")
+    if not account_id.isdigit():
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or not secrets.compare_digest(account.session_token, token):
+        return None
+    return SignedInUser(account)
+
+
+def start_session(account: Account) -> None:
+    """Sign in with a fresh session: nothing from before sign-in is carried over."""
+    language = session.get("_lang")
+    session.clear()
+    if language:
+        session["_lang"] = language
+    login_user(SignedInUser(account))
+    session[SEEN_KEY] = utcnow().timestamp()
+
+
+def end_session(reason: str | None = None) -> None:
+    logout_user()
+    session.clear()
+    if reason:
+        session[SIGNED_OUT_KEY] = reason
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def end_idle_sessions() -> None:
+    if not current_user.is_authenticated:
+        return
+    now = utcnow()
+    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+    last_seen = session.get(SEEN_KEY)
+    if last_seen is None or now - datetime.fromtimestamp(last_seen, now.tzinfo) > limit:
+        end_session("signed_out_idle")
+        return
+    session[SEEN_KEY] = now.timestamp()
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    # The sign-in page says why the person was sent there; no flashed English text.
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the per-account token does this job
+    app.before_request(end_idle_sessions)
