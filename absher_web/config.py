@@ -61,6 +61,15 @@ class Config:
     RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per minute;60 per hour")
     RATELIMIT_RESEND = env("RATELIMIT_RESEND", "3 per minute;20 per hour")
     RATELIMIT_SIGN_IN = env("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+    # Recovery, per client address and per ID number; much tighter without the visual code.
+    RATELIMIT_RECOVER = env("RATELIMIT_RECOVER", "10 per hour")
+    RATELIMIT_RECOVER_PER_ID = env("RATELIMIT_RECOVER_PER_ID", "5 per hour")
+    RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE = env("RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE",
+                                                "3 per hour")
+    RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE_PER_ID = env(
+        "RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE_PER_ID", "2 per day")
+    # "off" skips the security question in recovery (OWASP ASVS 6.4.2); see SECURITY.md.
+    RECOVERY_SECURITY_QUESTION = env_bool("RECOVERY_SECURITY_QUESTION", True)
 
     # A signed-in session ends after this many minutes without a request.
     IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)

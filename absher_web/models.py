@@ -112,6 +112,13 @@ class CodePurpose(enum.StrEnum):
     CHANGE_MOBILE = "change_mobile"
 
 
+class RecoveryStep(enum.StrEnum):
+    QUESTION = "question"
+    CODE = "code"
+    NEW_PASSWORD = "new_password"
+    DONE = "done"
+
+
 class SmsStatus(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
@@ -159,6 +166,8 @@ class Account(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failures_since_recovery: Mapped[int] = mapped_column(Integer, default=0)
     recovery_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Wrong security answers since the last lock: three lock recovery for an hour.
+    recovery_wrong_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -240,6 +249,21 @@ class Activation(Base):
     atm_id: Mapped[str | None] = mapped_column(String(40))
     reference: Mapped[str | None] = mapped_column(String(80))
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+
+class RecoveryFlow(Base):
+    """One password recovery, step by step: each step checks it is this flow's turn."""
+
+    __tablename__ = "recovery_flows"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    step: Mapped[RecoveryStep] = mapped_column(enum_column(RecoveryStep))
+    question_key: Mapped[str | None] = mapped_column(String(40))
+    without_visual_code: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SmsMessage(Base):

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import re
+import secrets
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -108,3 +109,8 @@ def dummy_hash(rounds: int) -> str:
 
 def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def new_session_token() -> str:
+    """A fresh per-account session token: changing it ends every session of the account."""
+    return secrets.token_urlsafe(32)

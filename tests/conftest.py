@@ -146,6 +146,9 @@ def sms_outbox(app) -> SmsOutbox:
 
 
 PASSWORD = "Qm7rTz4wLp"
+# The answers every account from make_account has, unless with_questions=False.
+SECURITY_ANSWERS = {"first_school": "Al Amal School", "childhood_street": "King Fahd Road",
+                    "first_car": "Toyota Camry"}
 
 
 @pytest.fixture
@@ -153,13 +156,15 @@ def make_account(app, make_person):
     """Adds a registered account (not activated unless asked) and returns it."""
     import secrets
 
-    from absher_web.models import Account, ActivationState, Language
+    from absher_web.models import Account, ActivationState, Language, SecurityAnswer
     from absher_web.passwords import hash_password
+    from absher_web.services.security_questions import hash_answer
 
     counter = iter(range(1000, 9999))
 
     def factory(username: str | None = None, mobile: str | None = None, language: str = "en",
-                state: ActivationState = ActivationState.NOT_ACTIVATED, **person) -> Account:
+                state: ActivationState = ActivationState.NOT_ACTIVATED,
+                with_questions: bool = True, **person) -> Account:
         number = next(counter)
         national_id = make_person(**person)
         account = Account(
@@ -169,6 +174,12 @@ def make_account(app, make_person):
             password_hash=hash_password(PASSWORD, app.config["BCRYPT_ROUNDS"]),
             preferred_language=Language(language), activation_state=state,
             session_token=secrets.token_urlsafe(32),
+            # Without them, every account page leads to setting the security questions.
+            security_answers=[
+                SecurityAnswer(question_key=key,
+                               answer_hash=hash_answer(answer, app.config["BCRYPT_ROUNDS"]))
+                for key, answer in SECURITY_ANSWERS.items()
+            ] if with_questions else [],
         )
         with app.app_context():
             with db.transaction() as session:

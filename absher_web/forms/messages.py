@@ -69,11 +69,43 @@ MESSAGES = {
     "signed_out": _l("You have signed out"),
     "signed_out_everywhere": _l("You have signed out on all your devices"),
     "sign_in_expired": _l("Your sign-in was not finished in time. Sign in again"),
+    # Security questions
+    "security_question_required": _l("Choose a question from the list"),
+    "security_question_repeated": _l("Choose a different question. Your three questions must all be different"),
+    "security_answer_required": _l("Enter your answer to the question you chose"),
+    "security_answer_too_short": _l("Your answer must be at least 2 characters"),
+    "security_answer_too_long": _l("Your answer must be 100 characters or fewer"),
+    "security_questions_password_required": _l("Enter your current password"),
+    "security_questions_password_wrong": _l("The password is not right. Enter the password you use to sign in"),
+    "security_questions_saved": _l("Your security questions have been saved"),
+    # Password recovery
+    "recovery_no_match": _l("We could not find an account with this ID or iqama number and mobile number. Check both and try again"),
+    "recovery_locked": _l("Password recovery for this account is locked for an hour after wrong answers. Try again later, or call 920020405"),
+    "recovery_wrong_step": _l("This step of your password recovery is not available. Start again"),
+    "recovery_expired": _l("Your password recovery was not finished in time. Start again"),
+    "question_required": _l("Choose one of your security questions"),
+    "answer_required": _l("Enter your answer"),
+    "answer_wrong": _l("That answer is not right. Check it and try again"),
+    "password_same_as_current": _l("Your new password must be different from your current password"),
     # Registration as a whole
     "registration_expired": _l("Your registration was not finished in time. Fill in the form again"),
     "registration_conflict_username": _l("Someone else registered this username while you were confirming your number. Fill in the form again with a different username"),
     "registration_conflict_mobile": _l("This mobile number was registered to another account while you were confirming it. Fill in the form again with a different number"),
     "registration_conflict_national_id": _l("An account was created for this ID or iqama number while you were confirming your number. Sign in instead"),
+    # Account changes
+    "current_password_required": _l("Enter your current password"),
+    "current_password_wrong": _l("Your current password is not right. Check it and try again"),
+    "password_change_locked": _l("You have entered a wrong password too many times, so your account is locked for a while. Try again later"),
+    "new_password_required": _l("Enter a new password"),
+    "new_mobile_required": _l("Enter your new mobile number"),
+    "mobile_same": _l("This is already your mobile number. Enter a different number"),
+    "mobile_change_taken": _l("This mobile number was registered to another account while you were confirming it. Enter a different number"),
+    "new_email_required": _l("Enter your new email address"),
+    "email_same": _l("This is already your email address. Enter a different address"),
+    "account_password_changed": _l("Your password has been changed. You have been signed out on your other devices"),
+    "account_mobile_changed": _l("Your mobile number has been changed. We will send codes and notices to the new number"),
+    "account_email_changed": _l("Your email address has been changed"),
+    "account_language_saved": _l("Your preferred language has been saved. We will use it for your pages and text messages"),
 }
 
 

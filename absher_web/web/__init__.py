@@ -15,7 +15,17 @@ def register_blueprints(app: Flask) -> None:
     from absher_web.forms.messages import message
     from absher_web.nationalities import nationality_name
     from absher_web.services.registry import city_name, district_name
-    from absher_web.web import account, auth, public, registration, sessions, visual_code
+    from absher_web.web import (
+        account,
+        account_changes,
+        auth,
+        public,
+        recovery,
+        registration,
+        security_questions,
+        sessions,
+        visual_code,
+    )
     from absher_web.web.flow import fresh_captcha_token, ltr
 
     app.register_blueprint(public.bp)
@@ -23,6 +33,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(visual_code.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(account_changes.bp)
+    app.register_blueprint(recovery.bp)
+    app.register_blueprint(security_questions.bp)
     sessions.init_app(app)
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
                                  ltr=ltr, dates=dates, nationality_name=nationality_name,

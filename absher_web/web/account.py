@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from absher_web.extensions import db
 from absher_web.forms.signin import ConfirmForm
 from absher_web.models import Activation, ActivationRequestStatus, ActivationState
 from absher_web.services import audit
+from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
 
@@ -34,8 +35,9 @@ EVENT_LABELS = {
 
 @bp.before_request
 @login_required
-def signed_in_only() -> None:
-    """Every page here needs a signed-in person."""
+def signed_in_only():
+    """Every page here needs a signed-in person who has set their security questions."""
+    return require_security_questions()
 
 
 @bp.app_context_processor
@@ -60,6 +62,7 @@ def home() -> str:
         else None,
         events=audit.recent_for_account(db.session, account.id),
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,
+        notice=session.pop(ACCOUNT_NOTICE_KEY, None),
     )
 
 

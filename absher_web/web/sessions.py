@@ -15,6 +15,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
 from absher_web.models import Account, utcnow
+from absher_web.passwords import new_session_token  # noqa: F401 (used by views)
 
 SEEN_KEY = "last_seen"
 SIGNED_OUT_KEY = "signed_out_reason"
@@ -53,10 +54,6 @@ def end_session(reason: str | None = None) -> None:
     session.clear()
     if reason:
         session[SIGNED_OUT_KEY] = reason
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def end_idle_sessions() -> None:

@@ -1,0 +1,249 @@
+"""Changes a signed-in person makes to their own account.
+
+Password (the registration rules, every other session ended, a text message
+to say so), mobile number (a code to the new number, a notice to the old one),
+email address and preferred language. Every change is recorded in the audit
+log that the owner sees on the account home.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from absher_web.identity import mask_mobile, normalise_mobile
+from absher_web.models import Account, CodePurpose, Language
+from absher_web.passwords import (
+    hash_password,
+    new_session_token,
+    password_problem,
+    verify_password,
+)
+from absher_web.services import audit, otp, signin
+from absher_web.services.sms import send_sms
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the changes need from configuration."""
+
+    code_policy: otp.CodePolicy
+    bcrypt_rounds: int
+    sms_host: str  # for the WebOTP line that lets phones offer the code
+
+
+@dataclass
+class Outcome:
+    """What a change produced: errors by field (message keys), or the new state."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    error: str | None = None  # a message key for the step as a whole
+    flow_id: str | None = None
+    mobile: str | None = None  # the new number, in a mobile change
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.error is None
+
+
+# --- password ---------------------------------------------------------------
+
+def sign_in_settings(settings: Settings) -> signin.Settings:
+    return signin.Settings(code_policy=settings.code_policy,
+                           bcrypt_rounds=settings.bcrypt_rounds, sms_host=settings.sms_host)
+
+
+def password_change_locked(account: Account, now: datetime) -> bool:
+    return (account.failures_since_recovery >= signin.FAILURES_BEFORE_RECOVERY
+            or (account.locked_until is not None and account.locked_until > now))
+
+
+def change_password(session: Session, settings: Settings, account: Account, current: str,
+                    new: str, now: datetime, client_address: str | None) -> Outcome:
+    """Check the current password, apply the rules to the new one and save it.
+
+    A new session token ends every session of the account: the caller signs
+    this browser in again with the new token. A wrong current password counts
+    as a failed sign-in, so a borrowed session cannot be used to guess it.
+    """
+    if password_change_locked(account, now):
+        verify_password(current, account.password_hash)  # the same time as any answer
+        return Outcome(errors={"current_password": "password_change_locked"})
+    if not verify_password(current, account.password_hash):
+        attempt = signin.record_failure(session, sign_in_settings(settings), account, now,
+                                        client_address)
+        locked = attempt.result is not signin.Result.REJECTED
+        return Outcome(errors={
+            "current_password": "password_change_locked" if locked else "current_password_wrong"
+        })
+    problem = password_problem(new, account.username)
+    if problem:
+        return Outcome(errors={"new_password": problem})
+    if new == current:
+        return Outcome(errors={"new_password": "password_same_as_current"})
+
+    account.password_hash = hash_password(new, settings.bcrypt_rounds)
+    account.password_changed_at = now
+    account.session_token = new_session_token()
+    account.consecutive_failures = 0
+    audit.record(session, "password_changed", now, account.id, client_address)
+    session.commit()
+    # Sent after the change is saved: the notice never tells of a change that failed.
+    send_sms(session, account.mobile, password_notice(account), "password_changed_notice", now,
+             retryable=True)
+    session.commit()
+    return Outcome()
+
+
+def password_notice(account: Account) -> str:
+    with force_locale(account.preferred_language.value):
+        return gettext(
+            "Absher: the password of your account was changed. If you did not change it, "
+            "use Forgot password at once or call 920020405."
+        )
+
+
+# --- mobile number -------------------------------------------------------------
+
+def number_taken(session: Session, mobile: str, account: Account) -> bool:
+    return session.scalar(
+        select(Account.id).where(Account.mobile == mobile, Account.id != account.id)
+    ) is not None
+
+
+def start_mobile_change(session: Session, settings: Settings, account: Account, typed: str,
+                        now: datetime) -> Outcome:
+    """Check the new number and send a code to it.
+
+    The flow id names the account and the new number, so the code proves
+    that this person holds this number for this account, and nothing else.
+    """
+    mobile = normalise_mobile(typed or "")
+    if mobile is None:
+        return Outcome(errors={"mobile": "mobile_invalid"})
+    if mobile == account.mobile:
+        return Outcome(errors={"mobile": "mobile_same"})
+    if number_taken(session, mobile, account):
+        return Outcome(errors={"mobile": "mobile_taken"})
+    flow_id = f"{account.id}.{mobile}.{secrets.token_urlsafe(16)}"
+    return send_mobile_code(session, settings, account, flow_id, now)
+
+
+def mobile_of_flow(account: Account, flow_id: str | None) -> str | None:
+    """The new number a mobile-change flow is for, if the flow belongs to this account."""
+    parts = (flow_id or "").split(".")
+    if len(parts) != 3 or parts[0] != str(account.id):
+        return None
+    mobile = parts[1]
+    return mobile if normalise_mobile(mobile) == mobile else None
+
+
+def mobile_code_message(account: Account, code: str, host: str) -> str:
+    with force_locale(account.preferred_language.value):
+        text = gettext(
+            "Your Absher code to change your mobile number is %(code)s. It expires in "
+            "5 minutes. Do not share it with anyone.", code=code,
+        )
+    # The last line lets phones offer the code for autofill (WebOTP).
+    return f"{text}\n\n@{host} #{code}"
+
+
+def send_mobile_code(session: Session, settings: Settings, account: Account, flow_id: str,
+                     now: datetime) -> Outcome:
+    """Send a (new) code to the new number, within the cooldown and hourly limits."""
+    mobile = mobile_of_flow(account, flow_id)
+    assert mobile is not None, "the caller checks that the flow belongs to the account"
+    outcome = Outcome(flow_id=flow_id, mobile=mobile)
+    try:
+        code = otp.issue_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE,
+                              flow_id, mobile, now)
+    except otp.ResendTooSoon:
+        session.rollback()
+        outcome.error = "resend_too_soon"
+        return outcome
+    except otp.TooManyCodes:
+        session.rollback()
+        outcome.error = "too_many_codes"
+        return outcome
+    body = mobile_code_message(account, code, settings.sms_host)
+    if not send_sms(session, mobile, body, "change_mobile_code", now,
+                    recorded_body=body.replace(code, "••••••")):
+        # A code the person never received must not count against them.
+        session.delete(otp.latest_challenge(session, CodePurpose.CHANGE_MOBILE, flow_id))
+        session.commit()
+        outcome.error = "sms_failed"
+        return outcome
+    session.commit()
+    return outcome
+
+
+def finish_mobile_change(session: Session, settings: Settings, account: Account, flow_id: str,
+                         typed_code: str, now: datetime,
+                         client_address: str | None) -> Outcome:
+    """Check the code, then swap the number in, if nobody else has taken it meanwhile."""
+    mobile = mobile_of_flow(account, flow_id)
+    assert mobile is not None, "the caller checks that the flow belongs to the account"
+    result = otp.check_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE, flow_id,
+                            typed_code, now)
+    session.commit()  # keeps the count of wrong tries, and spends a right code
+    if result is not otp.CheckResult.ACCEPTED:
+        return Outcome(errors={"code": f"code_{result.value}"}, flow_id=flow_id, mobile=mobile)
+    if number_taken(session, mobile, account):
+        return Outcome(error="mobile_change_taken", mobile=mobile)
+
+    old_mobile = account.mobile
+    account.mobile = mobile
+    audit.record(session, "mobile_changed", now, account.id, client_address,
+                 old=mask_mobile(old_mobile), new=mask_mobile(mobile))
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another account took the number between the check above and this write.
+        session.rollback()
+        return Outcome(error="mobile_change_taken", mobile=mobile)
+    send_sms(session, old_mobile, mobile_notice(account, mobile), "mobile_changed_notice", now,
+             retryable=True)
+    session.commit()
+    return Outcome(mobile=mobile)
+
+
+def mobile_notice(account: Account, new_mobile: str) -> str:
+    with force_locale(account.preferred_language.value):
+        return gettext(
+            "Absher: the mobile number of your account was changed to %(number)s. "
+            "If you did not change it, call 920020405.", number=mask_mobile(new_mobile),
+        )
+
+
+# --- email and language ----------------------------------------------------------
+
+def change_email(session: Session, account: Account, email: str, now: datetime,
+                 client_address: str | None) -> Outcome:
+    email = email.strip()
+    if email.casefold() == account.email.casefold():
+        return Outcome(errors={"email": "email_same"})
+    account.email = email
+    audit.record(session, "email_changed", now, account.id, client_address)
+    session.commit()
+    return Outcome()
+
+
+def change_language(session: Session, account: Account, language: str, now: datetime,
+                    client_address: str | None) -> Outcome:
+    """Pages and text messages follow Account.preferred_language from now on."""
+    try:
+        chosen = Language(language)
+    except ValueError:
+        return Outcome(errors={"preferred_language": "language_required"})
+    if chosen is not account.preferred_language:
+        audit.record(session, "language_changed", now, account.id, client_address,
+                     old=account.preferred_language.value, new=chosen.value)
+        account.preferred_language = chosen
+        session.commit()
+    return Outcome()

@@ -1,0 +1,172 @@
+"""Changing the password, mobile number, email address and preferred language.
+
+Each page works without JavaScript; the change of mobile swaps its code step
+in place with htmx and is its own page without it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from absher_web.extensions import db, limiter
+from absher_web.forms.account_changes import (
+    ChangeEmailForm,
+    ChangeLanguageForm,
+    ChangeMobileForm,
+    ChangePasswordForm,
+    MobileCodeForm,
+)
+from absher_web.forms.signin import ConfirmForm
+from absher_web.identity import mask_mobile
+from absher_web.models import utcnow
+from absher_web.services import account_changes
+from absher_web.web import is_htmx_request
+from absher_web.web.flow import code_policy, ltr, render_step, sms_host
+from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
+from absher_web.web.sessions import SignedInUser
+
+bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
+
+MOBILE_FLOW_KEY = "mobile_change_flow"
+MOBILE_NOTICE_KEY = "mobile_change_notice"
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    """Every page here needs a signed-in person who has set their security questions."""
+    return require_security_questions()
+
+
+def settings() -> account_changes.Settings:
+    return account_changes.Settings(code_policy=code_policy(),
+                                    bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"],
+                                    sms_host=sms_host())
+
+
+def changed(notice: str, lang_code: str | None = None):
+    """Back to the account home, which says what changed."""
+    session[ACCOUNT_NOTICE_KEY] = notice
+    home = url_for("account.home", **({"lang_code": lang_code} if lang_code else {}))
+    if is_htmx_request():
+        return "", 200, {"HX-Redirect": home}
+    return redirect(home, 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+def password():
+    account = current_user.account
+    form = ChangePasswordForm(username=account.username)
+    if form.validate_on_submit():
+        outcome = account_changes.change_password(
+            db.session, settings(), account, form.current_password.data,
+            form.new_password.data, utcnow(), request.remote_addr)
+        if outcome.ok:
+            # Every session carrying the old token has ended; this browser gets the new one.
+            login_user(SignedInUser(account))
+            return changed("account_password_changed")
+        form.add_errors(outcome.errors)
+    return render_step("account/change_password.html", 422 if form.errors else 200, form=form)
+
+
+@bp.route("/mobile", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+def mobile():
+    form = ChangeMobileForm()
+    if form.validate_on_submit():
+        outcome = account_changes.start_mobile_change(db.session, settings(),
+                                                      current_user.account, form.mobile.data,
+                                                      utcnow())
+        form.add_errors(outcome.errors)
+        if outcome.flow_id:
+            session[MOBILE_FLOW_KEY] = outcome.flow_id
+            return to_code_step(outcome.mobile, outcome.error or "code_sent")
+    return mobile_step(form, 422 if form.errors else 200)
+
+
+def pending_mobile() -> str | None:
+    return account_changes.mobile_of_flow(current_user.account, session.get(MOBILE_FLOW_KEY))
+
+
+@bp.route("/mobile/code", methods=["GET", "POST"])
+def mobile_code():
+    new_mobile = pending_mobile()
+    if new_mobile is None:
+        return redirect(url_for(".mobile"), 303)
+    form = MobileCodeForm()
+    if form.validate_on_submit():
+        outcome = account_changes.finish_mobile_change(
+            db.session, settings(), current_user.account, session[MOBILE_FLOW_KEY],
+            form.code.data, utcnow(), request.remote_addr)
+        if outcome.ok:
+            session.pop(MOBILE_FLOW_KEY, None)
+            return changed("account_mobile_changed")
+        if outcome.error:  # another account took the number while the code was on its way
+            session.pop(MOBILE_FLOW_KEY, None)
+            start = ChangeMobileForm(formdata=None, mobile=new_mobile)
+            start.add_errors({"mobile": outcome.error})
+            return mobile_step(start, 409)
+        form.add_errors(outcome.errors)
+    notice = session.pop(MOBILE_NOTICE_KEY, None) if request.method == "GET" else None
+    return code_step(new_mobile, form, notice, 422 if form.errors else 200)
+
+
+@bp.post("/mobile/code/resend")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESEND"])
+def mobile_code_resend():
+    new_mobile = pending_mobile()
+    if new_mobile is None or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".mobile"), 303)
+    outcome = account_changes.send_mobile_code(db.session, settings(), current_user.account,
+                                               session[MOBILE_FLOW_KEY], utcnow())
+    return to_code_step(new_mobile, outcome.error or "code_resent")
+
+
+def mobile_step(form: ChangeMobileForm, status: int):
+    return render_step("account/change_mobile.html", status, form=form,
+                       current_mobile=ltr(mask_mobile(current_user.account.mobile)))
+
+
+def to_code_step(new_mobile: str, notice: str):
+    """htmx swaps the code step in place; without JavaScript it is its own page."""
+    if is_htmx_request():
+        status = 200 if notice.startswith("code_") else 422
+        return code_step(new_mobile, MobileCodeForm(formdata=None), notice, status)
+    session[MOBILE_NOTICE_KEY] = notice
+    return redirect(url_for(".mobile_code"), 303)
+
+
+def code_step(new_mobile: str, form: MobileCodeForm, notice: str | None, status: int):
+    return render_step("account/change_mobile_code.html", status, form=form,
+                       resend_form=ConfirmForm(formdata=None),
+                       masked_mobile=ltr(mask_mobile(new_mobile)), notice=notice)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+def email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        outcome = account_changes.change_email(db.session, current_user.account, form.email.data,
+                                               utcnow(), request.remote_addr)
+        if outcome.ok:
+            return changed("account_email_changed")
+        form.add_errors(outcome.errors)
+    return render_step("account/change_email.html", 422 if form.errors else 200, form=form,
+                       current_email=current_user.account.email)
+
+
+@bp.route("/language", methods=["GET", "POST"])
+def language():
+    account = current_user.account
+    form = ChangeLanguageForm(preferred_language=account.preferred_language.value)
+    if form.validate_on_submit():
+        outcome = account_changes.change_language(db.session, account,
+                                                  form.preferred_language.data, utcnow(),
+                                                  request.remote_addr)
+        if outcome.ok:
+            # The new language applies at once: the next page is in it.
+            return changed("account_language_saved", account.preferred_language.value)
+        form.add_errors(outcome.errors)
+    return render_step("account/change_language.html", 422 if form.errors else 200, form=form)

@@ -1,0 +1,207 @@
+"""Forgot password, the seed's 19 steps: ID and mobile with the visual code, a security
+question, the SMS code, the new password, and "Password updated successfully"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from wtforms import SelectChoice
+
+from absher_web.extensions import db, limiter
+from absher_web.forms.recovery import (
+    NewPasswordForm,
+    RecoveryCodeForm,
+    RecoveryStartForm,
+    RecoveryStartWithoutVisualCodeForm,
+    SecurityQuestionForm,
+)
+from absher_web.forms.signin import ConfirmForm
+from absher_web.identity import mask_mobile, normalise_digits
+from absher_web.models import RecoveryFlow, RecoveryStep, utcnow
+from absher_web.services import recovery, registration, security_questions
+from absher_web.web import is_htmx_request
+from absher_web.web.flow import code_policy, ltr, render_step, sms_host
+from absher_web.web.registration import settings as registration_settings
+
+bp = Blueprint("recovery", __name__, url_prefix="/<lang_code>/recover")
+
+FLOW_KEY = "recovery_id"
+NOTICE_KEY = "recovery_notice"
+STEP_ENDPOINTS = {
+    RecoveryStep.QUESTION: ".question",
+    RecoveryStep.CODE: ".code",
+    RecoveryStep.NEW_PASSWORD: ".new_password",
+    RecoveryStep.DONE: ".done",
+}
+
+
+def settings() -> recovery.Settings:
+    return recovery.Settings(
+        code_policy=code_policy(), bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"],
+        sms_host=sms_host(),
+        ask_security_question=current_app.config["RECOVERY_SECURITY_QUESTION"],
+    )
+
+
+def without_visual_code() -> bool:
+    return request.values.get("without_visual_code") == "1"
+
+
+def submitted_id() -> str:
+    return "recover-id:" + normalise_digits(request.form.get("national_id", ""))[:10]
+
+
+def config_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(config_limit("RATELIMIT_RECOVER"), methods=["POST"])
+@limiter.limit(config_limit("RATELIMIT_RECOVER_PER_ID"), methods=["POST"], key_func=submitted_id)
+@limiter.limit(config_limit("RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE"), methods=["POST"],
+               exempt_when=lambda: not without_visual_code())
+@limiter.limit(config_limit("RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE_PER_ID"), methods=["POST"],
+               key_func=submitted_id, exempt_when=lambda: not without_visual_code())
+def start():
+    alternative = without_visual_code()
+    form = RecoveryStartWithoutVisualCodeForm() if alternative else RecoveryStartForm()
+    problem = None
+    if form.is_submitted():
+        form_ok = form.validate()
+        visual_code_ok = True
+        if not alternative:
+            visual_code_problem = registration.check_visual_code(
+                db.session, registration_settings(), form.captcha_token.data or "",
+                form.captcha_answer.data or "", utcnow())
+            visual_code_ok = visual_code_problem is None
+            if visual_code_problem and not form.captcha_answer.errors:
+                form.add_errors({"captcha_answer": visual_code_problem})
+        if form_ok and visual_code_ok:
+            outcome = recovery.start(db.session, settings(), form.national_id.data,
+                                     form.mobile.data, utcnow(), alternative)
+            if outcome.flow is not None:
+                session[FLOW_KEY] = outcome.flow.id
+                return to_step(outcome)
+            problem = outcome.error
+    expired = request.method == "GET" and request.args.get("expired") == "1"
+    failed = bool(form.errors or problem or expired)
+    return render_step("recovery/start.html", 422 if failed else 200, form=form,
+                       alternative=alternative,
+                       problem=problem or ("recovery_expired" if expired else None))
+
+
+def current_flow(expected: RecoveryStep) -> tuple[RecoveryFlow | None, object | None]:
+    """This browser's recovery, if it is at `expected`; else where to send the person."""
+    flow = recovery.find_flow(db.session, session.get(FLOW_KEY), utcnow())
+    if flow is None or flow.step is RecoveryStep.DONE and expected is not RecoveryStep.DONE:
+        session.pop(FLOW_KEY, None)
+        return None, redirect(url_for(".start", expired=1), 303)
+    if flow.step is not expected:
+        return None, render_step("recovery/problem.html", 409, reason="recovery_wrong_step")
+    return flow, None
+
+
+def to_step(outcome: recovery.Outcome):
+    """The flow's current step: swapped in place by htmx, or its own page."""
+    flow = outcome.flow
+    notice = outcome.error or ("code_sent" if outcome.code_sent else None)
+    if not is_htmx_request():
+        if notice:
+            session[NOTICE_KEY] = notice
+        return redirect(url_for(STEP_ENDPOINTS[flow.step]), 303)
+    if flow.step is RecoveryStep.QUESTION:
+        return question_step(flow, SecurityQuestionForm(formdata=None), None, 200)
+    if flow.step is RecoveryStep.CODE:
+        return code_step(flow, RecoveryCodeForm(formdata=None), notice,
+                         422 if outcome.error else 200)
+    return render_step("recovery/new_password.html", 200, form=NewPasswordForm(formdata=None))
+
+
+def question_step(flow: RecoveryFlow, form: SecurityQuestionForm, problem: str | None,
+                  status: int):
+    account = recovery.account_of(db.session, flow)
+    form.question.choices = [SelectChoice(key, security_questions.question_text(key))
+                             for key in security_questions.chosen_questions(account)]
+    return render_step("recovery/question.html", status, form=form, problem=problem)
+
+
+@bp.route("/question", methods=["GET", "POST"])
+def question():
+    flow, elsewhere = current_flow(RecoveryStep.QUESTION)
+    if flow is None:
+        return elsewhere
+    form = SecurityQuestionForm()
+    if form.validate_on_submit():
+        outcome = recovery.answer_question(db.session, settings(), flow, form.question.data,
+                                           form.answer.data, utcnow(), request.remote_addr)
+        if outcome.error == "recovery_locked":
+            session.pop(FLOW_KEY, None)
+            return render_step("recovery/problem.html", 423, reason="recovery_locked")
+        if outcome.error is None or outcome.flow.step is RecoveryStep.CODE:
+            return to_step(outcome)
+        form.add_errors({outcome.field or "answer": outcome.error})
+    return question_step(flow, form, None, 422 if form.errors else 200)
+
+
+def code_step(flow: RecoveryFlow, form: RecoveryCodeForm, notice: str | None, status: int):
+    account = recovery.account_of(db.session, flow)
+    return render_step(
+        "recovery/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
+        masked_mobile=ltr(mask_mobile(account.mobile)), notice=notice,
+        skipped_question=flow.question_key is None,
+    )
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def code():
+    flow, elsewhere = current_flow(RecoveryStep.CODE)
+    if flow is None:
+        return elsewhere
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        outcome = recovery.check_code(db.session, settings(), flow, form.code.data, utcnow())
+        if outcome.error is None:
+            return to_step(outcome)
+        form.add_errors({"code": outcome.error})
+    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
+    return code_step(flow, form, notice, 422 if form.errors else 200)
+
+
+@bp.post("/code/resend")
+@limiter.limit(config_limit("RATELIMIT_RESEND"))
+def resend():
+    flow, elsewhere = current_flow(RecoveryStep.CODE)
+    if flow is None or not ConfirmForm().validate_on_submit():
+        return elsewhere or redirect(url_for(".start"), 303)
+    outcome = recovery.send_code(db.session, settings(), flow, utcnow())
+    if outcome.code_sent:
+        outcome.error = None
+        if not is_htmx_request():
+            session[NOTICE_KEY] = "code_resent"
+            return redirect(url_for(".code"), 303)
+        return code_step(flow, RecoveryCodeForm(formdata=None), "code_resent", 200)
+    return to_step(outcome)
+
+
+@bp.route("/new-password", methods=["GET", "POST"])
+def new_password():
+    flow, elsewhere = current_flow(RecoveryStep.NEW_PASSWORD)
+    if flow is None:
+        return elsewhere
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        outcome = recovery.set_password(db.session, settings(), flow, form.password.data,
+                                        utcnow(), request.remote_addr)
+        if outcome.error is None:
+            if is_htmx_request():
+                return render_step("recovery/done.html", 200)
+            return redirect(url_for(".done"), 303)
+        form.add_errors({outcome.field or "password": outcome.error})
+    return render_step("recovery/new_password.html", 422 if form.errors else 200, form=form)
+
+
+@bp.get("/done")
+def done():
+    flow, elsewhere = current_flow(RecoveryStep.DONE)
+    if flow is None:
+        return elsewhere
+    return render_step("recovery/done.html", 200)

@@ -1,0 +1,59 @@
+"""Security questions: set after the first sign-in (before anything else), changed later."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_required
+
+from absher_web.extensions import db, limiter
+from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, SecurityQuestionsForm
+from absher_web.models import utcnow
+from absher_web.passwords import verify_password
+from absher_web.services import security_questions
+from absher_web.web import is_htmx_request
+from absher_web.web.flow import render_step
+
+bp = Blueprint("security_questions", __name__, url_prefix="/<lang_code>/account/security-questions")
+
+ENDPOINT = "security_questions.edit"
+# The account home shows (and removes) the notice stored under this key.
+ACCOUNT_NOTICE_KEY = "account_notice"
+
+
+def require_security_questions():
+    """Sends a signed-in person without their three questions to set them first.
+
+    For before_request in every account-area blueprint (after sign-in is checked).
+    """
+    if (current_user.is_authenticated and request.endpoint != ENDPOINT
+            and security_questions.needs_questions(current_user.account)):
+        return go_to(url_for(ENDPOINT))
+    return None
+
+
+def go_to(url: str):
+    if is_htmx_request():
+        # A whole different page follows: htmx loads it rather than swapping it in.
+        return "", 200, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+# Changing needs the password: this bounds guessing from a session left open.
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+def edit():
+    account = current_user.account
+    first_setup = security_questions.needs_questions(account)
+    form = SecurityQuestionsForm() if first_setup else ChangeSecurityQuestionsForm.starting_from(
+        security_questions.chosen_questions(account))
+    if form.validate_on_submit():
+        if first_setup or verify_password(form.password.data, account.password_hash):
+            security_questions.set_answers(db.session, account, form.answers(),
+                                           current_app.config["BCRYPT_ROUNDS"], utcnow(),
+                                           request.remote_addr)
+            session[ACCOUNT_NOTICE_KEY] = "security_questions_saved"
+            return go_to(url_for("account.home"))
+        form.add_errors({"password": "security_questions_password_wrong"})
+    return render_step("account/security_questions.html", 422 if form.errors else 200,
+                       form=form, first_setup=first_setup)
