@@ -17,6 +17,11 @@ from .conftest import allow_browser_error, assert_no_axe_violations
 ACCOUNT_PAGES = [
     "/{lang}/account/",
     "/{lang}/account/my-data",
+    "/{lang}/account/security-questions",
+    "/{lang}/account/password",
+    "/{lang}/account/mobile",
+    "/{lang}/account/email",
+    "/{lang}/account/language",
 ]
 
 
@@ -36,6 +41,12 @@ def last_code(server, to: str) -> str:
 
 
 def sign_in(page, server, account, lang: str, identifier: str | None = None) -> None:
+    sign_in_to(page, server, account, lang, identifier)
+    page.wait_for_url(f"**/{account.preferred_language.value}/account/")
+
+
+def sign_in_to(page, server, account, lang: str, identifier: str | None = None) -> None:
+    """Password and code; where the account area sends the person is up to the caller."""
     page.goto(f"/{lang}/individuals/login")
     page.fill("#identifier", identifier or account.username)
     page.fill("#password", PASSWORD)
@@ -43,7 +54,6 @@ def sign_in(page, server, account, lang: str, identifier: str | None = None) -> 
     page.locator("#code").wait_for()
     page.fill("#code", last_code(server, account.mobile))
     page.locator("#sign-in-step form button[type=submit]").first.click()
-    page.wait_for_url(f"**/{account.preferred_language.value}/account/")
 
 
 def test_arabic_sign_in_with_javascript(account_server, page_factory):
@@ -121,3 +131,40 @@ def test_every_account_page_is_accessible(account_server, page_factory, lang, wi
         assert page.evaluate("document.documentElement.scrollWidth <= "
                              "document.documentElement.clientWidth"), path
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_first_sign_in_sets_security_questions_accessibly(account_server, page_factory, lang,
+                                                          width):
+    server, make_account = account_server
+    account = make_account(language=lang, with_questions=False)
+    page = page_factory(width=width)
+    allow_browser_error(page, r"status of 422")
+    sign_in_to(page, server, account, lang)
+    page.wait_for_url(f"**/{lang}/account/security-questions")
+    assert_no_axe_violations(page)
+    page.locator("main form[action$='/security-questions'] button[type=submit]").click()
+    page.locator("[data-error-summary]").wait_for()
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_mobile_change_code_step_is_accessible(account_server, page_factory, lang, width):
+    server, make_account = account_server
+    account = make_account(language=lang)
+    page = page_factory(width=width)
+    allow_browser_error(page, r"status of 422")
+    sign_in(page, server, account, lang)
+    page.goto(f"/{lang}/account/mobile")
+    page.evaluate("window.notReloaded = true")
+    page.fill("main input[type=tel]", "0561234567")
+    page.locator("main form[action$='/account/mobile'] button[type=submit]").click()
+    page.locator("[data-step-heading]:focus").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert_no_axe_violations(page)
+    page.fill("#code", "1")
+    page.locator("main form[action$='/mobile/code'] button[type=submit]").click()
+    page.locator("[data-error-summary]:focus").wait_for()
+    assert_no_axe_violations(page)
