@@ -144,43 +144,14 @@ def mobile_of_flow(account: Account, flow_id: str | None) -> str | None:
     return mobile if normalise_mobile(mobile) == mobile else None
 
 
-def mobile_code_message(account: Account, code: str, host: str) -> str:
-    with force_locale(account.preferred_language.value):
-        text = gettext(
-            "Your Absher code to change your mobile number is %(code)s. It expires in "
-            "5 minutes. Do not share it with anyone.", code=code,
-        )
-    # The last line lets phones offer the code for autofill (WebOTP).
-    return f"{text}\n\n@{host} #{code}"
-
-
 def send_mobile_code(session: Session, settings: Settings, account: Account, flow_id: str,
                      now: datetime) -> Outcome:
     """Send a (new) code to the new number, within the cooldown and hourly limits."""
     mobile = mobile_of_flow(account, flow_id)
     assert mobile is not None, "the caller checks that the flow belongs to the account"
-    outcome = Outcome(flow_id=flow_id, mobile=mobile)
-    try:
-        code = otp.issue_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE,
-                              flow_id, mobile, now)
-    except otp.ResendTooSoon:
-        session.rollback()
-        outcome.error = "resend_too_soon"
-        return outcome
-    except otp.TooManyCodes:
-        session.rollback()
-        outcome.error = "too_many_codes"
-        return outcome
-    body = mobile_code_message(account, code, settings.sms_host)
-    if not send_sms(session, mobile, body, "change_mobile_code", now,
-                    recorded_body=body.replace(code, "••••••")):
-        # A code the person never received must not count against them.
-        session.delete(otp.latest_challenge(session, CodePurpose.CHANGE_MOBILE, flow_id))
-        session.commit()
-        outcome.error = "sms_failed"
-        return outcome
-    session.commit()
-    return outcome
+    problem = otp.text_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE, flow_id,
+                            mobile, account.preferred_language, settings.sms_host, now)
+    return Outcome(flow_id=flow_id, mobile=mobile, error=problem)
 
 
 def finish_mobile_change(session: Session, settings: Settings, account: Account, flow_id: str,

@@ -16,11 +16,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
-from absher_web.models import CodeChallenge, CodePurpose
+from absher_web.models import CodeChallenge, CodePurpose, Language
+from absher_web.services.sms import send_sms
 
 CODE_LENGTH = 6
 MAX_TRIES = 5
@@ -153,3 +156,52 @@ def check_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
 def tries_left(session: Session, purpose: CodePurpose, flow_id: str) -> int:
     challenge = latest_challenge(session, purpose, flow_id)
     return 0 if challenge is None else max(0, MAX_TRIES - challenge.attempts)
+
+
+# The text message for each purpose, in the account's language; the code goes in %(code)s.
+CODE_TEXTS = {
+    CodePurpose.REGISTRATION: _l(
+        "Your Absher registration code is %(code)s. It expires in 5 minutes. "
+        "Do not share it with anyone."),
+    CodePurpose.SIGN_IN: _l(
+        "Your Absher sign-in code is %(code)s. It expires in 5 minutes. "
+        "Do not share it with anyone."),
+    CodePurpose.RECOVERY: _l(
+        "Your Absher password recovery code is %(code)s. It expires in 5 minutes. "
+        "Do not share it with anyone."),
+    CodePurpose.CHANGE_MOBILE: _l(
+        "Your Absher code to change your mobile number is %(code)s. It expires in "
+        "5 minutes. Do not share it with anyone."),
+}
+
+
+def code_text(purpose: CodePurpose, language: Language, code: str, host: str) -> str:
+    with force_locale(language.value):
+        text = str(CODE_TEXTS[purpose]) % {"code": code}
+    # The last line lets phones offer the code for autofill (WebOTP).
+    return f"{text}\n\n@{host} #{code}"
+
+
+def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_id: str,
+              mobile: str, language: Language, host: str, now: datetime) -> str | None:
+    """Issue a code for this flow and text it. None when sent, else why not (a message key).
+
+    Commits either way. A code the person never received must not count against
+    them: when the provider fails, the code is forgotten, so "send again" works at once.
+    """
+    try:
+        code = issue_code(session, policy, purpose, flow_id, mobile, now)
+    except ResendTooSoon:
+        session.rollback()
+        return "resend_too_soon"
+    except TooManyCodes:
+        session.rollback()
+        return "too_many_codes"
+    body = code_text(purpose, language, code, host)
+    if not send_sms(session, mobile, body, f"{purpose.value}_code", now,
+                    recorded_body=body.replace(code, "••••••")):
+        session.delete(latest_challenge(session, purpose, flow_id))
+        session.commit()
+        return "sms_failed"
+    session.commit()
+    return None

@@ -113,13 +113,6 @@ def answer_question(session: Session, settings: Settings, flow: RecoveryFlow, qu
     return Outcome(error="recovery_locked")
 
 
-def code_message(account: Account, code: str, host: str) -> str:
-    with force_locale(account.preferred_language.value):
-        text = gettext("Your Absher password recovery code is %(code)s. It expires in 5 minutes. "
-                       "Do not share it with anyone.", code=code)
-    return f"{text}\n\n@{host} #{code}"
-
-
 def notice(account: Account, kind: str) -> str:
     with force_locale(account.preferred_language.value):
         if kind == "locked":
@@ -132,23 +125,9 @@ def send_code(session: Session, settings: Settings, flow: RecoveryFlow, now: dat
     if flow.step is not RecoveryStep.CODE:
         return Outcome(flow=flow, error="recovery_wrong_step")
     account = account_of(session, flow)
-    try:
-        code = otp.issue_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id,
-                              account.mobile, now)
-    except otp.ResendTooSoon:
-        session.rollback()
-        return Outcome(flow=flow, error="resend_too_soon")
-    except otp.TooManyCodes:
-        session.rollback()
-        return Outcome(flow=flow, error="too_many_codes")
-    body = code_message(account, code, settings.sms_host)
-    if not send_sms(session, account.mobile, body, "recovery_code", now,
-                    recorded_body=body.replace(code, "••••••")):
-        session.delete(otp.latest_challenge(session, CodePurpose.RECOVERY, flow.id))
-        session.commit()
-        return Outcome(flow=flow, error="sms_failed")
-    session.commit()
-    return Outcome(flow=flow, code_sent=True)
+    problem = otp.text_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id,
+                            account.mobile, account.preferred_language, settings.sms_host, now)
+    return Outcome(flow=flow, error=problem, code_sent=problem is None)
 
 
 def check_code(session: Session, settings: Settings, flow: RecoveryFlow, typed: str,

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,7 +25,6 @@ from absher_web.models import (
 )
 from absher_web.passwords import hash_password
 from absher_web.services import captcha, otp, registry
-from absher_web.services.sms import send_sms
 
 PENDING_LIFETIME = timedelta(minutes=30)
 
@@ -132,41 +130,12 @@ def find_pending(session: Session, pending_id: str | None,
     return pending
 
 
-def code_message(language: Language, code: str, host: str) -> str:
-    with force_locale(language.value):
-        text = gettext(
-            "Your Absher registration code is %(code)s. It expires in 5 minutes. "
-            "Do not share it with anyone.",
-            code=code,
-        )
-    # The last line lets phones offer the code for autofill (WebOTP).
-    return f"{text}\n\n@{host} #{code}"
-
-
 def send_code(session: Session, settings: Settings, pending: PendingRegistration,
               now: datetime) -> Outcome:
     """Send a (new) code for this registration, within the cooldown and hourly limits."""
-    try:
-        code = otp.issue_code(session, settings.code_policy, CodePurpose.REGISTRATION,
-                              pending.id, pending.mobile, now)
-    except otp.ResendTooSoon:
-        session.rollback()
-        return Outcome(pending=pending, error="resend_too_soon")
-    except otp.TooManyCodes:
-        session.rollback()
-        return Outcome(pending=pending, error="too_many_codes")
-    body = code_message(pending.preferred_language, code, settings.sms_host)
-    delivered = send_sms(session, pending.mobile, body, "registration_code", now,
-                         recorded_body=body.replace(code, "••••••"))
-    if not delivered:
-        # A code the person never received must not count against them:
-        # forget it, so "send again" works at once when the provider is back.
-        challenge = otp.latest_challenge(session, CodePurpose.REGISTRATION, pending.id)
-        session.delete(challenge)
-        session.commit()
-        return Outcome(pending=pending, error="sms_failed")
-    session.commit()
-    return Outcome(pending=pending, code_sent=True)
+    problem = otp.text_code(session, settings.code_policy, CodePurpose.REGISTRATION, pending.id,
+                            pending.mobile, pending.preferred_language, settings.sms_host, now)
+    return Outcome(pending=pending, error=problem, code_sent=problem is None)
 
 
 def complete(session: Session, settings: Settings, pending: PendingRegistration, typed_code: str,

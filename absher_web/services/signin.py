@@ -123,34 +123,11 @@ def lock_notice(account: Account) -> str:
         )
 
 
-def code_message(account: Account, code: str, host: str) -> str:
-    with force_locale(account.preferred_language.value):
-        text = gettext(
-            "Your Absher sign-in code is %(code)s. It expires in 5 minutes. "
-            "Do not share it with anyone.", code=code,
-        )
-    return f"{text}\n\n@{host} #{code}"
-
-
 def send_sign_in_code(session: Session, settings: Settings, account: Account, flow_id: str,
                       now: datetime) -> Attempt:
-    try:
-        code = otp.issue_code(session, settings.code_policy, CodePurpose.SIGN_IN, flow_id,
-                              account.mobile, now)
-    except otp.ResendTooSoon:
-        session.rollback()
-        return Attempt(Result.RESEND_TOO_SOON, account, flow_id)
-    except otp.TooManyCodes:
-        session.rollback()
-        return Attempt(Result.TOO_MANY_CODES, account, flow_id)
-    body = code_message(account, code, settings.sms_host)
-    if not send_sms(session, account.mobile, body, "sign_in_code", now,
-                    recorded_body=body.replace(code, "••••••")):
-        session.delete(otp.latest_challenge(session, CodePurpose.SIGN_IN, flow_id))
-        session.commit()
-        return Attempt(Result.SMS_FAILED, account, flow_id)
-    session.commit()
-    return Attempt(Result.CODE_SENT, account, flow_id)
+    problem = otp.text_code(session, settings.code_policy, CodePurpose.SIGN_IN, flow_id,
+                            account.mobile, account.preferred_language, settings.sms_host, now)
+    return Attempt(Result(problem) if problem else Result.CODE_SENT, account, flow_id)
 
 
 def account_of_flow(session: Session, flow_id: str | None) -> Account | None:
