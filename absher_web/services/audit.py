@@ -21,3 +21,13 @@ def recent_for_account(session: Session, account_id: int, limit: int = 10) -> li
         select(AuditEvent).where(AuditEvent.account_id == account_id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)
     ))
+
+
+def previous_sign_in(session: Session, account_id: int) -> AuditEvent | None:
+    """The sign-in before the current one (the current one is the newest)."""
+    sign_ins = session.scalars(
+        select(AuditEvent).where(AuditEvent.account_id == account_id,
+                                 AuditEvent.kind == "signed_in")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(2)
+    ).all()
+    return sign_ins[1] if len(sign_ins) > 1 else None

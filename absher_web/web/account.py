@@ -61,6 +61,7 @@ def home() -> str:
         pending=pending_activation() if account.activation_state is ActivationState.PENDING
         else None,
         events=audit.recent_for_account(db.session, account.id),
+        previous_sign_in=audit.previous_sign_in(db.session, account.id),
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,
         notice=session.pop(ACCOUNT_NOTICE_KEY, None),
     )

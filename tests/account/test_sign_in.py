@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import time_machine
@@ -228,3 +228,17 @@ def test_the_preferred_language_is_applied_at_sign_in(client, make_account, sms_
     citizen.enter_password()
     assert sms_outbox.messages()[-1]["body"].startswith("رمز")
     assert citizen.enter_code().headers["Location"] == "/ar/account/"
+
+
+def test_home_shows_the_sign_in_before_this_one(app, client, make_account, sms_outbox):
+    from datetime import datetime
+
+    account = make_account()
+    first_time = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    with time_machine.travel(first_time, tick=False):
+        Citizen(app.test_client(), account, sms_outbox).sign_in()
+    with time_machine.travel(first_time + timedelta(days=2)):
+        Citizen(client, account, sms_outbox).sign_in()
+        page = parse(client.get("/en/account/")).get_text()
+    assert "This is your first sign-in" not in page
+    assert "1 March 2026" in page
