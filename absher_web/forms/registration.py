@@ -126,7 +126,3 @@ class VisualCodeForm(FlaskForm):
 
     captcha_token = visual_code_token_field()
     captcha_answer = visual_code_answer_field()
-
-
-class ResendCodeForm(FlaskForm):
-    """Only the CSRF token: asks for a new code for the current flow."""

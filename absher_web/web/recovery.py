@@ -100,10 +100,10 @@ def current_flow(expected: RecoveryStep) -> tuple[RecoveryFlow | None, object | 
     return flow, None
 
 
-def to_step(outcome: recovery.Outcome):
+def to_step(outcome: recovery.Outcome, sent_notice: str = "code_sent"):
     """The flow's current step: swapped in place by htmx, or its own page."""
     flow = outcome.flow
-    notice = outcome.error or ("code_sent" if outcome.code_sent else None)
+    notice = outcome.error or (sent_notice if outcome.code_sent else None)
     if not is_htmx_request():
         if notice:
             session[NOTICE_KEY] = notice
@@ -173,13 +173,7 @@ def resend():
     if flow is None or not ConfirmForm().validate_on_submit():
         return elsewhere or redirect(url_for(".start"), 303)
     outcome = recovery.send_code(db.session, settings(), flow, utcnow())
-    if outcome.code_sent:
-        outcome.error = None
-        if not is_htmx_request():
-            session[NOTICE_KEY] = "code_resent"
-            return redirect(url_for(".code"), 303)
-        return code_step(flow, RecoveryCodeForm(formdata=None), "code_resent", 200)
-    return to_step(outcome)
+    return to_step(outcome, sent_notice="code_resent")
 
 
 @bp.route("/new-password", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from absher_web.extensions import db, limiter
-from absher_web.forms.registration import RegistrationCodeForm, RegistrationForm, ResendCodeForm
+from absher_web.forms.registration import RegistrationCodeForm, RegistrationForm
+from absher_web.forms.signin import ConfirmForm
 from absher_web.models import PendingRegistration, utcnow
 from absher_web.services import registration
 from absher_web.web import is_htmx_request
@@ -78,7 +79,7 @@ def code():
 @limiter.limit(lambda: current_app.config["RATELIMIT_RESEND"])
 def resend():
     pending = registration.find_pending(db.session, session.get(PENDING_KEY), utcnow())
-    if pending is None or not ResendCodeForm().validate_on_submit():
+    if pending is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".form", expired=1), 303)
     outcome = registration.send_code(db.session, settings(), pending, utcnow())
     return to_code_step(pending, outcome.error or "code_resent")
@@ -104,7 +105,7 @@ def to_code_step(pending: PendingRegistration, notice: str):
 def code_step(pending: PendingRegistration, form: RegistrationCodeForm, notice: str | None,
               status: int):
     return render_step(
-        "registration/code.html", status, form=form, resend_form=ResendCodeForm(formdata=None),
+        "registration/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
         masked_mobile=ltr(registration.masked_number(pending)), notice=notice,
     )
 

@@ -234,3 +234,16 @@ def test_recovery_is_limited_per_id_across_addresses(app, recoverer):
         assert recoverer.start(mobile="0559990000").status_code == 422
     recoverer.client.environ_base["REMOTE_ADDR"] = "10.0.0.3"
     assert recoverer.start().status_code == 429
+
+
+def test_a_new_code_can_be_asked_for_after_a_minute(recoverer, sms_outbox):
+    recoverer.start()
+    recoverer.answer()
+    assert "Wait a minute before asking for another code" in \
+        recoverer.post("/code/resend", htmx=True).get_data(as_text=True)
+    with time_machine.travel(timedelta(seconds=61)):
+        response = recoverer.post("/code/resend")
+        assert response.headers["Location"] == "/en/recover/code"
+        assert "We have sent a new code to" in \
+            recoverer.client.get("/en/recover/code").get_data(as_text=True)
+        assert recoverer.code(sms_outbox).headers["Location"] == "/en/recover/new-password"
