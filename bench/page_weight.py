@@ -52,6 +52,8 @@ PAGES = [
     "/{lang}/terms",
     "/{lang}/privacy",
     "/{lang}/registration-conditions",
+    "/{lang}/register",
+    "/{lang}/recover",
     "/{lang}/no-such-page",
 ]
 TOTAL_BUDGET = 30 * 1024
