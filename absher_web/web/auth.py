@@ -9,10 +9,11 @@ from absher_web.extensions import db, limiter
 from absher_web.forms.signin import ConfirmForm, SignInCodeForm, SignInForm
 from absher_web.identity import mask_mobile
 from absher_web.models import Account, utcnow
+from absher_web.passwords import new_session_token
 from absher_web.services import audit, otp, signin
 from absher_web.web import is_htmx_request
 from absher_web.web.flow import code_policy, ltr, render_step, sms_host
-from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, new_session_token, start_session
+from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>/individuals")
 

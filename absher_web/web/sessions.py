@@ -15,7 +15,6 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
 from absher_web.models import Account, utcnow
-from absher_web.passwords import new_session_token  # noqa: F401 (used by views)
 
 SEEN_KEY = "last_seen"
 SIGNED_OUT_KEY = "signed_out_reason"
