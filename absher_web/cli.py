@@ -161,3 +161,157 @@ def translate_compile() -> None:
     if not any(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
         raise click.ClickException("no catalogs in translations/; run extract and update first")
     _pybabel("compile", "--directory", str(TRANSLATIONS.relative_to(PROJECT_ROOT)), "--statistics")
+
+
+# --- activation: banks, kiosks, officers and the due-jobs runner -------------------
+
+def _now():
+    from absher_web.models import utcnow
+
+    return utcnow()
+
+
+def _add_api_client(code: str, name: str, new_key: bool, kind_name: str) -> None:
+    from absher_web.models import ApiClientKind
+    from absher_web.services import api_clients
+
+    cipher = api_clients.cipher_from_config(current_app.config)
+    try:
+        with db.transaction() as session:
+            client, key = api_clients.add_client(session, cipher, code, ApiClientKind(kind_name),
+                                                 name, _now(), replace_key=new_key)
+            code = client.code
+    except api_clients.ClientError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{kind_name.capitalize()} {code} can now sign activation requests.")
+    click.echo("Its signing key follows. It is shown this once only; give it to the "
+               f"{kind_name} over a secure channel:")
+    click.echo(key)
+
+
+@absher.command("add-bank")
+@click.argument("code")
+@click.option("--name", default="", help="The bank's name, for operators.")
+@click.option("--new-key", is_flag=True, help="Replace the key of an existing bank.")
+def add_bank(code: str, name: str, new_key: bool) -> None:
+    """Let a bank send ATM activations; prints its signing key once."""
+    _add_api_client(code, name, new_key, "bank")
+
+
+@absher.command("add-kiosk-operator")
+@click.argument("code")
+@click.option("--name", default="", help="The operator's name, for operators.")
+@click.option("--new-key", is_flag=True, help="Replace the key of an existing operator.")
+def add_kiosk_operator(code: str, name: str, new_key: bool) -> None:
+    """Let a kiosk operator send kiosk activations; prints its signing key once."""
+    _add_api_client(code, name, new_key, "kiosk")
+
+
+def _simulate(path: str, client_field: str, terminal_field: str, code: str, terminal: str,
+              national_id: str, mobile: str, reference: str | None, key: str | None,
+              url: str) -> None:
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    from absher_web import signing
+    from absher_web.services import api_clients
+
+    if key is None:  # the operator's machine can read the key the portal keeps
+        with db.transaction() as session:
+            client = api_clients.find_client(session, code.upper())
+            key = api_clients.signing_key(
+                api_clients.cipher_from_config(current_app.config), client) if client else None
+        if key is None:
+            raise click.ClickException(f"No key for {code}: add it first, or pass --key.")
+    body = json.dumps({
+        "national_id": national_id, "mobile": mobile, client_field: code.upper(),
+        terminal_field: terminal, "reference": reference or f"SIM-{uuid.uuid4().hex[:16]}",
+        "requested_at": _now().isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }).encode()
+    headers = signing.signed_headers(code.upper(), key, body, time.time())
+    request = urllib.request.Request(url.rstrip("/") + path, data=body, headers=headers,
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read()
+    except urllib.error.URLError as error:
+        raise click.ClickException(f"Could not reach {url}: {error.reason}") from None
+    click.echo(f"HTTP {status}")
+    click.echo(answer.decode("utf-8", "replace"))
+    if status >= 300:
+        sys.exit(1)
+
+
+SIMULATE_OPTIONS = [
+    click.option("--id", "national_id", required=True, help="ID or iqama number."),
+    click.option("--mobile", required=True, help="Registered mobile, +9665XXXXXXXX."),
+    click.option("--reference", default=None, help="Default: a new random reference."),
+    click.option("--key", envvar="ABSHER_SIMULATE_KEY", default=None,
+                 help="Signing key (default: read from this portal's database)."),
+    click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+                 help="The portal to send to."),
+]
+
+
+def _with_simulate_options(command):
+    for option in reversed(SIMULATE_OPTIONS):
+        command = option(command)
+    return command
+
+
+@absher.command("atm-simulate")
+@click.option("--bank", "code", required=True, help="The bank's code, e.g. RJHI.")
+@click.option("--atm-id", default="ATM-0001", show_default=True)
+@_with_simulate_options
+def atm_simulate(code: str, atm_id: str, **request) -> None:
+    """Sign and send an ATM activation exactly as a bank would."""
+    _simulate("/api/v1/atm-activations", "bank_code", "atm_id", code, atm_id, **request)
+
+
+@absher.command("kiosk-simulate")
+@click.option("--operator", "code", required=True, help="The kiosk operator's code.")
+@click.option("--kiosk-id", default="KIOSK-0001", show_default=True)
+@_with_simulate_options
+def kiosk_simulate(code: str, kiosk_id: str, **request) -> None:
+    """Sign and send a kiosk activation exactly as a kiosk would."""
+    _simulate("/api/v1/kiosk-activations", "operator_code", "kiosk_id", code, kiosk_id,
+              **request)
+
+
+@absher.command("run-due")
+def run_due() -> None:
+    """Activate accounts whose ATM activation is due and send failed notices again.
+
+    Safe to run from cron on several machines at once.
+    """
+    from absher_web.services import activation
+
+    report = activation.run_due(db.transaction,
+                                activation.Settings.from_config(current_app.config), _now())
+    click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
+               f"message(s); {report.notices_failed} message(s) failed and will be tried "
+               "again.")
+
+
+@absher.command("create-officer")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="The officer's full name.")
+@click.option("--office", required=True, help="The Passports office, e.g. 'Riyadh - Olaya'.")
+@click.password_option(envvar="ABSHER_OFFICER_PASSWORD",
+                       help="Asked for twice when not given.")
+def create_officer(username: str, full_name: str, office: str, password: str) -> None:
+    """Create a Passports office officer who can sign in at /<lang>/staff."""
+    from absher_web.services import staff
+
+    try:
+        with db.transaction() as session:
+            staff.create_officer(session, username, full_name, office, password,
+                                 current_app.config["BCRYPT_ROUNDS"], _now())
+    except staff.OfficerError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Officer {username} can now sign in at /ar/staff or /en/staff.")

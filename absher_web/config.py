@@ -31,6 +31,23 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in "90", "90s", "30m", "48h" or "2d"."""
+    text = text.strip().lower()
+    unit = DURATION_UNITS.get(text[-1:], None) if text else None
+    number = text[:-1] if unit else text
+    if not number.isdigit():
+        raise RuntimeError(f"{text!r} is not a duration such as 48h, 30m, 2d or 90s")
+    return int(number) * (unit or 1)
+
+
+def env_duration(name: str, default: str) -> int:
+    return parse_duration(env(name) or default)
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -83,6 +100,19 @@ class Config:
     # The site's host name for the WebOTP line in code messages (default: the request's host).
     SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")
 
+    # Failed notices (not codes) are sent again by `flask absher run-due`, this many tries in all.
+    SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+
+    # An ATM activation takes effect this long after the bank's request (the seed: two days).
+    ATM_ACTIVATION_DELAY_SECONDS = env_duration("ATM_ACTIVATION_DELAY", "48h")
+    # Bank and kiosk signing keys are stored encrypted with this Fernet key; several,
+    # comma-separated, allow rotation (the first encrypts). Derived from SECRET_KEY if unset.
+    API_KEY_ENCRYPTION_KEY = env("API_KEY_ENCRYPTION_KEY")
+    # A signed API request is refused when its timestamp is further off than this.
+    API_SIGNATURE_TOLERANCE_SECONDS = env_int("API_SIGNATURE_TOLERANCE_SECONDS", 300)
+    RATELIMIT_API = env("RATELIMIT_API", "600 per minute")
+    RATELIMIT_STAFF_SIGN_IN = env("RATELIMIT_STAFF_SIGN_IN", "10 per minute;50 per hour")
+
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
     OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
@@ -124,6 +154,12 @@ class ProductionConfig(Config):
                 "ABSHER_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (for example: "
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if not cls.API_KEY_ENCRYPTION_KEY:
+            raise RuntimeError(
+                "ABSHER_API_KEY_ENCRYPTION_KEY must be set in production (for example: "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')."
             )
         if cls.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")

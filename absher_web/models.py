@@ -234,7 +234,8 @@ class Activation(Base):
     """A request to activate an account: ATM (delayed), Passports office or kiosk."""
 
     __tablename__ = "activations"
-    __table_args__ = (UniqueConstraint("bank_code", "reference"),)
+    # A bank or kiosk operator never has two activations under one reference.
+    __table_args__ = (UniqueConstraint("client_code", "reference"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -245,8 +246,9 @@ class Activation(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     effective_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    bank_code: Mapped[str | None] = mapped_column(String(20))
-    atm_id: Mapped[str | None] = mapped_column(String(40))
+    # The bank or kiosk operator (ApiClient.code) and its ATM or kiosk.
+    client_code: Mapped[str | None] = mapped_column(String(20))
+    terminal_id: Mapped[str | None] = mapped_column(String(40))
     reference: Mapped[str | None] = mapped_column(String(80))
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
@@ -313,6 +315,46 @@ class StaffUser(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiClientKind(enum.StrEnum):
+    BANK = "bank"  # ATM activations, effective after the configured delay
+    KIOSK = "kiosk"  # self-service kiosks, which verify fingerprints: active at once
+
+
+class ApiClient(Base):
+    """A bank or kiosk operator that calls the activation API, with its signing key.
+
+    The key is kept encrypted (Fernet, ABSHER_API_KEY_ENCRYPTION_KEY): checking an
+    HMAC needs the key itself, so a one-way hash cannot serve.
+    """
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[ApiClientKind] = mapped_column(enum_column(ApiClientKind))
+    name: Mapped[str] = mapped_column(String(200))
+    key_ciphertext: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    key_created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiRequest(Base):
+    """The first answer to each (client, reference): a repeat gets the same answer."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (UniqueConstraint("client_code", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_code: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(80))
+    # SHA-256 of the request body: the same reference with another body is refused.
+    body_digest: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class SpentToken(Base):

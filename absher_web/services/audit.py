@@ -11,9 +11,11 @@ from absher_web.models import AuditEvent
 
 
 def record(session: Session, kind: str, now: datetime, account_id: int | None = None,
-           client_address: str | None = None, **detail: object) -> None:
+           client_address: str | None = None, staff_user_id: int | None = None,
+           **detail: object) -> None:
+    """Add one event; ``staff_user_id`` names the officer who acted, if one did."""
     session.add(AuditEvent(account_id=account_id, kind=kind, client_address=client_address,
-                           detail=detail, created_at=now))
+                           staff_user_id=staff_user_id, detail=detail, created_at=now))
 
 
 def recent_for_account(session: Session, account_id: int, limit: int = 10) -> list[AuditEvent]:

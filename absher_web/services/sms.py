@@ -117,3 +117,19 @@ def send_sms(session: Session, to: str, body: str, purpose: str, now: datetime,
     message.status, message.sent_at = SmsStatus.SENT, now
     session.flush()
     return True
+
+
+def send_again(session: Session, message: SmsMessage, now: datetime) -> bool:
+    """Try a failed notice once more (only notices: a code's body is stored masked)."""
+    if not message.retryable:
+        raise ValueError("only notices are sent again; a code message must be asked for anew")
+    message.attempts += 1
+    try:
+        current_app.extensions["absher_sms"].send(message.to, message.body)
+    except SmsDeliveryError as error:
+        message.last_error = str(error)[:500]
+        session.flush()
+        return False
+    message.status, message.sent_at, message.last_error = SmsStatus.SENT, now, None
+    session.flush()
+    return True

@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from absher_web.web import (
         account,
         account_changes,
+        api,
         auth,
         public,
         recovery,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from absher_web.web.flow import fresh_captcha_token, ltr
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(visual_code.bp)
     app.register_blueprint(auth.bp)

@@ -83,6 +83,28 @@ def render_error(code: int, page: tuple | None = None, retry: bool = False):
     return body, code, response_headers
 
 
+# The activation API answers in JSON, never with a page (see web/api.py).
+API_ERROR_CODES = {
+    400: "invalid_json", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+    415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(code: int):
+    from absher_web.web.api import json_error
+
+    code = code if code in API_ERROR_CODES else 500
+    response = json_error(code, API_ERROR_CODES[code])
+    if code == 503:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error: CSRFError):
@@ -91,6 +113,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        if is_api_request():
+            response = api_error(code)
+            if code == 405 and error.valid_methods:
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
         if code not in ERROR_PAGES:
             return error
         response = render_error(code, retry=code in (429, 503))
@@ -103,10 +130,11 @@ def register_error_handlers(app: Flask) -> None:
     def database_unavailable(error: Exception):
         # A restarted or unreachable database: a clear page and a retry, never a stack trace.
         log.warning("database unavailable: %s", error)
-        return render_error(503, retry=True)
+        return api_error(503) if is_api_request() else render_error(503, retry=True)
 
     @app.errorhandler(InternalServerError)
     def internal_error(_error: Exception):
-        return render_error(500)
+        return api_error(500) if is_api_request() else render_error(500)
 
-    app.register_error_handler(ServiceUnavailable, lambda _e: render_error(503, retry=True))
+    app.register_error_handler(ServiceUnavailable, lambda _e: api_error(503) if is_api_request()
+                               else render_error(503, retry=True))

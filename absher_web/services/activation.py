@@ -1,0 +1,223 @@
+"""Account activation: by a bank ATM (after a delay), a kiosk or a Passports officer (at once).
+
+States: not activated -> pending (ATM, effective after ATM_ACTIVATION_DELAY) -> active.
+A kiosk and an officer both verify the person's fingerprints, so they activate at once.
+`run_due` completes pending ATM activations whose time has come and sends failed
+notices again; several runners at once are safe (row locks, SKIP LOCKED on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from absher_web.models import (
+    Account,
+    Activation,
+    ActivationChannel,
+    ActivationRequestStatus,
+    ActivationState,
+    ApiClient,
+    ApiClientKind,
+    SmsMessage,
+    SmsStatus,
+    StaffUser,
+)
+from absher_web.services import audit
+from absher_web.services.sms import send_again, send_sms
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    atm_delay: timedelta
+    sms_max_attempts: int
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Settings:
+        return cls(atm_delay=timedelta(seconds=config["ATM_ACTIVATION_DELAY_SECONDS"]),
+                   sms_max_attempts=config["SMS_MAX_ATTEMPTS"])
+
+
+class Refusal(enum.StrEnum):
+    """Why an activation was not made; each is its own API error code."""
+
+    ACCOUNT_NOT_FOUND = "account_not_found"
+    MOBILE_MISMATCH = "mobile_mismatch"
+    ALREADY_ACTIVE = "already_active"
+    ALREADY_PENDING = "activation_pending"
+
+
+@dataclass(frozen=True)
+class RemoteRequest:
+    """A bank's or kiosk's request, already checked for form (see web/api.py)."""
+
+    national_id: str
+    mobile: str  # E.164
+    terminal_id: str
+    reference: str
+    requested_at: datetime
+
+
+def account_by_national_id(session: Session, national_id: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.national_id == national_id))
+
+
+def request_remote(session: Session, settings: Settings, client: ApiClient,
+                   request: RemoteRequest, now: datetime) -> Activation | Refusal:
+    """A bank ATM request makes a pending activation; a kiosk request activates at once.
+
+    Adds rows without committing: the caller stores its answer in the same transaction.
+    """
+    account = account_by_national_id(session, request.national_id)
+    if account is None:
+        return Refusal.ACCOUNT_NOT_FOUND
+    if account.mobile != request.mobile:
+        return Refusal.MOBILE_MISMATCH
+    if account.activation_state is ActivationState.ACTIVE:
+        return Refusal.ALREADY_ACTIVE
+    kiosk = client.kind is ApiClientKind.KIOSK
+    if not kiosk and account.activation_state is ActivationState.PENDING:
+        return Refusal.ALREADY_PENDING
+    activation = Activation(
+        account_id=account.id,
+        channel=ActivationChannel.KIOSK if kiosk else ActivationChannel.ATM,
+        status=ActivationRequestStatus.PENDING,
+        requested_at=request.requested_at,
+        effective_at=now if kiosk else now + settings.atm_delay,
+        client_code=client.code, terminal_id=request.terminal_id, reference=request.reference,
+    )
+    session.add(activation)
+    session.flush()
+    if kiosk:
+        complete(session, account, activation, now)
+    else:
+        account.activation_state = ActivationState.PENDING
+        audit.record(session, "activation_requested", now, account.id, channel="atm",
+                     bank=client.code, effective_at=activation.effective_at.isoformat())
+    return activation
+
+
+def activate_in_person(session: Session, account: Account, officer: StaffUser, now: datetime,
+                       client_address: str | None) -> Activation | Refusal:
+    """An officer has verified the holder's fingerprints: the account is active at once."""
+    if account.activation_state is ActivationState.ACTIVE:
+        return Refusal.ALREADY_ACTIVE
+    activation = Activation(account_id=account.id, channel=ActivationChannel.PASSPORTS,
+                            status=ActivationRequestStatus.PENDING, requested_at=now,
+                            effective_at=now, staff_user_id=officer.id)
+    session.add(activation)
+    session.flush()
+    complete(session, account, activation, now, staff_user_id=officer.id,
+             client_address=client_address, office=officer.office)
+    return activation
+
+
+def complete(session: Session, account: Account, activation: Activation, now: datetime,
+             staff_user_id: int | None = None, client_address: str | None = None,
+             **detail: object) -> None:
+    """Make the account active; any other pending request is no longer needed."""
+    activation.status, activation.completed_at = ActivationRequestStatus.DONE, now
+    account.activation_state, account.activated_at = ActivationState.ACTIVE, now
+    session.execute(
+        update(Activation)
+        .where(Activation.account_id == account.id, Activation.id != activation.id,
+               Activation.status == ActivationRequestStatus.PENDING)
+        .values(status=ActivationRequestStatus.CANCELLED, completed_at=now)
+    )
+    audit.record(session, "account_activated", now, account.id, client_address,
+                 staff_user_id=staff_user_id, channel=activation.channel.value, **detail)
+
+
+def send_activated_notice(session: Session, account: Account, now: datetime) -> bool:
+    """Text the owner, in their language, that the account is active (sent again if it fails)."""
+    with force_locale(account.preferred_language.value):
+        body = gettext("Absher: your account is now active. You can sign in and use "
+                       "the electronic services.")
+    return send_sms(session, account.mobile, body, "account_activated_notice", now,
+                    retryable=True)
+
+
+# --- the due-jobs runner ----------------------------------------------------------
+
+@dataclass
+class RunReport:
+    activated: int = 0
+    notices_sent: int = 0
+    notices_failed: int = 0
+
+
+def run_due(begin: Callable[[], object], settings: Settings, now: datetime) -> RunReport:
+    """Complete every ATM activation whose time has come, then send failed notices again.
+
+    ``begin`` opens a transaction (``db.transaction``). Each item is locked, done and
+    committed on its own, so a crash loses at most the item in hand. On PostgreSQL any
+    number of runners can work at once: FOR UPDATE SKIP LOCKED hands each row to one of
+    them. SQLite has one writer at a time: a second runner fails rather than repeat work.
+    """
+    report = RunReport()
+    while _activate_next_due(begin, now, report):
+        pass
+    tried: set[int] = set()
+    while _send_next_failed_notice(begin, settings, now, tried, report):
+        pass
+    return report
+
+
+def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunReport) -> bool:
+    with begin() as session:
+        activation = session.scalars(
+            select(Activation)
+            .where(Activation.status == ActivationRequestStatus.PENDING,
+                   Activation.channel == ActivationChannel.ATM,
+                   Activation.effective_at <= now)
+            .order_by(Activation.effective_at, Activation.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if activation is None:
+            return False
+        account = session.get(Account, activation.account_id)
+        if account.activation_state is ActivationState.ACTIVE:
+            activation.status = ActivationRequestStatus.CANCELLED  # activated another way
+            return True
+        complete(session, account, activation, now, bank=activation.client_code)
+        report.activated += 1
+        # Sent inside the claim: a second runner never sees this row as pending again.
+        if send_activated_notice(session, account, now):
+            report.notices_sent += 1
+        else:
+            report.notices_failed += 1
+    return True
+
+
+def _send_next_failed_notice(begin: Callable[[], object], settings: Settings, now: datetime,
+                             tried: set[int], report: RunReport) -> bool:
+    with begin() as session:
+        query = (
+            select(SmsMessage)
+            .where(SmsMessage.status == SmsStatus.FAILED, SmsMessage.retryable.is_(True),
+                   SmsMessage.attempts < settings.sms_max_attempts)
+            .order_by(SmsMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if tried:
+            query = query.where(SmsMessage.id.not_in(tried))
+        message = session.scalars(query).first()
+        if message is None:
+            return False
+        tried.add(message.id)
+        if send_again(session, message, now):
+            report.notices_sent += 1
+        else:
+            report.notices_failed += 1
+    return True

@@ -1,0 +1,252 @@
+"""The activation API for banks (ATM) and kiosk operators: signed JSON, no cookies, no CSRF.
+
+Each request is checked in this order: the client and its signature (401/403), the
+body's form (400/415/422), then the reference: a reference already answered gets
+that first answer again, byte for byte. Only then does the service act.
+The OpenAPI document (absher_web/openapi.py) describes every answer given here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from absher_web import signing
+from absher_web.extensions import client_address, csrf, db, limiter
+from absher_web.identity import is_valid_national_id
+from absher_web.models import (
+    Account,
+    Activation,
+    ActivationState,
+    ApiClient,
+    ApiClientKind,
+    ApiRequest,
+)
+from absher_web.models import utcnow as now_utc
+from absher_web.openapi import ERROR_MESSAGES, document
+from absher_web.services import activation, api_clients
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # a signature authenticates each request; no cookie is read or set
+
+MOBILE = re.compile(r"\+9665[0-9]{8}")
+TERMINAL = re.compile(r"[A-Za-z0-9._-]{1,40}")
+REFERENCE = re.compile(r"[A-Za-z0-9._:-]{1,80}")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(code)
+        self.status, self.code, self.fields = status, code, fields or {}
+
+
+def error_body(code: str, fields: dict[str, str] | None = None) -> dict:
+    error: dict = {"code": code, "message": ERROR_MESSAGES[code]}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def json_response(body: dict, status: int, replayed: bool = False) -> Response:
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")), status=status,
+        mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def json_error(status: int, code: str, fields: dict[str, str] | None = None) -> Response:
+    return json_response(error_body(code, fields), status)
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> Response:
+    return json_error(error.status, error.code, error.fields)
+
+
+def api_limit_key() -> str:
+    # Per client code when given (banks send from a few addresses), else per address.
+    return request.headers.get(signing.CLIENT_HEADER, "")[:20] or client_address()
+
+
+# --- who is calling ----------------------------------------------------------------
+
+def authenticated_client(kind: ApiClientKind) -> ApiClient:
+    headers = request.headers
+    code = headers.get(signing.CLIENT_HEADER, "")
+    timestamp = headers.get(signing.TIMESTAMP_HEADER, "")
+    signature = headers.get(signing.SIGNATURE_HEADER, "")
+    if not (code and timestamp and signature):
+        raise ApiError(401, "missing_signature")
+    tolerance = current_app.config["API_SIGNATURE_TOLERANCE_SECONDS"]
+    if not signing.timestamp_is_fresh(timestamp, time.time(), tolerance):
+        raise ApiError(401, "stale_timestamp")
+    client = api_clients.find_client(db.session, code)
+    key = None
+    if client is not None and client.is_active:
+        cipher = api_clients.cipher_from_config(current_app.config)
+        key = api_clients.signing_key(cipher, client)
+    if key is None:
+        raise ApiError(401, "unknown_client")
+    if not signing.signature_matches(key, timestamp, request.get_data(cache=True), signature):
+        raise ApiError(401, "bad_signature")
+    if client.kind is not kind:
+        raise ApiError(403, "wrong_client_kind")
+    return client
+
+
+# --- what is asked ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BodyShape:
+    client_field: str  # bank_code or operator_code: must name the signing client
+    terminal_field: str  # atm_id or kiosk_id
+
+
+ATM_BODY = BodyShape("bank_code", "atm_id")
+KIOSK_BODY = BodyShape("operator_code", "kiosk_id")
+
+
+def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type")
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_request", {"": "must be a JSON object"})
+    names = ("national_id", "mobile", shape.client_field, shape.terminal_field, "reference",
+             "requested_at")
+    problems = {name: "unexpected field" for name in body if name not in names}
+    values: dict[str, str] = {}
+    for name in names:
+        value = body.get(name)
+        if value is None:
+            problems[name] = "required"
+        elif not isinstance(value, str):
+            problems[name] = "must be a string"
+        else:
+            values[name] = value
+    checks = {
+        "national_id": (lambda v: v.isascii() and is_valid_national_id(v),
+                        "must be a valid 10-digit ID or iqama number"),
+        "mobile": (MOBILE.fullmatch, "must be +9665 followed by 8 digits"),
+        shape.client_field: (lambda v: v == client.code, "must be the code in X-Absher-Client"),
+        shape.terminal_field: (TERMINAL.fullmatch, "1-40 letters, digits, '.', '_' or '-'"),
+        "reference": (REFERENCE.fullmatch, "1-80 letters, digits, '.', '_', ':' or '-'"),
+        "requested_at": (parse_time, "must be an RFC 3339 date-time with a time zone"),
+    }
+    for name, value in values.items():
+        check, problem = checks[name]
+        if not check(value):
+            problems[name] = problem
+    if problems:
+        raise ApiError(422, "invalid_request", problems)
+    return activation.RemoteRequest(
+        national_id=values["national_id"], mobile=values["mobile"],
+        terminal_id=values[shape.terminal_field], reference=values["reference"],
+        requested_at=parse_time(values["requested_at"]),
+    )
+
+
+def parse_time(value: str) -> datetime | None:
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)", value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed
+
+
+# --- doing it once -----------------------------------------------------------------
+
+def success_body(made: Activation) -> dict:
+    active = made.status.value == "done"
+    return {
+        "activation_id": made.id,
+        "reference": made.reference,
+        "channel": made.channel.value,
+        "status": ActivationState.ACTIVE.value if active else ActivationState.PENDING.value,
+        "effective_at": made.effective_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+REFUSAL_STATUS = {
+    activation.Refusal.ACCOUNT_NOT_FOUND: 404,
+    activation.Refusal.MOBILE_MISMATCH: 409,
+    activation.Refusal.ALREADY_ACTIVE: 409,
+    activation.Refusal.ALREADY_PENDING: 409,
+}
+
+
+def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
+    client = authenticated_client(kind)
+    asked = parse_body(shape, client)
+    digest = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    first = earlier_answer(client.code, asked.reference, digest)
+    if first is not None:
+        return first
+    session, now = db.session, now_utc()
+    rules = activation.Settings.from_config(current_app.config)
+    outcome = activation.request_remote(session, rules, client, asked, now)
+    if isinstance(outcome, activation.Refusal):
+        status, body = REFUSAL_STATUS[outcome], error_body(outcome.value)
+    else:
+        status, body = (201 if kind is ApiClientKind.KIOSK else 202), success_body(outcome)
+    session.add(ApiRequest(client_code=client.code, reference=asked.reference,
+                           body_digest=digest, status_code=status, response=body,
+                           created_at=now))
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same reference arrived twice at once; the other request's answer stands.
+        session.rollback()
+        first = earlier_answer(client.code, asked.reference, digest)
+        if first is None:
+            raise
+        return first
+    if kind is ApiClientKind.KIOSK and not isinstance(outcome, activation.Refusal):
+        account = session.get(Account, outcome.account_id)
+        activation.send_activated_notice(session, account, now)
+        session.commit()
+    return json_response(body, status)
+
+
+def earlier_answer(client_code: str, reference: str, digest: str) -> Response | None:
+    earlier = db.session.query(ApiRequest).filter_by(client_code=client_code,
+                                                     reference=reference).first()
+    if earlier is None:
+        return None
+    if earlier.body_digest != digest:
+        raise ApiError(409, "reference_reused")
+    return json_response(earlier.response, earlier.status_code, replayed=True)
+
+
+@bp.post("/atm-activations")
+@limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=api_limit_key)
+def atm_activation() -> Response:
+    """A bank reports that a card holder chose "Ministry of Interior e-portal" at its ATM."""
+    return answer_once(ATM_BODY, ApiClientKind.BANK)
+
+
+@bp.post("/kiosk-activations")
+@limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=api_limit_key)
+def kiosk_activation() -> Response:
+    """A kiosk verified the holder's fingerprints and mobile: active at once."""
+    return answer_once(KIOSK_BODY, ApiClientKind.KIOSK)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return json_response(document(), 200)
