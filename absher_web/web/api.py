@@ -198,16 +198,16 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
     if first is not None:
         return first
     session, now = db.session, now_utc()
-    rules = activation.Settings.from_config(current_app.config)
-    outcome = activation.request_remote(session, rules, client, asked, now)
-    if isinstance(outcome, activation.Refusal):
-        status, body = REFUSAL_STATUS[outcome], error_body(outcome.value)
-    else:
-        status, body = (201 if kind is ApiClientKind.KIOSK else 202), success_body(outcome)
-    session.add(ApiRequest(client_code=client.code, reference=asked.reference,
-                           body_digest=digest, status_code=status, response=body,
-                           created_at=now))
     try:
+        outcome = activation.request_remote(
+            session, activation.Settings.from_config(current_app.config), client, asked, now)
+        if isinstance(outcome, activation.Refusal):
+            status, body = REFUSAL_STATUS[outcome], error_body(outcome.value)
+        else:
+            status, body = (201 if kind is ApiClientKind.KIOSK else 202), success_body(outcome)
+        session.add(ApiRequest(client_code=client.code, reference=asked.reference,
+                               body_digest=digest, status_code=status, response=body,
+                               created_at=now))
         session.commit()
     except IntegrityError:
         # The same reference arrived twice at once; the other request's answer stands.
