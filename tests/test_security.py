@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 
 from absher_web import create_app
@@ -100,6 +101,7 @@ def test_post_with_a_forged_token_is_refused_and_a_real_one_accepted(app):
 
 class TestProductionConfiguration:
     def production(self, monkeypatch, **attributes):
+        attributes.setdefault("API_KEY_ENCRYPTION_KEY", Fernet.generate_key().decode())
         for name, value in attributes.items():
             monkeypatch.setattr(ProductionConfig, name, value)
         return create_app(ProductionConfig)
@@ -109,6 +111,11 @@ class TestProductionConfiguration:
             self.production(monkeypatch, SECRET_KEY="development-only-not-secret")
         with pytest.raises(RuntimeError, match="ABSHER_SECRET_KEY"):
             self.production(monkeypatch, SECRET_KEY="short")
+
+    def test_refuses_to_keep_bank_keys_without_its_own_encryption_key(self, monkeypatch):
+        with pytest.raises(RuntimeError, match="ABSHER_API_KEY_ENCRYPTION_KEY"):
+            self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                            API_KEY_ENCRYPTION_KEY=None)
 
     def test_refuses_a_fixed_captcha_answer(self, monkeypatch):
         with pytest.raises(RuntimeError, match="CAPTCHA_FIXED_ANSWER"):

@@ -29,7 +29,8 @@ EVENT_LABELS = {
     "security_questions_set": _l("Security questions set"),
     "password_recovered": _l("Password reset with Forgot password"),
     "account_activated": _l("Account activated"),
-    "activation_requested": _l("Activation requested"),
+    "activation_requested": _l("Activation requested at a bank ATM"),
+    "staff_looked_up": _l("Your account was looked up at a Passports office"),
 }
 
 
