@@ -24,6 +24,17 @@ def test_migrations_match_the_models(app):
     assert differences == []
 
 
+def test_every_migration_can_be_undone_and_done_again(tmp_path):
+    from alembic import command
+
+    from absher_web.migrate import alembic_config, upgrade_database
+
+    url = f"sqlite:///{tmp_path / 'round-trip.sqlite3'}"
+    upgrade_database(url)
+    command.downgrade(alembic_config(url), "base")
+    upgrade_database(url)
+
+
 def make_person(national_id: str) -> Person:
     return Person(
         national_id=national_id, kind=PersonKind.CITIZEN, name_ar="اسم", name_en="Name",

@@ -54,6 +54,8 @@ def upgrade() -> None:
         batch_op.drop_constraint("uq_activations_bank_code", type_="unique")
         batch_op.alter_column("bank_code", new_column_name="client_code")
         batch_op.alter_column("atm_id", new_column_name="terminal_id")
+    # A second batch: on SQLite, a constraint on columns renamed in the same batch is lost.
+    with ignore_expression_index_warning(), op.batch_alter_table("activations") as batch_op:
         batch_op.create_unique_constraint(batch_op.f("uq_activations_client_code"),
                                           ["client_code", "reference"])
 
@@ -72,6 +74,7 @@ def downgrade() -> None:
         batch_op.drop_constraint("uq_activations_client_code", type_="unique")
         batch_op.alter_column("client_code", new_column_name="bank_code")
         batch_op.alter_column("terminal_id", new_column_name="atm_id")
+    with ignore_expression_index_warning(), op.batch_alter_table("activations") as batch_op:
         batch_op.create_unique_constraint("uq_activations_bank_code", ["bank_code", "reference"])
     with op.batch_alter_table("api_requests") as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_requests_created_at"))
