@@ -24,6 +24,7 @@ def test_migrations_match_the_models(app):
     assert differences == []
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection:sqlalchemy.exc.SAWarning")
 def test_every_migration_can_be_undone_and_done_again(tmp_path):
     from alembic import command
 
