@@ -7,6 +7,7 @@ so a translator finds each sentence once and a test can name it by key.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 MESSAGES = {
     # ID or iqama number
@@ -106,8 +107,23 @@ MESSAGES = {
     "account_mobile_changed": _l("Your mobile number has been changed. We will send codes and notices to the new number"),
     "account_email_changed": _l("Your email address has been changed"),
     "account_language_saved": _l("Your preferred language has been saved. We will use it for your pages and text messages"),
+    # Passports office console (officers, not citizens)
+    "staff_username_required": _l("Enter your username"),
+    "staff_sign_in_rejected": _l("The username or password is not right. Check them and try again"),
+    "staff_sign_in_locked": _l("This officer account is locked after too many wrong passwords. Try again after %(time)s"),
+    "staff_national_id_required": _l("Enter the ID or iqama number"),
+    "staff_national_id_format": _l("Enter the ID or iqama number as 10 digits, starting with 1 or 2"),
+    "staff_national_id_invalid": _l("Check the ID or iqama number: it is not a valid number"),
+    "staff_no_account": _l("No account is registered for this ID or iqama number"),
+    "staff_fingerprints_required": _l("Confirm that you have verified the holder's fingerprints on the device"),
+    "staff_account_activated": _l("The account of ID %(national_id)s is now active. An SMS has been sent to the holder"),
+    "staff_account_activated_sms_failed": _l("The account of ID %(national_id)s is now active. The SMS to the holder could not be sent yet: it will be sent again automatically"),
+    "staff_already_active": _l("The account of ID %(national_id)s is already active. Nothing was changed"),
 }
 
 
-def message(key: str) -> str:
+def message(key: str, **values: object) -> str:
+    """The message for ``key``, its placeholders filled with ``values`` (escaped unless Markup)."""
+    if values:
+        return escape(str(MESSAGES[key])) % values
     return str(MESSAGES[key])

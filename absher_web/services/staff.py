@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
-from absher_web.models import Account, StaffUser
+from absher_web.models import Account, Activation, ActivationRequestStatus, StaffUser
 from absher_web.passwords import (
     dummy_hash,
     hash_password,
@@ -108,3 +108,22 @@ def look_up_account(session: Session, officer: StaffUser, national_id: str, now:
                  client_address, staff_user_id=officer.id, national_id=digits)
     session.commit()
     return account
+
+
+def sign_out(session: Session, officer: StaffUser, now: datetime,
+             client_address: str | None) -> None:
+    """End every session of the officer (a copied cookie dies too) and audit it; the caller
+    commits."""
+    officer.session_token = new_session_token()
+    audit.record(session, "staff_signed_out", now, client_address=client_address,
+                 staff_user_id=officer.id)
+
+
+def pending_activation_due(session: Session, account: Account) -> datetime | None:
+    """When the account's earliest pending (ATM) activation takes effect, if it has one."""
+    return session.scalar(
+        select(Activation.effective_at)
+        .where(Activation.account_id == account.id,
+               Activation.status == ActivationRequestStatus.PENDING)
+        .order_by(Activation.effective_at).limit(1)
+    )

@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         registration,
         security_questions,
         sessions,
+        staff,
         visual_code,
     )
     from absher_web.web.flow import fresh_captcha_token, ltr
@@ -38,7 +39,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_changes.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
+    app.register_blueprint(staff.bp)
     sessions.init_app(app)
+    staff.init_app(app)  # after sessions: see staff.keep_roles_apart
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
                                  ltr=ltr, dates=dates, nationality_name=nationality_name,
                                  city_name=city_name, district_name=district_name)

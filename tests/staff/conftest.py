@@ -1,0 +1,55 @@
+"""A Passports office officer, and a driver for the console through the test client."""
+
+from __future__ import annotations
+
+from absher_web.extensions import db
+from absher_web.models import StaffUser, utcnow
+from absher_web.services import staff
+from tests.account.conftest import csrf_of
+
+OFFICER_PASSWORD = "Vx8kPw3nRt"
+
+
+def add_officer(app, username: str = "k.alharbi", full_name: str = "Khalid Alharbi",
+                office: str = "Riyadh Passports") -> StaffUser:
+    with app.app_context():
+        officer = staff.create_officer(db.session, username, full_name, office, OFFICER_PASSWORD,
+                                       app.config["BCRYPT_ROUNDS"], utcnow())
+        db.session.commit()
+        return officer
+
+
+class Console:
+    """An officer's browser: each POST carries the token from the page it was sent from."""
+
+    def __init__(self, client, officer: StaffUser, lang: str = "en") -> None:
+        self.client, self.officer, self.lang = client, officer, lang
+
+    def url(self, path: str = "") -> str:
+        return f"/{self.lang}/staff/{path}"
+
+    def enter_password(self, username: str | None = None, password: str = OFFICER_PASSWORD):
+        page = self.client.get(self.url("sign-in"))
+        return self.client.post(self.url("sign-in"), data={
+            "csrf_token": csrf_of(page), "username": username or self.officer.username,
+            "password": password})
+
+    def sign_in(self):
+        response = self.enter_password()
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+
+    def look_up(self, national_id: str):
+        page = self.client.get(self.url())
+        return self.client.post(self.url(), data={"csrf_token": csrf_of(page),
+                                                  "national_id": national_id})
+
+    def activate(self, national_id: str, verified: bool = True):
+        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id}
+        if verified:
+            data["fingerprints_verified"] = "y"
+        return self.client.post(self.url("activate"), data=data)
+
+    def sign_out(self):
+        token = csrf_of(self.client.get(self.url()))
+        return self.client.post(self.url("sign-out"), data={"csrf_token": token})
