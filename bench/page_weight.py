@@ -54,6 +54,7 @@ PAGES = [
     "/{lang}/registration-conditions",
     "/{lang}/register",
     "/{lang}/recover",
+    "/{lang}/staff/sign-in",
     "/{lang}/no-such-page",
 ]
 TOTAL_BUDGET = 30 * 1024

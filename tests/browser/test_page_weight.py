@@ -62,7 +62,8 @@ def load_and_measure(page, path: str) -> list[Transfer]:
 
 # The registration page carries the visual code image too (DESIGN.md budgets it the same).
 @pytest.mark.parametrize("path", ["/ar/", "/en/", "/ar/services", "/ar/register", "/en/register",
-                                  "/ar/recover", "/ar/individuals/login"])
+                                  "/ar/recover", "/ar/individuals/login",
+                                  "/ar/staff/sign-in"])
 def test_first_visit_fits_the_budget(page, path):
     transfers = load_and_measure(page, path)
 
