@@ -74,8 +74,9 @@ def api_error(error: ApiError) -> Response:
 
 
 def api_limit_key() -> str:
-    # Per client code when given (banks send from a few addresses), else per address.
-    return request.headers.get(signing.CLIENT_HEADER, "")[:20] or client_address()
+    # Per client code and address: the header is not yet verified when the limit is
+    # counted, so a stranger naming a bank's code uses up only their own address's count.
+    return f"{request.headers.get(signing.CLIENT_HEADER, '')[:20]}@{client_address()}"
 
 
 # --- who is calling ----------------------------------------------------------------

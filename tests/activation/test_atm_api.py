@@ -282,3 +282,13 @@ def test_the_api_has_a_per_client_rate_limit(app, bank, make_account):
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Activation))
     assert total == 0
+
+
+def test_a_stranger_naming_a_bank_does_not_use_up_its_limit(app, bank, make_account):
+    app.config["RATELIMIT_API"] = "2 per minute"
+    stranger = app.test_client()
+    headers = {"X-Absher-Client": "RJHI", "Content-Type": "application/json"}
+    for _ in range(3):
+        stranger.post(ATM_PATH, data=b"{}", headers=headers,
+                      environ_overrides={"REMOTE_ADDR": "203.0.113.9"})
+    assert bank.send(bank.body(make_account())).status_code == 202
