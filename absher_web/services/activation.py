@@ -67,8 +67,18 @@ class RemoteRequest:
     requested_at: datetime
 
 
-def account_by_national_id(session: Session, national_id: str) -> Account | None:
-    return session.scalar(select(Account).where(Account.national_id == national_id))
+def account_by_national_id(session: Session, national_id: str,
+                           lock: bool = False) -> Account | None:
+    """The account registered to an ID or iqama number.
+
+    ``lock`` holds the account's row until the transaction ends: every path that
+    changes an activation state takes this lock first, so two of them (an officer's
+    double click, a kiosk racing the runner) never both act on one account.
+    """
+    query = select(Account).where(Account.national_id == national_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def request_remote(session: Session, settings: Settings, client: ApiClient,
@@ -77,7 +87,7 @@ def request_remote(session: Session, settings: Settings, client: ApiClient,
 
     Adds rows without committing: the caller stores its answer in the same transaction.
     """
-    account = account_by_national_id(session, request.national_id)
+    account = account_by_national_id(session, request.national_id, lock=True)
     if account is None:
         return Refusal.ACCOUNT_NOT_FOUND
     if account.mobile != request.mobile:
@@ -109,6 +119,7 @@ def request_remote(session: Session, settings: Settings, client: ApiClient,
 def activate_in_person(session: Session, account: Account, officer: StaffUser, now: datetime,
                        client_address: str | None) -> Activation | Refusal:
     """An officer has verified the holder's fingerprints: the account is active at once."""
+    session.refresh(account, with_for_update=True)  # the state as it is now, and held
     if account.activation_state is ActivationState.ACTIVE:
         return Refusal.ALREADY_ACTIVE
     activation = Activation(account_id=account.id, channel=ActivationChannel.PASSPORTS,
@@ -174,24 +185,36 @@ def run_due(begin: Callable[[], object], settings: Settings, now: datetime) -> R
 
 def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunReport) -> bool:
     with begin() as session:
-        activation = session.scalars(
-            select(Activation)
+        # The account's row is the lock, as on every path that changes its state;
+        # SKIP LOCKED hands each account to one runner and passes over those in use.
+        account = session.scalars(
+            select(Account)
+            .join(Activation, Activation.account_id == Account.id)
             .where(Activation.status == ActivationRequestStatus.PENDING,
                    Activation.channel == ActivationChannel.ATM,
                    Activation.effective_at <= now)
             .order_by(Activation.effective_at, Activation.id)
             .limit(1)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Account)
+        ).first()
+        if account is None:
+            return False
+        activation = session.scalars(
+            select(Activation)
+            .where(Activation.account_id == account.id,
+                   Activation.status == ActivationRequestStatus.PENDING,
+                   Activation.channel == ActivationChannel.ATM, Activation.effective_at <= now)
+            .order_by(Activation.effective_at, Activation.id).limit(1)
+            .execution_options(populate_existing=True)
         ).first()
         if activation is None:
-            return False
-        account = session.get(Account, activation.account_id)
+            return True  # completed by another runner between the two reads
         if account.activation_state is ActivationState.ACTIVE:
             activation.status = ActivationRequestStatus.CANCELLED  # activated another way
             return True
         complete(session, account, activation, now, bank=activation.client_code)
         report.activated += 1
-        # Sent inside the claim: a second runner never sees this row as pending again.
+        # Sent while the account is held: no other runner can act on it meanwhile.
         if send_activated_notice(session, account, now):
             report.notices_sent += 1
         else:

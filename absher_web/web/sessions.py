@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
@@ -67,7 +68,23 @@ def end_idle_sessions() -> None:
     session[SEEN_KEY] = now.timestamp()
 
 
+class NoSessionForTheApi(SecureCookieSessionInterface):
+    """The signed cookie session, except under /api/: banks and kiosks sign each request,
+    so the API reads no cookie and sets none (not even Vary: Cookie)."""
+
+    def open_session(self, app, request):  # noqa: ANN001, ANN201 (Flask's signature)
+        if request.path.startswith("/api/"):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+        if session.__class__ is self.null_session_class:
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = NoSessionForTheApi()
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

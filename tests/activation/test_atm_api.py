@@ -231,6 +231,33 @@ def test_no_csrf_token_or_cookie_is_needed_and_none_is_set(app, bank, make_accou
     assert "Set-Cookie" not in response.headers
 
 
+def test_cookies_sent_to_the_api_are_neither_read_nor_answered(app, bank, make_account,
+                                                               sms_outbox):
+    from tests.account.conftest import Citizen
+    from tests.staff.conftest import Console, add_officer
+
+    citizen_browser, officer_browser = app.test_client(), app.test_client()
+    Citizen(citizen_browser, make_account(), sms_outbox).sign_in()
+    Console(officer_browser, add_officer(app)).sign_in()
+    for browser in (citizen_browser, officer_browser):
+        cookie = browser.get_cookie("absher_session").value
+        bank.client.set_cookie("absher_session", cookie)
+        response = bank.send(bank.body(make_account()))
+        assert response.status_code == 202
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_a_signature_in_other_characters_is_refused_not_an_error(bank, make_account):
+    raw = json.dumps(bank.body(make_account())).encode()
+    from absher_web import signing
+
+    headers = signing.signed_headers(bank.code, bank.key, raw, time.time())
+    headers["X-Absher-Signature"] = "é" * 64
+    response = bank.client.post(ATM_PATH, data=raw, headers=headers)
+    assert response.status_code == 401 and error_code(response) == "bad_signature"
+
+
 def test_errors_outside_the_endpoints_are_json_too(app):
     client = app.test_client()
     missing = client.get("/api/v1/no-such-thing")
