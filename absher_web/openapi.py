@@ -33,7 +33,15 @@ ERROR_MESSAGES = {
 
 SIGNATURE_HEADERS = ("X-Absher-Client", "X-Absher-Timestamp", "X-Absher-Signature")
 
-RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
+# The one statement of each field's form: this document and web/api.py both use it.
+PATTERNS = {
+    "national_id": r"^[12][0-9]{9}$",
+    "mobile": r"^\+9665[0-9]{8}$",
+    "client_code": r"^[A-Z0-9]{2,20}$",
+    "terminal_id": r"^[A-Za-z0-9._-]{1,40}$",
+    "reference": r"^[A-Za-z0-9._:-]{1,80}$",
+    "date_time": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$",
+}
 
 
 def _error(description: str, codes: list[str]) -> dict:
@@ -51,19 +59,21 @@ def _request_schema(client_field: str, client_text: str, terminal_field: str,
         "required": ["national_id", "mobile", client_field, terminal_field, "reference",
                      "requested_at"],
         "properties": {
-            "national_id": {"type": "string", "pattern": "^[12][0-9]{9}$",
+            "national_id": {"type": "string", "pattern": PATTERNS["national_id"],
                             "description": "ID (1…) or iqama (2…) number with its check digit."},
-            "mobile": {"type": "string", "pattern": r"^\+9665[0-9]{8}$",
+            "mobile": {"type": "string", "pattern": PATTERNS["mobile"],
                        "description": "The mobile number registered in Absher, E.164."},
-            client_field: {"type": "string", "pattern": "^[A-Z0-9]{2,20}$",
+            client_field: {"type": "string", "pattern": PATTERNS["client_code"],
                            "description": client_text},
-            terminal_field: {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,40}$",
+            terminal_field: {"type": "string", "pattern": PATTERNS["terminal_id"],
                              "description": terminal_text},
-            "reference": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,80}$",
+            "reference": {"type": "string", "pattern": PATTERNS["reference"],
                           "description": "The client's unique reference: sending the same "
                                          "reference again returns the first answer."},
-            "requested_at": {"type": "string", "format": "date-time", "pattern": RFC3339,
-                             "description": "When the holder confirmed, RFC 3339 with zone."},
+            "requested_at": {"type": "string", "format": "date-time",
+                             "pattern": PATTERNS["date_time"],
+                             "description": "When the holder confirmed, RFC 3339 with zone; "
+                                            "not in the future, at most a day old."},
         },
     }
 

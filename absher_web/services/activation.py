@@ -228,7 +228,9 @@ def _send_next_failed_notice(begin: Callable[[], object], settings: Settings, no
         query = (
             select(SmsMessage)
             .where(SmsMessage.status == SmsStatus.FAILED, SmsMessage.retryable.is_(True),
-                   SmsMessage.attempts < settings.sms_max_attempts)
+                   SmsMessage.attempts < settings.sms_max_attempts,
+                   # A notice that failed during this run waits for the next run.
+                   SmsMessage.created_at < now)
             .order_by(SmsMessage.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -243,4 +245,8 @@ def _send_next_failed_notice(begin: Callable[[], object], settings: Settings, no
             report.notices_sent += 1
         else:
             report.notices_failed += 1
+            if message.attempts >= settings.sms_max_attempts:
+                log.error("giving up on SMS %s (%s) to …%s after %s attempts: %s", message.id,
+                          message.purpose, message.to[-4:], message.attempts,
+                          message.last_error)
     return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -18,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from absher_web import signing
 from absher_web.models import ApiClient, ApiClientKind
+from absher_web.openapi import PATTERNS
 
-CODE_PATTERN = re.compile(r"[A-Z0-9]{2,20}")
+log = logging.getLogger(__name__)
+
+CODE_PATTERN = re.compile(PATTERNS["client_code"].removeprefix("^").removesuffix("$"))
 
 
 class ClientError(Exception):
@@ -74,4 +78,7 @@ def signing_key(cipher: MultiFernet, client: ApiClient) -> str | None:
     try:
         return cipher.decrypt(client.key_ciphertext.encode()).decode()
     except InvalidToken:
+        # Every request from this client will be refused: operators must hear of it.
+        log.error("the signing key of %s cannot be decrypted: was "
+                  "ABSHER_API_KEY_ENCRYPTION_KEY (or the secret key) changed?", client.code)
         return None

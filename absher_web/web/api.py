@@ -13,7 +13,7 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
@@ -24,21 +24,28 @@ from absher_web.identity import is_valid_national_id
 from absher_web.models import (
     Account,
     Activation,
+    ActivationRequestStatus,
     ActivationState,
     ApiClient,
     ApiClientKind,
     ApiRequest,
 )
 from absher_web.models import utcnow as now_utc
-from absher_web.openapi import ERROR_MESSAGES, document
+from absher_web.openapi import ERROR_MESSAGES, PATTERNS, document
 from absher_web.services import activation, api_clients
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # a signature authenticates each request; no cookie is read or set
 
-MOBILE = re.compile(r"\+9665[0-9]{8}")
-TERMINAL = re.compile(r"[A-Za-z0-9._-]{1,40}")
-REFERENCE = re.compile(r"[A-Za-z0-9._:-]{1,80}")
+def whole_value(name: str) -> re.Pattern:
+    # JSON Schema's ^…$ anchors become fullmatch (Python's $ would let a newline through).
+    return re.compile(PATTERNS[name].removeprefix("^").removesuffix("$"))
+
+
+MOBILE, TERMINAL, REFERENCE, DATE_TIME = (
+    whole_value(name) for name in ("mobile", "terminal_id", "reference", "date_time"))
+# How old a holder's confirmation may be when the bank sends it.
+OLDEST_REQUEST = timedelta(days=1)
 
 
 class ApiError(Exception):
@@ -145,7 +152,8 @@ def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
         shape.client_field: (lambda v: v == client.code, "must be the code in X-Absher-Client"),
         shape.terminal_field: (TERMINAL.fullmatch, "1-40 letters, digits, '.', '_' or '-'"),
         "reference": (REFERENCE.fullmatch, "1-80 letters, digits, '.', '_', ':' or '-'"),
-        "requested_at": (parse_time, "must be an RFC 3339 date-time with a time zone"),
+        "requested_at": (parse_time, "must be an RFC 3339 date-time with a time zone, not in "
+                                     "the future and at most a day old"),
     }
     for name, value in values.items():
         check, problem = checks[name]
@@ -161,11 +169,16 @@ def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
 
 
 def parse_time(value: str) -> datetime | None:
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)", value):
+    """The time the holder confirmed at the ATM or kiosk, if it is a believable one."""
+    if not DATE_TIME.fullmatch(value):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        now = now_utc()
+        tolerance = timedelta(seconds=current_app.config["API_SIGNATURE_TOLERANCE_SECONDS"])
+        if not now - OLDEST_REQUEST <= parsed <= now + tolerance:
+            return None
+    except (ValueError, OverflowError):
         return None
     return parsed
 
@@ -173,7 +186,7 @@ def parse_time(value: str) -> datetime | None:
 # --- doing it once -----------------------------------------------------------------
 
 def success_body(made: Activation) -> dict:
-    active = made.status.value == "done"
+    active = made.status is ActivationRequestStatus.DONE
     return {
         "activation_id": made.id,
         "reference": made.reference,

@@ -39,7 +39,7 @@ class Caller:
             client_field: self.code,
             terminal_field: "T-0001",
             "reference": f"REF-{time.monotonic_ns()}",
-            "requested_at": "2026-11-24T09:30:00+03:00",
+            "requested_at": utcnow().isoformat(timespec="seconds"),
         }
         body.update(fields)
         return body

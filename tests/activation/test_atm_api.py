@@ -216,6 +216,30 @@ def test_fields_are_checked_one_by_one(app, bank, make_account):
     assert account_state(app, account) is ActivationState.NOT_ACTIVATED
 
 
+@pytest.mark.parametrize("requested_at", [
+    "0001-01-01T00:00:00+05:00",  # a date no bank sends, and too early for time zones
+    "2026-11-24T09:30:00",  # no time zone
+    "tomorrow",
+])
+def test_a_confirmation_time_that_cannot_be_right_is_refused(bank, make_account, requested_at):
+    response = bank.send(bank.body(make_account(), requested_at=requested_at))
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"requested_at"}
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=1, minutes=1), timedelta(minutes=-6)])
+def test_a_confirmation_from_the_future_or_days_ago_is_refused(bank, make_account, offset):
+    moment = (utcnow() - offset).isoformat(timespec="seconds")
+    response = bank.send(bank.body(make_account(), requested_at=moment))
+    assert set(response.get_json()["error"]["fields"]) == {"requested_at"}
+
+
+def test_a_value_with_a_trailing_line_break_is_refused(bank, make_account):
+    account = make_account()
+    response = bank.send(bank.body(account, mobile=account.mobile + "\n"))
+    assert set(response.get_json()["error"]["fields"]) == {"mobile"}
+
+
 def test_a_body_that_is_not_json_is_refused(bank):
     assert error_code(bank.send(b"{not json")) == "invalid_json"
     response = bank.send(b"national_id=1", **{"Content-Type": "application/x-www-form-urlencoded"})
