@@ -2,15 +2,15 @@
 
 Officers sign in apart from citizens (web/staff.py keeps the two sessions apart).
 The same answer for an unknown officer and a wrong password; five failures in a
-row lock the officer out for 15 minutes. Every lookup and activation is audited
-with the officer's id.
+row lock the officer out, longer each time (the citizens' rule, signin.lock_duration).
+Every lookup and activation is audited with the officer's id.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +25,8 @@ from absher_web.passwords import (
     verify_password,
 )
 from absher_web.services import audit
+from absher_web.services.signin import FAILURES_BEFORE_LOCK, lock_duration
 
-FAILURES_BEFORE_LOCK = 5
-LOCK_FOR = timedelta(minutes=15)
 USERNAME_MAX = 64
 
 
@@ -83,7 +82,7 @@ def sign_in(session: Session, username: str, password: str, bcrypt_rounds: int,
         verify_password(password, officer.password_hash)
         return SignIn(SignInResult.LOCKED, officer, officer.locked_until)
     if verify_password(password, officer.password_hash):
-        officer.consecutive_failures, officer.locked_until = 0, None
+        officer.consecutive_failures, officer.locked_until, officer.lockouts = 0, None, 0
         audit.record(session, "staff_signed_in", now, client_address=client_address,
                      staff_user_id=officer.id)
         session.commit()
@@ -92,7 +91,10 @@ def sign_in(session: Session, username: str, password: str, bcrypt_rounds: int,
     audit.record(session, "staff_sign_in_failed", now, client_address=client_address,
                  staff_user_id=officer.id)
     if officer.consecutive_failures >= FAILURES_BEFORE_LOCK:
-        officer.consecutive_failures, officer.locked_until = 0, now + LOCK_FOR
+        # The citizens' rule: 15 minutes, then twice as long each time, up to a day.
+        officer.consecutive_failures = 0
+        officer.locked_until = now + lock_duration(officer.lockouts)
+        officer.lockouts += 1
         session.commit()
         return SignIn(SignInResult.LOCKED, officer, officer.locked_until)
     session.commit()

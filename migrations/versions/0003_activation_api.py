@@ -49,6 +49,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_requests") as batch_op:
         batch_op.create_index(batch_op.f("ix_api_requests_created_at"), ["created_at"])
+    with op.batch_alter_table("staff_users") as batch_op:
+        batch_op.add_column(sa.Column("lockouts", sa.Integer(), nullable=False,
+                                      server_default="0"))
     # Kiosk operators use these columns too, so they no longer say "bank" and "ATM".
     with ignore_expression_index_warning(), op.batch_alter_table("activations") as batch_op:
         batch_op.drop_constraint("uq_activations_bank_code", type_="unique")
@@ -76,6 +79,8 @@ def downgrade() -> None:
         batch_op.alter_column("terminal_id", new_column_name="atm_id")
     with ignore_expression_index_warning(), op.batch_alter_table("activations") as batch_op:
         batch_op.create_unique_constraint("uq_activations_bank_code", ["bank_code", "reference"])
+    with op.batch_alter_table("staff_users") as batch_op:
+        batch_op.drop_column("lockouts")
     with op.batch_alter_table("api_requests") as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_requests_created_at"))
     op.drop_table("api_requests")

@@ -118,6 +118,19 @@ class TestSignIn:
         with time_machine.travel(timedelta(minutes=15, seconds=5)):
             assert console.enter_password().status_code == 303
 
+    def test_each_lock_lasts_twice_as_long_as_the_one_before(self, app, console):
+        def lock_length():
+            for _ in range(5):
+                console.enter_password(password="Wrong-Passw0rd")
+            with app.app_context():
+                return db.session.get(StaffUser, console.officer.id).locked_until - utcnow()
+
+        first = lock_length()
+        with time_machine.travel(first + timedelta(seconds=5)):
+            second = lock_length()
+        assert timedelta(minutes=14) < first <= timedelta(minutes=15)
+        assert timedelta(minutes=29) < second <= timedelta(minutes=30)
+
     def test_sign_in_posts_are_limited_per_address(self, app, console):
         app.config["RATELIMIT_STAFF_SIGN_IN"] = "3 per minute"
         for _ in range(3):
