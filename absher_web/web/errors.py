@@ -100,7 +100,7 @@ def api_error(code: int):
 
     code = code if code in API_ERROR_CODES else 500
     response = json_error(code, API_ERROR_CODES[code])
-    if code == 503:
+    if code in (429, 503):  # a bank's system waits this many seconds before sending again
         response.headers["Retry-After"] = "30"
     return response
 

@@ -330,6 +330,8 @@ def test_the_api_has_a_per_client_rate_limit(app, bank, make_account):
     answers = [bank.send(dict(body, reference=f"LIMIT-{n}")).status_code for n in range(4)]
     assert answers[:3] == [404, 404, 404]
     assert answers[3] == 429
+    limited = bank.send(dict(body, reference="LIMIT-again"))
+    assert error_code(limited) == "rate_limited" and limited.headers["Retry-After"] == "30"
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Activation))
     assert total == 0

@@ -43,6 +43,9 @@ def test_the_pages_state_the_configured_delay(app, client, make_account, sms_out
     app.config["ATM_ACTIVATION_DELAY_SECONDS"] = 3600
     Citizen(client, make_account(), sms_outbox).sign_in()
     assert "After 1 hour, you will receive" in client.get("/en/account/").get_data(as_text=True)
+    app.config["ATM_ACTIVATION_DELAY_SECONDS"] = 90 * 60  # never said as less than it is
+    assert "After 2 hours, you will receive" in client.get("/en/account/").get_data(
+        as_text=True)
     app.config["ATM_ACTIVATION_DELAY_SECONDS"] = 120
     assert "Within minutes, you will receive" in client.get("/en/account/").get_data(
         as_text=True)
