@@ -81,6 +81,18 @@ def account_by_national_id(session: Session, national_id: str,
     return session.scalar(query)
 
 
+def pending_until(session: Session, account: Account) -> datetime | None:
+    """When the account's pending (ATM) activation takes effect, if it has one."""
+    if account.activation_state is not ActivationState.PENDING:
+        return None
+    return session.scalar(
+        select(Activation.effective_at)
+        .where(Activation.account_id == account.id,
+               Activation.status == ActivationRequestStatus.PENDING)
+        .order_by(Activation.effective_at).limit(1)
+    )
+
+
 def request_remote(session: Session, settings: Settings, client: ApiClient,
                    request: RemoteRequest, now: datetime) -> Activation | Refusal:
     """A bank ATM request makes a pending activation; a kiosk request activates at once.
@@ -146,6 +158,18 @@ def complete(session: Session, account: Account, activation: Activation, now: da
     )
     audit.record(session, "account_activated", now, account.id, client_address,
                  staff_user_id=staff_user_id, channel=activation.channel.value, **detail)
+
+
+def save_and_notify(session: Session, account: Account, now: datetime) -> bool:
+    """Commit an activation made at once, then text the holder; True if the SMS went.
+
+    The activation is saved first: the account is active whether or not the provider
+    takes the message now (a failed notice is sent again by run-due).
+    """
+    session.commit()
+    sent = send_activated_notice(session, account, now)
+    session.commit()
+    return sent
 
 
 def send_activated_notice(session: Session, account: Account, now: datetime) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
-from absher_web.models import Account, Activation, ActivationRequestStatus, StaffUser
+from absher_web.models import Account, StaffUser
 from absher_web.passwords import (
     dummy_hash,
     hash_password,
@@ -25,6 +25,7 @@ from absher_web.passwords import (
     verify_password,
 )
 from absher_web.services import audit
+from absher_web.services.activation import account_by_national_id
 from absher_web.services.signin import FAILURES_BEFORE_LOCK, lock_duration
 
 USERNAME_MAX = 64
@@ -105,7 +106,7 @@ def look_up_account(session: Session, officer: StaffUser, national_id: str, now:
                     client_address: str | None) -> Account | None:
     """The account registered to an ID or iqama number; the lookup itself is audited."""
     digits = normalise_digits(national_id)
-    account = session.scalar(select(Account).where(Account.national_id == digits))
+    account = account_by_national_id(session, digits)
     audit.record(session, "staff_looked_up", now, account.id if account else None,
                  client_address, staff_user_id=officer.id, national_id=digits)
     session.commit()
@@ -119,13 +120,3 @@ def sign_out(session: Session, officer: StaffUser, now: datetime,
     officer.session_token = new_session_token()
     audit.record(session, "staff_signed_out", now, client_address=client_address,
                  staff_user_id=officer.id)
-
-
-def pending_activation_due(session: Session, account: Account) -> datetime | None:
-    """When the account's earliest pending (ATM) activation takes effect, if it has one."""
-    return session.scalar(
-        select(Activation.effective_at)
-        .where(Activation.account_id == account.id,
-               Activation.status == ActivationRequestStatus.PENDING)
-        .order_by(Activation.effective_at).limit(1)
-    )

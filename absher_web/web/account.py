@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from absher_web.extensions import db
 from absher_web.forms.signin import ConfirmForm
-from absher_web.models import Activation, ActivationRequestStatus, ActivationState
-from absher_web.services import audit
+from absher_web.models import ActivationState
+from absher_web.services import activation, audit
 from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
@@ -47,20 +47,12 @@ def sign_out_button() -> dict:
     return {"sign_out_form": ConfirmForm(formdata=None)} if current_user.is_authenticated else {}
 
 
-def pending_activation() -> Activation | None:
-    account = current_user.account
-    return db.session.query(Activation).filter_by(
-        account_id=account.id, status=ActivationRequestStatus.PENDING
-    ).order_by(Activation.effective_at).first()
-
-
 @bp.get("/")
 def home() -> str:
     account = current_user.account
     return render_template(
         "account/home.html", account=account, person=account.person,
-        pending=pending_activation() if account.activation_state is ActivationState.PENDING
-        else None,
+        pending_until=activation.pending_until(db.session, account),
         events=audit.recent_for_account(db.session, account.id),
         previous_sign_in=audit.previous_sign_in(db.session, account.id),
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,

@@ -231,9 +231,7 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
             raise
         return first
     if kind is ApiClientKind.KIOSK and not isinstance(outcome, activation.Refusal):
-        account = session.get(Account, outcome.account_id)
-        activation.send_activated_notice(session, account, now)
-        session.commit()
+        activation.save_and_notify(session, session.get(Account, outcome.account_id), now)
     return json_response(body, status)
 
 

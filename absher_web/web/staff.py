@@ -30,7 +30,7 @@ from absher_web.forms.messages import message
 from absher_web.forms.signin import ConfirmForm
 from absher_web.forms.staff import ActivateForm, LookUpForm, StaffSignInForm
 from absher_web.identity import mask_mobile
-from absher_web.models import Account, ActivationState, StaffUser, utcnow
+from absher_web.models import Account, StaffUser, utcnow
 from absher_web.services import activation, staff
 from absher_web.web.flow import ltr
 
@@ -175,6 +175,9 @@ def home():
                                         utcnow(), client_address())
         return console(form, looked_up=True, account=account)
     notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
+    if notice:
+        noticed = db.session.get(Account, notice["account_id"])
+        notice = {"key": notice["key"], "national_id": noticed.national_id} if noticed else None
     return console(form, notice=notice, status=422 if form.errors else 200)
 
 
@@ -198,11 +201,10 @@ def activate():
     if outcome is activation.Refusal.ALREADY_ACTIVE:
         key = "staff_already_active"
     else:
-        db.session.commit()  # active, whether or not the SMS goes now
-        sent = activation.send_activated_notice(db.session, account, utcnow())
-        db.session.commit()
+        sent = activation.save_and_notify(db.session, account, utcnow())
         key = "staff_account_activated" if sent else "staff_account_activated_sms_failed"
-    session[NOTICE_KEY] = {"key": key, "national_id": national_id}
+    # The cookie is signed, not secret: it carries the account's row id, not the ID number.
+    session[NOTICE_KEY] = {"key": key, "account_id": account.id}
     return redirect(url_for(".home"), 303)
 
 
@@ -225,8 +227,7 @@ def console(form: LookUpForm, looked_up: bool = False, account: Account | None =
             activate_form: ActivateForm | None = None, notice: dict | None = None,
             status: int = 200):
     """The console home, with a lookup's result when there is one."""
-    due = (staff.pending_activation_due(db.session, account)
-           if account and account.activation_state is ActivationState.PENDING else None)
+    due = activation.pending_until(db.session, account) if account else None
     if account and activate_form is None:
         activate_form = ActivateForm(formdata=None, national_id=account.national_id)
     return render_template(
