@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web import signing
-from absher_web.models import ApiClient, ApiClientKind
+from absher_web.models import ApiClient, ApiClientKind, ApiRequest
 from absher_web.openapi import PATTERNS
 
 log = logging.getLogger(__name__)
@@ -82,3 +82,19 @@ def signing_key(cipher: MultiFernet, client: ApiClient) -> str | None:
         log.error("the signing key of %s cannot be decrypted: was "
                   "ABSHER_API_KEY_ENCRYPTION_KEY (or the secret key) changed?", client.code)
         return None
+
+
+# --- one answer per reference -----------------------------------------------------------
+
+def first_answer(session: Session, client_code: str, reference: str) -> ApiRequest | None:
+    """The answer already given to this client's reference, if any."""
+    return session.scalar(select(ApiRequest).where(ApiRequest.client_code == client_code,
+                                                   ApiRequest.reference == reference))
+
+
+def remember_answer(session: Session, client_code: str, reference: str, body_digest: str,
+                    status_code: int, response: dict, now: datetime) -> None:
+    """Keep an answer, in the transaction that acted on the request: a repeat gets it."""
+    session.add(ApiRequest(client_code=client_code, reference=reference,
+                           body_digest=body_digest, status_code=status_code,
+                           response=response, created_at=now))

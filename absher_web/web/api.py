@@ -28,7 +28,6 @@ from absher_web.models import (
     ActivationState,
     ApiClient,
     ApiClientKind,
-    ApiRequest,
 )
 from absher_web.models import utcnow as now_utc
 from absher_web.openapi import ERROR_MESSAGES, PATTERNS, document
@@ -219,9 +218,8 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
             status, body = REFUSAL_STATUS[outcome], error_body(outcome.value)
         else:
             status, body = (201 if kind is ApiClientKind.KIOSK else 202), success_body(outcome)
-        session.add(ApiRequest(client_code=client.code, reference=asked.reference,
-                               body_digest=digest, status_code=status, response=body,
-                               created_at=now))
+        api_clients.remember_answer(session, client.code, asked.reference, digest, status,
+                                    body, now)
         session.commit()
     except IntegrityError:
         # The same reference arrived twice at once; the other request's answer stands.
@@ -236,8 +234,7 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
 
 
 def earlier_answer(client_code: str, reference: str, digest: str) -> Response | None:
-    earlier = db.session.query(ApiRequest).filter_by(client_code=client_code,
-                                                     reference=reference).first()
+    earlier = api_clients.first_answer(db.session, client_code, reference)
     if earlier is None:
         return None
     if earlier.body_digest != digest:
