@@ -39,12 +39,26 @@ def load_user(user_id: str) -> SignedInUser | None:
     return SignedInUser(account)
 
 
-def start_session(account: Account) -> None:
-    """Sign in with a fresh session: nothing from before sign-in is carried over."""
+def clear_but_language() -> None:
+    """Empty the session, keeping only the chosen language: done at every sign-in
+    (citizen or officer), so nothing from before it is carried over."""
     language = session.get("_lang")
     session.clear()
     if language:
         session["_lang"] = language
+
+
+def idle_too_long(last_seen: object, now: datetime) -> bool:
+    """True when the session's last request (a timestamp) is older than the idle limit."""
+    if not isinstance(last_seen, int | float):
+        return True
+    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+    return now - datetime.fromtimestamp(last_seen, now.tzinfo) > limit
+
+
+def start_session(account: Account) -> None:
+    """Sign in with a fresh session: nothing from before sign-in is carried over."""
+    clear_but_language()
     login_user(SignedInUser(account))
     session[SEEN_KEY] = utcnow().timestamp()
 
@@ -60,9 +74,7 @@ def end_idle_sessions() -> None:
     if not current_user.is_authenticated:
         return
     now = utcnow()
-    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    last_seen = session.get(SEEN_KEY)
-    if last_seen is None or now - datetime.fromtimestamp(last_seen, now.tzinfo) > limit:
+    if idle_too_long(session.get(SEEN_KEY), now):
         end_session("signed_out_idle")
         return
     session[SEEN_KEY] = now.timestamp()

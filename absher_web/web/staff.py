@@ -7,7 +7,6 @@ Flask-Login, and each side gets 403 on the other's pages (see keep_roles_apart).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -33,6 +32,7 @@ from absher_web.identity import mask_mobile
 from absher_web.models import Account, StaffUser, utcnow
 from absher_web.services import activation, staff
 from absher_web.web.flow import ltr
+from absher_web.web.sessions import clear_but_language, idle_too_long
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang_code>/staff")
 
@@ -67,34 +67,19 @@ def load_officer() -> StaffUser | None:
     return officer if secrets.compare_digest(officer.session_token, token) else None
 
 
-def clear_session() -> None:
-    """Empty the session but for the language, as sessions.start_session does."""
-    language = session.get("_lang")
-    session.clear()
-    if language:
-        session["_lang"] = language
-
-
 def start_officer_session(officer: StaffUser) -> None:
     """A fresh session for the officer: any citizen's session in this browser ends here."""
-    clear_session()
+    clear_but_language()
     session[OFFICER_ID_KEY], session[OFFICER_TOKEN_KEY] = officer.id, officer.session_token
     session[SEEN_KEY] = utcnow().timestamp()
     g.staff_officer = officer
 
 
 def end_officer_session(reason: str | None = None) -> None:
-    clear_session()
+    clear_but_language()
     g.staff_officer = None
     if reason:
         session[SIGNED_OUT_KEY] = reason
-
-
-def idle_too_long(now: datetime) -> bool:
-    last_seen = session.get(SEEN_KEY)
-    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    return not isinstance(last_seen, (int, float)) or \
-        now - datetime.fromtimestamp(last_seen, now.tzinfo) > limit
 
 
 def keep_roles_apart() -> None:
@@ -108,7 +93,7 @@ def keep_roles_apart() -> None:
         now = utcnow()
         if signed_in_officer() is None:
             end_officer_session()
-        elif idle_too_long(now):
+        elif idle_too_long(session.get(SEEN_KEY), now):
             end_officer_session("signed_out_idle")
         elif request.blueprint in CITIZEN_BLUEPRINTS or request.endpoint in CITIZEN_ENDPOINTS:
             abort(403)
