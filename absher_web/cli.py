@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 
 from absher_web.config import PROJECT_ROOT
 from absher_web.extensions import db
+from absher_web.models import utcnow
 from absher_web.services import registry
 
 absher = AppGroup("absher", help="Absher Web operator commands.")
@@ -165,12 +166,6 @@ def translate_compile() -> None:
 
 # --- activation: banks, kiosks, officers and the due-jobs runner -------------------
 
-def _now():
-    from absher_web.models import utcnow
-
-    return utcnow()
-
-
 def _add_api_client(code: str, name: str, new_key: bool, kind_name: str) -> None:
     from absher_web.models import ApiClientKind
     from absher_web.services import api_clients
@@ -179,7 +174,7 @@ def _add_api_client(code: str, name: str, new_key: bool, kind_name: str) -> None
     try:
         with db.transaction() as session:
             client, key = api_clients.add_client(session, cipher, code, ApiClientKind(kind_name),
-                                                 name, _now(), replace_key=new_key)
+                                                 name, utcnow(), replace_key=new_key)
             code = client.code
     except api_clients.ClientError as error:
         raise click.ClickException(str(error)) from None
@@ -229,7 +224,7 @@ def _simulate(path: str, client_field: str, terminal_field: str, code: str, term
     body = json.dumps({
         "national_id": national_id, "mobile": mobile, client_field: code.upper(),
         terminal_field: terminal, "reference": reference or f"SIM-{uuid.uuid4().hex[:16]}",
-        "requested_at": _now().isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "requested_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z"),
     }).encode()
     headers = signing.signed_headers(code.upper(), key, body, time.time())
     request = urllib.request.Request(url.rstrip("/") + path, data=body, headers=headers,
@@ -292,7 +287,7 @@ def run_due() -> None:
     from absher_web.services import activation
 
     report = activation.run_due(db.transaction,
-                                activation.Settings.from_config(current_app.config), _now())
+                                activation.Settings.from_config(current_app.config), utcnow())
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")
@@ -311,7 +306,7 @@ def create_officer(username: str, full_name: str, office: str, password: str) ->
     try:
         with db.transaction() as session:
             staff.create_officer(session, username, full_name, office, password,
-                                 current_app.config["BCRYPT_ROUNDS"], _now())
+                                 current_app.config["BCRYPT_ROUNDS"], utcnow())
     except staff.OfficerError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Officer {username} can now sign in at /ar/staff or /en/staff.")

@@ -6,6 +6,7 @@ tests checks every answer the API gives against it.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 # Every error code the API can answer with, and what it means to the caller's developers.
@@ -42,6 +43,12 @@ PATTERNS = {
     "reference": r"^[A-Za-z0-9._:-]{1,80}$",
     "date_time": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$",
 }
+
+
+def whole_value(name: str) -> re.Pattern:
+    """PATTERNS[name] for fullmatch: JSON Schema's ^…$ anchors become a whole-value match
+    (Python's $ would let a trailing newline through)."""
+    return re.compile(PATTERNS[name].removeprefix("^").removesuffix("$"))
 
 
 def _error(description: str, codes: list[str]) -> dict:

@@ -211,23 +211,22 @@ def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunRe
     with begin() as session:
         # The account's row is the lock, as on every path that changes its state;
         # SKIP LOCKED hands each account to one runner and passes over those in use.
+        due = (Activation.status == ActivationRequestStatus.PENDING,
+               Activation.channel == ActivationChannel.ATM, Activation.effective_at <= now)
         account = session.scalars(
             select(Account)
             .join(Activation, Activation.account_id == Account.id)
-            .where(Activation.status == ActivationRequestStatus.PENDING,
-                   Activation.channel == ActivationChannel.ATM,
-                   Activation.effective_at <= now)
+            .where(*due)
             .order_by(Activation.effective_at, Activation.id)
             .limit(1)
             .with_for_update(skip_locked=True, of=Account)
         ).first()
         if account is None:
             return False
+        # Read again now the account is held: another runner may have just finished it.
         activation = session.scalars(
             select(Activation)
-            .where(Activation.account_id == account.id,
-                   Activation.status == ActivationRequestStatus.PENDING,
-                   Activation.channel == ActivationChannel.ATM, Activation.effective_at <= now)
+            .where(Activation.account_id == account.id, *due)
             .order_by(Activation.effective_at, Activation.id).limit(1)
             .execution_options(populate_existing=True)
         ).first()

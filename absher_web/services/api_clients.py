@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -19,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from absher_web import signing
 from absher_web.models import ApiClient, ApiClientKind, ApiRequest
-from absher_web.openapi import PATTERNS
+from absher_web.openapi import whole_value
 
 log = logging.getLogger(__name__)
 
-CODE_PATTERN = re.compile(PATTERNS["client_code"].removeprefix("^").removesuffix("$"))
+CODE_PATTERN = whole_value("client_code")
 
 
 class ClientError(Exception):

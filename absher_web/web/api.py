@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,16 +29,11 @@ from absher_web.models import (
     ApiClientKind,
 )
 from absher_web.models import utcnow as now_utc
-from absher_web.openapi import ERROR_MESSAGES, PATTERNS, document
+from absher_web.openapi import ERROR_MESSAGES, document, whole_value
 from absher_web.services import activation, api_clients
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # a signature authenticates each request; no cookie is read or set
-
-def whole_value(name: str) -> re.Pattern:
-    # JSON Schema's ^…$ anchors become fullmatch (Python's $ would let a newline through).
-    return re.compile(PATTERNS[name].removeprefix("^").removesuffix("$"))
-
 
 MOBILE, TERMINAL, REFERENCE, DATE_TIME = (
     whole_value(name) for name in ("mobile", "terminal_id", "reference", "date_time"))
