@@ -48,6 +48,13 @@ def env_duration(name: str, default: str) -> int:
     return parse_duration(env(name) or default)
 
 
+def env_list(name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated values, lower-cased, blanks dropped."""
+    value = env(name)
+    text = default if value is None else value
+    return tuple(item.strip().lower() for item in text.split(",") if item.strip())
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -70,6 +77,9 @@ class Config:
     LANGUAGE_COOKIE_NAME = "absher_lang"
 
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    # The site's own host names: any other Host (or X-Forwarded-Host) gets 400 before a view
+    # runs, and the first is the origin named in SMS (WebOTP). Required in production.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS", "localhost,127.0.0.1")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     # A generous ceiling on every route per client address; flows add tighter ones.
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
@@ -90,6 +100,8 @@ class Config:
 
     # A signed-in session ends after this many minutes without a request.
     IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
+    # ... and in any case this long after signing in, however active (citizens and officers).
+    SESSION_LIFETIME_SECONDS = env_duration("SESSION_LIFETIME", "12h")
 
     SMS_BACKEND = env("SMS_BACKEND", "file")
     SMS_FILE = env("SMS_FILE", str(INSTANCE_DIR / "sms.jsonl"))
@@ -97,8 +109,14 @@ class Config:
     SMS_API_KEY = env("SMS_API_KEY")
     SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)
     SMS_RETRIES = env_int("SMS_RETRIES", 2)
-    # The site's host name for the WebOTP line in code messages (default: the request's host).
+    # The site's host name for the WebOTP line in code messages (default: the first of
+    # TRUSTED_HOSTS; never the request's Host header).
     SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")
+    # Hourly budgets for code SMS, counted exactly across every process (sms_budgets table):
+    # per mobile number, per person (ID number, whatever the journey) and for the whole site.
+    SMS_CODES_PER_NUMBER_PER_HOUR = env_int("SMS_CODES_PER_NUMBER_PER_HOUR", 5)
+    SMS_CODES_PER_PERSON_PER_HOUR = env_int("SMS_CODES_PER_PERSON_PER_HOUR", 10)
+    SMS_CODES_PER_HOUR = env_int("SMS_CODES_PER_HOUR", 50000)
 
     # Failed notices (not codes) are sent again by `flask absher run-due`, this many tries in all.
     SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
@@ -144,6 +162,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-absher_session"
     SMS_BACKEND = env("SMS_BACKEND", "http")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS", "")  # no default: the operator names them
 
     @classmethod
     def check(cls) -> None:
@@ -163,6 +182,10 @@ class ProductionConfig(Config):
             )
         if cls.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
+        if not cls.TRUSTED_HOSTS:
+            raise RuntimeError(
+                "ABSHER_TRUSTED_HOSTS must list the site's host names in production "
+                "(for example: absher.example.sa,www.absher.example.sa).")
 
 
 CONFIGS = {

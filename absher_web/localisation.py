@@ -6,6 +6,8 @@ choice, else to the best match for Accept-Language, else to Arabic.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
@@ -13,6 +15,10 @@ from werkzeug.wrappers import Response
 from absher_web.extensions import babel
 
 RTL_LANGUAGES = {"ar"}
+# The query parameters pages read (registration and recovery: expired, the recovery
+# alternative: without_visual_code, the services search: q). The language switch keeps
+# these and drops anything else a visitor appended.
+PAGE_QUERY_PARAMETERS = ("expired", "without_visual_code", "q")
 LANGUAGE_NAMES = {"ar": "العربية", "en": "English"}
 ONE_YEAR = 365 * 24 * 3600
 
@@ -52,8 +58,10 @@ def switch_language_url(target: str) -> str:
     endpoint = request.endpoint
     if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         # The path's language was taken out of view_args when the request was routed.
-        query = request.args.to_dict(flat=False) if request.method == "GET" else {}
-        return url_for(endpoint, **(request.view_args or {}), lang_code=target, **query)
+        path = url_for(endpoint, **(request.view_args or {}), lang_code=target)
+        query = [(name, value) for name in PAGE_QUERY_PARAMETERS
+                 for value in request.args.getlist(name)] if request.method == "GET" else []
+        return f"{path}?{urlencode(query)}" if query else path
     return url_for("public.landing", lang_code=target)
 
 

@@ -366,3 +366,17 @@ class SpentToken(Base):
 
     token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SmsBudget(Base):
+    """Code SMS sent to one scope (a number, a person, the whole site) in one clock hour.
+
+    Counted with one atomic upsert per send (services/otp.py take_budgets), so the hourly
+    caps hold exactly however many processes send at once.
+    """
+
+    __tablename__ = "sms_budgets"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)  # number:+966…, person:1…
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)

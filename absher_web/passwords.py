@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 import secrets
 import unicodedata
@@ -105,10 +104,6 @@ def verify_password(password: str, password_hash: str) -> bool:
 def dummy_hash(rounds: int) -> str:
     return hash_password(base64.b64encode(hashlib.sha256(b"no such account").digest()).decode(),
                          rounds)
-
-
-def constant_time_equal(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
 
 
 def new_session_token() -> str:

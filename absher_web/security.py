@@ -1,8 +1,11 @@
-"""Response headers that every page carries (CSP, framing, sniffing, referrer)."""
+"""Response headers that every page carries (CSP, framing, sniffing, referrer), and the
+trusted-host check that runs before any view."""
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable, Iterable
+
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 # Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing.
@@ -22,7 +25,62 @@ SECURITY_HEADERS = {
 }
 
 
+UNTRUSTED_HOST_KEY = "absher.untrusted_host"
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header value, without the port: 'Example.sa:443' -> 'example.sa'."""
+    host = host.strip().lower()
+    if host.startswith("["):  # an IPv6 literal, [::1]:5000
+        return host.partition("]")[0] + "]"
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def is_trusted(host: str, trusted: Iterable[str]) -> bool:
+    """An exact name from the setting, or a subdomain of an entry written '.example.sa'."""
+    name = host_name(host)
+    return bool(name) and any(
+        name == entry or (entry.startswith(".") and name.endswith(entry)) for entry in trusted)
+
+
+class TrustedHostCheck:
+    """WSGI middleware: marks a request whose Host or X-Forwarded-Host is not the site's.
+
+    The mark is acted on by the first before_request hook (a translated 400 page); until
+    then the request carries the site's own host, so nothing (url_for, the error page, an
+    SMS) can ever be built from a forged or malformed one.
+    """
+
+    def __init__(self, wsgi_app: Callable, trusted: tuple[str, ...]) -> None:
+        if not trusted:
+            raise RuntimeError("ABSHER_TRUSTED_HOSTS is empty: list the site's host names.")
+        self.wsgi_app, self.trusted = wsgi_app, trusted
+        self.fallback = trusted[0].lstrip(".")
+
+    def __call__(self, environ: dict, start_response: Callable):
+        hosts = [environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")]
+        hosts += environ.get("HTTP_X_FORWARDED_HOST", "").split(",") \
+            if "HTTP_X_FORWARDED_HOST" in environ else []
+        if not all(is_trusted(host, self.trusted) for host in hosts):
+            environ[UNTRUSTED_HOST_KEY] = True
+            environ["HTTP_HOST"] = self.fallback
+            environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.wsgi_app(environ, start_response)
+
+
+def origin_host(config: dict) -> str:
+    """The host named in SMS (the WebOTP line): configured, never taken from a request."""
+    return config.get("SMS_ORIGIN_HOST") or config["TRUSTED_HOSTS"][0].lstrip(".")
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = TrustedHostCheck(app.wsgi_app, tuple(app.config["TRUSTED_HOSTS"]))
+
+    @app.before_request
+    def refuse_untrusted_host() -> None:
+        if request.environ.get(UNTRUSTED_HOST_KEY):
+            abort(400)
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():

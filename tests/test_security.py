@@ -102,6 +102,7 @@ def test_post_with_a_forged_token_is_refused_and_a_real_one_accepted(app):
 class TestProductionConfiguration:
     def production(self, monkeypatch, **attributes):
         attributes.setdefault("API_KEY_ENCRYPTION_KEY", Fernet.generate_key().decode())
+        attributes.setdefault("TRUSTED_HOSTS", ("absher.example.sa",))
         for name, value in attributes.items():
             monkeypatch.setattr(ProductionConfig, name, value)
         return create_app(ProductionConfig)
@@ -122,6 +123,11 @@ class TestProductionConfiguration:
             self.production(monkeypatch, SECRET_KEY="x" * 40, CAPTCHA_FIXED_ANSWER="12345",
                             DATABASE_URL="sqlite://")
 
+    def test_refuses_to_start_without_the_site_host_names(self, monkeypatch):
+        with pytest.raises(RuntimeError, match="ABSHER_TRUSTED_HOSTS"):
+            self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                            TRUSTED_HOSTS=())
+
     def test_refuses_the_http_sms_backend_without_its_address_and_key(self, monkeypatch):
         with pytest.raises(RuntimeError, match="ABSHER_SMS_URL"):
             self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
@@ -135,5 +141,5 @@ class TestProductionConfiguration:
         assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
         assert app.config["SESSION_COOKIE_HTTPONLY"] is True
         assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-        response = app.test_client().get("/en/about")
+        response = app.test_client().get("/en/about", base_url="https://absher.example.sa")
         assert "max-age=" in response.headers["Strict-Transport-Security"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -13,6 +12,7 @@ from wtforms import (
     ValidationError,
 )
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
     Required,
     email_rule,
@@ -22,11 +22,11 @@ from absher_web.forms.fields import (
     strip_spaces,
 )
 from absher_web.forms.messages import message
-from absher_web.forms.registration import ServiceErrorsMixin, sms_code_field
+from absher_web.forms.registration import sms_code_field
 from absher_web.passwords import password_problem
 
 
-class ChangePasswordForm(ServiceErrorsMixin, FlaskForm):
+class ChangePasswordForm(SiteForm):
     current_password = PasswordField(
         _l("Current password"), validators=[Required("current_password_required")],
     )
@@ -50,7 +50,7 @@ class ChangePasswordForm(ServiceErrorsMixin, FlaskForm):
             raise ValidationError(message(problem))
 
 
-class ChangeMobileForm(ServiceErrorsMixin, FlaskForm):
+class ChangeMobileForm(SiteForm):
     mobile = StringField(
         _l("New mobile number"),
         filters=[strip_spaces],
@@ -58,11 +58,11 @@ class ChangeMobileForm(ServiceErrorsMixin, FlaskForm):
     )
 
 
-class MobileCodeForm(ServiceErrorsMixin, FlaskForm):
+class MobileCodeForm(SiteForm):
     code = sms_code_field()
 
 
-class ChangeEmailForm(ServiceErrorsMixin, FlaskForm):
+class ChangeEmailForm(SiteForm):
     email = EmailField(
         _l("New email address"),
         filters=[strip_spaces],
@@ -76,7 +76,7 @@ class ChangeEmailForm(ServiceErrorsMixin, FlaskForm):
     )
 
 
-class ChangeLanguageForm(ServiceErrorsMixin, FlaskForm):
+class ChangeLanguageForm(SiteForm):
     preferred_language = RadioField(
         _l("Preferred language"),
         # Each language is named in itself, whatever the page's language.

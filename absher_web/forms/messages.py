@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 MESSAGES = {
+    # Any text field
+    "text_control_characters": _l("This contains characters that cannot be used, such as hidden control characters. Type it again instead of pasting it"),
     # ID or iqama number
     "national_id_required": _l("Enter your ID or iqama number"),
     "national_id_format": _l("Enter your ID or iqama number as 10 digits, starting with 1 or 2"),
@@ -59,7 +61,7 @@ MESSAGES = {
     "code_too_many_tries": _l("You have entered a wrong code too many times. Ask for a new code"),
     "code_no_code": _l("There is no code for this step yet. Ask for a code"),
     "resend_too_soon": _l("Wait a minute before asking for another code"),
-    "too_many_codes": _l("You have asked for too many codes for this number. Try again in an hour"),
+    "too_many_codes": _l("You have asked for too many codes. Try again in an hour"),
     "sms_failed": _l("We could not send the code. Try again in a moment"),
     # Sign-in
     "identifier_required": _l("Enter your username or your ID or iqama number"),
@@ -70,6 +72,7 @@ MESSAGES = {
     "signed_out": _l("You have signed out"),
     "signed_out_everywhere": _l("You have signed out on all your devices"),
     "sign_in_expired": _l("Your sign-in was not finished in time. Sign in again"),
+    "signed_out_lifetime": _l("You were signed out because your session reached its time limit. For your security, sign in again"),
     # Security questions
     "security_question_required": _l("Choose a question from the list"),
     "security_question_repeated": _l("Choose a different question. Your three questions must all be different"),

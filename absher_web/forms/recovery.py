@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
     Required,
     digits_filter,
@@ -16,14 +16,13 @@ from absher_web.forms.fields import (
     strip_spaces,
 )
 from absher_web.forms.registration import (
-    ServiceErrorsMixin,
     sms_code_field,
     visual_code_answer_field,
     visual_code_token_field,
 )
 
 
-class RecoveryStartForm(ServiceErrorsMixin, FlaskForm):
+class RecoveryStartForm(SiteForm):
     national_id = StringField(
         _l("ID or iqama number"), filters=[strip_spaces, digits_filter],
         validators=[Required("national_id_required"), rule(national_id_rule)],
@@ -36,7 +35,7 @@ class RecoveryStartForm(ServiceErrorsMixin, FlaskForm):
     captcha_answer = visual_code_answer_field()
 
 
-class RecoveryStartWithoutVisualCodeForm(ServiceErrorsMixin, FlaskForm):
+class RecoveryStartWithoutVisualCodeForm(SiteForm):
     """The alternative for people who cannot use the visual code (WCAG 2.2, 3.3.8)."""
 
     national_id = RecoveryStartForm.national_id
@@ -44,17 +43,17 @@ class RecoveryStartWithoutVisualCodeForm(ServiceErrorsMixin, FlaskForm):
     without_visual_code = HiddenField(default="1")
 
 
-class SecurityQuestionForm(ServiceErrorsMixin, FlaskForm):
+class SecurityQuestionForm(SiteForm):
     question = RadioField(_l("Choose a question"), validate_choice=False,
                           validators=[Required("question_required")])
     answer = StringField(_l("Your answer"), validators=[Required("answer_required")])
 
 
-class RecoveryCodeForm(ServiceErrorsMixin, FlaskForm):
+class RecoveryCodeForm(SiteForm):
     code = sms_code_field()
 
 
-class NewPasswordForm(ServiceErrorsMixin, FlaskForm):
+class NewPasswordForm(SiteForm):
     # The password rules need the account's username: the service checks them.
     password = PasswordField(_l("New password"), validators=[Required("password_required")])
     confirm_password = PasswordField(

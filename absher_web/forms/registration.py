@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,6 +13,7 @@ from wtforms import (
     StringField,
 )
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
     Required,
     digits_filter,
@@ -51,15 +51,7 @@ def sms_code_field() -> StringField:
     )
 
 
-class ServiceErrorsMixin:
-    def add_errors(self, errors: dict[str, str]) -> None:
-        """Attach errors a service found (message keys by field name)."""
-        for field_name, key in errors.items():
-            self[field_name].errors = [*self[field_name].errors, message(key)]
-
-
-
-class RegistrationForm(ServiceErrorsMixin, FlaskForm):
+class RegistrationForm(SiteForm):
     national_id = StringField(
         _l("ID or iqama number"),
         filters=[strip_spaces, digits_filter],
@@ -117,11 +109,11 @@ class RegistrationForm(ServiceErrorsMixin, FlaskForm):
 
 
 
-class RegistrationCodeForm(ServiceErrorsMixin, FlaskForm):
+class RegistrationCodeForm(SiteForm):
     code = sms_code_field()
 
 
-class VisualCodeForm(FlaskForm):
+class VisualCodeForm(SiteForm):
     """Only the visual code: renders a new one in place of the old."""
 
     captcha_token = visual_code_token_field()

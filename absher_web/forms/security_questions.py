@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, rule
 from absher_web.forms.messages import message
-from absher_web.forms.registration import ServiceErrorsMixin
 from absher_web.services.security_questions import QUESTIONS, answer_problem
 
 PAIRS = (1, 2, 3)
@@ -52,7 +51,7 @@ def answer_field() -> StringField:
                                                       rule(answer_problem)])
 
 
-class SecurityQuestionsForm(ServiceErrorsMixin, FlaskForm):
+class SecurityQuestionsForm(SiteForm):
     """First setup, straight after the first sign-in."""
 
     question_1 = question_field(())

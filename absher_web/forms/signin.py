@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, strip_spaces
-from absher_web.forms.registration import ServiceErrorsMixin, sms_code_field
+from absher_web.forms.registration import sms_code_field
 
 
-class SignInForm(ServiceErrorsMixin, FlaskForm):
+class SignInForm(SiteForm):
     identifier = StringField(
         _l("Username or ID number"),
         filters=[strip_spaces],
@@ -19,9 +19,9 @@ class SignInForm(ServiceErrorsMixin, FlaskForm):
     password = PasswordField(_l("Password"), validators=[Required("password_required")])
 
 
-class SignInCodeForm(ServiceErrorsMixin, FlaskForm):
+class SignInCodeForm(SiteForm):
     code = sms_code_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """A button that changes something (sign out, send again): only the CSRF token."""

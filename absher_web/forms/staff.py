@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, digits_filter, national_id_rule, rule, strip_spaces
-from absher_web.forms.registration import ServiceErrorsMixin
 
 # The officer types someone else's number: the same rule, worded for the holder's ID.
 HOLDER_ID_PROBLEMS = {
@@ -25,18 +24,18 @@ def holder_id_validators() -> list:
     return [Required("staff_national_id_required"), rule(holder_id_rule)]
 
 
-class StaffSignInForm(ServiceErrorsMixin, FlaskForm):
+class StaffSignInForm(SiteForm):
     username = StringField(_l("Username"), filters=[strip_spaces],
                            validators=[Required("staff_username_required")])
     password = PasswordField(_l("Password"), validators=[Required("password_required")])
 
 
-class LookUpForm(ServiceErrorsMixin, FlaskForm):
+class LookUpForm(SiteForm):
     national_id = StringField(_l("ID or iqama number"), filters=[strip_spaces, digits_filter],
                               validators=holder_id_validators())
 
 
-class ActivateForm(ServiceErrorsMixin, FlaskForm):
+class ActivateForm(SiteForm):
     # Carried from the lookup result; checked again because a form can be altered.
     national_id = HiddenField(filters=[strip_spaces, digits_filter],
                               validators=holder_id_validators())

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import SpentToken
+from absher_web.text import constant_time_equal
 
 ANSWER_LENGTH = 5
 TOKEN_MAX_AGE = timedelta(minutes=10)
@@ -88,7 +89,7 @@ def check_and_spend(session: Session, policy: CaptchaPolicy, token: str, typed: 
             session.add(SpentToken(token_id=token_id, expires_at=now + TOKEN_MAX_AGE))
     except IntegrityError as error:
         raise CaptchaInvalid("spent") from error
-    if not hmac.compare_digest(normalise_digits(typed or ""), expected):
+    if not constant_time_equal(normalise_digits(typed or ""), expected):
         raise CaptchaInvalid("wrong")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -18,37 +19,30 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
-from absher_web.models import CodeChallenge, CodePurpose, Language
+from absher_web.models import CodeChallenge, CodePurpose, Language, SmsBudget
 from absher_web.services.sms import send_sms
 
 CODE_LENGTH = 6
 MAX_TRIES = 5
 RESEND_COOLDOWN = timedelta(seconds=60)
-SENDS_PER_HOUR = 5
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class CodePolicy:
     secret_key: str
     ttl: timedelta
-
-
-class CodeRefused(Exception):
-    """A new code cannot be sent now."""
-
-
-class ResendTooSoon(CodeRefused):
-    def __init__(self, seconds_left: int) -> None:
-        super().__init__(seconds_left)
-        self.seconds_left = seconds_left
-
-
-class TooManyCodes(CodeRefused):
-    """The number has had its hourly share of codes."""
+    # Hourly budgets for code SMS (settings SMS_CODES_PER_*): per number, per person, site.
+    per_number_per_hour: int = 5
+    per_person_per_hour: int = 10
+    site_per_hour: int = 50000
 
 
 class CheckResult(enum.StrEnum):
@@ -88,20 +82,8 @@ def issue_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
                mobile: str, now: datetime) -> str:
     """Create a new code for this flow and return it (to be sent, never stored).
 
-    Raises ResendTooSoon inside the cooldown and TooManyCodes past the hourly
-    limit for the number. A new code replaces the flow's earlier ones.
+    A new code replaces the flow's earlier ones (only the newest is ever checked).
     """
-    wait = seconds_until_resend(session, purpose, flow_id, now)
-    if wait:
-        raise ResendTooSoon(wait)
-    sent_last_hour = session.scalar(
-        select(func.count())
-        .select_from(CodeChallenge)
-        .where(CodeChallenge.mobile == mobile, CodeChallenge.created_at > now - timedelta(hours=1))
-    )
-    if sent_last_hour >= SENDS_PER_HOUR:
-        raise TooManyCodes()
-
     code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
     session.add(
         CodeChallenge(
@@ -118,9 +100,71 @@ def issue_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
     return code
 
 
+# --- hourly budgets ----------------------------------------------------------------------
+
+def budget_window(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def take_one(session: Session, scope: str, limit: int, now: datetime) -> bool:
+    """Count one SMS against `scope` this hour, if it is under `limit` (one atomic upsert).
+
+    INSERT ... ON CONFLICT DO UPDATE ... WHERE used < limit RETURNING: the row lock (or
+    SQLite's write lock) makes parallel senders queue, so the cap is exact.
+    """
+    if limit <= 0:
+        return False
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SmsBudget).values(scope=scope, window_start=budget_window(now), used=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["scope", "window_start"], set_={"used": SmsBudget.used + 1},
+        where=SmsBudget.used < limit,
+    ).returning(SmsBudget.used)
+    return session.execute(statement).first() is not None
+
+
+def give_back(session: Session, scopes: list[str], now: datetime) -> None:
+    """Return SMS a send did not use (refused by a later budget, or never delivered)."""
+    if scopes:
+        session.execute(update(SmsBudget).where(
+            SmsBudget.scope.in_(scopes), SmsBudget.window_start == budget_window(now),
+            SmsBudget.used > 0).values(used=SmsBudget.used - 1))
+
+
+def take_budgets(session: Session, policy: CodePolicy, mobile: str, person: str | None,
+                 now: datetime) -> tuple[list[str], str | None]:
+    """Take one code SMS from every budget that applies, or none of them.
+
+    Returns the scopes taken (to give back if the SMS fails) and, when a budget is spent,
+    the message key to show. Commits at once: the site-wide row is shared by every send
+    and must never stay locked while a provider answers.
+    """
+    budgets = [(f"number:{mobile}", policy.per_number_per_hour, "too_many_codes")]
+    if person:
+        budgets.append((f"person:{person}", policy.per_person_per_hour, "too_many_codes"))
+    budgets.append(("site", policy.site_per_hour, "sms_failed"))
+    taken: list[str] = []
+    for scope, limit, refusal in budgets:
+        if not take_one(session, scope, limit, now):
+            give_back(session, taken, now)
+            session.commit()
+            if scope == "site":
+                log.warning("site-wide SMS budget spent: %s code SMS this hour "
+                            "(ABSHER_SMS_CODES_PER_HOUR)", limit)
+            return [], refusal
+        taken.append(scope)
+    session.commit()
+    return taken, None
+
+
 def check_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_id: str,
                typed: str, now: datetime) -> CheckResult:
-    """Check what the person typed against the flow's newest code, spending it on success."""
+    """Check what the person typed against the flow's newest code, spending it on success.
+
+    A try is taken (an atomic conditional update) before the code is compared, so
+    parallel guesses each use up one of the MAX_TRIES and never more are compared.
+    """
     code = normalise_digits(typed or "")
     if len(code) != CODE_LENGTH or not code.isascii() or not code.isdigit():
         return CheckResult.MALFORMED
@@ -133,15 +177,17 @@ def check_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
         return CheckResult.TOO_MANY_TRIES
     if now >= challenge.expires_at:
         return CheckResult.EXPIRED
+    taken = session.execute(
+        update(CodeChallenge)
+        .where(CodeChallenge.id == challenge.id, CodeChallenge.attempts < MAX_TRIES,
+               CodeChallenge.consumed_at.is_(None))
+        .values(attempts=CodeChallenge.attempts + 1)
+    )
+    session.refresh(challenge)
+    if taken.rowcount != 1:
+        return CheckResult.SPENT if challenge.consumed_at else CheckResult.TOO_MANY_TRIES
     expected = code_hmac(policy.secret_key, purpose, flow_id, code)
     if not hmac.compare_digest(expected, challenge.code_hmac):
-        # Counted in the database, so parallel guesses cannot share one try.
-        session.execute(
-            update(CodeChallenge)
-            .where(CodeChallenge.id == challenge.id)
-            .values(attempts=CodeChallenge.attempts + 1)
-        )
-        session.refresh(challenge)
         return CheckResult.TOO_MANY_TRIES if challenge.attempts >= MAX_TRIES else CheckResult.WRONG
     # Spent with a conditional update: of two requests racing with the right code, one wins.
     spent = session.execute(
@@ -151,11 +197,6 @@ def check_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
     )
     session.refresh(challenge)
     return CheckResult.ACCEPTED if spent.rowcount == 1 else CheckResult.SPENT
-
-
-def tries_left(session: Session, purpose: CodePurpose, flow_id: str) -> int:
-    challenge = latest_challenge(session, purpose, flow_id)
-    return 0 if challenge is None else max(0, MAX_TRIES - challenge.attempts)
 
 
 # The text message for each purpose, in the account's language; the code goes in %(code)s.
@@ -183,24 +224,26 @@ def code_text(purpose: CodePurpose, language: Language, code: str, host: str) ->
 
 
 def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_id: str,
-              mobile: str, language: Language, host: str, now: datetime) -> str | None:
+              mobile: str, language: Language, host: str, now: datetime,
+              person: str | None = None) -> str | None:
     """Issue a code for this flow and text it. None when sent, else why not (a message key).
 
-    Commits either way. A code the person never received must not count against
-    them: when the provider fails, the code is forgotten, so "send again" works at once.
+    ``person`` is the ID number the code is for (its hourly budget). Commits either way.
+    A code the person never received must not count against them: when the provider
+    fails, the code is forgotten and the budgets given back, so "send again" works at once.
     """
-    try:
-        code = issue_code(session, policy, purpose, flow_id, mobile, now)
-    except ResendTooSoon:
+    if seconds_until_resend(session, purpose, flow_id, now):
         session.rollback()
         return "resend_too_soon"
-    except TooManyCodes:
-        session.rollback()
-        return "too_many_codes"
+    taken, refusal = take_budgets(session, policy, mobile, person, now)
+    if refusal:
+        return refusal
+    code = issue_code(session, policy, purpose, flow_id, mobile, now)
     body = code_text(purpose, language, code, host)
     if not send_sms(session, mobile, body, f"{purpose.value}_code", now,
                     recorded_body=body.replace(code, "••••••")):
         session.delete(latest_challenge(session, purpose, flow_id))
+        give_back(session, taken, now)
         session.commit()
         return "sms_failed"
     session.commit()

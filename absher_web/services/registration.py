@@ -134,7 +134,8 @@ def send_code(session: Session, settings: Settings, pending: PendingRegistration
               now: datetime) -> Outcome:
     """Send a (new) code for this registration, within the cooldown and hourly limits."""
     problem = otp.text_code(session, settings.code_policy, CodePurpose.REGISTRATION, pending.id,
-                            pending.mobile, pending.preferred_language, settings.sms_host, now)
+                            pending.mobile, pending.preferred_language, settings.sms_host, now,
+                            person=pending.national_id)
     return Outcome(pending=pending, error=problem, code_sent=problem is None)
 
 

@@ -14,6 +14,7 @@ from absher_web.services import audit, otp, signin
 from absher_web.web import is_htmx_request
 from absher_web.web.flow import code_policy, ltr, render_step, sms_host
 from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, start_session
+from absher_web.web.sessions import sign_out as sign_out_session
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>/individuals")
 
@@ -108,7 +109,7 @@ def code_step(account: Account, form: SignInCodeForm, notice: str | None, status
 @login_required
 def sign_out():
     if ConfirmForm().validate_on_submit():
-        end_session("signed_out")
+        sign_out_session("signed_out")
     return redirect(url_for(".login"), 303)
 
 

@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from absher_web.web import is_htmx_request
@@ -126,9 +126,11 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(OperationalError)
-    @app.errorhandler(DBAPIError)
+    @app.errorhandler(InterfaceError)
     def database_unavailable(error: Exception):
         # A restarted or unreachable database: a clear page and a retry, never a stack trace.
+        # Only connection-level errors: a value the database refuses (DataError) is a bug,
+        # logged with its traceback as a 500, not mistaken for an outage.
         log.warning("database unavailable: %s", error)
         return api_error(503) if is_api_request() else render_error(503, retry=True)
 

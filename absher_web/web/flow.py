@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
+from absher_web.security import origin_host
 from absher_web.services.captcha import CaptchaPolicy, new_token
 from absher_web.services.otp import CodePolicy
 from absher_web.web import is_htmx_request
 
 
 def code_policy() -> CodePolicy:
-    return CodePolicy(secret_key=current_app.config["SECRET_KEY"],
-                      ttl=timedelta(seconds=current_app.config["OTP_TTL_SECONDS"]))
+    config = current_app.config
+    return CodePolicy(secret_key=config["SECRET_KEY"],
+                      ttl=timedelta(seconds=config["OTP_TTL_SECONDS"]),
+                      per_number_per_hour=config["SMS_CODES_PER_NUMBER_PER_HOUR"],
+                      per_person_per_hour=config["SMS_CODES_PER_PERSON_PER_HOUR"],
+                      site_per_hour=config["SMS_CODES_PER_HOUR"])
 
 
 def captcha_policy() -> CaptchaPolicy:
@@ -28,8 +33,8 @@ def fresh_captcha_token() -> str:
 
 
 def sms_host() -> str:
-    """The host named in the WebOTP line of code messages."""
-    return current_app.config.get("SMS_ORIGIN_HOST") or request.host.split(":")[0]
+    """The host named in the WebOTP line of code messages (the configured origin)."""
+    return origin_host(current_app.config)
 
 
 def render_step(template: str, status: int, **context):

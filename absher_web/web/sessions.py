@@ -1,13 +1,13 @@
-"""Signed-in sessions: Flask-Login, a per-account token, and an idle timeout.
+"""Signed-in sessions: Flask-Login, a per-account token, an idle timeout and a lifetime.
 
 The session cookie holds the account id and the account's session token. The
-token changes on password change and "sign out of all devices", which ends
-every session that carries the old one (server-side invalidation).
+token changes on sign-out, password change and "sign out of all devices", which
+ends every session that carries the old one (server-side invalidation): a copy
+of the cookie taken before sign-out opens nothing afterwards.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, session
@@ -16,8 +16,11 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
 from absher_web.models import Account, utcnow
+from absher_web.passwords import new_session_token
+from absher_web.text import constant_time_equal
 
 SEEN_KEY = "last_seen"
+SIGNED_IN_KEY = "signed_in_at"
 SIGNED_OUT_KEY = "signed_out_reason"
 
 
@@ -34,7 +37,7 @@ def load_user(user_id: str) -> SignedInUser | None:
     if not account_id.isdigit():
         return None
     account = db.session.get(Account, int(account_id))
-    if account is None or not secrets.compare_digest(account.session_token, token):
+    if account is None or not constant_time_equal(account.session_token, token):
         return None
     return SignedInUser(account)
 
@@ -48,19 +51,35 @@ def clear_but_language() -> None:
         session["_lang"] = language
 
 
-def idle_too_long(last_seen: object, now: datetime) -> bool:
-    """True when the session's last request (a timestamp) is older than the idle limit."""
-    if not isinstance(last_seen, int | float):
+def older_than(timestamp: object, limit: timedelta, now: datetime) -> bool:
+    """True when a session timestamp is missing, unreadable or older than the limit."""
+    if not isinstance(timestamp, int | float) or isinstance(timestamp, bool):
         return True
-    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    return now - datetime.fromtimestamp(last_seen, now.tzinfo) > limit
+    try:
+        return now - datetime.fromtimestamp(timestamp, now.tzinfo) > limit
+    except (OverflowError, OSError, ValueError):
+        return True
+
+
+def expiry_reason(last_seen: object, signed_in_at: object, now: datetime) -> str | None:
+    """Why a signed-in session (citizen's or officer's) ends now, as a message key, or None.
+
+    Idle for longer than IDLE_TIMEOUT_MINUTES, or signed in longer ago than
+    SESSION_LIFETIME however active: no session lives for ever.
+    """
+    config = current_app.config
+    if older_than(signed_in_at, timedelta(seconds=config["SESSION_LIFETIME_SECONDS"]), now):
+        return "signed_out_lifetime"
+    if older_than(last_seen, timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]), now):
+        return "signed_out_idle"
+    return None
 
 
 def start_session(account: Account) -> None:
     """Sign in with a fresh session: nothing from before sign-in is carried over."""
     clear_but_language()
     login_user(SignedInUser(account))
-    session[SEEN_KEY] = utcnow().timestamp()
+    session[SEEN_KEY] = session[SIGNED_IN_KEY] = utcnow().timestamp()
 
 
 def end_session(reason: str | None = None) -> None:
@@ -70,12 +89,21 @@ def end_session(reason: str | None = None) -> None:
         session[SIGNED_OUT_KEY] = reason
 
 
-def end_idle_sessions() -> None:
+def sign_out(reason: str) -> None:
+    """End this session and every copy of its cookie: the account's token changes."""
+    account = current_user.account
+    account.session_token = new_session_token()
+    db.session.commit()
+    end_session(reason)
+
+
+def end_expired_sessions() -> None:
     if not current_user.is_authenticated:
         return
     now = utcnow()
-    if idle_too_long(session.get(SEEN_KEY), now):
-        end_session("signed_out_idle")
+    reason = expiry_reason(session.get(SEEN_KEY), session.get(SIGNED_IN_KEY), now)
+    if reason:
+        end_session(reason)
         return
     session[SEEN_KEY] = now.timestamp()
 
@@ -103,4 +131,4 @@ def init_app(app: Flask) -> None:
     # The sign-in page says why the person was sent there; no flashed English text.
     login_manager.login_message = None
     login_manager.session_protection = None  # the per-account token does this job
-    app.before_request(end_idle_sessions)
+    app.before_request(end_expired_sessions)

@@ -6,8 +6,6 @@ Flask-Login, and each side gets 403 on the other's pages (see keep_roles_apart).
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     Flask,
@@ -31,14 +29,16 @@ from absher_web.forms.staff import ActivateForm, LookUpForm, StaffSignInForm
 from absher_web.identity import mask_mobile
 from absher_web.models import Account, StaffUser, utcnow
 from absher_web.services import activation, staff
+from absher_web.text import constant_time_equal
 from absher_web.web.flow import ltr
-from absher_web.web.sessions import clear_but_language, idle_too_long
+from absher_web.web.sessions import clear_but_language, expiry_reason
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang_code>/staff")
 
 OFFICER_ID_KEY = "staff_officer_id"
 OFFICER_TOKEN_KEY = "staff_session_token"
 SEEN_KEY = "staff_last_seen"
+SIGNED_IN_KEY = "staff_signed_in_at"
 SIGNED_OUT_KEY = "staff_signed_out_reason"
 NOTICE_KEY = "staff_notice"
 
@@ -64,14 +64,14 @@ def load_officer() -> StaffUser | None:
     officer = db.session.get(StaffUser, officer_id)
     if officer is None or not officer.is_active:
         return None
-    return officer if secrets.compare_digest(officer.session_token, token) else None
+    return officer if constant_time_equal(officer.session_token, token) else None
 
 
 def start_officer_session(officer: StaffUser) -> None:
     """A fresh session for the officer: any citizen's session in this browser ends here."""
     clear_but_language()
     session[OFFICER_ID_KEY], session[OFFICER_TOKEN_KEY] = officer.id, officer.session_token
-    session[SEEN_KEY] = utcnow().timestamp()
+    session[SEEN_KEY] = session[SIGNED_IN_KEY] = utcnow().timestamp()
     g.staff_officer = officer
 
 
@@ -86,15 +86,16 @@ def keep_roles_apart() -> None:
     """The one place roles are kept apart; also ends idle or stale officer sessions.
 
     A signed-in citizen gets 403 on every /staff page, a signed-in officer on the
-    citizens' account pages. Runs after sessions.end_idle_sessions, so an idle
+    citizens' account pages. Runs after sessions.end_expired_sessions, so an idle
     citizen is already signed out here.
     """
     if OFFICER_ID_KEY in session:
         now = utcnow()
+        expired = expiry_reason(session.get(SEEN_KEY), session.get(SIGNED_IN_KEY), now)
         if signed_in_officer() is None:
             end_officer_session()
-        elif idle_too_long(session.get(SEEN_KEY), now):
-            end_officer_session("signed_out_idle")
+        elif expired:
+            end_officer_session(expired)
         elif request.blueprint in CITIZEN_BLUEPRINTS or request.endpoint in CITIZEN_ENDPOINTS:
             abort(403)
         else:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from absher_web.forms.registration import VisualCodeForm
 from absher_web.services import captcha
+from absher_web.text import has_control_characters
 from absher_web.web.flow import captcha_policy, fresh_captcha_token
 
 bp = Blueprint("visual_code", __name__, url_prefix="/<lang_code>/visual-code")
@@ -39,11 +41,28 @@ def audio(token: str) -> Response:
     return private(Response(captcha.audio_wav(answer, str(get_locale())), mimetype="audio/wav"))
 
 
+def is_page_of_this_site(url: str) -> bool:
+    """True for a path that one of this site's pages answers.
+
+    Browsers read '/\\evil.example' like '//evil.example' (another site), so a path is
+    matched against the routes instead of being judged by its first characters.
+    """
+    parts = urlsplit(url)
+    if (not url.startswith("/") or url.startswith("//") or "\\" in url or parts.netloc
+            or has_control_characters(url)):
+        return False
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        return False
+    return True
+
+
 @bp.get("/new")
 def refresh() -> str:
     page_url = request.args.get("page", "")
-    if urlsplit(page_url).netloc or not page_url.startswith("/"):
-        abort(400)  # only paths on this site: never an open redirect
+    if not is_page_of_this_site(page_url):
+        abort(400)  # only pages of this site: never an open redirect
     form = VisualCodeForm(formdata=None)
     return render_template("components/visual_code_refresh.html", form=form,
                            token=fresh_captcha_token(), page_url=page_url)

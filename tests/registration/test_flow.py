@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from sqlalchemy import func, select
@@ -189,12 +189,16 @@ class TestCodes:
             assert registrant.enter_code(second).status_code == 303
 
     def test_at_most_five_codes_an_hour_per_number(self, registrant, sms_outbox):
-        registrant.submit()
+        # Budgets count per clock hour: start where the next six minutes stay in one hour.
+        now = datetime.now(UTC)
+        start = timedelta(0) if now.minute < 53 else timedelta(minutes=61 - now.minute)
+        with time_machine.travel(start):
+            registrant.submit()
         for minute in range(1, 6):
-            with time_machine.travel(timedelta(minutes=minute, seconds=1)):
+            with time_machine.travel(start + timedelta(minutes=minute, seconds=1)):
                 response = registrant.resend(htmx=True)
         assert response.status_code == 422
-        assert "You have asked for too many codes for this number" in \
+        assert "You have asked for too many codes" in \
             response.get_data(as_text=True)
         assert len(sms_outbox.messages()) == 5
 

@@ -1,0 +1,30 @@
+"""The base of every form on the site."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from absher_web.forms.messages import message
+from absher_web.text import has_control_characters
+
+
+class SiteForm(FlaskForm):
+    """A FlaskForm (CSRF included) that refuses control characters in every text field.
+
+    NUL, other control characters, lone surrogates and bidi overrides are never part of
+    what a person means to type; PostgreSQL refuses NUL outright. Refused here, once, with
+    a message next to the field, before any rule or service sees the value.
+    """
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 (WTForms' signature)
+        unsafe = [field for field in self
+                  if isinstance(field.data, str) and has_control_characters(field.data)]
+        valid = super().validate(extra_validators)
+        for field in unsafe:
+            field.errors = [message("text_control_characters")]
+        return valid and not unsafe
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Attach errors a service found (message keys by field name)."""
+        for field_name, key in errors.items():
+            self[field_name].errors = [*self[field_name].errors, message(key)]
