@@ -79,7 +79,7 @@ class Config:
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     # The site's own host names: any other Host (or X-Forwarded-Host) gets 400 before a view
     # runs, and the first is the origin named in SMS (WebOTP). Required in production.
-    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS", "localhost,127.0.0.1")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     # A generous ceiling on every route per client address; flows add tighter ones.
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
@@ -110,7 +110,7 @@ class Config:
     SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)
     SMS_RETRIES = env_int("SMS_RETRIES", 2)
     # The site's host name for the WebOTP line in code messages (default: the first of
-    # TRUSTED_HOSTS; never the request's Host header).
+    # ALLOWED_HOSTS; never the request's Host header).
     SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")
     # Hourly budgets for code SMS, counted exactly across every process (sms_budgets table):
     # per mobile number, per person (ID number, whatever the journey) and for the whole site.
@@ -162,7 +162,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-absher_session"
     SMS_BACKEND = env("SMS_BACKEND", "http")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
-    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS", "")  # no default: the operator names them
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")  # no default: the operator names them
 
     @classmethod
     def check(cls) -> None:
@@ -182,9 +182,9 @@ class ProductionConfig(Config):
             )
         if cls.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
-        if not cls.TRUSTED_HOSTS:
+        if not cls.ALLOWED_HOSTS:
             raise RuntimeError(
-                "ABSHER_TRUSTED_HOSTS must list the site's host names in production "
+                "ABSHER_ALLOWED_HOSTS must list the site's host names in production "
                 "(for example: absher.example.sa,www.absher.example.sa).")
 
 

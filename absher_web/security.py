@@ -53,7 +53,7 @@ class TrustedHostCheck:
 
     def __init__(self, wsgi_app: Callable, trusted: tuple[str, ...]) -> None:
         if not trusted:
-            raise RuntimeError("ABSHER_TRUSTED_HOSTS is empty: list the site's host names.")
+            raise RuntimeError("ABSHER_ALLOWED_HOSTS is empty: list the site's host names.")
         self.wsgi_app, self.trusted = wsgi_app, trusted
         self.fallback = trusted[0].lstrip(".")
 
@@ -70,11 +70,11 @@ class TrustedHostCheck:
 
 def origin_host(config: dict) -> str:
     """The host named in SMS (the WebOTP line): configured, never taken from a request."""
-    return config.get("SMS_ORIGIN_HOST") or config["TRUSTED_HOSTS"][0].lstrip(".")
+    return config.get("SMS_ORIGIN_HOST") or config["ALLOWED_HOSTS"][0].lstrip(".")
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = TrustedHostCheck(app.wsgi_app, tuple(app.config["TRUSTED_HOSTS"]))
+    app.wsgi_app = TrustedHostCheck(app.wsgi_app, tuple(app.config["ALLOWED_HOSTS"]))
 
     @app.before_request
     def refuse_untrusted_host() -> None:

@@ -102,7 +102,7 @@ def test_post_with_a_forged_token_is_refused_and_a_real_one_accepted(app):
 class TestProductionConfiguration:
     def production(self, monkeypatch, **attributes):
         attributes.setdefault("API_KEY_ENCRYPTION_KEY", Fernet.generate_key().decode())
-        attributes.setdefault("TRUSTED_HOSTS", ("absher.example.sa",))
+        attributes.setdefault("ALLOWED_HOSTS", ("absher.example.sa",))
         for name, value in attributes.items():
             monkeypatch.setattr(ProductionConfig, name, value)
         return create_app(ProductionConfig)
@@ -124,9 +124,9 @@ class TestProductionConfiguration:
                             DATABASE_URL="sqlite://")
 
     def test_refuses_to_start_without_the_site_host_names(self, monkeypatch):
-        with pytest.raises(RuntimeError, match="ABSHER_TRUSTED_HOSTS"):
+        with pytest.raises(RuntimeError, match="ABSHER_ALLOWED_HOSTS"):
             self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
-                            TRUSTED_HOSTS=())
+                            ALLOWED_HOSTS=())
 
     def test_refuses_the_http_sms_backend_without_its_address_and_key(self, monkeypatch):
         with pytest.raises(RuntimeError, match="ABSHER_SMS_URL"):
