@@ -88,6 +88,9 @@ class Config:
     RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per minute;60 per hour")
     RATELIMIT_RESEND = env("RATELIMIT_RESEND", "3 per minute;20 per hour")
     RATELIMIT_SIGN_IN = env("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+    # Per signed-in account, each code sent to a new number: it is an SMS to a number of
+    # the person's choosing, so it is counted per account, not per address.
+    RATELIMIT_CHANGE_MOBILE = env("RATELIMIT_CHANGE_MOBILE", "3 per hour;10 per day")
     # Recovery, per client address and per ID number; much tighter without the visual code.
     RATELIMIT_RECOVER = env("RATELIMIT_RECOVER", "10 per hour")
     RATELIMIT_RECOVER_PER_ID = env("RATELIMIT_RECOVER_PER_ID", "5 per hour")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from absher_web.extensions import db, limiter
+from absher_web.extensions import client_address, db, limiter
 from absher_web.forms.account_changes import (
     ChangeEmailForm,
     ChangeLanguageForm,
@@ -71,8 +71,19 @@ def password():
     return render_step("account/change_password.html", 422 if form.errors else 200, form=form)
 
 
+def signed_in_account_key() -> str:
+    # The limiter runs before the blueprint's sign-in check: an anonymous POST counts by address.
+    if current_user.is_authenticated:
+        return f"account:{current_user.account.id}"
+    return client_address()
+
+
 @bp.route("/mobile", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CHANGE_MOBILE"], methods=["POST"],
+               key_func=signed_in_account_key,
+               # Counted only when a code went out: a mistyped number costs nothing.
+               deduct_when=lambda response: response.status_code in (200, 303))
 def mobile():
     form = ChangeMobileForm()
     if form.validate_on_submit():
