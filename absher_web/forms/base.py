@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 
 from absher_web.forms.messages import message
 from absher_web.text import has_control_characters
@@ -15,6 +17,15 @@ class SiteForm(FlaskForm):
     what a person means to type; PostgreSQL refuses NUL outright. Refused here, once, with
     a message next to the field, before any rule or service sees the value.
     """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201 (WTForms' signature)
+            """Only the form fields a browser posts: never uploaded files (a FileStorage is not
+            text) nor a JSON body (numbers, objects, lone surrogates), which Flask-WTF would
+            otherwise hand to the fields. Anything else reads as an empty form."""
+            if formdata is _Auto:
+                return request.form if _is_submitted() else None
+            return formdata
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 (WTForms' signature)
         unsafe = [field for field in self
