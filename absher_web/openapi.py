@@ -11,13 +11,16 @@ from functools import cache
 
 # Every error code the API can answer with, and what it means to the caller's developers.
 ERROR_MESSAGES = {
-    "missing_signature": "X-Absher-Client, X-Absher-Timestamp and X-Absher-Signature are required.",
+    "missing_signature": "X-Absher-Client (2-20 capital letters or digits), X-Absher-Timestamp "
+                         "(Unix seconds) and X-Absher-Signature (64 hex digits) are required.",
     "stale_timestamp": "X-Absher-Timestamp is too far from the server's clock (default: 5 min).",
-    "unknown_client": "No active client has the code in X-Absher-Client.",
-    "bad_signature": "The signature does not match the body and timestamp.",
+    # One answer whether the code names no active client or the key is wrong: a caller
+    # cannot learn which codes are real (the log says which, for operators).
+    "bad_signature": "The request is not signed with the key of an active client: check "
+                     "X-Absher-Client, the key, and that the body was not changed after signing.",
     "wrong_client_kind": "This client may not use this endpoint (banks: ATM; operators: kiosk).",
     "unsupported_media_type": "Send the body as application/json.",
-    "invalid_json": "The body is not valid JSON.",
+    "invalid_json": "The body is not valid UTF-8 JSON (or is nested too deeply).",
     "invalid_request": "Some fields are missing or not valid; see fields.",
     "account_not_found": "No Absher account is registered for this ID or iqama number.",
     "mobile_mismatch": "The mobile number is not the one registered for this account.",
@@ -33,6 +36,11 @@ ERROR_MESSAGES = {
 }
 
 SIGNATURE_HEADERS = ("X-Absher-Client", "X-Absher-Timestamp", "X-Absher-Signature")
+HEADER_FORMS = {
+    "X-Absher-Client": "The client's code: 2-20 capital letters or digits (ASCII).",
+    "X-Absher-Timestamp": "The Unix time of signing, whole seconds, ASCII digits.",
+    "X-Absher-Signature": "Lowercase hex HMAC-SHA256: 64 characters.",
+}
 
 # The one statement of each field's form: this document and web/api.py both use it.
 PATTERNS = {
@@ -47,8 +55,9 @@ PATTERNS = {
 
 def whole_value(name: str) -> re.Pattern:
     """PATTERNS[name] for fullmatch: JSON Schema's ^…$ anchors become a whole-value match
-    (Python's $ would let a trailing newline through)."""
-    return re.compile(PATTERNS[name].removeprefix("^").removesuffix("$"))
+    (Python's $ would let a trailing newline through), and \\d means 0-9 only, as in JSON
+    Schema (Python's would also match Arabic-Indic and other digits)."""
+    return re.compile(PATTERNS[name].removeprefix("^").removesuffix("$"), re.ASCII)
 
 
 def _error(description: str, codes: list[str]) -> dict:
@@ -104,8 +113,7 @@ def _operation(summary: str, description: str, schema_name: str, success_status:
             },
             "400": _error("The body is not JSON.", ["invalid_json"]),
             "401": _error("The request is not signed by a known client.",
-                          ["missing_signature", "stale_timestamp", "unknown_client",
-                           "bad_signature"]),
+                          ["missing_signature", "stale_timestamp", "bad_signature"]),
             "403": _error("The client may not use this endpoint.", ["wrong_client_kind"]),
             "404": _error("No account for this ID or iqama number.", ["account_not_found"]),
             "409": _error("The account's state or the reference does not allow this.",
@@ -114,7 +122,8 @@ def _operation(summary: str, description: str, schema_name: str, success_status:
             "413": _error("The body is too large.", ["payload_too_large"]),
             "415": _error("The body is not application/json.", ["unsupported_media_type"]),
             "422": _error("Fields are missing or not valid.", ["invalid_request"]),
-            "429": _error("Too many requests from this client.", ["rate_limited"]),
+            "429": _error("Too many requests from this client (counted per client once the "
+                          "signature is verified, otherwise per address).", ["rate_limited"]),
             "500": _error("Unexpected error; retrying the same request is safe.",
                           ["internal_error"]),
             "503": _error("Temporary problem; retrying the same request is safe.",
@@ -155,7 +164,8 @@ def document() -> dict:
         },
         "components": {
             "securitySchemes": {
-                name: {"type": "apiKey", "in": "header", "name": name}
+                name: {"type": "apiKey", "in": "header", "name": name,
+                       "description": HEADER_FORMS[name]}
                 for name in SIGNATURE_HEADERS
             },
             "schemas": {
@@ -190,7 +200,11 @@ def document() -> dict:
                             "code": {"type": "string", "enum": sorted(ERROR_MESSAGES)},
                             "message": {"type": "string"},
                             "fields": {"type": "object",
-                                       "additionalProperties": {"type": "string"}},
+                                       "additionalProperties": {"type": "string"},
+                                       "description": (
+                                           "Each field's problem. \"\" is the body as a "
+                                           "whole; \"*\" stands for unexpected fields whose "
+                                           "names are not plain enough to repeat.")},
                         },
                     }},
                 },

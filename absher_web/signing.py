@@ -13,11 +13,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+
+from absher_web.openapi import whole_value
 
 CLIENT_HEADER = "X-Absher-Client"
 TIMESTAMP_HEADER = "X-Absher-Timestamp"
 SIGNATURE_HEADER = "X-Absher-Signature"
+
+# The form of each header, checked before anything else looks at them (above all the
+# database: PostgreSQL refuses text with NUL in it). All three patterns are ASCII-only:
+# Arabic-Indic digits, control characters and overlong values never match.
+CLIENT_CODE = whole_value("client_code")
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds
+SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")  # hex HMAC-SHA256
+
+
+def malformed_headers(code: str, timestamp: str, signature: str) -> list[str]:
+    """The names of the headers whose value is not in its documented form."""
+    return [name for name, pattern, value in ((CLIENT_HEADER, CLIENT_CODE, code),
+                                               (TIMESTAMP_HEADER, TIMESTAMP, timestamp),
+                                               (SIGNATURE_HEADER, SIGNATURE, signature))
+            if not pattern.fullmatch(value)]
 
 
 def new_key() -> str:

@@ -4,6 +4,8 @@ States: not activated -> pending (ATM, effective after ATM_ACTIVATION_DELAY) -> 
 A kiosk and an officer both verify the person's fingerprints, so they activate at once.
 `run_due` completes pending ATM activations whose time has come and sends failed
 notices again; several runners at once are safe (row locks, SKIP LOCKED on PostgreSQL).
+Every change of state is also a conditional UPDATE on the state it was decided on
+(`move_state`), so two requests for one account act once on SQLite too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from absher_web.models import (
     Account,
@@ -104,25 +107,28 @@ def request_remote(session: Session, settings: Settings, client: ApiClient,
         return Refusal.ACCOUNT_NOT_FOUND
     if account.mobile != request.mobile:
         return Refusal.MOBILE_MISMATCH
-    if account.activation_state is ActivationState.ACTIVE:
-        return Refusal.ALREADY_ACTIVE
     kiosk = client.kind is ApiClientKind.KIOSK
-    if not kiosk and account.activation_state is ActivationState.PENDING:
-        return Refusal.ALREADY_PENDING
+    if kiosk:
+        refusal = move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
+                             activated_at=now)
+    else:
+        refusal = move_state(session, account, ActivationState.PENDING, ATM_REFUSALS)
+    if refusal is not None:
+        return refusal
     activation = Activation(
         account_id=account.id,
         channel=ActivationChannel.KIOSK if kiosk else ActivationChannel.ATM,
-        status=ActivationRequestStatus.PENDING,
+        status=ActivationRequestStatus.DONE if kiosk else ActivationRequestStatus.PENDING,
         requested_at=request.requested_at,
         effective_at=now if kiosk else now + settings.atm_delay,
+        completed_at=now if kiosk else None,
         client_code=client.code, terminal_id=request.terminal_id, reference=request.reference,
     )
     session.add(activation)
     session.flush()
     if kiosk:
-        complete(session, account, activation, now)
+        record_completion(session, account, activation, now)
     else:
-        account.activation_state = ActivationState.PENDING
         audit.record(session, "activation_requested", now, account.id, channel="atm",
                      bank=client.code, effective_at=activation.effective_at.isoformat())
     return activation
@@ -132,24 +138,64 @@ def activate_in_person(session: Session, account: Account, officer: StaffUser, n
                        client_address: str | None) -> Activation | Refusal:
     """An officer has verified the holder's fingerprints: the account is active at once."""
     session.refresh(account, with_for_update=True)  # the state as it is now, and held
-    if account.activation_state is ActivationState.ACTIVE:
-        return Refusal.ALREADY_ACTIVE
+    refusal = move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
+                         activated_at=now)
+    if refusal is not None:
+        return refusal
     activation = Activation(account_id=account.id, channel=ActivationChannel.PASSPORTS,
-                            status=ActivationRequestStatus.PENDING, requested_at=now,
-                            effective_at=now, staff_user_id=officer.id)
+                            status=ActivationRequestStatus.DONE, requested_at=now,
+                            effective_at=now, completed_at=now, staff_user_id=officer.id)
     session.add(activation)
     session.flush()
-    complete(session, account, activation, now, staff_user_id=officer.id,
-             client_address=client_address, office=officer.office)
+    record_completion(session, account, activation, now, staff_user_id=officer.id,
+                      client_address=client_address, office=officer.office)
     return activation
 
 
-def complete(session: Session, account: Account, activation: Activation, now: datetime,
-             staff_user_id: int | None = None, client_address: str | None = None,
-             **detail: object) -> None:
-    """Make the account active; any other pending request is no longer needed."""
+# From which states each kind of activation is refused, and with what. A kiosk or an
+# officer verifies fingerprints, so they may replace a pending ATM activation.
+ATM_REFUSALS = {ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE,
+                ActivationState.PENDING: Refusal.ALREADY_PENDING}
+AT_ONCE_REFUSALS = {ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE}
+
+
+def move_state(session: Session, account: Account, new_state: ActivationState,
+               refusals: Mapping[ActivationState, Refusal], **values: object) -> Refusal | None:
+    """Move the account to ``new_state`` unless its state refuses it; None when moved.
+
+    Every change of an activation state goes through here, as one conditional UPDATE:
+    ``... WHERE id = :id AND activation_state = <the state the decision was made on>``.
+    On PostgreSQL the account's row lock already keeps a second request waiting; on
+    SQLite, where FOR UPDATE locks nothing, the condition is what stops an ATM and a
+    kiosk request (or two kiosks, or a kiosk and the runner) from both acting: the one
+    that comes second changes no row, reads the state the first left, and decides again.
+    States only move forward (not activated -> pending -> active), so this ends.
+    """
+    for _attempt in range(len(ActivationState)):
+        refusal = refusals.get(account.activation_state)
+        if refusal is not None:
+            return refusal
+        seen = account.activation_state
+        changed = session.execute(
+            update(Account)
+            .where(Account.id == account.id, Account.activation_state == seen)
+            .values(activation_state=new_state, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed == 1:
+            for name, value in {"activation_state": new_state, **values}.items():
+                set_committed_value(account, name, value)
+            return None
+        session.refresh(account)  # someone else got there first: as they left it
+    raise RuntimeError(f"the activation state of account {account.id} keeps changing")
+
+
+def record_completion(session: Session, account: Account, activation: Activation,
+                      now: datetime, staff_user_id: int | None = None,
+                      client_address: str | None = None, **detail: object) -> None:
+    """The account has just become active (move_state): mark the activation done; any
+    other pending request is no longer needed."""
     activation.status, activation.completed_at = ActivationRequestStatus.DONE, now
-    account.activation_state, account.activated_at = ActivationState.ACTIVE, now
     session.execute(
         update(Activation)
         .where(Activation.account_id == account.id, Activation.id != activation.id,
@@ -232,10 +278,19 @@ def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunRe
         ).first()
         if activation is None:
             return True  # completed by another runner between the two reads
-        if account.activation_state is ActivationState.ACTIVE:
-            activation.status = ActivationRequestStatus.CANCELLED  # activated another way
+        if move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
+                      activated_at=now) is not None:
+            # Activated another way. Conditional too: on SQLite another runner may have
+            # just completed this very activation, and its "done" must stand.
+            session.execute(
+                update(Activation)
+                .where(Activation.id == activation.id,
+                       Activation.status == ActivationRequestStatus.PENDING)
+                .values(status=ActivationRequestStatus.CANCELLED, completed_at=now)
+                .execution_options(synchronize_session=False)
+            )
             return True
-        complete(session, account, activation, now, bank=activation.client_code)
+        record_completion(session, account, activation, now, bank=activation.client_code)
         report.activated += 1
         # Sent while the account is held: no other runner can act on it meanwhile.
         if send_activated_notice(session, account, now):

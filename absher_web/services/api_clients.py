@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from absher_web import signing
 from absher_web.models import ApiClient, ApiClientKind, ApiRequest
-from absher_web.openapi import whole_value
 
 log = logging.getLogger(__name__)
 
-CODE_PATTERN = whole_value("client_code")
+CODE_PATTERN = signing.CLIENT_CODE  # the form in the OpenAPI document
 
 
 class ClientError(Exception):
@@ -47,6 +46,10 @@ def cipher_from_config(config: Mapping) -> MultiFernet:
 
 
 def find_client(session: Session, code: str) -> ApiClient | None:
+    # Text that cannot be a code never reaches the database (PostgreSQL refuses NUL, and
+    # an overlong or odd value has nothing to find).
+    if not CODE_PATTERN.fullmatch(code):
+        return None
     return session.scalar(select(ApiClient).where(ApiClient.code == code))
 
 

@@ -1,8 +1,10 @@
 """The activation API for banks (ATM) and kiosk operators: signed JSON, no cookies, no CSRF.
 
-Each request is checked in this order: the client and its signature (401/403), the
-body's form (400/415/422), then the reference: a reference already answered gets
-that first answer again, byte for byte. Only then does the service act.
+Each request is checked in this order: the form of the signature headers, then the
+client and its signature (401/403; once per request, shared with the rate limit, which
+counts per verified client or else per address), the body's form (400/415/422), then
+the reference: a reference already answered gets that first answer again, byte for
+byte. Only then does the service act.
 The OpenAPI document (absher_web/openapi.py) describes every answer given here.
 """
 
@@ -10,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 
 from absher_web import signing
@@ -31,6 +36,8 @@ from absher_web.models import (
 from absher_web.models import utcnow as now_utc
 from absher_web.openapi import ERROR_MESSAGES, document, whole_value
 from absher_web.services import activation, api_clients
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # a signature authenticates each request; no cookie is read or set
@@ -74,19 +81,49 @@ def api_error(error: ApiError) -> Response:
 
 
 def api_limit_key() -> str:
-    # Per client code and address: the header is not yet verified when the limit is
-    # counted, so a stranger naming a bank's code uses up only their own address's count.
-    return f"{request.headers.get(signing.CLIENT_HEADER, '')[:20]}@{client_address()}"
+    # Counted per verified client, so a bank's systems share one count whatever their
+    # addresses; a request that is not verifiably signed counts against its address, so
+    # naming a new (or a real bank's) code in each request neither escapes the limit nor
+    # uses up a bank's count.
+    verified = verified_client()
+    if isinstance(verified, ApiClient):
+        return f"client:{verified.code}"
+    return f"address:{client_address()}"
 
 
 # --- who is calling ----------------------------------------------------------------
 
-def authenticated_client(kind: ApiClientKind) -> ApiClient:
+# A key no client has: an unknown code costs the same HMAC as a known one, so the time an
+# answer takes does not tell real codes from made-up ones either.
+NO_CLIENT_KEY = "no client has this key"
+
+
+def verified_client() -> ApiClient | ApiError:
+    """Who signed this request, or why it is refused; checked once per request.
+
+    The rate limit's key function asks first, the view later: both get the same answer
+    (kept in g), so a refusal is the same error whichever asks.
+    """
+    if "api_verified_client" not in g:
+        try:
+            g.api_verified_client = check_signature()
+        except ApiError as error:
+            g.api_verified_client = error
+    return g.api_verified_client
+
+
+def check_signature() -> ApiClient:
     headers = request.headers
     code = headers.get(signing.CLIENT_HEADER, "")
     timestamp = headers.get(signing.TIMESTAMP_HEADER, "")
     signature = headers.get(signing.SIGNATURE_HEADER, "")
     if not (code and timestamp and signature):
+        raise ApiError(401, "missing_signature")
+    # The form of every header before any other use: the code goes to the database next,
+    # and PostgreSQL refuses text with NUL in it (which would be a 503, not a 401).
+    malformed = signing.malformed_headers(code, timestamp, signature)
+    if malformed:
+        refused("malformed " + ", ".join(malformed), None)
         raise ApiError(401, "missing_signature")
     tolerance = current_app.config["API_SIGNATURE_TOLERANCE_SECONDS"]
     if not signing.timestamp_is_fresh(timestamp, time.time(), tolerance):
@@ -94,15 +131,42 @@ def authenticated_client(kind: ApiClientKind) -> ApiClient:
     client = api_clients.find_client(db.session, code)
     key = None
     if client is not None and client.is_active:
-        cipher = api_clients.cipher_from_config(current_app.config)
-        key = api_clients.signing_key(cipher, client)
-    if key is None:
-        raise ApiError(401, "unknown_client")
-    if not signing.signature_matches(key, timestamp, request.get_data(cache=True), signature):
+        key = api_clients.signing_key(api_clients.cipher_from_config(current_app.config),
+                                      client)
+    body = request.get_data(cache=True)
+    matches = signing.signature_matches(key or NO_CLIENT_KEY, timestamp, body, signature)
+    if key is None or not matches:
+        # One answer for all of these: telling "unknown client" from "bad signature"
+        # would let anyone find out which codes are real banks. Operators see the reason.
+        refused(refusal_reason(client, key), code)
         raise ApiError(401, "bad_signature")
-    if client.kind is not kind:
-        raise ApiError(403, "wrong_client_kind")
     return client
+
+
+def refusal_reason(client: ApiClient | None, key: str | None) -> str:
+    if client is None:
+        return "no client has this code"
+    if not client.is_active:
+        return "the client is disabled"
+    if key is None:
+        return "the client's key cannot be decrypted"
+    return "the signature does not match"
+
+
+def refused(reason: str, code: str | None) -> None:
+    # Only a code in the client-code form is logged (no control characters to forge log
+    # lines with); never the signature nor anything derived from a key.
+    log.warning("activation API: refused %s %s from %s (client %s): %s", request.method,
+                request.path, client_address(), code or "not named", reason)
+
+
+def authenticated_client(kind: ApiClientKind) -> ApiClient:
+    verified = verified_client()
+    if isinstance(verified, ApiError):
+        raise verified
+    if verified.kind is not kind:
+        raise ApiError(403, "wrong_client_kind")
+    return verified
 
 
 # --- what is asked ----------------------------------------------------------------
@@ -120,15 +184,12 @@ KIOSK_BODY = BodyShape("operator_code", "kiosk_id")
 def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type")
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json") from None
+    body = load_json(request.get_data(cache=True))
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_request", {"": "must be a JSON object"})
     names = ("national_id", "mobile", shape.client_field, shape.terminal_field, "reference",
              "requested_at")
-    problems = {name: "unexpected field" for name in body if name not in names}
+    problems = unexpected_fields(name for name in body if name not in names)
     values: dict[str, str] = {}
     for name in names:
         value = body.get(name)
@@ -159,6 +220,40 @@ def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
         terminal_id=values[shape.terminal_field], reference=values["reference"],
         requested_at=parse_time(values["requested_at"]),
     )
+
+
+def load_json(raw: bytes) -> object:
+    """The body as JSON (RFC 8259: UTF-8, no NaN or Infinity), or a 400 invalid_json."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=refuse_constant)
+    # RecursionError: nested too deeply for the parser (a signed body of 20,000 "[").
+    # ValueError also covers bad UTF-8 and integers too long to convert.
+    except (ValueError, RecursionError):
+        raise ApiError(400, "invalid_json") from None
+
+
+def refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+# An unexpected field is named back to the caller only if its name is plain: any other
+# text (lone surrogates, control or bidi characters, a megabyte of name) is not echoed,
+# so every answer encodes as UTF-8 JSON and reflects none of the caller's odd text.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+MAX_NAMED = 10
+
+
+def unexpected_fields(names: Iterable[str]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    others = False
+    for name in names:
+        if PLAIN_NAME.fullmatch(name) and len(problems) < MAX_NAMED:
+            problems[name] = "unexpected field"
+        else:
+            others = True
+    if others:
+        problems["*"] = "other unexpected fields (names not shown)"
+    return problems
 
 
 def parse_time(value: str) -> datetime | None:

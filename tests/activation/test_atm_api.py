@@ -148,8 +148,9 @@ def test_another_banks_key_does_not_sign_for_this_bank(app, bank, make_account):
 
 
 def test_an_unknown_bank_is_refused(bank, make_account):
+    # The same answer as a wrong key (test_signature_refusals.py compares them byte for byte).
     response = bank.send(bank.body(make_account(), bank_code="NOPE"), code="NOPE")
-    assert response.status_code == 401 and error_code(response) == "unknown_client"
+    assert response.status_code == 401 and error_code(response) == "bad_signature"
 
 
 def test_a_disabled_bank_is_refused(app, bank, make_account):
@@ -158,7 +159,7 @@ def test_a_disabled_bank_is_refused(app, bank, make_account):
         client.is_active = False
         db.session.commit()
     response = bank.send(bank.body(make_account()))
-    assert response.status_code == 401 and error_code(response) == "unknown_client"
+    assert response.status_code == 401 and error_code(response) == "bad_signature"
 
 
 @pytest.mark.parametrize("missing", ["X-Absher-Client", "X-Absher-Timestamp",
@@ -279,7 +280,8 @@ def test_a_signature_in_other_characters_is_refused_not_an_error(bank, make_acco
     headers = signing.signed_headers(bank.code, bank.key, raw, time.time())
     headers["X-Absher-Signature"] = "é" * 64
     response = bank.client.post(ATM_PATH, data=raw, headers=headers)
-    assert response.status_code == 401 and error_code(response) == "bad_signature"
+    # Not 64 hex digits: refused for its form, before anything else is looked at.
+    assert response.status_code == 401 and error_code(response) == "missing_signature"
 
 
 def test_errors_outside_the_endpoints_are_json_too(app):
