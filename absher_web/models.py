@@ -314,7 +314,7 @@ class StaffUser(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # How many times the officer was locked out: each lock lasts longer (signin.lock_duration).
+    # How many times the officer was locked out: each lock lasts longer (lockout.lock_duration).
     lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

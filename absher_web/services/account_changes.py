@@ -19,12 +19,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, Language
-from absher_web.passwords import (
-    hash_password,
-    new_session_token,
-    password_problem,
-    verify_password,
-)
+from absher_web.passwords import hash_password, new_session_token, password_problem
 from absher_web.services import audit, otp, signin
 from absher_web.services.sms import send_sms
 
@@ -54,34 +49,20 @@ class Outcome:
 
 # --- password ---------------------------------------------------------------
 
-def sign_in_settings(settings: Settings) -> signin.Settings:
-    return signin.Settings(code_policy=settings.code_policy,
-                           bcrypt_rounds=settings.bcrypt_rounds, sms_host=settings.sms_host)
-
-
-def password_change_locked(account: Account, now: datetime) -> bool:
-    return (account.failures_since_recovery >= signin.FAILURES_BEFORE_RECOVERY
-            or (account.locked_until is not None and account.locked_until > now))
-
-
 def change_password(session: Session, settings: Settings, account: Account, current: str,
                     new: str, now: datetime, client_address: str | None) -> Outcome:
     """Check the current password, apply the rules to the new one and save it.
 
     A new session token ends every session of the account: the caller signs
-    this browser in again with the new token. A wrong current password counts
-    as a failed sign-in, so a borrowed session cannot be used to guess it.
+    this browser in again with the new token. The current password is checked
+    under the sign-in lock rules (signin.check_account_password), so a borrowed
+    session cannot be used to guess it.
     """
-    if password_change_locked(account, now):
-        verify_password(current, account.password_hash)  # the same time as any answer
-        return Outcome(errors={"current_password": "password_change_locked"})
-    if not verify_password(current, account.password_hash):
-        attempt = signin.record_failure(session, sign_in_settings(settings), account, now,
-                                        client_address)
-        locked = attempt.result is not signin.Result.REJECTED
-        return Outcome(errors={
-            "current_password": "password_change_locked" if locked else "current_password_wrong"
-        })
+    check = signin.check_account_password(session, account, current, settings.bcrypt_rounds,
+                                          now, client_address)
+    refused = signin.password_asked_again_problem(check, "current_password_wrong")
+    if refused:
+        return Outcome(errors={"current_password": refused})
     problem = password_problem(new, account.username)
     if problem:
         return Outcome(errors={"new_password": problem})
@@ -91,7 +72,6 @@ def change_password(session: Session, settings: Settings, account: Account, curr
     account.password_hash = hash_password(new, settings.bcrypt_rounds)
     account.password_changed_at = now
     account.session_token = new_session_token()
-    account.consecutive_failures = 0
     audit.record(session, "password_changed", now, account.id, client_address)
     session.commit()
     # Sent after the change is saved: the notice never tells of a change that failed.
@@ -150,7 +130,8 @@ def send_mobile_code(session: Session, settings: Settings, account: Account, flo
     mobile = mobile_of_flow(account, flow_id)
     assert mobile is not None, "the caller checks that the flow belongs to the account"
     problem = otp.text_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE, flow_id,
-                            mobile, account.preferred_language, settings.sms_host, now)
+                            mobile, account.preferred_language, settings.sms_host, now,
+                            person=account.national_id)
     return Outcome(flow_id=flow_id, mobile=mobile, error=problem)
 
 

@@ -1,7 +1,10 @@
 """Forgot password: ID and mobile, a security question, an SMS code, a new password.
 
 Every step's state is a row (recovery_flows) bound to one account, so a step
-can only be taken in its turn, by the flow that reached it, once.
+can only be taken in its turn, by the flow that reached it, once: each step is
+claimed by a conditional UPDATE of the row's step, which one request alone wins
+however many are sent at once. Wrong answers are counted the same way, before
+the answer is checked.
 """
 
 from __future__ import annotations
@@ -11,18 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import Executable, Result, or_, select, update
 from sqlalchemy.orm import Session
 
+from absher_web import passwords
 from absher_web.identity import normalise_digits, normalise_mobile
 from absher_web.models import Account, CodePurpose, RecoveryFlow, RecoveryStep
-from absher_web.passwords import (
-    dummy_hash,
-    hash_password,
-    new_session_token,
-    password_problem,
-    verify_password,
-)
+from absher_web.passwords import hash_password, new_session_token, password_problem
 from absher_web.services import audit, otp, security_questions
 from absher_web.services.sms import send_sms
 
@@ -63,12 +61,13 @@ def account_of(session: Session, flow: RecoveryFlow) -> Account:
 def start(session: Session, settings: Settings, national_id: str, mobile: str, now: datetime,
           without_visual_code: bool) -> Outcome:
     """Match ID and mobile to one account; never say which of the two was wrong."""
+    # One bcrypt check on every path, so a match and a miss take the same time.
+    passwords.verify_password("", passwords.dummy_hash(settings.bcrypt_rounds))
     number = normalise_mobile(mobile)
     account = session.scalars(select(Account).where(
         Account.national_id == normalise_digits(national_id), Account.mobile == number
     )).first() if number else None
     if account is None:
-        verify_password("", dummy_hash(settings.bcrypt_rounds))  # the same time either way
         return Outcome(error="recovery_no_match")
     if account.recovery_locked_until and account.recovery_locked_until > now:
         return Outcome(error="recovery_locked")
@@ -89,28 +88,77 @@ def answer_question(session: Session, settings: Settings, flow: RecoveryFlow, qu
     if flow.step is not RecoveryStep.QUESTION:
         return Outcome(flow=flow, error="recovery_wrong_step")
     account = account_of(session, flow)
-    if account.recovery_locked_until and account.recovery_locked_until > now:
-        return Outcome(flow=flow, error="recovery_locked")
+    if not reserve_answer(session, account.id, now):
+        # Locked, or the last tries are being checked: the lock is due, taken here if need be.
+        lock_recovery_if_due(session, account, flow, now, client_address)
+        return Outcome(error="recovery_locked")
     if security_questions.check_answer(account, question_key, answer):
-        account.recovery_wrong_answers = 0
-        flow.question_key = question_key
-        flow.step = RecoveryStep.CODE
+        _execute(session, update(Account).where(Account.id == account.id)
+                 .values(recovery_wrong_answers=0))
+        moved = claim_step(session, flow, RecoveryStep.QUESTION, RecoveryStep.CODE, now,
+                           question_key=question_key)
         session.commit()
+        session.refresh(flow)
+        if not moved:  # the same answer sent twice: the first one moved the flow on
+            return Outcome(flow=flow)
         return send_code(session, settings, flow, now)
 
-    account.recovery_wrong_answers += 1
     audit.record(session, "recovery_answer_wrong", now, account.id, client_address)
-    if account.recovery_wrong_answers < WRONG_ANSWERS_BEFORE_LOCK:
-        session.commit()
-        return Outcome(flow=flow, error="answer_wrong", field="answer")
-    account.recovery_wrong_answers = 0
-    account.recovery_locked_until = now + RECOVERY_LOCK
-    flow.expires_at = now  # this recovery is over
+    if lock_recovery_if_due(session, account, flow, now, client_address):
+        return Outcome(error="recovery_locked")
+    session.commit()
+    return Outcome(flow=flow, error="answer_wrong", field="answer")
+
+
+def reserve_answer(session: Session, account_id: int, now: datetime) -> bool:
+    """Count one answer before it is checked, if recovery is open; committed at once.
+
+    So answers sent all at once are counted one by one, and at most
+    WRONG_ANSWERS_BEFORE_LOCK of them are checked before the lock.
+    """
+    counted = _execute(session, update(Account).where(
+        Account.id == account_id,
+        Account.recovery_wrong_answers < WRONG_ANSWERS_BEFORE_LOCK,
+        or_(Account.recovery_locked_until.is_(None), Account.recovery_locked_until <= now),
+    ).values(recovery_wrong_answers=Account.recovery_wrong_answers + 1))
+    session.commit()
+    return counted.rowcount == 1
+
+
+def lock_recovery_if_due(session: Session, account: Account, flow: RecoveryFlow, now: datetime,
+                         client_address: str | None) -> bool:
+    """Lock recovery if the count of wrong answers is full: one request takes the lock and
+    texts the holder. Commits when it takes it; True then."""
+    taken = _execute(session, update(Account).where(
+        Account.id == account.id,
+        Account.recovery_wrong_answers >= WRONG_ANSWERS_BEFORE_LOCK,
+    ).values(recovery_wrong_answers=0, recovery_locked_until=now + RECOVERY_LOCK))
+    if taken.rowcount != 1:
+        return False
+    # This recovery is over.
+    _execute(session, update(RecoveryFlow).where(RecoveryFlow.id == flow.id)
+             .values(expires_at=now))
     audit.record(session, "recovery_locked", now, account.id, client_address)
+    session.commit()
     send_sms(session, account.mobile, notice(account, "locked"), "recovery_lock_notice", now,
              retryable=True)
     session.commit()
-    return Outcome(error="recovery_locked")
+    return True
+
+
+def claim_step(session: Session, flow: RecoveryFlow, at: RecoveryStep, to: RecoveryStep,
+               now: datetime, **values: object) -> bool:
+    """Move the flow from one step to the next, if no other request has and it has not
+    ended meanwhile (a lock ends it): True for the one request that did. The caller commits."""
+    moved = _execute(session, update(RecoveryFlow).where(
+        RecoveryFlow.id == flow.id, RecoveryFlow.step == at, RecoveryFlow.expires_at > now,
+    ).values(step=to, **values))
+    return moved.rowcount == 1
+
+
+def _execute(session: Session, statement: Executable) -> Result:
+    # Loaded objects keep their old values until refreshed; the database decides.
+    return session.execute(statement, execution_options={"synchronize_session": False})
 
 
 def notice(account: Account, kind: str) -> str:
@@ -126,7 +174,8 @@ def send_code(session: Session, settings: Settings, flow: RecoveryFlow, now: dat
         return Outcome(flow=flow, error="recovery_wrong_step")
     account = account_of(session, flow)
     problem = otp.text_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id,
-                            account.mobile, account.preferred_language, settings.sms_host, now)
+                            account.mobile, account.preferred_language, settings.sms_host, now,
+                            person=account.national_id)
     return Outcome(flow=flow, error=problem, code_sent=problem is None)
 
 
@@ -136,12 +185,13 @@ def check_code(session: Session, settings: Settings, flow: RecoveryFlow, typed: 
         return Outcome(flow=flow, error="recovery_wrong_step")
     result = otp.check_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id, typed,
                             now)
-    if result is otp.CheckResult.ACCEPTED:
-        flow.step = RecoveryStep.NEW_PASSWORD
+    if result is not otp.CheckResult.ACCEPTED:
         session.commit()
-        return Outcome(flow=flow)
+        return Outcome(flow=flow, error=f"code_{result.value}", field="code")
+    claim_step(session, flow, RecoveryStep.CODE, RecoveryStep.NEW_PASSWORD, now)
     session.commit()
-    return Outcome(flow=flow, error=f"code_{result.value}", field="code")
+    session.refresh(flow)
+    return Outcome(flow=flow)
 
 
 def set_password(session: Session, settings: Settings, flow: RecoveryFlow, password: str,
@@ -152,19 +202,25 @@ def set_password(session: Session, settings: Settings, flow: RecoveryFlow, passw
     problem = password_problem(password, account.username)
     if problem:
         return Outcome(flow=flow, error=problem, field="password")
-    if verify_password(password, account.password_hash):
+    if passwords.verify_password(password, account.password_hash):
         return Outcome(flow=flow, error="password_same_as_current", field="password")
-    account.password_hash = hash_password(password, settings.bcrypt_rounds)
-    account.password_changed_at = now
-    account.session_token = new_session_token()  # every session of the account ends
-    account.consecutive_failures = 0
-    account.failures_since_recovery = 0
-    account.lockouts = 0
-    account.locked_until = None
-    flow.step = RecoveryStep.DONE
-    flow.completed_at = now
+    # Hashed before the claim, so the claim's lock is held only for the short writes.
+    password_hash = hash_password(password, settings.bcrypt_rounds)
+    if not claim_step(session, flow, RecoveryStep.NEW_PASSWORD, RecoveryStep.DONE, now,
+                      completed_at=now):
+        session.rollback()  # the same form sent twice: the first one changed the password
+        return Outcome(flow=flow, error="recovery_wrong_step")
+    # Written whatever this request loaded: a lock taken meanwhile is cleared too.
+    _execute(session, update(Account).where(Account.id == account.id).values(
+        password_hash=password_hash, password_changed_at=now,
+        session_token=new_session_token(),  # every session of the account ends
+        consecutive_failures=0, failures_since_recovery=0, lockouts=0, locked_until=None))
     audit.record(session, "password_recovered", now, account.id, client_address,
                  without_visual_code=flow.without_visual_code)
+    session.commit()
+    session.refresh(flow)
+    session.refresh(account)
+    # Sent after the change is saved: the notice never tells of a change that failed.
     send_sms(session, account.mobile, notice(account, "changed"), "password_changed_notice",
              now, retryable=True)
     session.commit()

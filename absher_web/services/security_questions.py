@@ -14,9 +14,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from absher_web import passwords
 from absher_web.models import Account, SecurityAnswer
-from absher_web.passwords import hash_password, verify_password
-from absher_web.services import audit
+from absher_web.services import audit, signin
 from absher_web.text import normalise_for_matching
 
 QUESTIONS_NEEDED = 3
@@ -73,7 +73,7 @@ def answers_problem(answers: dict[str, str]) -> str | None:
 
 
 def hash_answer(answer: str, rounds: int) -> str:
-    return hash_password(normalise_for_matching(answer), rounds)
+    return passwords.hash_password(normalise_for_matching(answer), rounds)
 
 
 def set_answers(session: Session, account: Account, answers: dict[str, str], rounds: int,
@@ -99,6 +99,28 @@ def set_answers(session: Session, account: Account, answers: dict[str, str], rou
     session.commit()
 
 
+def save_answers(session: Session, account: Account, answers: dict[str, str],
+                 password: str | None, rounds: int, now: datetime,
+                 client_address: str | None) -> str | None:
+    """Save the answers, or say why not (a message key for the password field).
+
+    The first set needs no password: the person has just signed in with it and a
+    code, and nothing else opens before the answers are set. Changing them later
+    needs the password, checked under the sign-in lock rules, so a session left
+    open cannot be used to guess it.
+    """
+    if not needs_questions(account):
+        if password is None:  # a first-setup form sent after the answers were set
+            return "security_questions_password_wrong"
+        check = signin.check_account_password(session, account, password, rounds, now,
+                                              client_address)
+        problem = signin.password_asked_again_problem(check, "security_questions_password_wrong")
+        if problem:
+            return problem
+    set_answers(session, account, answers, rounds, now, client_address)
+    return None
+
+
 def chosen_questions(account: Account) -> list[str]:
     """The keys of the account's questions, in the order the person chose them."""
     return [answer.question_key
@@ -112,4 +134,4 @@ def check_answer(account: Account, key: str, typed: str) -> bool:
     normalised = normalise_for_matching(typed)
     if stored is None or not normalised or len(normalised) > ANSWER_MAX:
         return False
-    return verify_password(normalised, stored.answer_hash)
+    return passwords.verify_password(normalised, stored.answer_hash)

@@ -1,9 +1,10 @@
 """Signing in: username or ID and password, then an SMS code.
 
 The same answer for an unknown user and a wrong password (status, words and
-time: a dummy hash is checked when there is no account). Consecutive failures
-lock the account for a while, longer each time; after 100 failures since the
-last password recovery the account can only be reopened by recovery.
+time), and the same lock after five failures (services/lockout.py counts names
+that belong to nobody too). Consecutive failures lock the account for a while,
+longer each time; after 100 failures since the last password recovery the
+account can only be reopened by recovery.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
@@ -19,14 +20,8 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, CodePurpose
-from absher_web.passwords import dummy_hash, verify_password
-from absher_web.services import audit, otp
+from absher_web.services import audit, lockout, otp
 from absher_web.services.sms import send_sms
-
-FAILURES_BEFORE_LOCK = 5
-FIRST_LOCK = timedelta(minutes=15)
-LONGEST_LOCK = timedelta(hours=24)
-FAILURES_BEFORE_RECOVERY = 100
 
 
 @dataclass(frozen=True)
@@ -54,65 +49,81 @@ class Attempt:
     locked_until: datetime | None = None
 
 
-def find_account(session: Session, identifier: str) -> Account | None:
-    """By ID/iqama number (digits, any script) or by username (case-sensitive)."""
+def sign_in_name(identifier: str) -> tuple[str, str]:
+    """What an account is found by: ("national_id", digits) or ("username", as typed)."""
     digits = normalise_digits(identifier)
     if len(digits) == 10 and digits.isascii() and digits.isdigit():
-        return session.scalars(select(Account).where(Account.national_id == digits)).first()
-    return session.scalars(select(Account).where(Account.username == identifier.strip())).first()
+        return "national_id", digits
+    return "username", identifier.strip()
 
 
-def lock_duration(lockouts: int) -> timedelta:
-    """15 minutes, then 30, 60 ... never more than a day."""
-    return min(FIRST_LOCK * (2 ** lockouts), LONGEST_LOCK)
+def find_account(session: Session, identifier: str) -> Account | None:
+    """By ID/iqama number (digits, any script) or by username (case-sensitive)."""
+    column, name = sign_in_name(identifier)
+    return session.scalars(select(Account).where(getattr(Account, column) == name)).first()
 
 
 def check_password(session: Session, settings: Settings, identifier: str, password: str,
                    now: datetime, client_address: str | None) -> Attempt:
     account = find_account(session, identifier)
     if account is None:
-        verify_password(password, dummy_hash(settings.bcrypt_rounds))  # same cost as a real check
-        return Attempt(Result.REJECTED)
-    if account.failures_since_recovery >= FAILURES_BEFORE_RECOVERY:
-        verify_password(password, account.password_hash)
-        return Attempt(Result.NEEDS_RECOVERY, account)
-    if account.locked_until and account.locked_until > now:
-        verify_password(password, account.password_hash)
-        return Attempt(Result.LOCKED, account, locked_until=account.locked_until)
-
-    if not verify_password(password, account.password_hash):
-        return record_failure(session, settings, account, now, client_address)
-
-    account.consecutive_failures = 0
-    account.locked_until = None
+        column, name = sign_in_name(identifier)
+        check = lockout.check_unknown(f"citizen/{column}", name, password,
+                                      settings.bcrypt_rounds, now)
+        return Attempt(Result.LOCKED if check.locked_until else Result.REJECTED)
+    check = check_account_password(session, account, password, settings.bcrypt_rounds, now,
+                                   client_address)
+    if check.verdict is not lockout.Verdict.RIGHT:
+        return refusal(check, account)
     flow_id = f"{account.id}.{secrets.token_urlsafe(16)}"
-    session.commit()
     attempt = send_sign_in_code(session, settings, account, flow_id, now)
     attempt.flow_id = flow_id
     return attempt
 
 
-def record_failure(session: Session, settings: Settings, account: Account, now: datetime,
-                   client_address: str | None) -> Attempt:
-    account.consecutive_failures += 1
-    account.failures_since_recovery += 1
-    audit.record(session, "sign_in_failed", now, account.id, client_address)
-    if account.failures_since_recovery >= FAILURES_BEFORE_RECOVERY:
-        audit.record(session, "account_needs_recovery", now, account.id, client_address)
-        session.commit()
+def refusal(check: lockout.Check, account: Account) -> Attempt:
+    if check.needs_recovery:
         return Attempt(Result.NEEDS_RECOVERY, account)
-    if account.consecutive_failures >= FAILURES_BEFORE_LOCK:
-        account.locked_until = now + lock_duration(account.lockouts)
-        account.lockouts += 1
-        account.consecutive_failures = 0
+    if check.locked_until:
+        return Attempt(Result.LOCKED, account, locked_until=check.locked_until)
+    return Attempt(Result.REJECTED)
+
+
+def check_account_password(session: Session, account: Account, password: str,
+                           bcrypt_rounds: int, now: datetime,
+                           client_address: str | None) -> lockout.Check:
+    """A citizen's password, checked under the lock rules, wherever it is asked for.
+
+    Sign-in, change password and the security questions page all come here, so a
+    session left open cannot be used to guess the password faster than sign-in can.
+    Records the failure, the lock and its text message; commits.
+    """
+    check = lockout.check_password(session, lockout.CITIZENS, account, password,
+                                   bcrypt_rounds, now)
+    if check.verdict is lockout.Verdict.WRONG:
+        audit.record(session, "sign_in_failed", now, account.id, client_address)
+    if check.reached_recovery:
+        audit.record(session, "account_needs_recovery", now, account.id, client_address)
+    if check.locked_now:
         audit.record(session, "account_locked", now, account.id, client_address,
-                     until=account.locked_until.isoformat())
+                     until=check.locked_until.isoformat())
+    session.commit()
+    if check.locked_now:
+        # Sent once the lock is saved, by the one request that took it.
         send_sms(session, account.mobile, lock_notice(account), "lock_notice", now,
                  retryable=True)
         session.commit()
-        return Attempt(Result.LOCKED, account, locked_until=account.locked_until)
-    session.commit()
-    return Attempt(Result.REJECTED)
+    return check
+
+
+def password_asked_again_problem(check: lockout.Check, wrong: str) -> str | None:
+    """For a password asked for again on a signed-in page: None when right, else a message
+    key, ``wrong`` or the lock (there a lock and the hard stop read alike)."""
+    if check.verdict is lockout.Verdict.RIGHT:
+        return None
+    if check.locked_until is not None or check.needs_recovery:
+        return "password_change_locked"
+    return wrong
 
 
 def lock_notice(account: Account) -> str:
@@ -126,7 +137,8 @@ def lock_notice(account: Account) -> str:
 def send_sign_in_code(session: Session, settings: Settings, account: Account, flow_id: str,
                       now: datetime) -> Attempt:
     problem = otp.text_code(session, settings.code_policy, CodePurpose.SIGN_IN, flow_id,
-                            account.mobile, account.preferred_language, settings.sms_host, now)
+                            account.mobile, account.preferred_language, settings.sms_host, now,
+                            person=account.national_id)
     return Attempt(Result(problem) if problem else Result.CODE_SENT, account, flow_id)
 
 

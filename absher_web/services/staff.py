@@ -2,7 +2,8 @@
 
 Officers sign in apart from citizens (web/staff.py keeps the two sessions apart).
 The same answer for an unknown officer and a wrong password; five failures in a
-row lock the officer out, longer each time (the citizens' rule, signin.lock_duration).
+row lock the officer out, longer each time, counted before the password is checked
+(the citizens' rule, services/lockout.py), and an unknown name locks the same way.
 Every lookup and activation is audited with the officer's id.
 """
 
@@ -17,16 +18,9 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
-from absher_web.passwords import (
-    dummy_hash,
-    hash_password,
-    new_session_token,
-    password_problem,
-    verify_password,
-)
-from absher_web.services import audit
+from absher_web.passwords import hash_password, new_session_token, password_problem
+from absher_web.services import audit, lockout
 from absher_web.services.activation import account_by_national_id
-from absher_web.services.signin import FAILURES_BEFORE_LOCK, lock_duration
 
 USERNAME_MAX = 64
 
@@ -74,31 +68,28 @@ def create_officer(session: Session, username: str, full_name: str, office: str,
 
 def sign_in(session: Session, username: str, password: str, bcrypt_rounds: int,
             now: datetime, client_address: str | None) -> SignIn:
-    """Check an officer's password; commits the failure count either way."""
+    """Check an officer's password under the lock rules; commits the count either way."""
     officer = find_officer(session, username)
     if officer is None or not officer.is_active:
-        verify_password(password, dummy_hash(bcrypt_rounds))  # the same cost as a real check
+        check = lockout.check_unknown("officer", username.strip(), password, bcrypt_rounds,
+                                      now)
+        if check.locked_until:
+            # The time shown is the unknown name's own lock, as plausible as a real one.
+            return SignIn(SignInResult.LOCKED, locked_until=check.locked_until)
         return SignIn(SignInResult.REJECTED)
-    if officer.locked_until and officer.locked_until > now:
-        verify_password(password, officer.password_hash)
-        return SignIn(SignInResult.LOCKED, officer, officer.locked_until)
-    if verify_password(password, officer.password_hash):
-        officer.consecutive_failures, officer.locked_until, officer.lockouts = 0, None, 0
+    check = lockout.check_password(session, lockout.OFFICERS, officer, password, bcrypt_rounds,
+                                   now)
+    if check.verdict is lockout.Verdict.RIGHT:
         audit.record(session, "staff_signed_in", now, client_address=client_address,
                      staff_user_id=officer.id)
         session.commit()
         return SignIn(SignInResult.SIGNED_IN, officer)
-    officer.consecutive_failures += 1
-    audit.record(session, "staff_sign_in_failed", now, client_address=client_address,
-                 staff_user_id=officer.id)
-    if officer.consecutive_failures >= FAILURES_BEFORE_LOCK:
-        # The citizens' rule: 15 minutes, then twice as long each time, up to a day.
-        officer.consecutive_failures = 0
-        officer.locked_until = now + lock_duration(officer.lockouts)
-        officer.lockouts += 1
-        session.commit()
-        return SignIn(SignInResult.LOCKED, officer, officer.locked_until)
+    if check.verdict is lockout.Verdict.WRONG:
+        audit.record(session, "staff_sign_in_failed", now, client_address=client_address,
+                     staff_user_id=officer.id)
     session.commit()
+    if check.locked_until:
+        return SignIn(SignInResult.LOCKED, officer, check.locked_until)
     return SignIn(SignInResult.REJECTED)
 
 

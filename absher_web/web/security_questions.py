@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from absher_web.extensions import db, limiter
 from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, SecurityQuestionsForm
 from absher_web.models import utcnow
-from absher_web.passwords import verify_password
 from absher_web.services import security_questions
 from absher_web.web import is_htmx_request
 from absher_web.web.flow import render_step
@@ -48,12 +47,12 @@ def edit():
     form = SecurityQuestionsForm() if first_setup else ChangeSecurityQuestionsForm.starting_from(
         security_questions.chosen_questions(account))
     if form.validate_on_submit():
-        if first_setup or verify_password(form.password.data, account.password_hash):
-            security_questions.set_answers(db.session, account, form.answers(),
-                                           current_app.config["BCRYPT_ROUNDS"], utcnow(),
-                                           request.remote_addr)
+        problem = security_questions.save_answers(
+            db.session, account, form.answers(), form.data.get("password"),
+            current_app.config["BCRYPT_ROUNDS"], utcnow(), request.remote_addr)
+        if problem is None:
             session[ACCOUNT_NOTICE_KEY] = "security_questions_saved"
             return go_to(url_for("account.home"))
-        form.add_errors({"password": "security_questions_password_wrong"})
+        form.add_errors({"password": problem})
     return render_step("account/security_questions.html", 422 if form.errors else 200,
                        form=form, first_setup=first_setup)
