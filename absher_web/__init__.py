@@ -26,11 +26,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if issubclass(config_class, ProductionConfig):
         config_class.check()
 
-    from absher_web import assets, cli, extensions, localisation, security
+    from absher_web import assets, cli, extensions, localisation, observability, security
     from absher_web.services import sms
     from absher_web.web import register_blueprints
     from absher_web.web.errors import register_error_handlers
 
+    observability.init_app(app)  # first: every later hook and log line has the request id
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
     extensions.compress.init_app(app)

@@ -284,10 +284,14 @@ def run_due() -> None:
 
     Safe to run from cron on several machines at once.
     """
+    from absher_web.observability import RUN_DUE
     from absher_web.services import activation
 
     report = activation.run_due(db.transaction,
                                 activation.Settings.from_config(current_app.config), utcnow())
+    RUN_DUE.labels("activated").inc(report.activated)
+    RUN_DUE.labels("notice_sent").inc(report.notices_sent)
+    RUN_DUE.labels("notice_failed").inc(report.notices_failed)
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")

@@ -135,6 +135,16 @@ class Config:
     RATELIMIT_STAFF_SIGN_IN = env("RATELIMIT_STAFF_SIGN_IN", "10 per minute;50 per hour")
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
+
+    # Logs: "json" (one object per line, production's default) or "text".
+    LOG_FORMAT = env("LOG_FORMAT", "text")
+    LOG_LEVEL = (env("LOG_LEVEL") or "INFO").upper()
+    # /metrics answers a request carrying "Authorization: Bearer <token>", or from these
+    # addresses or networks (comma-separated); nobody else.
+    METRICS_TOKEN = env("METRICS_TOKEN")
+    METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+    # /readyz gives up on the database or Redis after this many seconds.
+    READINESS_TIMEOUT_SECONDS = env_int("READINESS_TIMEOUT_SECONDS", 2)
     OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
 
@@ -161,6 +171,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    LOG_FORMAT = env("LOG_FORMAT", "json")
     # The __Host- prefix binds the cookie to this host, HTTPS and path / (RFC 6265bis).
     SESSION_COOKIE_NAME = "__Host-absher_session"
     SMS_BACKEND = env("SMS_BACKEND", "http")

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
+from absher_web.observability import OPERATOR_PATHS
+
 # Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -58,6 +60,9 @@ class TrustedHostCheck:
         self.fallback = trusted[0].lstrip(".")
 
     def __call__(self, environ: dict, start_response: Callable):
+        if environ.get("PATH_INFO") in OPERATOR_PATHS:
+            # Load balancers and Prometheus call instances by address; these build no links.
+            return self.wsgi_app(environ, start_response)
         hosts = [environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")]
         hosts += environ.get("HTTP_X_FORWARDED_HOST", "").split(",") \
             if "HTTP_X_FORWARDED_HOST" in environ else []

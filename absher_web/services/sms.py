@@ -20,6 +20,7 @@ from typing import Protocol
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from absher_web import observability
 from absher_web.models import SmsMessage, SmsStatus
 
 log = logging.getLogger(__name__)
@@ -113,9 +114,11 @@ def send_sms(session: Session, to: str, body: str, purpose: str, now: datetime,
         log.warning("SMS to %s (%s) failed: %s", to[-4:], purpose, error)
         message.status, message.last_error = SmsStatus.FAILED, str(error)[:500]
         session.flush()
+        observability.count_sms(purpose, sent=False)
         return False
     message.status, message.sent_at = SmsStatus.SENT, now
     session.flush()
+    observability.count_sms(purpose, sent=True)
     return True
 
 
@@ -129,7 +132,9 @@ def send_again(session: Session, message: SmsMessage, now: datetime) -> bool:
     except SmsDeliveryError as error:
         message.last_error = str(error)[:500]
         session.flush()
+        observability.count_sms(message.purpose, sent=False)
         return False
     message.status, message.sent_at, message.last_error = SmsStatus.SENT, now, None
     session.flush()
+    observability.count_sms(message.purpose, sent=True)
     return True

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 
-from absher_web import signing
+from absher_web import observability, signing
 from absher_web.extensions import client_address, csrf, db, limiter
 from absher_web.identity import is_valid_national_id
 from absher_web.models import (
@@ -77,6 +77,7 @@ def json_error(status: int, code: str, fields: dict[str, str] | None = None) -> 
 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError) -> Response:
+    observability.API_REFUSALS.labels(error.code).inc()
     return json_error(error.status, error.code, error.fields)
 
 

@@ -11,6 +11,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from absher_web.observability import count_dependency_error
 from absher_web.web import is_htmx_request
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ def register_error_handlers(app: Flask) -> None:
         # A restarted or unreachable database: a clear page and a retry, never a stack trace.
         # Only connection-level errors: a value the database refuses (DataError) is a bug,
         # logged with its traceback as a 500, not mistaken for an outage.
-        log.warning("database unavailable: %s", error)
+        log.warning("database unavailable: %s", type(error).__name__)
+        count_dependency_error("database")
         return api_error(503) if is_api_request() else render_error(503, retry=True)
 
     @app.errorhandler(InternalServerError)

@@ -16,6 +16,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
 from absher_web.models import Account, utcnow
+from absher_web.observability import OPERATOR_PATHS
 from absher_web.passwords import new_session_token
 from absher_web.text import constant_time_equal
 
@@ -113,7 +114,7 @@ class NoSessionForTheApi(SecureCookieSessionInterface):
     so the API reads no cookie and sets none (not even Vary: Cookie)."""
 
     def open_session(self, app, request):  # noqa: ANN001, ANN201 (Flask's signature)
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or request.path in OPERATOR_PATHS:
             return self.null_session_class()
         return super().open_session(app, request)
 

@@ -25,8 +25,9 @@ API_LOG = "absher_web.web.api"
 
 
 def answer(response) -> tuple:
-    """What the caller can see of a refusal (Date aside)."""
-    headers = tuple(sorted((n, v) for n, v in response.headers.items() if n != "Date"))
+    """What the caller can see of a refusal (the date and the request's own id aside)."""
+    headers = tuple(sorted((n, v) for n, v in response.headers.items()
+                           if n not in ("Date", "X-Request-ID")))
     return response.status_code, headers, response.data
 
 

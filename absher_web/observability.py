@@ -1,0 +1,310 @@
+"""What operators see: request ids, logs, Prometheus metrics, and the health endpoints.
+
+- Every request has an id: the proxy's X-Request-ID when it is a sane token, else a new
+  one. It is echoed in the response and carried by every log line of the request.
+- Logs are JSON lines in production (readable lines elsewhere): one line per security
+  event (every audit-log row, announced once its transaction commits), per refusal and
+  per failure; never a secret, a code, a password or a full ID number.
+- /metrics serves Prometheus text. Under gunicorn, set PROMETHEUS_MULTIPROC_DIR (the
+  deploy/gunicorn.conf.py does) so every worker's counts add up.
+- /healthz says the process answers (no I/O); /readyz checks the database and Redis
+  within a short timeout and names what failed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import Iterable
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as prometheus_multiprocess
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, object_session
+
+from absher_web.text import constant_time_equal
+
+log = logging.getLogger("absher_web")
+security_log = logging.getLogger("absher_web.security")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A proxy's id is kept only if it is a plain token: it goes into every log line.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+# Paths a load balancer or Prometheus calls: no session, no rate limit, no host check.
+OPERATOR_PATHS = ("/healthz", "/readyz", "/metrics")
+
+# --- metrics ---------------------------------------------------------------------------
+
+REQUESTS = Counter("absher_http_requests_total", "Requests answered, by endpoint and status.",
+                   ["endpoint", "method", "status"])
+LATENCY = Histogram("absher_http_request_duration_seconds", "Time to answer, by endpoint.",
+                    ["endpoint"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+                                           5, 10))
+EVENTS = Counter("absher_events_total",
+                 "Security and journey events (the audit log's kinds, e.g. account_created, "
+                 "signed_in, account_locked, password_recovered, account_activated), "
+                 "and registration_started.", ["kind"])
+SMS = Counter("absher_sms_total", "Text messages handed to the provider, by purpose and outcome.",
+              ["purpose", "outcome"])
+RATE_LIMITED = Counter("absher_rate_limited_total", "Requests refused by a rate limit.",
+                       ["endpoint"])
+DEPENDENCY_ERRORS = Counter("absher_dependency_errors_total",
+                            "Failures of the database, Redis or the SMS provider.",
+                            ["dependency"])
+API_REFUSALS = Counter("absher_api_refusals_total", "Activation API refusals, by error code.",
+                       ["code"])
+RUN_DUE = Counter("absher_run_due_total", "Results of the due-jobs runner.", ["result"])
+
+
+def count_event(kind: str) -> None:
+    EVENTS.labels(kind).inc()
+
+
+def count_sms(purpose: str, sent: bool) -> None:
+    SMS.labels(purpose, "sent" if sent else "failed").inc()
+    if not sent:
+        DEPENDENCY_ERRORS.labels("sms").inc()
+
+
+def count_dependency_error(dependency: str) -> None:
+    DEPENDENCY_ERRORS.labels(dependency).inc()
+
+
+def metrics_text() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        prometheus_multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest()
+
+
+# --- logs ------------------------------------------------------------------------------
+
+def current_request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, extra fields."""
+
+    EXTRA = ("event", "account_id", "staff_user_id", "client_address", "endpoint", "status",
+             "dependency", "code")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        line.update({name: getattr(record, name) for name in self.EXTRA
+                     if getattr(record, name, None) is not None})
+        if record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(app: Flask) -> None:
+    """One handler on the package's logger (and Flask's), JSON or text as configured."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    if app.config["LOG_FORMAT"] == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    # app.logger is this same "absher_web" logger (the package's name): one handler serves
+    # the app's own lines, Flask's unhandled-error lines and every module's logger.
+    assert app.logger is log
+    for old in [h for h in log.handlers if getattr(h, "absher", False)]:
+        log.removeHandler(old)  # replaced: create_app may run several times in one process
+    handler.absher = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(app.config["LOG_LEVEL"])
+
+
+def security_event(kind: str, account_id: int | None, staff_user_id: int | None,
+                   client_address: str | None) -> None:
+    """One log line per committed audit event: who and what, never personal data."""
+    count_event(kind)
+    security_log.info("security event %s", kind, extra={
+        "event": kind, "account_id": account_id, "staff_user_id": staff_user_id,
+        "client_address": client_address})
+
+
+# --- events from committed rows ---------------------------------------------------------
+
+UNANNOUNCED = "absher_unannounced_events"
+
+
+def remember_audit_event(_mapper, _connection, row) -> None:  # noqa: ANN001
+    """Every audit row, however it was added, is announced once its transaction commits."""
+    session = object_session(row)
+    if session is not None:
+        session.info.setdefault(UNANNOUNCED, []).append(
+            (row.kind, row.account_id, row.staff_user_id, row.client_address))
+
+
+def remember_registration_started(_mapper, _connection, row) -> None:  # noqa: ANN001
+    session = object_session(row)
+    if session is not None:
+        session.info.setdefault(UNANNOUNCED, []).append(
+            ("registration_started", None, None, None))
+
+
+def announce_committed(session: Session) -> None:
+    for kind, account_id, staff_user_id, client_address in session.info.pop(UNANNOUNCED, []):
+        security_event(kind, account_id, staff_user_id, client_address)
+
+
+def forget_rolled_back(session: Session) -> None:
+    session.info.pop(UNANNOUNCED, None)
+
+
+def listen_to_committed_rows() -> None:
+    from absher_web.models import AuditEvent, PendingRegistration
+
+    for target, name, listener in (
+            (AuditEvent, "after_insert", remember_audit_event),
+            (PendingRegistration, "after_insert", remember_registration_started),
+            (Session, "after_commit", announce_committed),
+            (Session, "after_rollback", forget_rolled_back)):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+# --- access to /metrics ------------------------------------------------------------------
+
+def address_allowed(address: str | None, allowed: Iterable[str]) -> bool:
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(entry, strict=False) for entry in allowed)
+
+
+def may_read_metrics() -> bool:
+    token = current_app.config.get("METRICS_TOKEN")
+    given = request.headers.get("Authorization", "")
+    if token and constant_time_equal(given, f"Bearer {token}"):
+        return True
+    return address_allowed(request.remote_addr, current_app.config["METRICS_ALLOWED_ADDRESSES"])
+
+
+# --- readiness -----------------------------------------------------------------------------
+
+def check_database() -> str | None:
+    from absher_web.extensions import db
+
+    try:
+        with db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                timeout = int(current_app.config["READINESS_TIMEOUT_SECONDS"] * 1000)
+                connection.execute(text(f"SET statement_timeout = {timeout}"))
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 (any failure means not ready)
+        return f"{type(error).__name__}"
+    return None
+
+
+def check_redis() -> str | None:
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    if not uri.startswith(("redis://", "rediss://")):
+        return None  # memory:// (one process) or a storage this check does not speak
+    try:
+        import redis
+
+        timeout = current_app.config["READINESS_TIMEOUT_SECONDS"]
+        client = redis.Redis.from_url(uri, socket_timeout=timeout,
+                                      socket_connect_timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception as error:  # noqa: BLE001 (any failure means not ready)
+        return f"{type(error).__name__}"
+    return None
+
+
+def json_answer(body: dict, status: int) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- wiring --------------------------------------------------------------------------------
+
+def init_app(app: Flask) -> None:
+    from absher_web.extensions import limiter
+
+    configure_logging(app)
+    listen_to_committed_rows()
+
+    @app.before_request
+    def start_request() -> None:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id") or uuid.uuid4().hex
+        endpoint = request.endpoint or "unmatched"
+        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        if "request_started" in g:
+            LATENCY.labels(endpoint).observe(time.perf_counter() - g.request_started)
+        if response.status_code == 429:
+            RATE_LIMITED.labels(endpoint).inc()
+            security_log.warning("rate limit refused %s", endpoint,
+                                 extra={"endpoint": endpoint, "status": 429,
+                                        "client_address": request.remote_addr})
+        return response
+
+    @app.get("/healthz")
+    @limiter.exempt
+    def healthz() -> Response:
+        return json_answer({"status": "ok"}, 200)
+
+    @app.get("/readyz")
+    @limiter.exempt
+    def readyz() -> Response:
+        checks = {"database": check_database(), "redis": check_redis()}
+        failed = {name: problem for name, problem in checks.items() if problem}
+        for name, problem in failed.items():
+            count_dependency_error(name)
+            log.warning("not ready: %s unavailable (%s)", name, problem,
+                        extra={"dependency": name})
+        body = {"status": "unavailable" if failed else "ok",
+                "checks": {name: problem or "ok" for name, problem in checks.items()}}
+        return json_answer(body, 503 if failed else 200)
+
+    @app.get("/metrics")
+    @limiter.exempt
+    def metrics() -> Response:
+        if not may_read_metrics():
+            return json_answer({"error": "forbidden"}, 403)
+        response = Response(metrics_text(), mimetype=CONTENT_TYPE_LATEST)
+        response.headers["Cache-Control"] = "no-store"
+        return response
