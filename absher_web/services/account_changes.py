@@ -21,16 +21,8 @@ from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, Language
 from absher_web.passwords import hash_password, new_session_token, password_problem
 from absher_web.services import audit, otp, signin
+from absher_web.services.policies import Policies
 from absher_web.services.sms import send_sms
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the changes need from configuration."""
-
-    code_policy: otp.CodePolicy
-    bcrypt_rounds: int
-    sms_host: str  # for the WebOTP line that lets phones offer the code
 
 
 @dataclass
@@ -49,7 +41,7 @@ class Outcome:
 
 # --- password ---------------------------------------------------------------
 
-def change_password(session: Session, settings: Settings, account: Account, current: str,
+def change_password(session: Session, policies: Policies, account: Account, current: str,
                     new: str, now: datetime, client_address: str | None) -> Outcome:
     """Check the current password, apply the rules to the new one and save it.
 
@@ -58,7 +50,7 @@ def change_password(session: Session, settings: Settings, account: Account, curr
     under the sign-in lock rules (signin.check_account_password), so a borrowed
     session cannot be used to guess it.
     """
-    check = signin.check_account_password(session, account, current, settings.bcrypt_rounds,
+    check = signin.check_account_password(session, account, current, policies.bcrypt_rounds,
                                           now, client_address)
     refused = signin.password_asked_again_problem(check, "current_password_wrong")
     if refused:
@@ -69,7 +61,7 @@ def change_password(session: Session, settings: Settings, account: Account, curr
     if new == current:
         return Outcome(errors={"new_password": "password_same_as_current"})
 
-    account.password_hash = hash_password(new, settings.bcrypt_rounds)
+    account.password_hash = hash_password(new, policies.bcrypt_rounds)
     account.password_changed_at = now
     account.session_token = new_session_token()
     audit.record(session, "password_changed", now, account.id, client_address)
@@ -97,7 +89,7 @@ def number_taken(session: Session, mobile: str, account: Account) -> bool:
     ) is not None
 
 
-def start_mobile_change(session: Session, settings: Settings, account: Account, typed: str,
+def start_mobile_change(session: Session, policies: Policies, account: Account, typed: str,
                         now: datetime) -> Outcome:
     """Check the new number and send a code to it.
 
@@ -112,7 +104,7 @@ def start_mobile_change(session: Session, settings: Settings, account: Account, 
     if number_taken(session, mobile, account):
         return Outcome(errors={"mobile": "mobile_taken"})
     flow_id = f"{account.id}.{mobile}.{secrets.token_urlsafe(16)}"
-    return send_mobile_code(session, settings, account, flow_id, now)
+    return send_mobile_code(session, policies, account, flow_id, now)
 
 
 def mobile_of_flow(account: Account, flow_id: str | None) -> str | None:
@@ -124,24 +116,24 @@ def mobile_of_flow(account: Account, flow_id: str | None) -> str | None:
     return mobile if normalise_mobile(mobile) == mobile else None
 
 
-def send_mobile_code(session: Session, settings: Settings, account: Account, flow_id: str,
+def send_mobile_code(session: Session, policies: Policies, account: Account, flow_id: str,
                      now: datetime) -> Outcome:
     """Send a (new) code to the new number, within the cooldown and hourly limits."""
     mobile = mobile_of_flow(account, flow_id)
     assert mobile is not None, "the caller checks that the flow belongs to the account"
-    problem = otp.text_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE, flow_id,
-                            mobile, account.preferred_language, settings.sms_host, now,
+    problem = otp.text_code(session, policies.codes, CodePurpose.CHANGE_MOBILE, flow_id,
+                            mobile, account.preferred_language, policies.sms_host, now,
                             person=account.national_id)
     return Outcome(flow_id=flow_id, mobile=mobile, error=problem)
 
 
-def finish_mobile_change(session: Session, settings: Settings, account: Account, flow_id: str,
+def finish_mobile_change(session: Session, policies: Policies, account: Account, flow_id: str,
                          typed_code: str, now: datetime,
                          client_address: str | None) -> Outcome:
     """Check the code, then swap the number in, if nobody else has taken it meanwhile."""
     mobile = mobile_of_flow(account, flow_id)
     assert mobile is not None, "the caller checks that the flow belongs to the account"
-    result = otp.check_code(session, settings.code_policy, CodePurpose.CHANGE_MOBILE, flow_id,
+    result = otp.check_code(session, policies.codes, CodePurpose.CHANGE_MOBILE, flow_id,
                             typed_code, now)
     session.commit()  # keeps the count of wrong tries, and spends a right code
     if result is not otp.CheckResult.ACCEPTED:

@@ -93,6 +93,21 @@ def check_and_spend(session: Session, policy: CaptchaPolicy, token: str, typed: 
         raise CaptchaInvalid("wrong")
 
 
+def check_visual_code(session: Session, policy: CaptchaPolicy, token: str, typed: str,
+                      now: datetime) -> str | None:
+    """Spend the visual code's token (every submission spends it); a message key if wrong.
+
+    Commits, so the token stays spent whatever the rest of the form holds.
+    """
+    try:
+        check_and_spend(session, policy, token, typed, now)
+    except CaptchaInvalid as invalid:
+        return "captcha_required" if invalid.reason == "missing" else f"captcha_{invalid.reason}"
+    finally:
+        session.commit()
+    return None
+
+
 def forget_expired_tokens(session: Session, now: datetime) -> int:
     result = session.execute(delete(SpentToken).where(SpentToken.expires_at < now))
     return result.rowcount or 0

@@ -22,19 +22,12 @@ from absher_web.identity import normalise_digits, normalise_mobile
 from absher_web.models import Account, CodePurpose, RecoveryFlow, RecoveryStep
 from absher_web.passwords import hash_password, new_session_token, password_problem
 from absher_web.services import audit, otp, security_questions
+from absher_web.services.policies import Policies
 from absher_web.services.sms import send_sms
 
 FLOW_LIFETIME = timedelta(minutes=20)
 WRONG_ANSWERS_BEFORE_LOCK = 3
 RECOVERY_LOCK = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Settings:
-    code_policy: otp.CodePolicy
-    bcrypt_rounds: int
-    sms_host: str
-    ask_security_question: bool
 
 
 @dataclass
@@ -58,11 +51,11 @@ def account_of(session: Session, flow: RecoveryFlow) -> Account:
     return session.get(Account, flow.account_id)
 
 
-def start(session: Session, settings: Settings, national_id: str, mobile: str, now: datetime,
+def start(session: Session, policies: Policies, national_id: str, mobile: str, now: datetime,
           without_visual_code: bool) -> Outcome:
     """Match ID and mobile to one account; never say which of the two was wrong."""
     # One bcrypt check on every path, so a match and a miss take the same time.
-    passwords.verify_password("", passwords.dummy_hash(settings.bcrypt_rounds))
+    passwords.verify_password("", passwords.dummy_hash(policies.bcrypt_rounds))
     number = normalise_mobile(mobile)
     account = session.scalars(select(Account).where(
         Account.national_id == normalise_digits(national_id), Account.mobile == number
@@ -71,7 +64,7 @@ def start(session: Session, settings: Settings, national_id: str, mobile: str, n
         return Outcome(error="recovery_no_match")
     if account.recovery_locked_until and account.recovery_locked_until > now:
         return Outcome(error="recovery_locked")
-    ask = settings.ask_security_question and bool(account.security_answers)
+    ask = policies.ask_security_question and bool(account.security_answers)
     flow = RecoveryFlow(id=str(uuid.uuid4()), account_id=account.id,
                         step=RecoveryStep.QUESTION if ask else RecoveryStep.CODE,
                         without_visual_code=without_visual_code, created_at=now,
@@ -79,11 +72,11 @@ def start(session: Session, settings: Settings, national_id: str, mobile: str, n
     session.add(flow)
     session.commit()
     if flow.step is RecoveryStep.CODE:
-        return send_code(session, settings, flow, now)
+        return send_code(session, policies, flow, now)
     return Outcome(flow=flow)
 
 
-def answer_question(session: Session, settings: Settings, flow: RecoveryFlow, question_key: str,
+def answer_question(session: Session, policies: Policies, flow: RecoveryFlow, question_key: str,
                     answer: str, now: datetime, client_address: str | None) -> Outcome:
     if flow.step is not RecoveryStep.QUESTION:
         return Outcome(flow=flow, error="recovery_wrong_step")
@@ -101,7 +94,7 @@ def answer_question(session: Session, settings: Settings, flow: RecoveryFlow, qu
         session.refresh(flow)
         if not moved:  # the same answer sent twice: the first one moved the flow on
             return Outcome(flow=flow)
-        return send_code(session, settings, flow, now)
+        return send_code(session, policies, flow, now)
 
     audit.record(session, "recovery_answer_wrong", now, account.id, client_address)
     if lock_recovery_if_due(session, account, flow, now, client_address):
@@ -169,22 +162,21 @@ def notice(account: Account, kind: str) -> str:
         return gettext("Absher: your password was changed. If this was not you, call 920020405.")
 
 
-def send_code(session: Session, settings: Settings, flow: RecoveryFlow, now: datetime) -> Outcome:
+def send_code(session: Session, policies: Policies, flow: RecoveryFlow, now: datetime) -> Outcome:
     if flow.step is not RecoveryStep.CODE:
         return Outcome(flow=flow, error="recovery_wrong_step")
     account = account_of(session, flow)
-    problem = otp.text_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id,
-                            account.mobile, account.preferred_language, settings.sms_host, now,
+    problem = otp.text_code(session, policies.codes, CodePurpose.RECOVERY, flow.id,
+                            account.mobile, account.preferred_language, policies.sms_host, now,
                             person=account.national_id)
     return Outcome(flow=flow, error=problem, code_sent=problem is None)
 
 
-def check_code(session: Session, settings: Settings, flow: RecoveryFlow, typed: str,
+def check_code(session: Session, policies: Policies, flow: RecoveryFlow, typed: str,
                now: datetime) -> Outcome:
     if flow.step is not RecoveryStep.CODE:
         return Outcome(flow=flow, error="recovery_wrong_step")
-    result = otp.check_code(session, settings.code_policy, CodePurpose.RECOVERY, flow.id, typed,
-                            now)
+    result = otp.check_code(session, policies.codes, CodePurpose.RECOVERY, flow.id, typed, now)
     if result is not otp.CheckResult.ACCEPTED:
         session.commit()
         return Outcome(flow=flow, error=f"code_{result.value}", field="code")
@@ -194,7 +186,7 @@ def check_code(session: Session, settings: Settings, flow: RecoveryFlow, typed: 
     return Outcome(flow=flow)
 
 
-def set_password(session: Session, settings: Settings, flow: RecoveryFlow, password: str,
+def set_password(session: Session, policies: Policies, flow: RecoveryFlow, password: str,
                  now: datetime, client_address: str | None) -> Outcome:
     if flow.step is not RecoveryStep.NEW_PASSWORD:
         return Outcome(flow=flow, error="recovery_wrong_step")
@@ -205,7 +197,7 @@ def set_password(session: Session, settings: Settings, flow: RecoveryFlow, passw
     if passwords.verify_password(password, account.password_hash):
         return Outcome(flow=flow, error="password_same_as_current", field="password")
     # Hashed before the claim, so the claim's lock is held only for the short writes.
-    password_hash = hash_password(password, settings.bcrypt_rounds)
+    password_hash = hash_password(password, policies.bcrypt_rounds)
     if not claim_step(session, flow, RecoveryStep.NEW_PASSWORD, RecoveryStep.DONE, now,
                       completed_at=now):
         session.rollback()  # the same form sent twice: the first one changed the password

@@ -24,19 +24,10 @@ from absher_web.models import (
     PendingRegistration,
 )
 from absher_web.passwords import hash_password
-from absher_web.services import captcha, otp, registry
+from absher_web.services import otp, registry
+from absher_web.services.policies import Policies
 
 PENDING_LIFETIME = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the registration steps need from configuration."""
-
-    code_policy: otp.CodePolicy
-    captcha_policy: captcha.CaptchaPolicy
-    bcrypt_rounds: int
-    sms_host: str  # for the WebOTP line that lets phones offer the code
 
 
 @dataclass(frozen=True)
@@ -74,19 +65,7 @@ def availability_problems(session: Session, national_id: str, mobile: str,
     return problems
 
 
-def check_visual_code(session: Session, settings: Settings, token: str, typed: str,
-                      now: datetime) -> str | None:
-    """Spend the visual code's token (every submission spends it); a message key if wrong."""
-    try:
-        captcha.check_and_spend(session, settings.captcha_policy, token, typed, now)
-    except captcha.CaptchaInvalid as invalid:
-        return "captcha_required" if invalid.reason == "missing" else f"captcha_{invalid.reason}"
-    finally:
-        session.commit()
-    return None
-
-
-def start(session: Session, settings: Settings, application: Application,
+def start(session: Session, policies: Policies, application: Application,
           now: datetime) -> Outcome:
     """Check availability, store the registration and send a code.
 
@@ -107,14 +86,14 @@ def start(session: Session, settings: Settings, application: Application,
         mobile=mobile,
         username=application.username,
         email=application.email,
-        password_hash=hash_password(application.password, settings.bcrypt_rounds),
+        password_hash=hash_password(application.password, policies.bcrypt_rounds),
         preferred_language=Language(application.preferred_language),
         created_at=now,
         expires_at=now + PENDING_LIFETIME,
     )
     session.add(pending)
     session.commit()
-    outcome = send_code(session, settings, pending, now)
+    outcome = send_code(session, policies, pending, now)
     outcome.pending = pending
     return outcome
 
@@ -130,19 +109,19 @@ def find_pending(session: Session, pending_id: str | None,
     return pending
 
 
-def send_code(session: Session, settings: Settings, pending: PendingRegistration,
+def send_code(session: Session, policies: Policies, pending: PendingRegistration,
               now: datetime) -> Outcome:
     """Send a (new) code for this registration, within the cooldown and hourly limits."""
-    problem = otp.text_code(session, settings.code_policy, CodePurpose.REGISTRATION, pending.id,
-                            pending.mobile, pending.preferred_language, settings.sms_host, now,
+    problem = otp.text_code(session, policies.codes, CodePurpose.REGISTRATION, pending.id,
+                            pending.mobile, pending.preferred_language, policies.sms_host, now,
                             person=pending.national_id)
     return Outcome(pending=pending, error=problem, code_sent=problem is None)
 
 
-def complete(session: Session, settings: Settings, pending: PendingRegistration, typed_code: str,
-             now: datetime, client_address: str | None = None) -> Outcome:
+def complete(session: Session, policies: Policies, pending: PendingRegistration,
+             typed_code: str, now: datetime, client_address: str | None = None) -> Outcome:
     """Check the code and create the account in one transaction."""
-    result = otp.check_code(session, settings.code_policy, CodePurpose.REGISTRATION,
+    result = otp.check_code(session, policies.codes, CodePurpose.REGISTRATION,
                             pending.id, typed_code, now)
     if result is not otp.CheckResult.ACCEPTED:
         session.commit()  # keeps the count of wrong tries

@@ -21,14 +21,8 @@ from sqlalchemy.orm import Session
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, CodePurpose
 from absher_web.services import audit, lockout, otp
+from absher_web.services.policies import Policies
 from absher_web.services.sms import send_sms
-
-
-@dataclass(frozen=True)
-class Settings:
-    code_policy: otp.CodePolicy
-    bcrypt_rounds: int
-    sms_host: str
 
 
 class Result(enum.StrEnum):
@@ -63,20 +57,20 @@ def find_account(session: Session, identifier: str) -> Account | None:
     return session.scalars(select(Account).where(getattr(Account, column) == name)).first()
 
 
-def check_password(session: Session, settings: Settings, identifier: str, password: str,
+def check_password(session: Session, policies: Policies, identifier: str, password: str,
                    now: datetime, client_address: str | None) -> Attempt:
     account = find_account(session, identifier)
     if account is None:
         column, name = sign_in_name(identifier)
         check = lockout.check_unknown(f"citizen/{column}", name, password,
-                                      settings.bcrypt_rounds, now)
+                                      policies.bcrypt_rounds, now)
         return Attempt(Result.LOCKED if check.locked_until else Result.REJECTED)
-    check = check_account_password(session, account, password, settings.bcrypt_rounds, now,
+    check = check_account_password(session, account, password, policies.bcrypt_rounds, now,
                                    client_address)
     if check.verdict is not lockout.Verdict.RIGHT:
         return refusal(check, account)
     flow_id = f"{account.id}.{secrets.token_urlsafe(16)}"
-    attempt = send_sign_in_code(session, settings, account, flow_id, now)
+    attempt = send_sign_in_code(session, policies, account, flow_id, now)
     attempt.flow_id = flow_id
     return attempt
 
@@ -134,10 +128,10 @@ def lock_notice(account: Account) -> str:
         )
 
 
-def send_sign_in_code(session: Session, settings: Settings, account: Account, flow_id: str,
+def send_sign_in_code(session: Session, policies: Policies, account: Account, flow_id: str,
                       now: datetime) -> Attempt:
-    problem = otp.text_code(session, settings.code_policy, CodePurpose.SIGN_IN, flow_id,
-                            account.mobile, account.preferred_language, settings.sms_host, now,
+    problem = otp.text_code(session, policies.codes, CodePurpose.SIGN_IN, flow_id,
+                            account.mobile, account.preferred_language, policies.sms_host, now,
                             person=account.national_id)
     return Attempt(Result(problem) if problem else Result.CODE_SENT, account, flow_id)
 
@@ -149,9 +143,9 @@ def account_of_flow(session: Session, flow_id: str | None) -> Account | None:
     return session.get(Account, int(account_id)) if account_id.isdigit() else None
 
 
-def check_code(session: Session, settings: Settings, account: Account, flow_id: str,
+def check_code(session: Session, policies: Policies, account: Account, flow_id: str,
                typed: str, now: datetime, client_address: str | None) -> otp.CheckResult:
-    result = otp.check_code(session, settings.code_policy, CodePurpose.SIGN_IN, flow_id,
+    result = otp.check_code(session, policies.codes, CodePurpose.SIGN_IN, flow_id,
                             typed, now)
     if result is otp.CheckResult.ACCEPTED:
         account.last_sign_in_at = now

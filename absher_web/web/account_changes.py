@@ -21,8 +21,9 @@ from absher_web.forms.signin import ConfirmForm
 from absher_web.identity import mask_mobile
 from absher_web.models import utcnow
 from absher_web.services import account_changes
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.flow import code_policy, ltr, render_step, sms_host
+from absher_web.web.flow import ltr, render_step
 from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
 from absher_web.web.sessions import SignedInUser
 
@@ -37,12 +38,6 @@ MOBILE_NOTICE_KEY = "mobile_change_notice"
 def signed_in_only():
     """Every page here needs a signed-in person who has set their security questions."""
     return require_security_questions()
-
-
-def settings() -> account_changes.Settings:
-    return account_changes.Settings(code_policy=code_policy(),
-                                    bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"],
-                                    sms_host=sms_host())
 
 
 def changed(notice: str, lang_code: str | None = None):
@@ -61,7 +56,7 @@ def password():
     form = ChangePasswordForm(username=account.username)
     if form.validate_on_submit():
         outcome = account_changes.change_password(
-            db.session, settings(), account, form.current_password.data,
+            db.session, current_policies(), account, form.current_password.data,
             form.new_password.data, utcnow(), request.remote_addr)
         if outcome.ok:
             # Every session carrying the old token has ended; this browser gets the new one.
@@ -87,7 +82,7 @@ def signed_in_account_key() -> str:
 def mobile():
     form = ChangeMobileForm()
     if form.validate_on_submit():
-        outcome = account_changes.start_mobile_change(db.session, settings(),
+        outcome = account_changes.start_mobile_change(db.session, current_policies(),
                                                       current_user.account, form.mobile.data,
                                                       utcnow())
         form.add_errors(outcome.errors)
@@ -109,7 +104,7 @@ def mobile_code():
     form = MobileCodeForm()
     if form.validate_on_submit():
         outcome = account_changes.finish_mobile_change(
-            db.session, settings(), current_user.account, session[MOBILE_FLOW_KEY],
+            db.session, current_policies(), current_user.account, session[MOBILE_FLOW_KEY],
             form.code.data, utcnow(), request.remote_addr)
         if outcome.ok:
             session.pop(MOBILE_FLOW_KEY, None)
@@ -130,7 +125,7 @@ def mobile_code_resend():
     new_mobile = pending_mobile()
     if new_mobile is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".mobile"), 303)
-    outcome = account_changes.send_mobile_code(db.session, settings(), current_user.account,
+    outcome = account_changes.send_mobile_code(db.session, current_policies(), current_user.account,
                                                session[MOBILE_FLOW_KEY], utcnow())
     return to_code_step(new_mobile, outcome.error or "code_resent")
 

@@ -11,8 +11,9 @@ from absher_web.identity import mask_mobile
 from absher_web.models import Account, utcnow
 from absher_web.passwords import new_session_token
 from absher_web.services import audit, otp, signin
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.flow import code_policy, ltr, render_step, sms_host
+from absher_web.web.flow import ltr, render_step
 from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, start_session
 from absher_web.web.sessions import sign_out as sign_out_session
 
@@ -29,11 +30,6 @@ REFUSALS = {
 }
 
 
-def settings() -> signin.Settings:
-    return signin.Settings(code_policy=code_policy(),
-                           bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"], sms_host=sms_host())
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
 def login():
@@ -42,7 +38,7 @@ def login():
     form = SignInForm()
     problem = None
     if form.validate_on_submit():
-        attempt = signin.check_password(db.session, settings(), form.identifier.data,
+        attempt = signin.check_password(db.session, current_policies(), form.identifier.data,
                                         form.password.data, utcnow(), request.remote_addr)
         problem = REFUSALS.get(attempt.result)
         if problem is None:
@@ -65,7 +61,7 @@ def code():
         return redirect(url_for(".login"), 303)
     form = SignInCodeForm()
     if form.validate_on_submit():
-        result = signin.check_code(db.session, settings(), account, session[FLOW_KEY],
+        result = signin.check_code(db.session, current_policies(), account, session[FLOW_KEY],
                                    form.code.data, utcnow(), request.remote_addr)
         if result is otp.CheckResult.ACCEPTED:
             start_session(account)
@@ -86,7 +82,7 @@ def resend():
     account = pending_account()
     if account is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".login"), 303)
-    attempt = signin.send_sign_in_code(db.session, settings(), account, session[FLOW_KEY],
+    attempt = signin.send_sign_in_code(db.session, current_policies(), account, session[FLOW_KEY],
                                        utcnow())
     notice = "code_resent" if attempt.result is signin.Result.CODE_SENT else attempt.result.value
     return to_code_step(account, notice)

@@ -1,40 +1,18 @@
-"""What every multi-step journey shares: step rendering and the policies built from config."""
+"""What every multi-step journey shares: rendering a step whole or in place."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app, render_template
+from flask import render_template
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
-from absher_web.security import origin_host
-from absher_web.services.captcha import CaptchaPolicy, new_token
-from absher_web.services.otp import CodePolicy
+from absher_web.services.captcha import new_token
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
 
 
-def code_policy() -> CodePolicy:
-    config = current_app.config
-    return CodePolicy(secret_key=config["SECRET_KEY"],
-                      ttl=timedelta(seconds=config["OTP_TTL_SECONDS"]),
-                      per_number_per_hour=config["SMS_CODES_PER_NUMBER_PER_HOUR"],
-                      per_person_per_hour=config["SMS_CODES_PER_PERSON_PER_HOUR"],
-                      site_per_hour=config["SMS_CODES_PER_HOUR"])
-
-
-def captcha_policy() -> CaptchaPolicy:
-    return CaptchaPolicy(secret_key=current_app.config["SECRET_KEY"],
-                         fixed_answer=current_app.config.get("CAPTCHA_FIXED_ANSWER"))
-
-
 def fresh_captcha_token() -> str:
-    return new_token(captcha_policy())
-
-
-def sms_host() -> str:
-    """The host named in the WebOTP line of code messages (the configured origin)."""
-    return origin_host(current_app.config)
+    return new_token(current_policies().visual_codes)
 
 
 def render_step(template: str, status: int, **context):

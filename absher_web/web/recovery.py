@@ -17,10 +17,10 @@ from absher_web.forms.recovery import (
 from absher_web.forms.signin import ConfirmForm
 from absher_web.identity import mask_mobile, normalise_digits
 from absher_web.models import RecoveryFlow, RecoveryStep, utcnow
-from absher_web.services import recovery, registration, security_questions
+from absher_web.services import captcha, recovery, security_questions
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.flow import code_policy, ltr, render_step, sms_host
-from absher_web.web.registration import settings as registration_settings
+from absher_web.web.flow import ltr, render_step
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang_code>/recover")
 
@@ -32,14 +32,6 @@ STEP_ENDPOINTS = {
     RecoveryStep.NEW_PASSWORD: ".new_password",
     RecoveryStep.DONE: ".done",
 }
-
-
-def settings() -> recovery.Settings:
-    return recovery.Settings(
-        code_policy=code_policy(), bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"],
-        sms_host=sms_host(),
-        ask_security_question=current_app.config["RECOVERY_SECURITY_QUESTION"],
-    )
 
 
 def without_visual_code() -> bool:
@@ -69,14 +61,14 @@ def start():
         form_ok = form.validate()
         visual_code_ok = True
         if not alternative:
-            visual_code_problem = registration.check_visual_code(
-                db.session, registration_settings(), form.captcha_token.data or "",
+            visual_code_problem = captcha.check_visual_code(
+                db.session, current_policies().visual_codes, form.captcha_token.data or "",
                 form.captcha_answer.data or "", utcnow())
             visual_code_ok = visual_code_problem is None
             if visual_code_problem and not form.captcha_answer.errors:
                 form.add_errors({"captcha_answer": visual_code_problem})
         if form_ok and visual_code_ok:
-            outcome = recovery.start(db.session, settings(), form.national_id.data,
+            outcome = recovery.start(db.session, current_policies(), form.national_id.data,
                                      form.mobile.data, utcnow(), alternative)
             if outcome.flow is not None:
                 session[FLOW_KEY] = outcome.flow.id
@@ -131,7 +123,8 @@ def question():
         return elsewhere
     form = SecurityQuestionForm()
     if form.validate_on_submit():
-        outcome = recovery.answer_question(db.session, settings(), flow, form.question.data,
+        outcome = recovery.answer_question(db.session, current_policies(), flow,
+                                           form.question.data,
                                            form.answer.data, utcnow(), request.remote_addr)
         if outcome.error == "recovery_locked":
             session.pop(FLOW_KEY, None)
@@ -158,7 +151,8 @@ def code():
         return elsewhere
     form = RecoveryCodeForm()
     if form.validate_on_submit():
-        outcome = recovery.check_code(db.session, settings(), flow, form.code.data, utcnow())
+        outcome = recovery.check_code(db.session, current_policies(), flow, form.code.data,
+                                     utcnow())
         if outcome.error is None:
             return to_step(outcome)
         form.add_errors({"code": outcome.error})
@@ -172,7 +166,7 @@ def resend():
     flow, elsewhere = current_flow(RecoveryStep.CODE)
     if flow is None or not ConfirmForm().validate_on_submit():
         return elsewhere or redirect(url_for(".start"), 303)
-    outcome = recovery.send_code(db.session, settings(), flow, utcnow())
+    outcome = recovery.send_code(db.session, current_policies(), flow, utcnow())
     return to_step(outcome, sent_notice="code_resent")
 
 
@@ -183,7 +177,7 @@ def new_password():
         return elsewhere
     form = NewPasswordForm()
     if form.validate_on_submit():
-        outcome = recovery.set_password(db.session, settings(), flow, form.password.data,
+        outcome = recovery.set_password(db.session, current_policies(), flow, form.password.data,
                                         utcnow(), request.remote_addr)
         if outcome.error is None:
             if is_htmx_request():

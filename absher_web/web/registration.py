@@ -8,22 +8,16 @@ from absher_web.extensions import db, limiter
 from absher_web.forms.registration import RegistrationCodeForm, RegistrationForm
 from absher_web.forms.signin import ConfirmForm
 from absher_web.models import PendingRegistration, utcnow
-from absher_web.services import registration
+from absher_web.services import captcha, registration
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.flow import captcha_policy, code_policy, ltr, render_step, sms_host
+from absher_web.web.flow import ltr, render_step
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang_code>/register")
 
 PENDING_KEY = "registration_id"
 NOTICE_KEY = "registration_notice"
 DONE_KEY = "registered_username"
-
-
-def settings() -> registration.Settings:
-    return registration.Settings(
-        code_policy=code_policy(), captcha_policy=captcha_policy(),
-        bcrypt_rounds=current_app.config["BCRYPT_ROUNDS"], sms_host=sms_host(),
-    )
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -33,16 +27,16 @@ def form():
     if form.is_submitted():
         form_ok = form.validate()
         # Every submission spends its visual code, whatever else is wrong with it.
-        visual_code_problem = registration.check_visual_code(
-            db.session, settings(), form.captcha_token.data or "", form.captcha_answer.data or "",
-            utcnow())
+        visual_code_problem = captcha.check_visual_code(
+            db.session, current_policies().visual_codes, form.captcha_token.data or "",
+            form.captcha_answer.data or "", utcnow())
         if visual_code_problem and not form.captcha_answer.errors:
             form.add_errors({"captcha_answer": visual_code_problem})
         if form_ok and not visual_code_problem:
             application = registration.Application(
                 **{name: form[name].data for name in registration.Application.__annotations__}
             )
-            outcome = registration.start(db.session, settings(), application, utcnow())
+            outcome = registration.start(db.session, current_policies(), application, utcnow())
             form.add_errors(outcome.errors)
             if outcome.pending is not None:
                 session[PENDING_KEY] = outcome.pending.id
@@ -60,8 +54,8 @@ def code():
                         303)
     form = RegistrationCodeForm()
     if form.validate_on_submit():
-        outcome = registration.complete(db.session, settings(), pending, form.code.data,
-                                        utcnow(), request.remote_addr)
+        outcome = registration.complete(db.session, current_policies(), pending,
+                                        form.code.data, utcnow(), request.remote_addr)
         if outcome.account is not None:
             session.pop(PENDING_KEY, None)
             session[DONE_KEY] = outcome.account.username
@@ -81,7 +75,7 @@ def resend():
     pending = registration.find_pending(db.session, session.get(PENDING_KEY), utcnow())
     if pending is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".form", expired=1), 303)
-    outcome = registration.send_code(db.session, settings(), pending, utcnow())
+    outcome = registration.send_code(db.session, current_policies(), pending, utcnow())
     return to_code_step(pending, outcome.error or "code_resent")
 
 

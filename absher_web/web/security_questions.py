@@ -9,6 +9,7 @@ from absher_web.extensions import db, limiter
 from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, SecurityQuestionsForm
 from absher_web.models import utcnow
 from absher_web.services import security_questions
+from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
 from absher_web.web.flow import render_step
 
@@ -49,7 +50,7 @@ def edit():
     if form.validate_on_submit():
         problem = security_questions.save_answers(
             db.session, account, form.answers(), form.data.get("password"),
-            current_app.config["BCRYPT_ROUNDS"], utcnow(), request.remote_addr)
+            current_policies().bcrypt_rounds, utcnow(), request.remote_addr)
         if problem is None:
             session[ACCOUNT_NOTICE_KEY] = "security_questions_saved"
             return go_to(url_for("account.home"))

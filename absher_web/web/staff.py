@@ -29,6 +29,7 @@ from absher_web.forms.staff import ActivateForm, LookUpForm, StaffSignInForm
 from absher_web.identity import mask_mobile
 from absher_web.models import Account, StaffUser, utcnow
 from absher_web.services import activation, staff
+from absher_web.services.policies import current_policies
 from absher_web.text import constant_time_equal
 from absher_web.web.flow import ltr
 from absher_web.web.sessions import clear_but_language, expiry_reason
@@ -137,7 +138,7 @@ def sign_in():
     problem = None
     if form.validate_on_submit():
         attempt = staff.sign_in(db.session, form.username.data, form.password.data,
-                                current_app.config["BCRYPT_ROUNDS"], utcnow(), client_address())
+                                current_policies().bcrypt_rounds, utcnow(), client_address())
         if attempt.result is staff.SignInResult.SIGNED_IN:
             start_officer_session(attempt.officer)
             return redirect(url_for(".home"), 303)

@@ -9,15 +9,16 @@ from werkzeug.exceptions import HTTPException
 
 from absher_web.forms.registration import VisualCodeForm
 from absher_web.services import captcha
+from absher_web.services.policies import current_policies
 from absher_web.text import has_control_characters
-from absher_web.web.flow import captcha_policy, fresh_captcha_token
+from absher_web.web.flow import fresh_captcha_token
 
 bp = Blueprint("visual_code", __name__, url_prefix="/<lang_code>/visual-code")
 
 
 def answer_or_404(token: str) -> str:
     try:
-        return captcha.answer_for(captcha_policy(), token)
+        return captcha.answer_for(current_policies().visual_codes, token)
     except captcha.CaptchaInvalid:
         abort(404)
 

@@ -1,0 +1,60 @@
+"""What the journeys need from the configuration, read in one place and passed to services.
+
+Registration, sign-in, recovery and the account changes all take one Policies object
+instead of reading settings themselves: the code policy (lifetime and SMS budgets),
+the visual-code policy, the bcrypt cost and the host named in code messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+
+from absher_web.security import origin_host
+from absher_web.services.captcha import CaptchaPolicy
+from absher_web.services.otp import CodePolicy
+
+# Every setting Policies.from_config reads: the app's Policies are built again only
+# when one of these changes (tests change settings on a running app; production never does).
+SETTINGS = (
+    "SECRET_KEY", "OTP_TTL_SECONDS", "SMS_CODES_PER_NUMBER_PER_HOUR",
+    "SMS_CODES_PER_PERSON_PER_HOUR", "SMS_CODES_PER_HOUR", "CAPTCHA_FIXED_ANSWER",
+    "BCRYPT_ROUNDS", "SMS_ORIGIN_HOST", "ALLOWED_HOSTS", "RECOVERY_SECURITY_QUESTION",
+)
+
+
+@dataclass(frozen=True)
+class Policies:
+    codes: CodePolicy
+    visual_codes: CaptchaPolicy
+    bcrypt_rounds: int
+    sms_host: str  # the WebOTP line of code messages names this host, never a request's
+    ask_security_question: bool  # recovery asks one of the person's questions first
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Policies:
+        return cls(
+            codes=CodePolicy(secret_key=config["SECRET_KEY"],
+                             ttl=timedelta(seconds=config["OTP_TTL_SECONDS"]),
+                             per_number_per_hour=config["SMS_CODES_PER_NUMBER_PER_HOUR"],
+                             per_person_per_hour=config["SMS_CODES_PER_PERSON_PER_HOUR"],
+                             site_per_hour=config["SMS_CODES_PER_HOUR"]),
+            visual_codes=CaptchaPolicy(secret_key=config["SECRET_KEY"],
+                                       fixed_answer=config.get("CAPTCHA_FIXED_ANSWER")),
+            bcrypt_rounds=config["BCRYPT_ROUNDS"],
+            sms_host=origin_host(config),
+            ask_security_question=config["RECOVERY_SECURITY_QUESTION"],
+        )
+
+
+def current_policies() -> Policies:
+    """The current app's policies, built once (and again only if a setting they read changed)."""
+    config = current_app.config
+    key = tuple(config.get(name) for name in SETTINGS)
+    built = current_app.extensions.get("absher_policies")
+    if built is None or built[0] != key:
+        built = current_app.extensions["absher_policies"] = (key, Policies.from_config(config))
+    return built[1]
