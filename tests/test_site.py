@@ -136,14 +136,21 @@ class TestErrorPages:
         assert "secret internals" not in body and "Traceback" not in body
         assert parse(response).html["lang"] == "ar"
 
-    def test_database_outage_gives_503_with_a_retry(self, app):
+    def test_database_outage_gives_503_with_a_retry(self, tmp_path):
         from sqlalchemy import text
 
+        from absher_web import create_app
+        from absher_web.config import TestConfig
         from absher_web.extensions import db
+
+        # Nothing listens on port 9: the connection is refused, as during a restart.
+        app = create_app(type("DatabaseDown", (TestConfig,), {
+            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/absher",
+            "SMS_FILE": str(tmp_path / "sms.jsonl")}))
 
         @app.get("/<lang_code>/needs-db")
         def needs_db() -> str:
-            db.session.execute(text("SELECT * FROM table_that_is_not_there"))
+            db.session.execute(text("SELECT 1"))
             return "unreachable"
 
         response = app.test_client().get("/en/needs-db")
