@@ -35,7 +35,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
     extensions.compress.init_app(app)
-    extensions.limiter.init_app(app)
+    extensions.init_limiter(app)
     localisation.init_app(app)
     security.init_app(app)
     assets.init_app(app)

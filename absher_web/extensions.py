@@ -38,6 +38,25 @@ def default_limit() -> str:
 
 limiter = Limiter(key_func=client_address, default_limits=[default_limit])
 
+# How long a request may wait for Redis before the limits fall back to this process's memory.
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def init_limiter(app: Flask) -> None:
+    """Flask-Limiter, degrading instead of failing when its storage is unreachable.
+
+    With Redis gone, each process counts in its own memory (the same limits, no longer
+    shared), logs it, and /readyz shows it; Flask-Limiter checks Redis again with growing
+    pauses and returns to it by itself. No request waits more than REDIS_TIMEOUT_SECONDS.
+    """
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        })
+    limiter.init_app(app)
+
 
 @dataclass
 class DatabaseState:

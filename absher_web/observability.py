@@ -8,7 +8,8 @@
 - /metrics serves Prometheus text. Under gunicorn, set PROMETHEUS_MULTIPROC_DIR (the
   deploy/gunicorn.conf.py does) so every worker's counts add up.
 - /healthz says the process answers (no I/O); /readyz checks the database and Redis
-  within a short timeout and names what failed.
+  within a short timeout and names what failed (503 without the database; "degraded"
+  without Redis, whose limits then fall back to each process's memory).
 """
 
 from __future__ import annotations
@@ -135,11 +136,13 @@ def configure_logging(app: Flask) -> None:
             "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     # app.logger is this same "absher_web" logger (the package's name): one handler serves
     # the app's own lines, Flask's unhandled-error lines and every module's logger.
+    # Flask-Limiter's own lines (storage unreachable, recovered) go the same way.
     assert app.logger is log
-    for old in [h for h in log.handlers if getattr(h, "absher", False)]:
-        log.removeHandler(old)  # replaced: create_app may run several times in one process
     handler.absher = True  # type: ignore[attr-defined]
-    log.addHandler(handler)
+    for logger in (log, logging.getLogger("flask-limiter")):
+        for old in [h for h in logger.handlers if getattr(h, "absher", False)]:
+            logger.removeHandler(old)  # replaced: create_app may run several times
+        logger.addHandler(handler)
     log.setLevel(app.config["LOG_LEVEL"])
 
 
@@ -291,14 +294,23 @@ def init_app(app: Flask) -> None:
     @limiter.exempt
     def readyz() -> Response:
         checks = {"database": check_database(), "redis": check_redis()}
-        failed = {name: problem for name, problem in checks.items() if problem}
-        for name, problem in failed.items():
-            count_dependency_error(name)
-            log.warning("not ready: %s unavailable (%s)", name, problem,
-                        extra={"dependency": name})
-        body = {"status": "unavailable" if failed else "ok",
+        for name, problem in checks.items():
+            if problem:
+                count_dependency_error(name)
+                log.warning("not ready: %s unavailable (%s)", name, problem,
+                            extra={"dependency": name})
+        # Without the database nothing works: 503 takes the instance out of rotation.
+        # Without Redis every page still works (limits counted in each process's memory):
+        # "degraded", still 200, because a Redis outage must not take every instance out.
+        if checks["database"]:
+            status, code = "unavailable", 503
+        elif checks["redis"]:
+            status, code = "degraded", 200
+        else:
+            status, code = "ok", 200
+        body = {"status": status,
                 "checks": {name: problem or "ok" for name, problem in checks.items()}}
-        return json_answer(body, 503 if failed else 200)
+        return json_answer(body, code)
 
     @app.get("/metrics")
     @limiter.exempt

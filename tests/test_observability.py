@@ -53,9 +53,11 @@ class TestHealth:
             settings["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:9/0"
         app = create_app(type("Broken", (TestConfig,), settings))
         response = app.test_client().get("/readyz")
-        assert response.status_code == 503
         body = response.get_json()
-        assert body["status"] == "unavailable" and body["checks"][broken] != "ok"
+        assert body["checks"][broken] != "ok"
+        # Without Redis the pages still work (limits in memory): degraded, not out of service.
+        expected = (503, "unavailable") if broken == "database" else (200, "degraded")
+        assert (response.status_code, body["status"]) == expected
         assert f"not ready: {broken} unavailable" in caplog.text
 
 
