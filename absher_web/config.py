@@ -112,6 +112,8 @@ class Config:
     SMS_API_KEY = env("SMS_API_KEY")
     SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)
     SMS_RETRIES = env_int("SMS_RETRIES", 2)
+    # All the tries of one message together never take longer than this (seconds).
+    SMS_SEND_BUDGET_SECONDS = env_int("SMS_SEND_BUDGET_SECONDS", 3)
     # The site's host name for the WebOTP line in code messages (default: the first of
     # ALLOWED_HOSTS; never the request's Host header).
     SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")

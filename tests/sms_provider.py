@@ -13,7 +13,10 @@ class FakeProvider:
 
     def __init__(self, api_key: str = "test-provider-key") -> None:
         self.api_key = api_key
-        self.mode = "ok"  # "ok", "error" (HTTP 500) or "slow" (answers after the timeout)
+        # "ok", "error" (HTTP 500), "slow" (answers after the timeout) or "hang" (delivers
+        # the message, but only answers after `hang_seconds`)
+        self.mode = "ok"
+        self.hang_seconds = 6.0
         self.received: list[dict] = []
         self.requests = 0
         provider = self
@@ -29,6 +32,10 @@ class FakeProvider:
                     self.send_response(500)
                 elif provider.mode == "slow":
                     time.sleep(2.5)
+                    self.send_response(200)
+                elif provider.mode == "hang":
+                    provider.received.append(payload)  # the phone gets it; the answer is late
+                    time.sleep(provider.hang_seconds)
                     self.send_response(200)
                 else:
                     provider.received.append(payload)

@@ -49,24 +49,32 @@ class FileGateway:
 
 
 class HttpGateway:
-    """JSON POST to the provider, with a timeout and a few quick retries."""
+    """JSON POST to the provider, with a timeout and a few quick retries, all within one
+    time budget: a slow provider holds a worker (and the person) for `budget` seconds at
+    most, never timeout x tries."""
 
-    def __init__(self, url: str, api_key: str, timeout: float, retries: int) -> None:
+    def __init__(self, url: str, api_key: str, timeout: float, retries: int,
+                 budget: float = 3.0) -> None:
         self.url, self.api_key, self.timeout, self.retries = url, api_key, timeout, retries
+        self.budget = budget
 
     def send(self, to: str, body: str) -> None:
         payload = json.dumps({"to": to, "body": body}).encode()
         last_error = "no attempt made"
+        deadline = time.monotonic() + self.budget
         for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(min(0.25 * 2**attempt, 2.0))
+            pause = min(0.25 * 2**attempt, 2.0) if attempt else 0.0
+            left = deadline - time.monotonic() - pause
+            if left < 0.2:  # too little time for another try to be worth it
+                break
+            time.sleep(pause)
             request = urllib.request.Request(
                 self.url, data=payload, method="POST",
                 headers={"Content-Type": "application/json",
                          "Authorization": f"Bearer {self.api_key}"},
             )
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with urllib.request.urlopen(request, timeout=min(self.timeout, left)) as response:
                     if 200 <= response.status < 300:
                         return
                     last_error = f"provider answered {response.status}"
@@ -89,7 +97,8 @@ def make_gateway(config: dict) -> SmsGateway:
         if not config.get("SMS_URL") or not config.get("SMS_API_KEY"):
             raise RuntimeError("The http SMS backend needs ABSHER_SMS_URL and ABSHER_SMS_API_KEY.")
         return HttpGateway(config["SMS_URL"], config["SMS_API_KEY"],
-                           config["SMS_TIMEOUT"], config["SMS_RETRIES"])
+                           config["SMS_TIMEOUT"], config["SMS_RETRIES"],
+                           config["SMS_SEND_BUDGET_SECONDS"])
     raise RuntimeError(f"ABSHER_SMS_BACKEND must be 'file' or 'http', not {backend!r}")
 
 

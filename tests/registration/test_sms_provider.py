@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -102,4 +103,35 @@ def test_provider_down_without_javascript(database_url, make_person):
             assert "We could not send the code" in \
                 registrant.code_page().get_data(as_text=True)
     finally:
+        empty_all_tables(app)
+
+
+def test_a_hanging_provider_holds_a_request_for_the_send_budget_at_most(database_url,
+                                                                         make_person):
+    provider = FakeProvider()
+    provider.mode = "hang"
+    app = create_app(type("HangingSmsConfig", (TestConfig,), {
+        "DATABASE_URL": database_url, "SMS_BACKEND": "http", "SMS_URL": provider.url,
+        "SMS_API_KEY": "test-provider-key", "SMS_TIMEOUT": 5, "SMS_RETRIES": 2,
+        "SMS_SEND_BUDGET_SECONDS": 1}))
+    try:
+        with app.app_context():
+            registrant = Registrant(app, app.test_client(), make_person())
+        started = time.perf_counter()
+        response = registrant.submit(htmx=True)
+        waited = time.perf_counter() - started
+        # Three tries of 5 s each would be 15 s and more; the budget is 1 s in all.
+        assert waited < 2.5, waited
+        assert "We could not send the code" in response.get_data(as_text=True)
+        # The provider delivered it after all: the late code is plainly refused, not
+        # silently taken, and a new code can be asked for at once.
+        late_code = provider.last_code()
+        refused = registrant.enter_code(late_code, htmx=True)
+        assert refused.status_code == 422
+        assert "There is no code for this step yet" in refused.get_data(as_text=True)
+        provider.mode = "ok"
+        assert registrant.resend(htmx=True).status_code == 200
+        assert registrant.enter_code(provider.last_code()).status_code == 303
+    finally:
+        provider.stop()
         empty_all_tables(app)
