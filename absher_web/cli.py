@@ -295,6 +295,28 @@ def run_due() -> None:
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")
+    # Forgetting on time needs no cron line of its own.
+    print_purge(purge_now())
+
+
+def purge_now() -> dict[str, int]:
+    from absher_web.services import retention
+
+    return retention.purge(db.transaction,
+                           retention.RetentionPolicy.from_config(current_app.config), utcnow())
+
+
+def print_purge(report: dict[str, int]) -> None:
+    click.echo("Purged: " + ", ".join(f"{count} {what}" for what, count in report.items()) + ".")
+
+
+@absher.command("purge")
+def purge() -> None:
+    """Delete (or redact) what is past its retention (SECURITY.md lists the rules).
+
+    Run by run-due too; safe to run on several machines at once.
+    """
+    print_purge(purge_now())
 
 
 @absher.command("create-officer")

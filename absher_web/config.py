@@ -138,6 +138,13 @@ class Config:
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
 
+    # Retention (flask absher purge, also run by run-due): how long each kind of row is kept.
+    # Pending registrations, codes and recoveries: this long after they expire.
+    RETAIN_EXPIRED_FLOWS_SECONDS = env_duration("RETAIN_EXPIRED_FLOWS", "1d")
+    RETAIN_SMS_RECORDS_SECONDS = env_duration("RETAIN_SMS_RECORDS", "90d")
+    RETAIN_API_ANSWERS_SECONDS = env_duration("RETAIN_API_ANSWERS", "30d")
+    RETAIN_AUDIT_EVENTS_SECONDS = env_duration("RETAIN_AUDIT_EVENTS", "730d")
+
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")
     LOG_LEVEL = (env("LOG_LEVEL") or "INFO").upper()

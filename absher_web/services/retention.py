@@ -1,0 +1,117 @@
+"""Forgetting on time: every table that holds personal data or secrets has a rule here.
+
+`flask absher purge` (and run-due, every time it runs) applies them in small batches, each
+its own short transaction, so no big table is ever locked for long and a crash loses at
+most one batch. On PostgreSQL each batch's rows are taken with FOR UPDATE SKIP LOCKED, so
+several runners share the work; on SQLite the one writer simply does it all. SECURITY.md
+lists the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, or_, select, update
+
+from absher_web.models import (
+    ApiRequest,
+    AuditEvent,
+    CodeChallenge,
+    PendingRegistration,
+    RecoveryFlow,
+    SmsBudget,
+    SmsMessage,
+    SmsStatus,
+    SpentToken,
+)
+
+BATCH = 1000
+REDACTED = "[code message: body removed once the code expired]"
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    expired_flows: timedelta  # pending registrations, codes, recoveries after they expire
+    sms_records: timedelta
+    api_answers: timedelta
+    audit_events: timedelta
+    code_lifetime_cap: timedelta = timedelta(minutes=10)  # no code lives longer
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> RetentionPolicy:
+        return cls(expired_flows=timedelta(seconds=config["RETAIN_EXPIRED_FLOWS_SECONDS"]),
+                   sms_records=timedelta(seconds=config["RETAIN_SMS_RECORDS_SECONDS"]),
+                   api_answers=timedelta(seconds=config["RETAIN_API_ANSWERS_SECONDS"]),
+                   audit_events=timedelta(seconds=config["RETAIN_AUDIT_EVENTS_SECONDS"]))
+
+
+def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
+    """(what, model, which rows are past keeping): deleted in this order."""
+    flows_end = now - policy.expired_flows
+    return [
+        # A finished registration's copy of the email, mobile and password hash is not
+        # needed once the account holds them; an unfinished one goes after it expires.
+        ("pending registrations", PendingRegistration,
+         or_(PendingRegistration.completed_at.is_not(None),
+             PendingRegistration.expires_at < flows_end)),
+        ("code challenges", CodeChallenge, CodeChallenge.expires_at < flows_end),
+        ("recovery flows", RecoveryFlow, RecoveryFlow.expires_at < flows_end),
+        ("spent visual-code tokens", SpentToken, SpentToken.expires_at < now),
+        ("SMS budget counts", SmsBudget, SmsBudget.window_start < now - timedelta(hours=2)),
+        ("API answers", ApiRequest, ApiRequest.created_at < now - policy.api_answers),
+        # A notice still waiting to be sent again is kept whatever its age.
+        ("SMS records", SmsMessage,
+         (SmsMessage.created_at < now - policy.sms_records)
+         & ((SmsMessage.status != SmsStatus.FAILED) | SmsMessage.retryable.is_(False))),
+        ("audit events", AuditEvent, AuditEvent.created_at < now - policy.audit_events),
+    ]
+
+
+def primary_key(model: type):
+    return model.__mapper__.primary_key[0]
+
+
+def delete_in_batches(begin: Callable[[], object], model: type, condition: ColumnElement,
+                      batch: int = BATCH) -> int:
+    """Delete the rows matching `condition`, `batch` at a time; returns how many went."""
+    key, removed = primary_key(model), 0
+    while True:
+        with begin() as session:
+            ids = list(session.scalars(
+                select(key).where(condition).limit(batch).with_for_update(skip_locked=True)))
+            if ids:
+                session.execute(delete(model).where(key.in_(ids)))
+        removed += len(ids)
+        if len(ids) < batch:
+            return removed
+
+
+def redact_expired_code_messages(begin: Callable[[], object], policy: RetentionPolicy,
+                                 now: datetime, batch: int = BATCH) -> int:
+    """Code messages keep who and when, not their text, once any code would have expired."""
+    condition = (SmsMessage.purpose.like("%\\_code", escape="\\")
+                 & (SmsMessage.body != REDACTED)
+                 & (SmsMessage.created_at < now - policy.code_lifetime_cap))
+    redacted = 0
+    while True:
+        with begin() as session:
+            ids = list(session.scalars(select(SmsMessage.id).where(condition).limit(batch)
+                                       .with_for_update(skip_locked=True)))
+            if ids:
+                session.execute(update(SmsMessage).where(SmsMessage.id.in_(ids))
+                                .values(body=REDACTED))
+        redacted += len(ids)
+        if len(ids) < batch:
+            return redacted
+
+
+def purge(begin: Callable[[], object], policy: RetentionPolicy, now: datetime,
+          batch: int = BATCH) -> dict[str, int]:
+    """Apply every rule; how many rows each removed (or redacted), by what they are."""
+    report = {"code message texts redacted": redact_expired_code_messages(begin, policy, now,
+                                                                          batch)}
+    for what, model, condition in rules(policy, now):
+        report[what] = delete_in_batches(begin, model, condition, batch)
+    return report

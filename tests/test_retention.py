@@ -1,0 +1,131 @@
+"""Forgetting on time: each rule of services/retention.py, applied by `flask absher purge`
+and by run-due, in batches, with time travel."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from absher_web.extensions import db
+from absher_web.models import (
+    ApiRequest,
+    AuditEvent,
+    CodeChallenge,
+    CodePurpose,
+    Language,
+    PendingRegistration,
+    RecoveryFlow,
+    RecoveryStep,
+    SmsBudget,
+    SmsMessage,
+    SmsStatus,
+    SpentToken,
+)
+from absher_web.services import retention
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def add(app, *rows) -> None:
+    with app.app_context():
+        with db.transaction() as session:
+            session.add_all(rows)
+
+
+def pending(created: datetime, completed: bool = False) -> PendingRegistration:
+    return PendingRegistration(
+        id=str(uuid.uuid4()), national_id="1000000001", mobile="+966551234567",
+        username="Abshertest1", email="sarah@example.com", password_hash="x" * 60,
+        preferred_language=Language("en"), created_at=created,
+        expires_at=created + timedelta(minutes=30), completed_at=created if completed else None)
+
+
+def challenge(created: datetime) -> CodeChallenge:
+    return CodeChallenge(id=str(uuid.uuid4()), purpose=CodePurpose.SIGN_IN, flow_id="f",
+                         mobile="+966551234567", code_hmac="0" * 64, created_at=created,
+                         expires_at=created + timedelta(minutes=5))
+
+
+def sms(created: datetime, purpose: str, status: SmsStatus = SmsStatus.SENT,
+        retryable: bool = False) -> SmsMessage:
+    return SmsMessage(to="+966551234567", body=f"Your code is •••••• ({purpose})",
+                      purpose=purpose, status=status, attempts=1, retryable=retryable,
+                      created_at=created)
+
+
+def run_purge(app, runner, *args) -> str:
+    with time_machine.travel(NOW, tick=False):
+        result = runner.invoke(args=["absher", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account):
+    account = make_account()
+    old, young = NOW - timedelta(days=800), NOW - timedelta(minutes=1)
+    add(app,
+        pending(NOW - timedelta(days=2)), pending(young), pending(young, completed=True),
+        challenge(NOW - timedelta(days=2)), challenge(young),
+        RecoveryFlow(id=str(uuid.uuid4()), account_id=account.id, step=RecoveryStep.CODE,
+                     created_at=old, expires_at=old + timedelta(minutes=20)),
+        SpentToken(token_id="spent-old", expires_at=NOW - timedelta(minutes=1)),
+        SpentToken(token_id="spent-young", expires_at=NOW + timedelta(minutes=5)),
+        SmsBudget(scope="site", window_start=NOW - timedelta(hours=3), used=4),
+        SmsBudget(scope="site", window_start=NOW.replace(minute=0), used=1),
+        ApiRequest(client_code="RJHI", reference="old", body_digest="0" * 64, status_code=202,
+                   response={}, created_at=NOW - timedelta(days=31)),
+        ApiRequest(client_code="RJHI", reference="young", body_digest="0" * 64,
+                   status_code=202, response={}, created_at=young),
+        sms(NOW - timedelta(days=91), "lock_notice"),
+        sms(NOW - timedelta(days=91), "lock_notice", SmsStatus.FAILED, retryable=True),
+        sms(NOW - timedelta(minutes=11), "sign_in_code"), sms(young, "sign_in_code"),
+        AuditEvent(account_id=account.id, kind="signed_in", created_at=old, detail={}),
+        AuditEvent(account_id=account.id, kind="signed_in", created_at=young, detail={}))
+
+    with app.app_context(), time_machine.travel(NOW, tick=False):
+        report = retention.purge(db.transaction,
+                                 retention.RetentionPolicy.from_config(app.config), NOW,
+                                 batch=2)  # several batches per rule
+
+    assert report == {
+        "code message texts redacted": 1, "pending registrations": 2, "code challenges": 1,
+        "recovery flows": 1, "spent visual-code tokens": 1, "SMS budget counts": 1,
+        "API answers": 1, "SMS records": 1, "audit events": 1}
+    assert count(app, PendingRegistration) == 1  # the young unfinished one
+    with app.app_context():
+        bodies = dict(db.session.execute(
+            select(SmsMessage.created_at, SmsMessage.body)
+            .where(SmsMessage.purpose == "sign_in_code")).all())
+        assert sorted(bodies.values()) == sorted(
+            [retention.REDACTED, "Your code is •••••• (sign_in_code)"])
+        # The notice still waiting to be sent again is kept, whatever its age.
+        assert db.session.scalar(select(func.count()).select_from(SmsMessage).where(
+            SmsMessage.purpose == "lock_notice")) == 1
+
+
+def test_purge_command_prints_counts_and_run_due_purges_too(app, make_account):
+    runner = app.test_cli_runner()
+    add(app, pending(NOW - timedelta(days=2)), challenge(NOW - timedelta(days=2)))
+    output = run_purge(app, runner, "purge")
+    assert "1 pending registrations" in output and "1 code challenges" in output
+    assert "0 audit events" in output
+
+    add(app, pending(NOW - timedelta(days=2)))
+    output = run_purge(app, runner, "run-due")
+    assert "Activated 0 account(s)" in output and "1 pending registrations" in output
+    assert count(app, PendingRegistration) == 0
+
+
+def test_retention_periods_are_settings(app):
+    app.config["RETAIN_AUDIT_EVENTS_SECONDS"] = 3600
+    add(app, AuditEvent(kind="staff_signed_in", created_at=NOW - timedelta(hours=2), detail={}))
+    output = run_purge(app, app.test_cli_runner(), "purge")
+    assert "1 audit events" in output
