@@ -118,7 +118,9 @@ class TestVisualCodeRefresh:
 def test_every_template_rendered_as_a_step_has_a_step_block():
     sources = "\n".join(path.read_text(encoding="utf-8")
                         for path in (PROJECT_ROOT / "absher_web").rglob("*.py"))
-    templates = set(re.findall(r'render_step\(\s*"([^"]+)"', sources))
+    # Named to render_step, to show_next (after an endpoint) or to a CodeStep (likewise).
+    templates = set(re.findall(
+        r'(?:render_step|show_next|CodeStep)\(\s*(?:"[^"]*",\s*)?"([^"]+\.html)"', sources))
     assert len(templates) >= 16
     missing = [name for name in sorted(templates)
                if "{% block step %}" not in (PROJECT_ROOT / "templates" / name).read_text()]

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    EmailField,
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    StringField,
-    ValidationError,
-)
+from wtforms import EmailField, PasswordField, StringField, ValidationError
 
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
     Required,
     email_rule,
     mobile_rule,
+    preferred_language_field,
     rule,
     same_as,
     strip_spaces,
 )
 from absher_web.forms.messages import message
-from absher_web.forms.registration import sms_code_field
 from absher_web.passwords import password_problem
 
 
@@ -58,10 +51,6 @@ class ChangeMobileForm(SiteForm):
     )
 
 
-class MobileCodeForm(SiteForm):
-    code = sms_code_field()
-
-
 class ChangeEmailForm(SiteForm):
     email = EmailField(
         _l("New email address"),
@@ -77,14 +66,4 @@ class ChangeEmailForm(SiteForm):
 
 
 class ChangeLanguageForm(SiteForm):
-    preferred_language = RadioField(
-        _l("Preferred language"),
-        # Each language is named in itself, whatever the page's language.
-        choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
-        validate_choice=False,
-        validators=[Required("language_required")],
-    )
-
-    def validate_preferred_language(self, field: RadioField) -> None:
-        if field.data not in ("ar", "en"):
-            raise ValidationError(message("language_required"))
+    preferred_language = preferred_language_field(_l("Preferred language"))

@@ -1,11 +1,13 @@
-"""Reusable validators that turn a rule's key into a translated message."""
+"""Reusable validators that turn a rule's key into a translated message, and the fields
+that several forms share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import Field, Form, ValidationError
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form, HiddenField, RadioField, SelectChoice, StringField, ValidationError
 
 from absher_web.forms.messages import message
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_mobile
@@ -81,3 +83,39 @@ def password_rule_for(username_field: str) -> Callable[[Form, Field], None]:
 
 
 username_rule = rule(username_problem)
+
+
+def language_rule(value: str) -> str | None:
+    return None if value in ("ar", "en") else "language_required"
+
+
+# Fields shared by several forms are made by functions, not mixins, so each form
+# lists them where they appear on the page (WTForms orders fields by creation).
+def preferred_language_field(label: str) -> RadioField:
+    return RadioField(
+        label,
+        # Each language is named in itself, whatever the page's language.
+        choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
+        validate_choice=False,
+        validators=[Required("language_required"), rule(language_rule)],
+    )
+
+
+def visual_code_token_field() -> HiddenField:
+    return HiddenField()
+
+
+def visual_code_answer_field() -> StringField:
+    """The digits the person read or heard from the visual code."""
+    return StringField(
+        _l("Visual code"),
+        filters=[strip_spaces, digits_filter],
+        validators=[Required("captcha_required")],
+    )
+
+
+def sms_code_field() -> StringField:
+    return StringField(
+        _l("Verification code"), filters=[strip_spaces, digits_filter],
+        validators=[Required("code_required")],
+    )

@@ -14,9 +14,6 @@ from absher_web.forms.fields import (
     rule,
     same_as,
     strip_spaces,
-)
-from absher_web.forms.registration import (
-    sms_code_field,
     visual_code_answer_field,
     visual_code_token_field,
 )
@@ -47,10 +44,6 @@ class SecurityQuestionForm(SiteForm):
     question = RadioField(_l("Choose a question"), validate_choice=False,
                           validators=[Required("question_required")])
     answer = StringField(_l("Your answer"), validators=[Required("answer_required")])
-
-
-class RecoveryCodeForm(SiteForm):
-    code = sms_code_field()
 
 
 class NewPasswordForm(SiteForm):

@@ -1,17 +1,9 @@
-"""The registration form and its code step."""
+"""The registration form (its code step is forms/common.CodeForm)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    EmailField,
-    HiddenField,
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    StringField,
-)
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
@@ -21,34 +13,14 @@ from absher_web.forms.fields import (
     mobile_rule,
     national_id_rule,
     password_rule_for,
+    preferred_language_field,
     rule,
     same_as,
     strip_spaces,
     username_rule,
+    visual_code_answer_field,
+    visual_code_token_field,
 )
-from absher_web.forms.messages import message
-
-
-# Fields shared by several forms are made by functions, not mixins, so each form
-# lists them where they appear on the page (WTForms orders fields by creation).
-def visual_code_token_field() -> HiddenField:
-    return HiddenField()
-
-
-def visual_code_answer_field() -> StringField:
-    """The digits the person read or heard from the visual code."""
-    return StringField(
-        _l("Visual code"),
-        filters=[strip_spaces, digits_filter],
-        validators=[Required("captcha_required")],
-    )
-
-
-def sms_code_field() -> StringField:
-    return StringField(
-        _l("Verification code"), filters=[strip_spaces, digits_filter],
-        validators=[Required("code_required")],
-    )
 
 
 class RegistrationForm(SiteForm):
@@ -87,34 +59,10 @@ class RegistrationForm(SiteForm):
         validators=[Required("confirm_email_required"),
                     same_as("email", "confirm_email_mismatch")],
     )
-    preferred_language = RadioField(
-        _l("Preferred language"),
-        # Each language is named in itself, whatever the page's language.
-        choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
-        validate_choice=False,
-        validators=[Required("language_required")],
-    )
+    preferred_language = preferred_language_field(_l("Preferred language"))
     captcha_token = visual_code_token_field()
     captcha_answer = visual_code_answer_field()
     accept_terms = BooleanField(
         _l("I confirm that I have read the terms of use and the privacy policy, and I accept them"),
         validators=[Required("terms_required")],
     )
-
-    def validate_preferred_language(self, field: RadioField) -> None:
-        if field.data not in ("ar", "en"):
-            from wtforms import ValidationError
-
-            raise ValidationError(message("language_required"))
-
-
-
-class RegistrationCodeForm(SiteForm):
-    code = sms_code_field()
-
-
-class VisualCodeForm(SiteForm):
-    """Only the visual code: renders a new one in place of the old."""
-
-    captcha_token = visual_code_token_field()
-    captcha_answer = visual_code_answer_field()

@@ -1,4 +1,4 @@
-"""Sign-in forms: username or ID with password, then the SMS code."""
+"""The sign-in form: username or ID with password (the SMS code is forms/common.CodeForm)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from wtforms import PasswordField, StringField
 
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, strip_spaces
-from absher_web.forms.registration import sms_code_field
 
 
 class SignInForm(SiteForm):
@@ -17,11 +16,3 @@ class SignInForm(SiteForm):
         validators=[Required("identifier_required")],
     )
     password = PasswordField(_l("Password"), validators=[Required("password_required")])
-
-
-class SignInCodeForm(SiteForm):
-    code = sms_code_field()
-
-
-class ConfirmForm(SiteForm):
-    """A button that changes something (sign out, send again): only the CSRF token."""

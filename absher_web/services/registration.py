@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from absher_web.identity import mask_mobile, normalise_mobile
+from absher_web.identity import normalise_mobile
 from absher_web.models import (
     Account,
     AuditEvent,
@@ -162,7 +162,3 @@ def conflicting_field(session: Session, pending: PendingRegistration) -> str:
         if name in problems:
             return name
     return "username"
-
-
-def masked_number(pending: PendingRegistration) -> str:
-    return mask_mobile(pending.mobile)

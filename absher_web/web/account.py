@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from absher_web.extensions import db
-from absher_web.forms.signin import ConfirmForm
+from absher_web.forms.common import ConfirmForm
 from absher_web.models import ActivationState
 from absher_web.services import activation, audit
 from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions

@@ -15,22 +15,22 @@ from absher_web.forms.account_changes import (
     ChangeLanguageForm,
     ChangeMobileForm,
     ChangePasswordForm,
-    MobileCodeForm,
 )
-from absher_web.forms.signin import ConfirmForm
+from absher_web.forms.common import CodeForm, ConfirmForm
 from absher_web.identity import mask_mobile
 from absher_web.models import utcnow
 from absher_web.services import account_changes
 from absher_web.services.policies import current_policies
-from absher_web.web import is_htmx_request
-from absher_web.web.flow import ltr, render_step
+from absher_web.web.code_step import CodeStep, Sending
+from absher_web.web.flow import go_to, ltr, render_step
 from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
 from absher_web.web.sessions import SignedInUser
 
 bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
 
 MOBILE_FLOW_KEY = "mobile_change_flow"
-MOBILE_NOTICE_KEY = "mobile_change_notice"
+CODE_STEP = CodeStep("changes.mobile_code", "account/change_mobile_code.html",
+                     "mobile_change_notice")
 
 
 @bp.before_request
@@ -43,10 +43,7 @@ def signed_in_only():
 def changed(notice: str, lang_code: str | None = None):
     """Back to the account home, which says what changed."""
     session[ACCOUNT_NOTICE_KEY] = notice
-    home = url_for("account.home", **({"lang_code": lang_code} if lang_code else {}))
-    if is_htmx_request():
-        return "", 200, {"HX-Redirect": home}
-    return redirect(home, 303)
+    return go_to(url_for("account.home", **({"lang_code": lang_code} if lang_code else {})))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -88,7 +85,7 @@ def mobile():
         form.add_errors(outcome.errors)
         if outcome.flow_id:
             session[MOBILE_FLOW_KEY] = outcome.flow_id
-            return to_code_step(outcome.mobile, outcome.error or "code_sent")
+            return CODE_STEP.after_sending(Sending(outcome.error), outcome.mobile)
     return mobile_step(form, 422 if form.errors else 200)
 
 
@@ -101,7 +98,7 @@ def mobile_code():
     new_mobile = pending_mobile()
     if new_mobile is None:
         return redirect(url_for(".mobile"), 303)
-    form = MobileCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         outcome = account_changes.finish_mobile_change(
             db.session, current_policies(), current_user.account, session[MOBILE_FLOW_KEY],
@@ -115,8 +112,7 @@ def mobile_code():
             start.add_errors({"mobile": outcome.error})
             return mobile_step(start, 409)
         form.add_errors(outcome.errors)
-    notice = session.pop(MOBILE_NOTICE_KEY, None) if request.method == "GET" else None
-    return code_step(new_mobile, form, notice, 422 if form.errors else 200)
+    return CODE_STEP.page(form, new_mobile)
 
 
 @bp.post("/mobile/code/resend")
@@ -127,27 +123,12 @@ def mobile_code_resend():
         return redirect(url_for(".mobile"), 303)
     outcome = account_changes.send_mobile_code(db.session, current_policies(), current_user.account,
                                                session[MOBILE_FLOW_KEY], utcnow())
-    return to_code_step(new_mobile, outcome.error or "code_resent")
+    return CODE_STEP.after_sending(Sending(outcome.error, again=True), new_mobile)
 
 
 def mobile_step(form: ChangeMobileForm, status: int):
     return render_step("account/change_mobile.html", status, form=form,
                        current_mobile=ltr(mask_mobile(current_user.account.mobile)))
-
-
-def to_code_step(new_mobile: str, notice: str):
-    """htmx swaps the code step in place; without JavaScript it is its own page."""
-    if is_htmx_request():
-        status = 200 if notice.startswith("code_") else 422
-        return code_step(new_mobile, MobileCodeForm(formdata=None), notice, status)
-    session[MOBILE_NOTICE_KEY] = notice
-    return redirect(url_for(".mobile_code"), 303)
-
-
-def code_step(new_mobile: str, form: MobileCodeForm, notice: str | None, status: int):
-    return render_step("account/change_mobile_code.html", status, form=form,
-                       resend_form=ConfirmForm(formdata=None),
-                       masked_mobile=ltr(mask_mobile(new_mobile)), notice=notice)
 
 
 @bp.route("/email", methods=["GET", "POST"])

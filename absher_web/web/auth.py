@@ -6,21 +6,21 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from absher_web.extensions import db, limiter
-from absher_web.forms.signin import ConfirmForm, SignInCodeForm, SignInForm
-from absher_web.identity import mask_mobile
+from absher_web.forms.common import CodeForm, ConfirmForm
+from absher_web.forms.signin import SignInForm
 from absher_web.models import Account, utcnow
 from absher_web.passwords import new_session_token
 from absher_web.services import audit, otp, signin
 from absher_web.services.policies import current_policies
-from absher_web.web import is_htmx_request
-from absher_web.web.flow import ltr, render_step
+from absher_web.web.code_step import CodeStep, Sending
+from absher_web.web.flow import go_to, render_step
 from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, start_session
 from absher_web.web.sessions import sign_out as sign_out_session
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>/individuals")
 
 FLOW_KEY = "sign_in_flow"
-NOTICE_KEY = "sign_in_notice"
+CODE_STEP = CodeStep("auth.code", "auth/code.html", "sign_in_notice")
 
 # What each refusal shows; a lock and a wrong password both leave the form as it was.
 REFUSALS = {
@@ -43,7 +43,7 @@ def login():
         problem = REFUSALS.get(attempt.result)
         if problem is None:
             session[FLOW_KEY] = attempt.flow_id
-            return to_code_step(attempt.account, attempt.result.value)
+            return CODE_STEP.after_sending(sending(attempt), attempt.account.mobile)
     notice = session.pop(SIGNED_OUT_KEY, None) if request.method == "GET" else None
     failed = bool(form.errors or problem)
     return render_step("auth/login.html", 422 if failed else 200, form=form,
@@ -59,21 +59,16 @@ def code():
     account = pending_account()
     if account is None:
         return redirect(url_for(".login"), 303)
-    form = SignInCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         result = signin.check_code(db.session, current_policies(), account, session[FLOW_KEY],
                                    form.code.data, utcnow(), request.remote_addr)
         if result is otp.CheckResult.ACCEPTED:
             start_session(account)
             # The account's preferred language wins from here on.
-            home = url_for("account.home", lang_code=account.preferred_language.value)
-            if is_htmx_request():
-                # A whole new page (the account area) follows a sign-in.
-                return "", 200, {"HX-Redirect": home}
-            return redirect(home, 303)
+            return go_to(url_for("account.home", lang_code=account.preferred_language.value))
         form.add_errors({"code": f"code_{result.value}"})
-    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
-    return code_step(account, form, notice, 422 if form.errors else 200)
+    return CODE_STEP.page(form, account.mobile)
 
 
 @bp.post("/login/code/resend")
@@ -84,21 +79,12 @@ def resend():
         return redirect(url_for(".login"), 303)
     attempt = signin.send_sign_in_code(db.session, current_policies(), account, session[FLOW_KEY],
                                        utcnow())
-    notice = "code_resent" if attempt.result is signin.Result.CODE_SENT else attempt.result.value
-    return to_code_step(account, notice)
+    return CODE_STEP.after_sending(sending(attempt, again=True), account.mobile)
 
 
-def to_code_step(account: Account, notice: str):
-    if is_htmx_request():
-        status = 200 if notice.startswith("code_") else 422
-        return code_step(account, SignInCodeForm(formdata=None), notice, status)
-    session[NOTICE_KEY] = notice
-    return redirect(url_for(".code"), 303)
-
-
-def code_step(account: Account, form: SignInCodeForm, notice: str | None, status: int):
-    return render_step("auth/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
-                       masked_mobile=ltr(mask_mobile(account.mobile)), notice=notice)
+def sending(attempt: signin.Attempt, again: bool = False) -> Sending:
+    sent = attempt.result is signin.Result.CODE_SENT
+    return Sending(None if sent else attempt.result.value, again)
 
 
 @bp.post("/sign-out")

@@ -7,31 +7,27 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 from wtforms import SelectChoice
 
 from absher_web.extensions import db, limiter
+from absher_web.forms.common import CodeForm, ConfirmForm
 from absher_web.forms.recovery import (
     NewPasswordForm,
-    RecoveryCodeForm,
     RecoveryStartForm,
     RecoveryStartWithoutVisualCodeForm,
     SecurityQuestionForm,
 )
-from absher_web.forms.signin import ConfirmForm
-from absher_web.identity import mask_mobile, normalise_digits
+from absher_web.identity import normalise_digits
 from absher_web.models import RecoveryFlow, RecoveryStep, utcnow
 from absher_web.services import captcha, recovery, security_questions
 from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.flow import ltr, render_step
+from absher_web.web.code_step import CodeStep, Sending
+from absher_web.web.flow import render_step, show_next
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang_code>/recover")
 
 FLOW_KEY = "recovery_id"
-NOTICE_KEY = "recovery_notice"
-STEP_ENDPOINTS = {
-    RecoveryStep.QUESTION: ".question",
-    RecoveryStep.CODE: ".code",
-    RecoveryStep.NEW_PASSWORD: ".new_password",
-    RecoveryStep.DONE: ".done",
-}
+CODE_STEP = CodeStep("recovery.code", "recovery/code.html", "recovery_notice")
+# The steps' own pages (the code step's is CODE_STEP's).
+STEP_ENDPOINTS = {RecoveryStep.QUESTION: ".question", RecoveryStep.NEW_PASSWORD: ".new_password"}
 
 
 def without_visual_code() -> bool:
@@ -92,19 +88,18 @@ def current_flow(expected: RecoveryStep) -> tuple[RecoveryFlow | None, object | 
     return flow, None
 
 
-def to_step(outcome: recovery.Outcome, sent_notice: str = "code_sent"):
+def to_step(outcome: recovery.Outcome, again: bool = False):
     """The flow's current step: swapped in place by htmx, or its own page."""
     flow = outcome.flow
-    notice = outcome.error or (sent_notice if outcome.code_sent else None)
+    if flow.step is RecoveryStep.CODE:
+        sent = outcome.code_sent or outcome.error
+        return CODE_STEP.after_sending(Sending(outcome.error, again) if sent else None,
+                                       recovery.account_of(db.session, flow).mobile,
+                                       skipped_question=flow.question_key is None)
     if not is_htmx_request():
-        if notice:
-            session[NOTICE_KEY] = notice
         return redirect(url_for(STEP_ENDPOINTS[flow.step]), 303)
     if flow.step is RecoveryStep.QUESTION:
         return question_step(flow, SecurityQuestionForm(formdata=None), None, 200)
-    if flow.step is RecoveryStep.CODE:
-        return code_step(flow, RecoveryCodeForm(formdata=None), notice,
-                         422 if outcome.error else 200)
     return render_step("recovery/new_password.html", 200, form=NewPasswordForm(formdata=None))
 
 
@@ -135,29 +130,20 @@ def question():
     return question_step(flow, form, None, 422 if form.errors else 200)
 
 
-def code_step(flow: RecoveryFlow, form: RecoveryCodeForm, notice: str | None, status: int):
-    account = recovery.account_of(db.session, flow)
-    return render_step(
-        "recovery/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
-        masked_mobile=ltr(mask_mobile(account.mobile)), notice=notice,
-        skipped_question=flow.question_key is None,
-    )
-
-
 @bp.route("/code", methods=["GET", "POST"])
 def code():
     flow, elsewhere = current_flow(RecoveryStep.CODE)
     if flow is None:
         return elsewhere
-    form = RecoveryCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         outcome = recovery.check_code(db.session, current_policies(), flow, form.code.data,
                                      utcnow())
         if outcome.error is None:
             return to_step(outcome)
         form.add_errors({"code": outcome.error})
-    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
-    return code_step(flow, form, notice, 422 if form.errors else 200)
+    return CODE_STEP.page(form, recovery.account_of(db.session, flow).mobile,
+                          skipped_question=flow.question_key is None)
 
 
 @bp.post("/code/resend")
@@ -167,7 +153,7 @@ def resend():
     if flow is None or not ConfirmForm().validate_on_submit():
         return elsewhere or redirect(url_for(".start"), 303)
     outcome = recovery.send_code(db.session, current_policies(), flow, utcnow())
-    return to_step(outcome, sent_notice="code_resent")
+    return to_step(outcome, again=True)
 
 
 @bp.route("/new-password", methods=["GET", "POST"])
@@ -180,9 +166,7 @@ def new_password():
         outcome = recovery.set_password(db.session, current_policies(), flow, form.password.data,
                                         utcnow(), request.remote_addr)
         if outcome.error is None:
-            if is_htmx_request():
-                return render_step("recovery/done.html", 200)
-            return redirect(url_for(".done"), 303)
+            return show_next(".done", "recovery/done.html")
         form.add_errors({outcome.field or "password": outcome.error})
     return render_step("recovery/new_password.html", 422 if form.errors else 200, form=form)
 

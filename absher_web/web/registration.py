@@ -5,19 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from absher_web.extensions import db, limiter
-from absher_web.forms.registration import RegistrationCodeForm, RegistrationForm
-from absher_web.forms.signin import ConfirmForm
-from absher_web.models import PendingRegistration, utcnow
+from absher_web.forms.common import CodeForm, ConfirmForm
+from absher_web.forms.registration import RegistrationForm
+from absher_web.models import utcnow
 from absher_web.services import captcha, registration
 from absher_web.services.policies import current_policies
-from absher_web.web import is_htmx_request
-from absher_web.web.flow import ltr, render_step
+from absher_web.web.code_step import CodeStep, Sending
+from absher_web.web.flow import render_step, show_next
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang_code>/register")
 
 PENDING_KEY = "registration_id"
-NOTICE_KEY = "registration_notice"
 DONE_KEY = "registered_username"
+CODE_STEP = CodeStep("registration.code", "registration/code.html", "registration_notice")
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -40,7 +40,7 @@ def form():
             form.add_errors(outcome.errors)
             if outcome.pending is not None:
                 session[PENDING_KEY] = outcome.pending.id
-                return to_code_step(outcome.pending, outcome.error or "code_sent")
+                return CODE_STEP.after_sending(Sending(outcome.error), outcome.pending.mobile)
     expired = request.method == "GET" and request.args.get("expired") == "1"
     return render_step("registration/form.html", 422 if form.errors or expired else 200,
                        form=form, expired=expired)
@@ -52,21 +52,20 @@ def code():
     if pending is None:
         return redirect(url_for(".form", expired=1 if session.pop(PENDING_KEY, None) else None),
                         303)
-    form = RegistrationCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         outcome = registration.complete(db.session, current_policies(), pending,
                                         form.code.data, utcnow(), request.remote_addr)
         if outcome.account is not None:
             session.pop(PENDING_KEY, None)
             session[DONE_KEY] = outcome.account.username
-            return redirect_or_render(".done", "registration/done.html",
-                                      username=outcome.account.username)
+            return show_next(".done", "registration/done.html",
+                             username=outcome.account.username)
         if outcome.error:  # another registration took this username, number or ID
             session.pop(PENDING_KEY, None)
             return render_step("registration/conflict.html", 409, reason=outcome.error)
         form.add_errors(outcome.errors)
-    notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
-    return code_step(pending, form, notice, 422 if form.errors else 200)
+    return CODE_STEP.page(form, pending.mobile)
 
 
 @bp.post("/code/resend")
@@ -76,7 +75,7 @@ def resend():
     if pending is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".form", expired=1), 303)
     outcome = registration.send_code(db.session, current_policies(), pending, utcnow())
-    return to_code_step(pending, outcome.error or "code_resent")
+    return CODE_STEP.after_sending(Sending(outcome.error, again=True), pending.mobile)
 
 
 @bp.get("/done")
@@ -85,26 +84,3 @@ def done():
     if not username:
         return redirect(url_for(".form"), 303)
     return render_step("registration/done.html", 200, username=username)
-
-
-def to_code_step(pending: PendingRegistration, notice: str):
-    """htmx swaps the code step in place; without JavaScript it is its own page."""
-    if is_htmx_request():
-        status = 200 if notice.startswith("code_") else 422
-        return code_step(pending, RegistrationCodeForm(formdata=None), notice, status)
-    session[NOTICE_KEY] = notice
-    return redirect(url_for(".code"), 303)
-
-
-def code_step(pending: PendingRegistration, form: RegistrationCodeForm, notice: str | None,
-              status: int):
-    return render_step(
-        "registration/code.html", status, form=form, resend_form=ConfirmForm(formdata=None),
-        masked_mobile=ltr(registration.masked_number(pending)), notice=notice,
-    )
-
-
-def redirect_or_render(endpoint: str, template: str, **context):
-    if is_htmx_request():
-        return render_step(template, 200, **context)
-    return redirect(url_for(endpoint), 303)

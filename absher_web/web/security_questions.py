@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, request, session, url_for
 from flask_login import current_user, login_required
 
 from absher_web.extensions import db, limiter
@@ -10,8 +10,7 @@ from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, Sec
 from absher_web.models import utcnow
 from absher_web.services import security_questions
 from absher_web.services.policies import current_policies
-from absher_web.web import is_htmx_request
-from absher_web.web.flow import render_step
+from absher_web.web.flow import go_to, render_step
 
 bp = Blueprint("security_questions", __name__, url_prefix="/<lang_code>/account/security-questions")
 
@@ -29,13 +28,6 @@ def require_security_questions():
             and security_questions.needs_questions(current_user.account)):
         return go_to(url_for(ENDPOINT))
     return None
-
-
-def go_to(url: str):
-    if is_htmx_request():
-        # A whole different page follows: htmx loads it rather than swapping it in.
-        return "", 200, {"HX-Redirect": url}
-    return redirect(url, 303)
 
 
 @bp.route("", methods=["GET", "POST"])

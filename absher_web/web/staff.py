@@ -23,8 +23,8 @@ from werkzeug.wrappers import Response
 
 from absher_web import dates
 from absher_web.extensions import client_address, db, limiter
+from absher_web.forms.common import ConfirmForm
 from absher_web.forms.messages import message
-from absher_web.forms.signin import ConfirmForm
 from absher_web.forms.staff import ActivateForm, LookUpForm, StaffSignInForm
 from absher_web.identity import mask_mobile
 from absher_web.models import Account, StaffUser, utcnow

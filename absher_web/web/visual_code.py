@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from absher_web.forms.registration import VisualCodeForm
+from absher_web.forms.common import VisualCodeForm
 from absher_web.services import captcha
 from absher_web.services.policies import current_policies
 from absher_web.text import has_control_characters
