@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from absher_web.config import PROJECT_ROOT, Config, ProductionConfig, config_from_env
+from absher_web.config import (
+    INSTANCE_DIR,
+    TEMPLATES_DIR,
+    Config,
+    ProductionConfig,
+    config_from_env,
+)
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -15,10 +21,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     """
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(TEMPLATES_DIR),  # the checkout's, or the installed package's
         static_folder=None,  # served by absher_web.assets with content-hashed URLs
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(INSTANCE_DIR),
     )
+    try:  # the development database and SMS file go here; production may make it read-only
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     config_class = config if isinstance(config, type) else config_from_env()
     app.config.from_object(config_class)
     if isinstance(config, dict):

@@ -1,4 +1,4 @@
-"""The `flask absher ...` commands for operators.
+"""The `flask absher ...` commands for operators, also installed as the `absher` command.
 
 Each command runs inside the app context (FlaskGroup pushes it), uses its own
 short transaction, and exits non-zero when it did not do what was asked.
@@ -16,12 +16,25 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from absher_web.config import PROJECT_ROOT
+from absher_web.config import IS_CHECKOUT, PROJECT_ROOT
 from absher_web.extensions import db
 from absher_web.models import utcnow
 from absher_web.services import registry
 
 absher = AppGroup("absher", help="Absher Web operator commands.")
+
+
+def main() -> None:
+    """The `absher` console script: these commands, the app made from the ABSHER_* settings.
+
+    `absher migrate` is `flask --app wsgi absher migrate`, from any directory.
+    """
+    from flask.cli import ScriptInfo
+
+    from absher_web import create_app
+
+    absher.main(prog_name="absher",
+                obj=ScriptInfo(create_app=create_app, set_debug_flag=False))
 
 
 def _version() -> str:
@@ -97,6 +110,10 @@ def import_registry(csv_file: Path) -> None:
 @absher.group("translate")
 def translate() -> None:
     """Extract, update and compile the message catalogs (translations/)."""
+    if not IS_CHECKOUT:
+        raise click.ClickException("The catalogs are edited in a checkout of the source "
+                                   "(make translations-update); an installed package "
+                                   "carries compiled ones only.")
 
 
 TRANSLATIONS = PROJECT_ROOT / "translations"

@@ -6,10 +6,28 @@ Every setting a deployer may change is listed in README.md's settings table.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = PROJECT_ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout holding this package (only meaningful when running from one).
+PROJECT_ROOT = PACKAGE_DIR.parent
+# Where templates/, static/, translations/, migrations/ and alembic.ini are: a built wheel
+# carries them inside the package (setup.py's build step copies them there and compiles the
+# catalogs); a checkout (editable install, make run, the tests) keeps them at its top.
+IS_CHECKOUT = not (PACKAGE_DIR / "templates").is_dir()
+SITE_ROOT = PROJECT_ROOT if IS_CHECKOUT else PACKAGE_DIR
+TEMPLATES_DIR = SITE_ROOT / "templates"
+STATIC_DIR = SITE_ROOT / "static"
+TRANSLATIONS_DIR = SITE_ROOT / "translations"
+MIGRATIONS_DIR = SITE_ROOT / "migrations"
+ALEMBIC_INI = SITE_ROOT / "alembic.ini"
+# Files the site writes (the development database, the file SMS backend, retained static
+# builds): ABSHER_INSTANCE_DIR, else instance/ in a checkout, else Flask's own default for an
+# installed package, <prefix>/var/absher_web-instance.
+_DEFAULT_INSTANCE_DIR = (PROJECT_ROOT / "instance" if IS_CHECKOUT
+                         else Path(sys.prefix) / "var" / "absher_web-instance")
+INSTANCE_DIR = Path(os.environ.get("ABSHER_INSTANCE_DIR") or _DEFAULT_INSTANCE_DIR).resolve()
 
 # Placeholder keys that must never reach production.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -65,7 +83,7 @@ class Config:
     LANGUAGES = ("ar", "en")
     BABEL_DEFAULT_LOCALE = "ar"
     BABEL_DEFAULT_TIMEZONE = "Asia/Riyadh"
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)
 
     WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT", 3600)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
