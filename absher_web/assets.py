@@ -4,25 +4,45 @@
 never changes meaning, so it is served with ``Cache-Control: immutable`` for a
 year; a new file gets a new URL. Files are read, gzipped and brotli-compressed
 once, so a request costs no disk read and no compression.
+
+Rolling deploys: while old and new instances both answer, a page from one may ask another
+for a hashed name it never built. `absher collect-static` (run before each instance starts,
+see deploy/) writes every hashed file into RETAINED_STATIC_DIR and keeps the files of the
+last releases there; nginx serves that directory, and the app answers a hashed name it does
+not know from it too. Each file is content-addressed, so keeping old ones is always safe.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import mimetypes
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
 from flask import Flask, abort, current_app, request
 from werkzeug.wrappers import Response
 
-from absher_web.config import PROJECT_ROOT
+from absher_web.config import STATIC_DIR
 from absher_web.extensions import limiter
 
-STATIC_ROOT = PROJECT_ROOT / "static"
+STATIC_ROOT = STATIC_DIR  # the checkout's static/, or the installed package's
 HASH_LENGTH = 12
+# A name as Asset.hashed_path makes it ("css/site.0123456789ab.css"); no segment starts with
+# a dot, so it never leaves the directory it is looked up in.
+HASHED_NAME = re.compile(
+    r"(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*"
+    rf"\.(?P<digest>[0-9a-f]{{{HASH_LENGTH}}})(?:\.[A-Za-z0-9]+)?"
+)
+RELEASES_FILE = ".releases.json"
 COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml",
                 "text/plain", "application/json"}
 
@@ -44,12 +64,15 @@ class Asset:
         return f"{stem}.{self.digest}.{suffix}"
 
 
+def _mimetype(name: str) -> str:
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return "application/javascript" if mimetype == "text/javascript" else mimetype
+
+
 def load_asset(root: Path, file: Path) -> Asset:
     body = file.read_bytes()
     relative = file.relative_to(root).as_posix()
-    mimetype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    if mimetype == "text/javascript":
-        mimetype = "application/javascript"
+    mimetype = _mimetype(file.name)
     compressible = mimetype in COMPRESSIBLE or mimetype.startswith("text/")
     return Asset(
         path=relative,
@@ -90,7 +113,7 @@ def serve_asset(filename: str) -> Response:
         # An unhashed name (a licence link, an old page after a deploy): current file, revalidated.
         asset = table.by_path.get(filename)
     if asset is None:
-        abort(404)
+        return serve_retained(filename)
 
     body, encoding = asset.body, None
     accepted = request.accept_encodings
@@ -98,18 +121,135 @@ def serve_asset(filename: str) -> Response:
         body, encoding = asset.brotli_body, "br"
     elif asset.gzip_body is not None and accepted["gzip"]:
         body, encoding = asset.gzip_body, "gzip"
+    return _respond(body, asset.mimetype, encoding, asset.digest, immutable)
 
-    response = Response(body, mimetype=asset.mimetype)
+
+def serve_retained(filename: str) -> Response:
+    """A hashed file of another release (the previous one, or the next during a rollout)."""
+    match = HASHED_NAME.fullmatch(filename)
+    root = current_app.config.get("RETAINED_STATIC_DIR")
+    if match is None or not root:
+        abort(404)
+    file = Path(root) / filename
+    compressed = file.with_name(file.name + ".gz")
+    try:
+        if request.accept_encodings["gzip"] and compressed.is_file():
+            body, encoding = compressed.read_bytes(), "gzip"
+        else:
+            body, encoding = file.read_bytes(), None
+    except OSError:  # missing, a directory, unreadable
+        abort(404)
+    return _respond(body, _mimetype(file.name), encoding, match["digest"], immutable=True)
+
+
+def _respond(body: bytes, mimetype: str, encoding: str | None, digest: str,
+             immutable: bool) -> Response:
+    response = Response(body, mimetype=mimetype)
     if encoding:
         response.headers["Content-Encoding"] = encoding
     response.headers["Vary"] = "Accept-Encoding"
-    response.headers["ETag"] = f'"{asset.digest}"'
+    response.headers["ETag"] = f'"{digest}"'
     if immutable:
         max_age = current_app.config["STATIC_MAX_AGE"]
         response.headers["Cache-Control"] = f"public, max-age={max_age}, immutable"
     else:
         response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+# --- retained builds: `absher collect-static` ----------------------------------------------
+
+@dataclass(frozen=True)
+class CollectReport:
+    build: str            # the hash of this release's list of hashed names
+    files: int            # hashed files in this release
+    written: int          # of which were not in the directory yet
+    releases: list[str]   # builds kept, oldest first (this one last)
+    removed: int          # files of dropped releases deleted
+
+
+def collect_static(table: AssetTable, directory: Path, release: str,
+                   keep: int = 2) -> CollectReport:
+    """Write every asset under its hashed name (and a .gz beside the compressible ones)
+    into ``directory``; keep the files of the last ``keep`` builds, this one included.
+
+    Files are written atomically and never changed (their names are their content), so a
+    server reading the directory meanwhile sees a whole file or none. Several instances
+    starting at once take turns through a lock file.
+    """
+    if keep < 1:
+        raise ValueError("keep at least this release")
+    directory.mkdir(parents=True, exist_ok=True)
+    files = sorted(asset.hashed_path for asset in table.by_path.values())
+    build = hashlib.sha256("\n".join(files).encode()).hexdigest()[:HASH_LENGTH]
+    with _locked(directory / ".lock"):
+        written = 0
+        for asset in table.by_path.values():
+            written += _write_once(directory / asset.hashed_path, asset.body)
+            if asset.gzip_body is not None:
+                _write_once(directory / f"{asset.hashed_path}.gz", asset.gzip_body)
+        releases = [entry for entry in _read_releases(directory) if entry["build"] != build]
+        releases.append({"build": build, "release": release, "files": files,
+                         "collected_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        kept, dropped = releases[-keep:], releases[:-keep]
+        still_used = {name for entry in kept for name in entry["files"]}
+        removed = 0
+        for entry in dropped:
+            for name in entry["files"]:
+                if name in still_used or not HASHED_NAME.fullmatch(name):
+                    continue
+                for path in (directory / name, directory / f"{name}.gz"):
+                    if path.is_file():
+                        path.unlink()
+                        removed += 1
+        _write_atomically(directory / RELEASES_FILE,
+                          json.dumps(kept, indent=1, ensure_ascii=False).encode())
+    return CollectReport(build, len(files), written, [entry["build"] for entry in kept],
+                         removed)
+
+
+def _read_releases(directory: Path) -> list[dict]:
+    try:
+        entries = json.loads((directory / RELEASES_FILE).read_text())
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as error:
+        raise RuntimeError(f"{directory / RELEASES_FILE} is unreadable ({error}); "
+                           "move it away to start the record again") from None
+    return [entry for entry in entries
+            if isinstance(entry, dict) and isinstance(entry.get("files"), list)]
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    import fcntl  # the deployment target is Linux
+
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write_once(path: Path, body: bytes) -> int:
+    if path.is_file() and path.stat().st_size == len(body):
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, body)
+    return 1
+
+
+def _write_atomically(path: Path, body: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(body)
+        os.chmod(temporary, 0o644)  # nginx reads them as another user
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def init_app(app: Flask) -> None:

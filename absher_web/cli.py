@@ -59,6 +59,25 @@ def migrate() -> None:
     click.echo("The database schema is up to date.")
 
 
+@absher.command("collect-static")
+@click.option("--keep", default=2, show_default=True, type=click.IntRange(min=1),
+              help="How many releases' files stay, this one included.")
+def collect_static(keep: int) -> None:
+    """Write this release's hashed static files where nginx serves them, keeping the
+    previous release's (ABSHER_INSTANCE_DIR/static; safe to run again)."""
+    from absher_web import assets
+
+    directory = Path(current_app.config["RETAINED_STATIC_DIR"])
+    try:
+        report = assets.collect_static(current_app.extensions["absher_assets"], directory,
+                                       f"absher-web {_version()}", keep)
+    except (OSError, RuntimeError) as error:
+        raise click.ClickException(f"{directory}: {error}") from None
+    click.echo(f"{report.files} static files of build {report.build} in {directory} "
+               f"({report.written} new); builds kept: {', '.join(report.releases)}; "
+               f"{report.removed} old file(s) removed.")
+
+
 @absher.command("seed-demo")
 def seed_demo() -> None:
     """Fill the civil registry with synthetic demo people (safe to run again)."""

@@ -177,6 +177,9 @@ class Config:
 
     # Static assets: a year, immutable, because their URLs carry a content hash.
     STATIC_MAX_AGE = 31536000
+    # `absher collect-static` keeps every retained release's hashed files here (nginx serves
+    # them); the app answers a hashed name it does not know from here too (rolling deploys).
+    RETAINED_STATIC_DIR = str(INSTANCE_DIR / "static")
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
     COMPRESS_MIN_SIZE = 500
