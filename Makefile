@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run    set up, migrate, seed the demo registry, serve http://127.0.0.1:5000
-#   make test   set up, install Chromium if missing, run every test
+#   make test   set up, install Chromium and nginx if missing, run every test
+#   make dist   build the source distribution and the wheel into dist/ (README "Production")
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 export ABSHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/absher.sqlite3
 export ABSHER_SMS_FILE ?= $(CURDIR)/instance/sms.jsonl
 
-.PHONY: run test setup lint translations-extract translations-update translations-compile chromium clean
+.PHONY: run test setup lint dist translations-extract translations-update translations-compile chromium nginx clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +31,30 @@ run: setup
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# tests/test_deploy.py checks deploy/nginx/absher.conf with the real nginx.
+nginx:
+	@bash scripts/ensure-nginx.sh
+
 lint: setup
 	$(BIN)/ruff check .
 
 # The suite runs on SQLite; when ABSHER_TEST_DATABASE_URL names a PostgreSQL
 # server it runs again there. pytest exits non-zero on failures and when it
 # collects no tests.
-test: setup chromium lint
+test: setup chromium nginx lint
 	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$ABSHER_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
 		$(BIN)/pytest; \
 	fi
+
+# The wheel carries templates, static files, compiled catalogs and migrations (setup.py).
+dist: $(BIN)/.installed
+	rm -rf dist build
+	$(BIN)/python -c "from setuptools import build_meta as b; b.build_sdist('dist')"
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation --no-index --wheel-dir dist .
+	rm -rf build
+	@ls -l dist
 
 translations-extract: $(BIN)/.installed
 	$(FLASK) absher translate extract
@@ -53,4 +66,4 @@ translations-compile: $(BIN)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache build dist

@@ -1,10 +1,12 @@
-"""Dates as people in Saudi Arabia read them: Gregorian and Hijri (Umm al-Qura)."""
+"""Dates as people in Saudi Arabia read them: Gregorian and Hijri (Umm al-Qura), on the
+Riyadh clock (BABEL_DEFAULT_TIMEZONE): a moment stored in UTC at 22:30 is the next day
+there, and that is the day shown."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from hijridate import Gregorian
 
 
@@ -23,9 +25,11 @@ def gregorian(day: date) -> str:
 def both(day: date | datetime) -> str:
     """Gregorian first, Hijri after: "24 November 2026 (14 Jumada al-Akhirah 1448 AH)"."""
     if isinstance(day, datetime):
-        day = day.date()
+        day = to_user_timezone(day).date()
     return f"{gregorian(day)} ({hijri(day)})"
 
 
 def date_and_time(moment: datetime) -> str:
-    return format_datetime(moment, "d MMMM y, HH:mm")
+    """e.g. "25 November 2026, 01:30"; Arabic writes its own comma: "25 نوفمبر 2026، 01:30"."""
+    comma = "،" if str(get_locale()) == "ar" else ","
+    return format_datetime(moment, f"d MMMM y{comma} HH:mm")
