@@ -177,6 +177,16 @@ class Account(Base):
         back_populates="account", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_active(self) -> bool:
+        """Activated: services that act on the person's records are open."""
+        return self.activation_state is ActivationState.ACTIVE
+
+    @property
+    def activation_pending(self) -> bool:
+        """An ATM activation waits for its delay to pass."""
+        return self.activation_state is ActivationState.PENDING
+
 
 # Usernames are case-sensitive at sign-in but unique regardless of case.
 Index("uq_accounts_username_lower", func.lower(Account.username), unique=True)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
-from absher_web.models import ActivationState
 from absher_web.services import activation, audit
-from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
+from absher_web.web.guards import require_active_account, signed_in_only
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
+
+# The account home shows (and removes) the notice stored under this key.
+ACCOUNT_NOTICE_KEY = "account_notice"
 
 # How each audit event reads in the owner's "recent security activity".
 EVENT_LABELS = {
@@ -34,13 +36,6 @@ EVENT_LABELS = {
 }
 
 
-@bp.before_request
-@login_required
-def signed_in_only():
-    """Every page here needs a signed-in person who has set their security questions."""
-    return require_security_questions()
-
-
 @bp.app_context_processor
 def sign_out_button() -> dict:
     # Only signed-in pages show it, so anonymous pages set no session cookie for it.
@@ -48,6 +43,7 @@ def sign_out_button() -> dict:
 
 
 @bp.get("/")
+@signed_in_only
 def home() -> str:
     account = current_user.account
     return render_template(
@@ -61,7 +57,8 @@ def home() -> str:
 
 
 @bp.get("/my-data")
+@require_active_account(_l("My data"), _l(
+    "Your data from the civil registry is shown here once your account is activated. "
+    "Activate it in one of these ways:"))
 def my_data() -> str:
-    account = current_user.account
-    return render_template("account/my_data.html", account=account, person=account.person,
-                           active=account.activation_state is ActivationState.ACTIVE)
+    return render_template("account/my_data.html", person=current_user.account.person)

@@ -7,7 +7,7 @@ in place with htmx and is its own page without it.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from absher_web.extensions import client_address, db, limiter
 from absher_web.forms.account_changes import (
@@ -21,9 +21,10 @@ from absher_web.identity import mask_mobile
 from absher_web.models import utcnow
 from absher_web.services import account_changes
 from absher_web.services.policies import current_policies
+from absher_web.web.account import ACCOUNT_NOTICE_KEY
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, ltr, render_step
-from absher_web.web.security_questions import ACCOUNT_NOTICE_KEY, require_security_questions
+from absher_web.web.guards import signed_in_only
 from absher_web.web.sessions import SignedInUser
 
 bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
@@ -33,13 +34,6 @@ CODE_STEP = CodeStep("changes.mobile_code", "account/change_mobile_code.html",
                      "mobile_change_notice")
 
 
-@bp.before_request
-@login_required
-def signed_in_only():
-    """Every page here needs a signed-in person who has set their security questions."""
-    return require_security_questions()
-
-
 def changed(notice: str, lang_code: str | None = None):
     """Back to the account home, which says what changed."""
     session[ACCOUNT_NOTICE_KEY] = notice
@@ -47,6 +41,7 @@ def changed(notice: str, lang_code: str | None = None):
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@signed_in_only
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
 def password():
     account = current_user.account
@@ -64,13 +59,14 @@ def password():
 
 
 def signed_in_account_key() -> str:
-    # The limiter runs before the blueprint's sign-in check: an anonymous POST counts by address.
+    # signed_in_only comes first, so there is an account; the address is only a fallback.
     if current_user.is_authenticated:
         return f"account:{current_user.account.id}"
     return client_address()
 
 
 @bp.route("/mobile", methods=["GET", "POST"])
+@signed_in_only
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_CHANGE_MOBILE"], methods=["POST"],
                key_func=signed_in_account_key,
@@ -94,6 +90,7 @@ def pending_mobile() -> str | None:
 
 
 @bp.route("/mobile/code", methods=["GET", "POST"])
+@signed_in_only
 def mobile_code():
     new_mobile = pending_mobile()
     if new_mobile is None:
@@ -116,6 +113,7 @@ def mobile_code():
 
 
 @bp.post("/mobile/code/resend")
+@signed_in_only
 @limiter.limit(lambda: current_app.config["RATELIMIT_RESEND"])
 def mobile_code_resend():
     new_mobile = pending_mobile()
@@ -132,6 +130,7 @@ def mobile_step(form: ChangeMobileForm, status: int):
 
 
 @bp.route("/email", methods=["GET", "POST"])
+@signed_in_only
 def email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
@@ -145,6 +144,7 @@ def email():
 
 
 @bp.route("/language", methods=["GET", "POST"])
+@signed_in_only
 def language():
     account = current_user.account
     form = ChangeLanguageForm(preferred_language=account.preferred_language.value)

@@ -10,24 +10,11 @@ from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, Sec
 from absher_web.models import utcnow
 from absher_web.services import security_questions
 from absher_web.services.policies import current_policies
+from absher_web.web.account import ACCOUNT_NOTICE_KEY
 from absher_web.web.flow import go_to, render_step
 
 bp = Blueprint("security_questions", __name__, url_prefix="/<lang_code>/account/security-questions")
 
-ENDPOINT = "security_questions.edit"
-# The account home shows (and removes) the notice stored under this key.
-ACCOUNT_NOTICE_KEY = "account_notice"
-
-
-def require_security_questions():
-    """Sends a signed-in person without their three questions to set them first.
-
-    For before_request in every account-area blueprint (after sign-in is checked).
-    """
-    if (current_user.is_authenticated and request.endpoint != ENDPOINT
-            and security_questions.needs_questions(current_user.account)):
-        return go_to(url_for(ENDPOINT))
-    return None
 
 
 @bp.route("", methods=["GET", "POST"])
