@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from absher_web import settings_check
 from absher_web.config import (
     INSTANCE_DIR,
     TEMPLATES_DIR,
@@ -33,8 +34,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.config.from_object(config_class)
     if isinstance(config, dict):
         app.config.update(config)
-    if issubclass(config_class, ProductionConfig):
-        config_class.check()
+    # Every setting checked before anything uses one: all problems at once, then no start.
+    settings_check.check(app.config, production=issubclass(config_class, ProductionConfig))
 
     from absher_web import assets, cli, extensions, localisation, observability, security
     from absher_web.services import sms

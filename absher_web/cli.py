@@ -31,10 +31,30 @@ def main() -> None:
     """
     from flask.cli import ScriptInfo
 
-    from absher_web import create_app
-
     absher.main(prog_name="absher",
-                obj=ScriptInfo(create_app=create_app, set_debug_flag=False))
+                obj=ScriptInfo(create_app=app_or_exit, set_debug_flag=False))
+
+
+def app_or_exit():
+    """The app, or each settings problem on its own line and exit status 2."""
+    from absher_web import create_app
+    from absher_web.settings_check import SettingsError
+
+    try:
+        return create_app()
+    except SettingsError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(2) from None
+
+
+@absher.command("check-config")
+def check_config() -> None:
+    """Print the effective settings (secrets masked); the app only starts if they are valid."""
+    from absher_web.settings_check import effective_settings
+
+    for name, value in effective_settings(current_app.config):
+        click.echo(f"{name}={value}")
+    click.echo("The settings are valid.")
 
 
 def _version() -> str:

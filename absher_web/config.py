@@ -33,20 +33,38 @@ INSTANCE_DIR = Path(os.environ.get("ABSHER_INSTANCE_DIR") or _DEFAULT_INSTANCE_D
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
 
+# Values that could not be read, one line each. A setting is never silently ignored:
+# create_app refuses to start while this list (or settings_check's) is not empty.
+UNREADABLE_SETTINGS: list[str] = []
+
+
 def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"ABSHER_{name}", default)
 
 
 def env_int(name: str, default: int) -> int:
     value = env(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        UNREADABLE_SETTINGS.append(f"ABSHER_{name}={value!r} is not a whole number.")
+        return default
+
+
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def env_bool(name: str, default: bool) -> bool:
     value = env(name)
     if value in (None, ""):
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        UNREADABLE_SETTINGS.append(f"ABSHER_{name}={value!r} is not on or off.")
+        return default
+    return word in TRUE_WORDS
 
 
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -63,7 +81,11 @@ def parse_duration(text: str) -> int:
 
 
 def env_duration(name: str, default: str) -> int:
-    return parse_duration(env(name) or default)
+    try:
+        return parse_duration(env(name) or default)
+    except RuntimeError as problem:
+        UNREADABLE_SETTINGS.append(f"ABSHER_{name}: {problem}.")
+        return parse_duration(default)
 
 
 def env_list(name: str, default: str) -> tuple[str, ...]:
@@ -172,7 +194,7 @@ class Config:
     METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
     # /readyz gives up on the database or Redis after this many seconds.
     READINESS_TIMEOUT_SECONDS = env_int("READINESS_TIMEOUT_SECONDS", 2)
-    OTP_TTL_SECONDS = min(env_int("OTP_TTL_SECONDS", 300), 600)  # never above 10 minutes
+    OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)  # 1 to 10 minutes (settings_check)
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
 
     # Static assets: a year, immutable, because their URLs carry a content hash.
@@ -207,29 +229,10 @@ class ProductionConfig(Config):
     SMS_BACKEND = env("SMS_BACKEND", "http")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")  # no default: the operator names them
-
-    @classmethod
-    def check(cls) -> None:
-        """Refuse settings that are only safe on a developer's machine."""
-        key = cls.SECRET_KEY
-        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
-            raise RuntimeError(
-                "ABSHER_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (for example: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-            )
-        if not cls.API_KEY_ENCRYPTION_KEY:
-            raise RuntimeError(
-                "ABSHER_API_KEY_ENCRYPTION_KEY must be set in production (for example: "
-                "python -c 'from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())')."
-            )
-        if cls.CAPTCHA_FIXED_ANSWER:
-            raise RuntimeError("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
-        if not cls.ALLOWED_HOSTS:
-            raise RuntimeError(
-                "ABSHER_ALLOWED_HOSTS must list the site's host names in production "
-                "(for example: absher.example.sa,www.absher.example.sa).")
+    # SQLite holds one writer at a time: production refuses it unless this says otherwise
+    # (a single-process pilot, say).
+    ALLOW_SQLITE = env_bool("ALLOW_SQLITE", False)
+    # What production refuses, and why, is settings_check.production_problems.
 
 
 CONFIGS = {

@@ -68,6 +68,16 @@ def empty_all_tables(app) -> None:
 
 
 @pytest.fixture
+def limiter_back_on_its_storage():
+    """For tests whose Redis is unreachable on purpose: one Limiter serves every app in
+    this process, so the next test must start on its storage, not on the memory fallback."""
+    yield
+    from absher_web.extensions import limiter
+
+    limiter._storage_dead = False
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

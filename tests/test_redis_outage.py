@@ -15,7 +15,6 @@ from sqlalchemy.engine import make_url
 
 from absher_web import create_app
 from absher_web.config import TestConfig
-from absher_web.extensions import limiter
 
 REDIS_URL = os.environ.get("ABSHER_TEST_REDIS_URL")
 
@@ -81,11 +80,7 @@ def app_with_limits(storage_uri: str, tmp_path):
         "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex, "SMS_FILE": str(tmp_path / "sms.jsonl")}))
 
 
-@pytest.fixture(autouse=True)
-def limiter_back_on_its_storage():
-    yield
-    # One Limiter serves every app in this process: the next test starts on its storage.
-    limiter._storage_dead = False
+pytestmark = pytest.mark.usefixtures("limiter_back_on_its_storage")
 
 
 def test_unreachable_redis_falls_back_to_memory_limits(tmp_path, caplog):

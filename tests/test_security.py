@@ -11,6 +11,8 @@ from flask import Flask
 from absher_web import create_app
 from absher_web.config import PROJECT_ROOT, ProductionConfig
 from absher_web.security import CONTENT_SECURITY_POLICY
+from absher_web.settings_check import SettingsError
+from tests.conftest import REDIS_URL
 
 HTMX_SHA256 = "a0abb04f2f45a1f89d1d4844023245537e5e6014c87b144553e0607b4cc32130"
 
@@ -133,9 +135,21 @@ class TestProductionConfiguration:
             self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
                             SMS_URL=None, SMS_API_KEY=None)
 
-    def test_starts_with_real_settings_and_hardened_cookies(self, monkeypatch):
+    def test_refuses_what_is_only_safe_on_a_developers_machine_all_at_once(self, monkeypatch):
+        with pytest.raises(SettingsError) as refused:
+            self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                            RATELIMIT_STORAGE_URI="memory://", SMS_BACKEND="file",
+                            BCRYPT_ROUNDS=4)
+        problems = refused.value.problems
+        assert len(problems) == 4, problems
+        for named in ("memory://", "SMS_BACKEND=file", "SQLite", "BCRYPT_ROUNDS=4"):
+            assert any(named in problem for problem in problems), named
+
+    def test_starts_with_real_settings_and_hardened_cookies(self, monkeypatch,
+                                                            limiter_back_on_its_storage):
         app = self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
-                              RATELIMIT_STORAGE_URI="memory://",
+                              ALLOW_SQLITE=True,
+                              RATELIMIT_STORAGE_URI=REDIS_URL or "redis://127.0.0.1:6379/0",
                               SMS_URL="https://sms.example/send", SMS_API_KEY="key")
         assert app.config["SESSION_COOKIE_SECURE"] is True
         assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")

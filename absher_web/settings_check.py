@@ -1,0 +1,190 @@
+"""Settings checked at start-up: every problem named on its own line, and no start.
+
+A wrong rate-limit string, number, duration, URL or address never turns a protection off
+silently; production refuses what is only safe on a developer's machine. The values come
+from config.py (read from ABSHER_* variables); `flask absher check-config` prints them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from limits import parse_many
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from absher_web.config import DEVELOPMENT_SECRET_KEY, UNREADABLE_SETTINGS
+
+# Every setting that holds rate limits ("10 per minute;60 per hour").
+RATE_LIMIT_SETTINGS = (
+    "RATELIMIT_DEFAULT", "RATELIMIT_REGISTER", "RATELIMIT_RESEND", "RATELIMIT_SIGN_IN",
+    "RATELIMIT_CHANGE_MOBILE", "RATELIMIT_RECOVER", "RATELIMIT_RECOVER_PER_ID",
+    "RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE", "RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE_PER_ID",
+    "RATELIMIT_API", "RATELIMIT_STAFF_SIGN_IN",
+)
+# Numbers and durations (in seconds) with the range that makes sense for each.
+RANGES = {
+    "PROXY_COUNT": (0, 5), "IDLE_TIMEOUT_MINUTES": (1, 24 * 60),
+    "SESSION_LIFETIME_SECONDS": (60, 7 * 86400), "OTP_TTL_SECONDS": (60, 600),
+    "SMS_TIMEOUT": (1, 60), "SMS_RETRIES": (0, 5), "SMS_SEND_BUDGET_SECONDS": (1, 30),
+    "SMS_MAX_ATTEMPTS": (1, 50), "SMS_CODES_PER_NUMBER_PER_HOUR": (1, 100),
+    "SMS_CODES_PER_PERSON_PER_HOUR": (1, 100), "SMS_CODES_PER_HOUR": (1, 10_000_000),
+    "ATM_ACTIVATION_DELAY_SECONDS": (1, 30 * 86400),
+    "API_SIGNATURE_TOLERANCE_SECONDS": (30, 3600), "BCRYPT_ROUNDS": (4, 16),
+    "CSRF_TIME_LIMIT": (60, 86400), "MAX_CONTENT_LENGTH": (4096, 10 * 1024 * 1024),
+    "READINESS_TIMEOUT_SECONDS": (1, 30),
+    "RETAIN_EXPIRED_FLOWS_SECONDS": (3600, 365 * 86400),
+    "RETAIN_SMS_RECORDS_SECONDS": (86400, 10 * 365 * 86400),
+    "RETAIN_API_ANSWERS_SECONDS": (86400, 10 * 365 * 86400),
+    "RETAIN_AUDIT_EVENTS_SECONDS": (30 * 86400, 20 * 365 * 86400),
+}
+# config keys whose names differ from their ABSHER_ variable
+VARIABLE_NAMES = {
+    "SESSION_LIFETIME_SECONDS": "SESSION_LIFETIME", "ATM_ACTIVATION_DELAY_SECONDS":
+    "ATM_ACTIVATION_DELAY", "CSRF_TIME_LIMIT": "CSRF_TIME_LIMIT", "WTF_CSRF_TIME_LIMIT":
+    "CSRF_TIME_LIMIT", "RETAIN_EXPIRED_FLOWS_SECONDS": "RETAIN_EXPIRED_FLOWS",
+    "RETAIN_SMS_RECORDS_SECONDS": "RETAIN_SMS_RECORDS", "RETAIN_API_ANSWERS_SECONDS":
+    "RETAIN_API_ANSWERS", "RETAIN_AUDIT_EVENTS_SECONDS": "RETAIN_AUDIT_EVENTS",
+}
+LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
+                         "redis+cluster", "memcached", "mongodb", "mongodb+srv"}
+SECRETS = ("SECRET_KEY", "API_KEY_ENCRYPTION_KEY", "SMS_API_KEY", "METRICS_TOKEN",
+           "CAPTCHA_FIXED_ANSWER")
+
+
+class SettingsError(RuntimeError):
+    """The settings cannot be used; the message has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Absher Web cannot start with these settings:\n"
+                         + "\n".join(f"- {problem}" for problem in problems))
+        self.problems = problems
+
+
+def variable(key: str) -> str:
+    return f"ABSHER_{VARIABLE_NAMES.get(key, key)}"
+
+
+def value_of(config: Mapping, key: str):
+    return config.get("WTF_CSRF_TIME_LIMIT") if key == "CSRF_TIME_LIMIT" else config.get(key)
+
+
+def problems(config: Mapping) -> list[str]:
+    """What is wrong with these settings in any environment."""
+    found = list(UNREADABLE_SETTINGS)
+    for key in RATE_LIMIT_SETTINGS:
+        text = config.get(key)
+        try:
+            if not parse_many(text or ""):
+                raise ValueError
+        except ValueError:
+            found.append(f"{variable(key)}={text!r} is not a rate limit such as "
+                         "'10 per minute;60 per hour'.")
+    for key, (lowest, highest) in RANGES.items():
+        number = value_of(config, key)
+        if isinstance(number, int) and not lowest <= number <= highest:
+            found.append(f"{variable(key)}={number} is outside {lowest}..{highest}.")
+    found += url_problems(config)
+    if config.get("SMS_BACKEND") not in ("file", "http"):
+        found.append(f"ABSHER_SMS_BACKEND={config.get('SMS_BACKEND')!r} must be file or http.")
+    if config.get("LOG_FORMAT") not in ("json", "text"):
+        found.append(f"ABSHER_LOG_FORMAT={config.get('LOG_FORMAT')!r} must be json or text.")
+    if not isinstance(logging.getLevelName(str(config.get("LOG_LEVEL"))), int):
+        found.append(f"ABSHER_LOG_LEVEL={config.get('LOG_LEVEL')!r} is not a log level "
+                     "(DEBUG, INFO, WARNING, ERROR).")
+    if not config.get("ALLOWED_HOSTS"):
+        found.append("ABSHER_ALLOWED_HOSTS must list the site's host names "
+                     "(for example: absher.example.sa,www.absher.example.sa).")
+    for entry in config.get("METRICS_ALLOWED_ADDRESSES") or ():
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            found.append(f"ABSHER_METRICS_ALLOWED_ADDRESSES: {entry!r} is not an address "
+                         "or network.")
+    for key in (config.get("API_KEY_ENCRYPTION_KEY") or "").split(","):
+        try:
+            if key.strip():
+                Fernet(key.strip().encode())
+        except (ValueError, TypeError):
+            found.append("ABSHER_API_KEY_ENCRYPTION_KEY holds a value that is not a Fernet key "
+                         "(32 url-safe base64-encoded bytes).")
+    return found
+
+
+def url_problems(config: Mapping) -> list[str]:
+    found = []
+    try:
+        driver = make_url(config.get("DATABASE_URL") or "").get_backend_name()
+        if driver not in ("sqlite", "postgresql"):
+            found.append(f"ABSHER_DATABASE_URL names {driver!r}: use postgresql+psycopg:// "
+                         "or sqlite:///.")
+    except ArgumentError:
+        found.append("ABSHER_DATABASE_URL is not a database URL such as "
+                     "postgresql+psycopg://user:password@host/absher.")
+    scheme = urlsplit(config.get("RATELIMIT_STORAGE_URI") or "").scheme
+    if scheme not in LIMIT_STORAGE_SCHEMES:
+        found.append(f"ABSHER_RATELIMIT_STORAGE_URI: {scheme or 'no'} scheme; use redis:// "
+                     "(or memory:// for one process).")
+    if config.get("SMS_BACKEND") == "http":
+        sms_url = urlsplit(config.get("SMS_URL") or "")
+        if sms_url.scheme not in ("http", "https") or not sms_url.netloc:
+            found.append("ABSHER_SMS_URL must be the provider's http(s):// address for the "
+                         "http SMS backend.")
+        if not config.get("SMS_API_KEY"):
+            found.append("ABSHER_SMS_API_KEY must be set for the http SMS backend.")
+    return found
+
+
+def production_problems(config: Mapping) -> list[str]:
+    """What is only safe on a developer's machine."""
+    found = []
+    key = config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        found.append("ABSHER_SECRET_KEY must be a random value of at least 32 characters "
+                     "(python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+    if not config.get("API_KEY_ENCRYPTION_KEY"):
+        found.append("ABSHER_API_KEY_ENCRYPTION_KEY must be set (python -c 'from "
+                     "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())').")
+    if config.get("CAPTCHA_FIXED_ANSWER"):
+        found.append("ABSHER_CAPTCHA_FIXED_ANSWER is for development and tests only.")
+    if (config.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://"):
+        found.append("ABSHER_RATELIMIT_STORAGE_URI=memory:// counts in each process apart: "
+                     "use redis:// so every worker and machine shares one count.")
+    if config.get("SMS_BACKEND") == "file":
+        found.append("ABSHER_SMS_BACKEND=file writes messages to a file instead of sending "
+                     "them: use http.")
+    if (config.get("DATABASE_URL") or "").startswith("sqlite") and not config.get("ALLOW_SQLITE"):
+        found.append("ABSHER_DATABASE_URL is SQLite: use PostgreSQL, or set "
+                     "ABSHER_ALLOW_SQLITE=on for a single-process site.")
+    if isinstance(config.get("BCRYPT_ROUNDS"), int) and config["BCRYPT_ROUNDS"] < 10:
+        found.append(f"ABSHER_BCRYPT_ROUNDS={config['BCRYPT_ROUNDS']} is too cheap for "
+                     "production: at least 10 (12 is the default).")
+    return found
+
+
+def check(config: Mapping, production: bool) -> None:
+    found = problems(config) + (production_problems(config) if production else [])
+    if found:
+        raise SettingsError(found)
+
+
+def effective_settings(config: Mapping) -> list[tuple[str, str]]:
+    """Every setting an operator may change, as (ABSHER_ variable, value), secrets masked."""
+    from absher_web import config as config_module
+
+    ours = set(dir(config_module.ProductionConfig)) | set(dir(config_module.Config))
+    names = sorted(key for key in config if key.isupper() and key in ours
+                   and key not in ("LANGUAGES", "BABEL_TRANSLATION_DIRECTORIES"))
+    shown = []
+    for key in names:
+        value = value_of(config, key)
+        if key in SECRETS and value:
+            value = "•••••• (set)"
+        elif key == "DATABASE_URL" and value:
+            value = make_url(value).render_as_string(hide_password=True)
+        shown.append((variable(key), "" if value is None else str(value)))
+    return shown
