@@ -124,6 +124,8 @@ class Config:
     # A generous ceiling on every route per client address; flows add tighter ones.
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
     RATELIMIT_HEADERS_ENABLED = False
+    # Prepended to every key in the limits' storage: sites sharing one Redis keep apart.
+    RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "absher")
     # Per client address, on the POSTs that cost an SMS or a password hash.
     RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per minute;60 per hour")
     RATELIMIT_RESEND = env("RATELIMIT_RESEND", "3 per minute;20 per hour")
