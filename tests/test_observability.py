@@ -168,3 +168,14 @@ class TestRequestIds:
         failures = [record for record in caplog.records if record.exc_info]
         assert len(failures) == 1
         assert failures[0].request_id == "broken-0001"
+
+
+def test_an_api_refusal_is_one_line_without_the_body(client, caplog):
+    caplog.set_level(logging.INFO, logger="absher_web")
+    response = client.post("/api/v1/atm-activations", json={"national_id": "1012345672"},
+                           headers={"X-Request-ID": "bank-call-0001"})
+    assert response.status_code == 401
+    [line] = [record for record in caplog.records if getattr(record, "event", None)
+              == "api_refused"]
+    assert (line.code, line.request_id) == ("missing_signature", "bank-call-0001")
+    assert "1012345672" not in caplog.text

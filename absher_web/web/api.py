@@ -78,6 +78,11 @@ def json_error(status: int, code: str, fields: dict[str, str] | None = None) -> 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError) -> Response:
     observability.API_REFUSALS.labels(error.code).inc()
+    # One line per refusal: what and from where, never the body (it holds an ID number).
+    observability.security_log.info(
+        "activation API refused %s %s: %s", request.method, request.path, error.code,
+        extra={"event": "api_refused", "code": error.code, "status": error.status,
+               "client_address": client_address()})
     return json_error(error.status, error.code, error.fields)
 
 
