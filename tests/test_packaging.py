@@ -60,7 +60,8 @@ def wheel(tmp_path_factory) -> Path:
         dist, cwd=source)
     (sdist,) = dist.glob("absher_web-*.tar.gz")
     with tarfile.open(sdist) as archive:
-        archive.extractall(tmp / "unpacked", filter="data")
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # 3.11.4+
+        archive.extractall(tmp / "unpacked", **safe)
     (unpacked,) = (tmp / "unpacked").iterdir()
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
         "--no-index", "--wheel-dir", dist, unpacked)
