@@ -2,6 +2,7 @@
 
 States: not activated -> pending (ATM, effective after ATM_ACTIVATION_DELAY) -> active.
 A kiosk and an officer both verify the person's fingerprints, so they activate at once.
+CHANNELS says so, once: the API, the console, the runner and the pages read it.
 `run_due` completes pending ATM activations whose time has come and sends failed
 notices again; several runners at once are safe (row locks, SKIP LOCKED on PostgreSQL).
 Every change of state is also a conditional UPDATE on the state it was decided on
@@ -39,6 +40,47 @@ from absher_web.services.sms import send_again, send_sms
 log = logging.getLogger(__name__)
 
 
+class Refusal(enum.StrEnum):
+    """Why an activation was not made; each is its own API error code."""
+
+    ACCOUNT_NOT_FOUND = "account_not_found"
+    MOBILE_MISMATCH = "mobile_mismatch"
+    ALREADY_ACTIVE = "already_active"
+    ALREADY_PENDING = "activation_pending"
+
+
+# An activation taking effect (at once, or once its delay has passed) is refused only by an
+# account that is active already: fingerprints verified may replace a pending ATM activation.
+TAKING_EFFECT_REFUSALS = {ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE}
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A way to activate an account, and whether it takes effect at once."""
+
+    name: ActivationChannel
+    # Fingerprints verified (kiosk, officer): active at once. Else pending for the delay.
+    at_once: bool
+    reported_by: ApiClientKind | None  # the API client that reports it; None: an officer
+    refusals: Mapping[ActivationState, Refusal]  # the states that refuse it, and with what
+
+
+CHANNELS = {channel.name: channel for channel in (
+    Channel(ActivationChannel.ATM, at_once=False, reported_by=ApiClientKind.BANK,
+            refusals={ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE,
+                      ActivationState.PENDING: Refusal.ALREADY_PENDING}),
+    Channel(ActivationChannel.KIOSK, at_once=True, reported_by=ApiClientKind.KIOSK,
+            refusals=TAKING_EFFECT_REFUSALS),
+    Channel(ActivationChannel.PASSPORTS, at_once=True, reported_by=None,
+            refusals=TAKING_EFFECT_REFUSALS),
+)}
+DELAYED_CHANNELS = tuple(name for name, channel in CHANNELS.items() if not channel.at_once)
+
+
+def channel_reported_by(kind: ApiClientKind) -> Channel:
+    return next(channel for channel in CHANNELS.values() if channel.reported_by is kind)
+
+
 @dataclass(frozen=True)
 class Settings:
     atm_delay: timedelta
@@ -49,14 +91,9 @@ class Settings:
         return cls(atm_delay=timedelta(seconds=config["ATM_ACTIVATION_DELAY_SECONDS"]),
                    sms_max_attempts=config["SMS_MAX_ATTEMPTS"])
 
-
-class Refusal(enum.StrEnum):
-    """Why an activation was not made; each is its own API error code."""
-
-    ACCOUNT_NOT_FOUND = "account_not_found"
-    MOBILE_MISMATCH = "mobile_mismatch"
-    ALREADY_ACTIVE = "already_active"
-    ALREADY_PENDING = "activation_pending"
+    def delay(self, channel: Channel) -> timedelta:
+        """How long after the request an activation this way takes effect."""
+        return timedelta(0) if channel.at_once else self.atm_delay
 
 
 @dataclass(frozen=True)
@@ -107,30 +144,14 @@ def request_remote(session: Session, settings: Settings, client: ApiClient,
         return Refusal.ACCOUNT_NOT_FOUND
     if account.mobile != request.mobile:
         return Refusal.MOBILE_MISMATCH
-    kiosk = client.kind is ApiClientKind.KIOSK
-    if kiosk:
-        refusal = move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
-                             activated_at=now)
-    else:
-        refusal = move_state(session, account, ActivationState.PENDING, ATM_REFUSALS)
-    if refusal is not None:
-        return refusal
-    activation = Activation(
-        account_id=account.id,
-        channel=ActivationChannel.KIOSK if kiosk else ActivationChannel.ATM,
-        status=ActivationRequestStatus.DONE if kiosk else ActivationRequestStatus.PENDING,
-        requested_at=request.requested_at,
-        effective_at=now if kiosk else now + settings.atm_delay,
-        completed_at=now if kiosk else None,
-        client_code=client.code, terminal_id=request.terminal_id, reference=request.reference,
-    )
-    session.add(activation)
-    session.flush()
-    if kiosk:
-        record_completion(session, account, activation, now)
-    else:
-        audit.record(session, "activation_requested", now, account.id, channel="atm",
-                     bank=client.code, effective_at=activation.effective_at.isoformat())
+    channel = channel_reported_by(client.kind)
+    activation = activate(session, account, channel, now, settings.delay(channel),
+                          requested_at=request.requested_at, client_code=client.code,
+                          terminal_id=request.terminal_id, reference=request.reference)
+    if isinstance(activation, Refusal) or activation.status is ActivationRequestStatus.DONE:
+        return activation
+    audit.record(session, "activation_requested", now, account.id, channel=channel.name.value,
+                 bank=client.code, effective_at=activation.effective_at.isoformat())
     return activation
 
 
@@ -138,25 +159,34 @@ def activate_in_person(session: Session, account: Account, officer: StaffUser, n
                        client_address: str | None) -> Activation | Refusal:
     """An officer has verified the holder's fingerprints: the account is active at once."""
     session.refresh(account, with_for_update=True)  # the state as it is now, and held
-    refusal = move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
-                         activated_at=now)
+    return activate(session, account, CHANNELS[ActivationChannel.PASSPORTS], now,
+                    timedelta(0), requested_at=now, staff_user_id=officer.id,
+                    completion={"staff_user_id": officer.id, "client_address": client_address,
+                                "office": officer.office})
+
+
+def activate(session: Session, account: Account, channel: Channel, now: datetime,
+             delay: timedelta, completion: Mapping | None = None,
+             **columns: object) -> Activation | Refusal:
+    """Activate ``account`` by ``channel`` (its row held by the caller): active at once, or
+    pending until ``delay`` has passed. ``completion`` goes to record_completion."""
+    if channel.at_once:
+        refusal = move_state(session, account, ActivationState.ACTIVE, channel.refusals,
+                             activated_at=now)
+    else:
+        refusal = move_state(session, account, ActivationState.PENDING, channel.refusals)
     if refusal is not None:
         return refusal
-    activation = Activation(account_id=account.id, channel=ActivationChannel.PASSPORTS,
-                            status=ActivationRequestStatus.DONE, requested_at=now,
-                            effective_at=now, completed_at=now, staff_user_id=officer.id)
+    done = channel.at_once
+    activation = Activation(
+        account_id=account.id, channel=channel.name, effective_at=now + delay,
+        status=ActivationRequestStatus.DONE if done else ActivationRequestStatus.PENDING,
+        completed_at=now if done else None, **columns)
     session.add(activation)
     session.flush()
-    record_completion(session, account, activation, now, staff_user_id=officer.id,
-                      client_address=client_address, office=officer.office)
+    if channel.at_once:
+        record_completion(session, account, activation, now, **(completion or {}))
     return activation
-
-
-# From which states each kind of activation is refused, and with what. A kiosk or an
-# officer verifies fingerprints, so they may replace a pending ATM activation.
-ATM_REFUSALS = {ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE,
-                ActivationState.PENDING: Refusal.ALREADY_PENDING}
-AT_ONCE_REFUSALS = {ActivationState.ACTIVE: Refusal.ALREADY_ACTIVE}
 
 
 def move_state(session: Session, account: Account, new_state: ActivationState,
@@ -258,7 +288,7 @@ def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunRe
         # The account's row is the lock, as on every path that changes its state;
         # SKIP LOCKED hands each account to one runner and passes over those in use.
         due = (Activation.status == ActivationRequestStatus.PENDING,
-               Activation.channel == ActivationChannel.ATM, Activation.effective_at <= now)
+               Activation.channel.in_(DELAYED_CHANNELS), Activation.effective_at <= now)
         account = session.scalars(
             select(Account)
             .join(Activation, Activation.account_id == Account.id)
@@ -278,7 +308,7 @@ def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunRe
         ).first()
         if activation is None:
             return True  # completed by another runner between the two reads
-        if move_state(session, account, ActivationState.ACTIVE, AT_ONCE_REFUSALS,
+        if move_state(session, account, ActivationState.ACTIVE, TAKING_EFFECT_REFUSALS,
                       activated_at=now) is not None:
             # Activated another way. Conditional too: on SQLite another runner may have
             # just completed this very activation, and its "done" must stand.

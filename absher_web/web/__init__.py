@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 
 def is_htmx_request() -> bool:
     """True when htmx asked for a fragment rather than a whole page."""
     return request.headers.get("HX-Request") == "true"
+
+
+def activation_delay_seconds(channel: str) -> int:
+    """How long after the request an activation by ``channel`` takes effect (for pages)."""
+    from absher_web.models import ActivationChannel
+    from absher_web.services import activation
+
+    delay = activation.Settings.from_config(current_app.config).delay(
+        activation.CHANNELS[ActivationChannel(channel)])
+    return int(delay.total_seconds())
 
 
 def register_blueprints(app: Flask) -> None:
@@ -44,4 +54,5 @@ def register_blueprints(app: Flask) -> None:
     staff.init_app(app)  # after sessions: see staff.keep_roles_apart
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
                                  ltr=ltr, dates=dates, nationality_name=nationality_name,
+                                 activation_delay_seconds=activation_delay_seconds,
                                  city_name=city_name, district_name=district_name)

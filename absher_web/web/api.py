@@ -299,6 +299,7 @@ REFUSAL_STATUS = {
 
 
 def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
+    channel = activation.channel_reported_by(kind)
     client = authenticated_client(kind)
     asked = parse_body(shape, client)
     digest = hashlib.sha256(request.get_data(cache=True)).hexdigest()
@@ -312,7 +313,8 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
         if isinstance(outcome, activation.Refusal):
             status, body = REFUSAL_STATUS[outcome], error_body(outcome.value)
         else:
-            status, body = (201 if kind is ApiClientKind.KIOSK else 202), success_body(outcome)
+            # 201: active now; 202: accepted, active once the channel's delay has passed.
+            status, body = (201 if channel.at_once else 202), success_body(outcome)
         api_clients.remember_answer(session, client.code, asked.reference, digest, status,
                                     body, now)
         session.commit()
@@ -323,7 +325,7 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
         if first is None:
             raise
         return first
-    if kind is ApiClientKind.KIOSK and not isinstance(outcome, activation.Refusal):
+    if channel.at_once and not isinstance(outcome, activation.Refusal):
         activation.save_and_notify(session, session.get(Account, outcome.account_id), now)
     return json_response(body, status)
 
