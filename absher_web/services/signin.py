@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, CodePurpose
+from absher_web.passwords import new_session_token
 from absher_web.services import audit, lockout, otp
 from absher_web.services.policies import Policies
 from absher_web.services.sms import send_sms
@@ -134,6 +135,15 @@ def send_sign_in_code(session: Session, policies: Policies, account: Account, fl
                             account.mobile, account.preferred_language, policies.sms_host, now,
                             person=account.national_id)
     return Attempt(Result(problem) if problem else Result.CODE_SENT, account, flow_id)
+
+
+def sign_out_everywhere(session: Session, account: Account, now: datetime,
+                        client_address: str | None) -> None:
+    """End every session of the account, copied cookies included (a new session token),
+    and record it for the owner's security activity; commits."""
+    account.session_token = new_session_token()
+    audit.record(session, "signed_out_everywhere", now, account.id, client_address)
+    session.commit()
 
 
 def account_of_flow(session: Session, flow_id: str | None) -> Account | None:

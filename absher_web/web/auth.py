@@ -9,8 +9,7 @@ from absher_web.extensions import db, limiter
 from absher_web.forms.common import CodeForm, ConfirmForm
 from absher_web.forms.signin import SignInForm
 from absher_web.models import Account, utcnow
-from absher_web.passwords import new_session_token
-from absher_web.services import audit, otp, signin
+from absher_web.services import otp, signin
 from absher_web.services.policies import current_policies
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, render_step
@@ -99,10 +98,7 @@ def sign_out():
 @login_required
 def sign_out_everywhere():
     if ConfirmForm().validate_on_submit():
-        account = current_user.account
-        account.session_token = new_session_token()
-        audit.record(db.session, "signed_out_everywhere", utcnow(), account.id,
-                     request.remote_addr)
-        db.session.commit()
+        signin.sign_out_everywhere(db.session, current_user.account, utcnow(),
+                                   request.remote_addr)
         end_session("signed_out_everywhere")
     return redirect(url_for(".login"), 303)
