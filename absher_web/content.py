@@ -16,7 +16,6 @@ from absher_web.text import normalise_for_matching
 
 @dataclass(frozen=True)
 class Service:
-    slug: str
     name: LazyString
     description: LazyString
     # Services that act on the person's own records need an activated account.
@@ -25,169 +24,141 @@ class Service:
 
 SERVICES: tuple[Service, ...] = (
     Service(
-        "premium-residency-visas",
         _l("Visas for Premium Residency holders"),
         _l("Request visas through Absher if you hold Premium Residency."),
         True,
     ),
     Service(
-        "birth-registration",
         _l("Birth registration"),
         _l("Register the birth of a child with the civil registry without visiting an office."),
         True,
     ),
     Service(
-        "family-record-on-marriage",
         _l("Family record on marriage"),
         _l("Apply for a family record after you marry."),
         True,
     ),
     Service(
-        "family-record-for-mothers",
         _l("New family record for mothers"),
         _l("Apply, as a mother, for a new family record of your own."),
         True,
     ),
     Service(
-        "foreign-investor-services",
         _l("Foreign investor services"),
         _l("Carry out the electronic transactions that are open to foreign investors."),
         True,
     ),
     Service(
-        "foreign-vehicle-violations",
         _l("Foreign vehicle violations enquiry"),
         _l("Check the traffic violations recorded against a vehicle with foreign plates."),
         False,
     ),
     Service(
-        "impounded-vehicles",
         _l("Impounded vehicles"),
         _l("Find out whether any of your vehicles has been impounded."),
         True,
     ),
     Service(
-        "vehicle-sale",
         _l("Vehicle sale"),
         _l("Sell a vehicle and transfer its ownership to the buyer electronically."),
         True,
     ),
     Service(
-        "absher-business",
         _l("Absher Business service"),
         _l("The Absher portal where establishments carry out their transactions."),
         False,
     ),
     Service(
-        "absher-individuals",
         _l("Absher Individuals service"),
         _l("The Absher portal where citizens and residents carry out their own transactions."),
         False,
     ),
     Service(
-        "absher-passports",
         _l("Absher Passports"),
         _l("Carry out passport transactions online instead of at a Passports office."),
         True,
     ),
     Service(
-        "absher-employment",
         _l("Absher Employment"),
         _l("Find and apply for jobs at the Ministry of Interior."),
         False,
     ),
     Service(
-        "public-decorum-violations",
         _l("Recording public decorum violations online"),
         _l("Record violations of the public decorum rules electronically."),
         True,
     ),
     Service(
-        "residency-and-visas",
         _l("Residency and visas"),
         _l("Carry out residency (iqama) and visa transactions."),
         True,
     ),
     Service(
-        "my-data",
         _l("My data"),
         _l("See the personal information the civil registry holds about you."),
         True,
     ),
     Service(
-        "personal-information",
         _l("Beneficiary's personal information"),
         _l("View the personal details recorded for you as the account holder."),
         True,
     ),
     Service(
-        "fingerprint-enquiry",
         _l("Fingerprint enquiry"),
         _l("Check whether your fingerprints have been recorded."),
         True,
     ),
     Service(
-        "absent-domestic-worker",
         _l("Reporting an absent domestic worker"),
         _l("Report that a domestic worker you sponsor has left work without notice."),
         True,
     ),
     Service(
-        "address-details",
         _l("Address details"),
         _l("View the address recorded for you."),
         True,
     ),
     Service(
-        "remove-vehicle-user",
         _l("Removing a vehicle user"),
         _l("Remove a person you had authorised to use your vehicle."),
         True,
     ),
     Service(
-        "pending-driving-authorisations",
         _l("Driving authorisation requests awaiting approval"),
         _l("Review requests to authorise a driver that are still waiting for approval."),
         True,
     ),
     Service(
-        "tahseen",
         _l("Tahseen service"),
         _l("Send a complaint, a question or a suggestion to the Civil Affairs agency."),
         False,
     ),
     Service(
-        "visit-visa-extension",
         _l("Visit visa extension"),
         _l("Extend the stay of a relative or guest who is in the Kingdom on a visit visa."),
         True,
     ),
     Service(
-        "passports-directorate",
         _l("Passports Directorate"),
         _l("Find out about the General Directorate of Passports and its services on Absher."),
         False,
     ),
     Service(
-        "vehicle-insurance-validity",
         _l("Vehicle insurance validity enquiry"),
         _l("Check whether a vehicle's insurance is still valid."),
         False,
     ),
     Service(
-        "resident-health-insurance",
         _l("Health insurance validity for residents"),
         _l("Check whether a resident's health insurance is still valid."),
         False,
     ),
     Service(
-        "civil-affairs",
         _l("Civil Affairs"),
         _l("Find out about the Civil Affairs agency and its services on Absher."),
         False,
     ),
     Service(
-        "new-workers-and-visitors",
         _l("New workers and visitors enquiry"),
         _l("Look up newly arrived workers under your sponsorship and visitors you invited."),
         True,

@@ -169,6 +169,7 @@ class Account(Base):
     # Wrong security answers since the last lock: three lock recovery for an hour.
     recovery_wrong_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Not written: the account home reads the previous sign-in from the audit events.
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

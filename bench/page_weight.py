@@ -19,13 +19,13 @@ A second table gives the HTML alone as the Flask test client receives it with
 Budgets (DESIGN.md section 6): all requests <= 30 KB, HTML + CSS <= 14 KB.
 Rows over budget are marked and the script exits with status 1.
 Uses Debian's Chromium (never downloads a browser); ABSHER_CHROMIUM overrides the path.
+Chromium's flags, the budgets and the pages are the browser tests' (tests/browser/common.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -41,32 +41,18 @@ from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
 
-PAGES = [
-    "/{lang}/",
-    "/{lang}/individuals/login",
-    "/{lang}/business",
-    "/{lang}/about",
-    "/{lang}/services",
-    "/{lang}/services?q=zqxjvw",
-    "/{lang}/contact",
-    "/{lang}/terms",
-    "/{lang}/privacy",
-    "/{lang}/registration-conditions",
-    "/{lang}/register",
-    "/{lang}/recover",
-    "/{lang}/staff/sign-in",
-    "/{lang}/no-such-page",
-]
-TOTAL_BUDGET = 30 * 1024
-FIRST_RENDER_BUDGET = 14 * 1024
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
+# Run as a script from the project root: the browser tests' module is found from there.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.common import (  # noqa: E402
+    CHROMIUM_ARGS,
+    FIRST_RENDER_BUDGET,
+    FORM_PAGES,
+    PUBLIC_PAGES,
+    TOTAL_BUDGET,
+    chromium_path,
+)
+
+PAGES = PUBLIC_PAGES + FORM_PAGES
 KINDS = {"Document": "html", "Stylesheet": "css", "Script": "js"}
 
 
@@ -204,7 +190,7 @@ def main() -> int:
     langs = args.lang or ["ar", "en"]
     paths = [page.format(lang=lang) for lang in langs for page in PAGES]
 
-    chromium = os.environ.get("ABSHER_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+    chromium = chromium_path()
     if not os.path.isfile(chromium):
         print(f"Chromium not found at {chromium}; set ABSHER_CHROMIUM.", file=sys.stderr)
         return 2

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from absher_web.config import PROJECT_ROOT
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
+from tests.pages import parse
 from tests.registration.conftest import Registrant, field_error
 
 

@@ -9,6 +9,8 @@ import html5lib
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.pages import parse
+
 PUBLIC_PAGES = [
     "/{lang}/",
     "/{lang}/individuals/login",
@@ -20,10 +22,6 @@ PUBLIC_PAGES = [
     "/{lang}/privacy",
     "/{lang}/registration-conditions",
 ]
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])

@@ -21,7 +21,6 @@ from importlib import resources
 
 from captcha.image import ImageCaptcha
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,11 +105,6 @@ def check_visual_code(session: Session, policy: CaptchaPolicy, token: str, typed
     finally:
         session.commit()
     return None
-
-
-def forget_expired_tokens(session: Session, now: datetime) -> int:
-    result = session.execute(delete(SpentToken).where(SpentToken.expires_at < now))
-    return result.rowcount or 0
 
 
 def image_png(answer: str) -> bytes:

@@ -158,7 +158,6 @@ def check_code(session: Session, policies: Policies, account: Account, flow_id: 
     result = otp.check_code(session, policies.codes, CodePurpose.SIGN_IN, flow_id,
                             typed, now)
     if result is otp.CheckResult.ACCEPTED:
-        account.last_sign_in_at = now
         audit.record(session, "signed_in", now, account.id, client_address)
     session.commit()
     return result

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.conftest import PASSWORD
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.pages import parse
 
 
 def csrf_of(response) -> str:

@@ -10,8 +10,9 @@ import time_machine
 from absher_web.extensions import db
 from absher_web.models import Account, Language
 from absher_web.services import account_changes
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import PASSWORD
+from tests.pages import parse
 
 NEW_PASSWORD = "Nw8kPq2xZr"
 NEW_MOBILE = "+966551234567"

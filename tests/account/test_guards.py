@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from absher_web.models import ActivationState
 from absher_web.web.guards import require_active_account
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
+from tests.pages import parse
 
 ACCOUNT_BLUEPRINTS = {"account", "changes"}
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from absher_web.extensions import db
 from absher_web.models import Account, AuditEvent
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import PASSWORD
+from tests.pages import parse
 
 WRONG = "Wrong-Passw0rd"
 REJECTED = "The username, ID number or password is not right"

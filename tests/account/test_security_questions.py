@@ -8,8 +8,9 @@ from sqlalchemy import select
 from absher_web.extensions import db
 from absher_web.models import Account, AuditEvent, SecurityAnswer
 from absher_web.services.security_questions import QUESTIONS, check_answer
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import PASSWORD, SECURITY_ANSWERS
+from tests.pages import parse
 
 PAGE = "/en/account/security-questions"
 

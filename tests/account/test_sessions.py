@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import time_machine
 
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
+from tests.pages import parse
 from tests.staff.conftest import Console, add_officer
 
 

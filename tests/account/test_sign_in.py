@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from absher_web.extensions import db
 from absher_web.models import Account, AuditEvent
-from tests.account.conftest import Citizen, parse
+from tests.account.conftest import Citizen
+from tests.pages import parse
 
 
 def test_sign_in_with_username_then_code_lands_on_the_account_home(citizen, sms_outbox):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from absher_web.models import utcnow
-from tests.account.conftest import Citizen, parse
+from tests.account.conftest import Citizen
 from tests.activation.test_run_due import run_due
+from tests.pages import parse
 
 
 def status_text(client, lang: str = "en") -> str:

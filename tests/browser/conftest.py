@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,17 +26,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from absher_web import create_app
 from absher_web.config import TestConfig
 from absher_web.extensions import db
+from tests.browser.common import CHROMIUM_ARGS, chromium_path
 
 BROWSER_TESTS = Path(__file__).resolve().parent
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -94,10 +85,6 @@ def live_server(
 
 
 # --- Chromium ------------------------------------------------------------------------------
-
-
-def chromium_path() -> str:
-    return os.environ.get("ABSHER_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-TOTAL_BUDGET = 30 * 1024
-FIRST_RENDER_BUDGET = 14 * 1024  # HTML + CSS: the first round trip (RFC 6928's 10 segments)
+from tests.browser.common import FIRST_RENDER_BUDGET, TOTAL_BUDGET
 
 
 @dataclass

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.browser.common import PUBLIC_PAGES
+
 from .conftest import (
     allow_browser_error,
     assert_no_axe_violations,
@@ -15,20 +17,7 @@ from .conftest import (
 )
 
 LANGS = ["ar", "en"]
-NO_MATCH = "zqxjvw"
-PAGES = [
-    "/{lang}/",
-    "/{lang}/individuals/login",
-    "/{lang}/business",
-    "/{lang}/about",
-    "/{lang}/services",
-    f"/{{lang}}/services?q={NO_MATCH}",
-    "/{lang}/contact",
-    "/{lang}/terms",
-    "/{lang}/privacy",
-    "/{lang}/registration-conditions",
-    "/{lang}/no-such-page",
-]
+PAGES = PUBLIC_PAGES
 NOT_FOUND = "/{lang}/no-such-page"
 
 # A word that names some services but not all, and text a matching result shows.

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from absher_web.extensions import db
@@ -15,13 +14,10 @@ from absher_web.services import security_questions
 from absher_web.services.captcha import CaptchaPolicy, answer_for
 from tests.account.conftest import Citizen
 from tests.conftest import PASSWORD
+from tests.pages import parse
 
 NEW_PASSWORD = "Vb8nWq3zKs"
 ANSWERS = {"first_school": "Al Amal School", "first_car": "Camry", "first_teacher": "Huda"}
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def hidden(response, name: str) -> str:

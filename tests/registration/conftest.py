@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from absher_web.services.captcha import CaptchaPolicy, answer_for
+from tests.pages import parse
 
 STRONG_PASSWORD = "Qm7rTz4wLp"
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def field_error(response, field_id: str) -> str | None:

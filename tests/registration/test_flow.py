@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from absher_web.extensions import db
 from absher_web.models import Account, ActivationState, Language, PendingRegistration
 from absher_web.passwords import verify_password
-from tests.registration.conftest import STRONG_PASSWORD, field_error, parse
+from tests.pages import parse
+from tests.registration.conftest import STRONG_PASSWORD, field_error
 
 
 def accounts(app) -> list[Account]:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from absher_web.extensions import db
 from absher_web.models import Account
-from tests.registration.conftest import Registrant, parse
+from tests.pages import parse
+from tests.registration.conftest import Registrant
 
 
 @pytest.mark.parametrize("shared", ["username", "mobile"])

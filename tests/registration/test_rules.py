@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from absher_web.passwords import password_problem, username_problem
-from tests.registration.conftest import STRONG_PASSWORD, field_error, parse
+from tests.pages import parse
+from tests.registration.conftest import STRONG_PASSWORD, field_error
 
 
 class TestUsernameRule:

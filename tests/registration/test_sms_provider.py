@@ -15,7 +15,8 @@ from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.models import Account, PendingRegistration, SmsMessage, SmsStatus
 from tests.conftest import empty_all_tables
-from tests.registration.conftest import Registrant, parse
+from tests.pages import parse
+from tests.registration.conftest import Registrant
 from tests.sms_provider import FakeProvider
 
 

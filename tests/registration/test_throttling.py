@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.registration.conftest import parse
+from tests.pages import parse
 
 
 def test_register_posts_are_limited_per_address(app, registrant):

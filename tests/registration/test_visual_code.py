@@ -10,7 +10,8 @@ import time_machine
 from PIL import Image
 
 from absher_web.services.captcha import CaptchaPolicy, answer_for, audio_wav
-from tests.registration.conftest import field_error, parse
+from tests.pages import parse
+from tests.registration.conftest import field_error
 
 
 def token_of(page) -> str:

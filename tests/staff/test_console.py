@@ -23,7 +23,8 @@ from absher_web.models import (
     utcnow,
 )
 from absher_web.services.sms import SmsDeliveryError
-from tests.account.conftest import Citizen, csrf_of, parse
+from tests.account.conftest import Citizen, csrf_of
+from tests.pages import parse
 from tests.staff.conftest import OFFICER_PASSWORD, Console, add_officer
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from absher_web.extensions import db
 from absher_web.models import AuditEvent, StaffUser, utcnow
 from tests.account.concurrency import HashChecks, at_once, open_limits
-from tests.account.conftest import csrf_of, parse
+from tests.account.conftest import csrf_of
+from tests.pages import parse
 from tests.staff.conftest import Console, add_officer
 
 WRONG = "Wrong-Passw0rd"
