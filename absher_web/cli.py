@@ -392,3 +392,169 @@ def create_officer(username: str, full_name: str, office: str, password: str) ->
     except staff.OfficerError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Officer {username} can now sign in at /ar/staff or /en/staff.")
+
+
+# --- operators' routine work: clients, keys, officers, locked accounts -----------------
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+                   .rstrip())
+
+
+def _utc(moment) -> str:  # noqa: ANN001 (a datetime)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@absher.command("list-clients")
+def list_clients() -> None:
+    """List the banks and kiosk operators that may call the activation API."""
+    from absher_web.services import api_clients
+
+    with db.transaction() as session:
+        rows = [(client.code, client.kind.value,
+                 "active" if client.is_active else "disabled",
+                 _utc(client.key_created_at), client.name)
+                for client in api_clients.all_clients(session)]
+    if not rows:
+        click.echo("No banks or kiosk operators yet: add one with add-bank or "
+                   "add-kiosk-operator.")
+        return
+    _table(("CODE", "KIND", "STATUS", "KEY MADE", "NAME"), rows)
+
+
+def _set_client(code: str, active: bool) -> None:
+    from absher_web.services import api_clients
+
+    try:
+        with db.transaction() as session:
+            changed = api_clients.set_active(session, code, active, utcnow())
+    except api_clients.ClientError as error:
+        raise click.ClickException(str(error)) from None
+    code = code.strip().upper()
+    if not changed:
+        click.echo(f"{code} is already {'enabled' if active else 'disabled'}; nothing changed.")
+    elif active:
+        click.echo(f"{code} is enabled: its requests are accepted again, with its old key.")
+    else:
+        click.echo(f"{code} is disabled: every request it sends is refused from now on "
+                   "(401 bad_signature). enable-client gives it back its access.")
+
+
+@absher.command("disable-client")
+@click.argument("code")
+def disable_client(code: str) -> None:
+    """Refuse every request of a bank or kiosk operator (its key is kept)."""
+    _set_client(code, False)
+
+
+@absher.command("enable-client")
+@click.argument("code")
+def enable_client(code: str) -> None:
+    """Accept a disabled bank's or kiosk operator's requests again."""
+    _set_client(code, True)
+
+
+@absher.command("rotate-api-keys")
+def rotate_api_keys() -> None:
+    """Re-encrypt every stored signing key with the first key of
+    ABSHER_API_KEY_ENCRYPTION_KEY.
+
+    Set ABSHER_API_KEY_ENCRYPTION_KEY to "NEW,OLD" on every instance and restart, run this,
+    then drop OLD. Keys that no configured key decrypts are named and left as they are
+    (exit status 1).
+    """
+    from absher_web.services import api_clients
+
+    cipher = api_clients.cipher_from_config(current_app.config)
+    with db.transaction() as session:
+        rotation = api_clients.rotate_keys(session, cipher, utcnow())
+    click.echo(f"Re-encrypted {len(rotation.rotated)} signing key(s) with the first "
+               "encryption key.")
+    if len(api_clients.encryption_keys(current_app.config)) < 2:
+        click.echo("Only one encryption key is configured: the keys stay under the same key.")
+    if rotation.unreadable:
+        raise click.ClickException(
+            f"{len(rotation.unreadable)} key(s) could not be decrypted with any configured "
+            f"encryption key and were left as they are: {', '.join(rotation.unreadable)}. "
+            "Add the key they were encrypted with to ABSHER_API_KEY_ENCRYPTION_KEY and run "
+            "this again, or give each client a new key (add-bank CODE --new-key).")
+
+
+@absher.command("unlock-account")
+@click.option("--id", "national_id", required=True, help="The holder's ID or iqama number.")
+def unlock_account(national_id: str) -> None:
+    """Lift the sign-in and password-recovery locks of an account (and start its counts
+    again), at the ministry's request."""
+    from absher_web.identity import is_valid_national_id, normalise_digits
+    from absher_web.services import account_locks, activation
+
+    digits = normalise_digits(national_id.strip())
+    if not is_valid_national_id(digits):
+        raise click.ClickException(f"{national_id!r} is not a valid ID or iqama number.")
+    with db.transaction() as session:
+        account = activation.account_by_national_id(session, digits)
+        if account is None:
+            raise click.ClickException(f"No account is registered for ID {digits}.")
+        lifted = account_locks.unlock(session, account, utcnow())
+    if not lifted.any:
+        click.echo(f"The account of ID {digits} is not locked; nothing changed.")
+        return
+    names = {"sign_in": "sign-in (wrong passwords)",
+             "needs_recovery": "sign-in until the password is recovered",
+             "recovery": "password recovery (wrong answers)"}
+    click.echo(f"The account of ID {digits} is unlocked. Locks lifted: "
+               f"{'; '.join(names[name] for name in lifted.names())}.")
+
+
+@absher.command("list-officers")
+def list_officers() -> None:
+    """List the Passports office officers."""
+    from absher_web.services import staff
+
+    now = utcnow()
+    with db.transaction() as session:
+        rows = [(officer.username,
+                 "disabled" if not officer.is_active
+                 else f"locked until {_utc(officer.locked_until)}"
+                 if officer.locked_until and officer.locked_until > now else "active",
+                 officer.office, officer.full_name)
+                for officer in staff.all_officers(session)]
+    if not rows:
+        click.echo("No officers yet: add one with create-officer.")
+        return
+    _table(("USERNAME", "STATUS", "OFFICE", "NAME"), rows)
+
+
+def _set_officer(username: str, active: bool) -> None:
+    from absher_web.services import staff
+
+    try:
+        with db.transaction() as session:
+            changed = staff.set_active(session, username, active, utcnow())
+    except staff.OfficerError as error:
+        raise click.ClickException(str(error)) from None
+    username = username.strip()
+    if not changed:
+        click.echo(f"Officer {username} is already {'enabled' if active else 'disabled'}; "
+                   "nothing changed.")
+    elif active:
+        click.echo(f"Officer {username} is enabled and can sign in again.")
+    else:
+        click.echo(f"Officer {username} is disabled: any open console session has ended, "
+                   "and signing in is refused.")
+
+
+@absher.command("disable-officer")
+@click.argument("username")
+def disable_officer(username: str) -> None:
+    """Stop an officer signing in, and end their open sessions at once."""
+    _set_officer(username, False)
+
+
+@absher.command("enable-officer")
+@click.argument("username")
+def enable_officer(username: str) -> None:
+    """Let a disabled officer sign in again."""
+    _set_officer(username, True)

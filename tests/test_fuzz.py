@@ -45,7 +45,9 @@ from absher_web.config import PROJECT_ROOT
 from absher_web.extensions import db, limiter
 from absher_web.identity import normalise_mobile
 from absher_web.models import ActivationState, ApiClientKind
+from absher_web.observability import OPERATOR_PATHS
 from absher_web.services.captcha import CaptchaPolicy, answer_for, new_token
+from absher_web.settings_check import RANGES
 from tests.activation.conftest import add_caller
 from tests.conftest import PASSWORD, SECURITY_ANSWERS
 from tests.staff.conftest import OFFICER_PASSWORD, add_officer
@@ -337,7 +339,7 @@ class Harness:
             if name.startswith("RATELIMIT_") and isinstance(value, str) and " per " in value:
                 app.config[name] = "1000000 per minute"
             if name.startswith("SMS_CODES_PER"):
-                app.config[name] = 1_000_000
+                app.config[name] = RANGES[name][1]  # the most the settings check allows
         with app.app_context():
             limiter.reset()
         caplog.set_level(logging.WARNING)
@@ -430,6 +432,10 @@ class Harness:
             if status >= 400 and not (isinstance(parsed, dict)
                                       and isinstance(parsed.get("error"), dict)):
                 found.append(f"API {status} without an 'error' object")
+            return found
+        if path in OPERATOR_PATHS:  # health and metrics answer JSON or Prometheus text
+            if response.mimetype not in ("application/json", "text/plain"):
+                found.append(f"{path} answered {response.mimetype or 'no content type'}")
             return found
         if response.mimetype != "text/html":
             return [*found, f"{status} answered {response.mimetype or 'no content type'}, "

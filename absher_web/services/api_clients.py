@@ -10,6 +10,7 @@ import base64
 import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from absher_web import signing
 from absher_web.models import ApiClient, ApiClientKind, ApiRequest
+from absher_web.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +36,20 @@ def key_cipher(encryption_keys: str | None, secret_key: str) -> MultiFernet:
     Several comma-separated keys allow rotation: the first encrypts, any decrypts.
     """
     if encryption_keys:
-        keys = [Fernet(key.strip().encode()) for key in encryption_keys.split(",") if key.strip()]
+        keys = [Fernet(key.encode()) for key in key_list(encryption_keys)]
     else:
         derived = hashlib.sha256(b"absher-api-keys:" + secret_key.encode()).digest()
         keys = [Fernet(base64.urlsafe_b64encode(derived))]
     return MultiFernet(keys)
+
+
+def key_list(encryption_keys: str | None) -> list[str]:
+    """The comma-separated Fernet keys of ABSHER_API_KEY_ENCRYPTION_KEY, first one first."""
+    return [key.strip() for key in (encryption_keys or "").split(",") if key.strip()]
+
+
+def encryption_keys(config: Mapping) -> list[str]:
+    return key_list(config["API_KEY_ENCRYPTION_KEY"])
 
 
 def cipher_from_config(config: Mapping) -> MultiFernet:
@@ -84,6 +95,57 @@ def signing_key(cipher: MultiFernet, client: ApiClient) -> str | None:
         log.error("the signing key of %s cannot be decrypted: was "
                   "ABSHER_API_KEY_ENCRYPTION_KEY (or the secret key) changed?", client.code)
         return None
+
+
+# --- operators' work: listing, disabling, rotating the key-encryption key ------------------
+
+def all_clients(session: Session) -> list[ApiClient]:
+    return list(session.scalars(select(ApiClient).order_by(ApiClient.code)))
+
+
+def set_active(session: Session, code: str, active: bool, now: datetime) -> bool:
+    """Enable or disable a client by code; False when it already was so (nothing changes).
+
+    A disabled client's requests are refused like an unknown client's (web/api.py); its
+    key is kept, so enabling it again needs no new key. Audited for the operator; the
+    caller commits.
+    """
+    client = find_client(session, code.strip().upper())
+    if client is None:
+        raise ClientError(f"No bank or kiosk operator has the code {code.strip().upper()!r}.")
+    if client.is_active is active:
+        return False
+    client.is_active = active
+    audit.record(session, "client_enabled" if active else "client_disabled", now,
+                 by="operator", client=client.code)
+    return True
+
+
+@dataclass
+class Rotation:
+    rotated: list[str] = field(default_factory=list)  # codes whose key is re-encrypted
+    unreadable: list[str] = field(default_factory=list)  # codes no configured key decrypts
+
+
+def rotate_keys(session: Session, cipher: MultiFernet, now: datetime) -> Rotation:
+    """Re-encrypt every stored key with the first encryption key (MultiFernet.rotate).
+
+    Each row is held while it is rewritten, so a key replaced meanwhile (add-bank
+    --new-key) is not overwritten with an older one. A key that none of the configured
+    keys decrypts is left as it is and named. The caller commits.
+    """
+    rotation = Rotation()
+    clients = session.scalars(select(ApiClient).order_by(ApiClient.code).with_for_update())
+    for client in clients:
+        try:
+            client.key_ciphertext = cipher.rotate(client.key_ciphertext.encode()).decode()
+        except InvalidToken:
+            rotation.unreadable.append(client.code)
+        else:
+            rotation.rotated.append(client.code)
+    audit.record(session, "api_keys_rotated", now, by="operator",
+                 rotated=len(rotation.rotated), unreadable=rotation.unreadable)
+    return rotation
 
 
 # --- one answer per reference -----------------------------------------------------------

@@ -66,6 +66,30 @@ def create_officer(session: Session, username: str, full_name: str, office: str,
     return officer
 
 
+def all_officers(session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
+def set_active(session: Session, username: str, active: bool, now: datetime) -> bool:
+    """Enable or disable an officer (an operator's command); False when it already was so.
+
+    Disabling also gives the officer a new session token: every open session ends at its
+    next request, and enabling the officer again later does not bring any of them back.
+    Audited for the operator; the caller commits.
+    """
+    officer = find_officer(session, username)
+    if officer is None:
+        raise OfficerError(f"No officer has the username {username.strip()!r}.")
+    if officer.is_active is active:
+        return False
+    officer.is_active = active
+    if not active:
+        officer.session_token = new_session_token()
+    audit.record(session, "officer_enabled" if active else "officer_disabled", now,
+                 by="operator", officer=officer.username)
+    return True
+
+
 def sign_in(session: Session, username: str, password: str, bcrypt_rounds: int,
             now: datetime, client_address: str | None) -> SignIn:
     """Check an officer's password under the lock rules; commits the count either way."""

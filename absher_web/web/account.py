@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "account_activated": _l("Account activated"),
     "activation_requested": _l("Activation requested at a bank ATM"),
     "staff_looked_up": _l("Your account was looked up at a Passports office"),
+    "account_unlocked": _l("Account unlocked by Absher support"),
 }
 
 
