@@ -175,6 +175,7 @@ def extract_messages(output_file: Path) -> None:
         "--keyword", "_l",
         "--keyword", "lazy_gettext",
         "--keyword", "lazy_ngettext:1,2",
+        "--keyword", "lazy_plural:1,2",  # absher_web/wording.py
         "--add-comments", "TRANSLATORS:",
         # Locations change with every edit to a file; leaving them out keeps
         # catalog diffs to the strings that actually changed.

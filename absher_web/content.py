@@ -1,4 +1,5 @@
-"""Page content that is data rather than prose: the services catalogue.
+"""Page content that is data rather than prose: the support numbers and the services
+catalogue.
 
 Every name and description is a translatable string (English msgid, Arabic in
 translations/ar). The Arabic names follow the list in the source article.
@@ -12,6 +13,27 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from absher_web.text import normalise_for_matching
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A number as people dial it from where they are; ``tel`` is its link."""
+
+    digits: str
+
+    def __str__(self) -> str:
+        return self.digits
+
+    @property
+    def tel(self) -> str:
+        # "00" is how Saudi Arabia dials abroad; a tel: link uses the "+" that works anywhere.
+        return "tel:" + ("+" + self.digits[2:] if self.digits.startswith("00") else self.digits)
+
+
+# Absher's unified support line, and the number to call from outside Saudi Arabia. Pages
+# and messages name them (%(support_number)s, absher_web/wording.py), never write them.
+SUPPORT_NUMBER = PhoneNumber("920020405")
+SUPPORT_NUMBER_ABROAD = PhoneNumber("00966114618666")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """Every message a form or a service can show, keyed by id (one catalogue).
 
 Services and rules return keys; forms and templates turn them into words here,
-so a translator finds each sentence once and a test can name it by key.
+so a translator finds each sentence once and a test can name it by key. Numbers that
+a setting or a rule decides are named, and filled in by absher_web/wording.py.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import escape
+
+from absher_web import wording
+from absher_web.wording import PluralText, lazy_plural
 
 MESSAGES = {
     # Any text field
@@ -24,7 +27,7 @@ MESSAGES = {
     "mobile_taken": _l("This mobile number is used by another account. Use a different number"),
     # Username
     "username_required": _l("Enter a username"),
-    "username_too_short": _l("Your username must be at least 8 characters"),
+    "username_too_short": lazy_plural("Your username must be at least %(count)s character", "Your username must be at least %(count)s characters", "username_min"),
     "username_too_long": _l("Your username must be 32 characters or fewer"),
     "username_characters": _l("Your username can only contain English letters and digits, with no spaces or symbols"),
     "username_capital_first": _l("Your username must start with a capital English letter"),
@@ -32,7 +35,7 @@ MESSAGES = {
     "username_taken": _l("This username is already taken. Choose a different one"),
     # Password
     "password_required": _l("Enter a password"),
-    "password_too_short": _l("Your password must be at least 8 characters"),
+    "password_too_short": lazy_plural("Your password must be at least %(count)s character", "Your password must be at least %(count)s characters", "password_min"),
     "password_too_long": _l("Your password must be 256 characters or fewer"),
     "password_composition": _l("Your password must contain a capital letter, a small letter and a digit"),
     "password_repeated_character": _l("No single character can make up more than half of your password"),
@@ -56,7 +59,7 @@ MESSAGES = {
     "code_required": _l("Enter the code we sent you"),
     "code_malformed": _l("Enter the 6 digits of the code we sent you"),
     "code_wrong": _l("The code is not right. Check the text message and try again"),
-    "code_expired": _l("This code has expired. Ask for a new code and use it within 5 minutes"),
+    "code_expired": lazy_plural("This code has expired. Ask for a new code and use it within %(count)s minute", "This code has expired. Ask for a new code and use it within %(count)s minutes", "code_minutes"),
     "code_spent": _l("This code has already been used. Ask for a new code"),
     "code_too_many_tries": _l("You have entered a wrong code too many times. Ask for a new code"),
     "code_no_code": _l("There is no code for this step yet. Ask for a code"),
@@ -71,7 +74,6 @@ MESSAGES = {
     "signed_out_idle": _l("You were signed out because you did nothing for a while. Sign in again"),
     "signed_out": _l("You have signed out"),
     "signed_out_everywhere": _l("You have signed out on all your devices"),
-    "sign_in_expired": _l("Your sign-in was not finished in time. Sign in again"),
     "signed_out_lifetime": _l("You were signed out because your session reached its time limit. For your security, sign in again"),
     # Security questions
     "security_question_required": _l("Choose a question from the list"),
@@ -84,7 +86,7 @@ MESSAGES = {
     "security_questions_saved": _l("Your security questions have been saved"),
     # Password recovery
     "recovery_no_match": _l("We could not find an account with this ID or iqama number and mobile number. Check both and try again"),
-    "recovery_locked": _l("Password recovery for this account is locked for an hour after wrong answers. Try again later, or call 920020405"),
+    "recovery_locked": _l("Password recovery for this account is locked for an hour after wrong answers. Try again later, or call %(support_number)s"),
     "recovery_wrong_step": _l("This step of your password recovery is not available. Start again"),
     "recovery_expired": _l("Your password recovery was not finished in time. Start again"),
     "question_required": _l("Choose one of your security questions"),
@@ -126,7 +128,9 @@ MESSAGES = {
 
 
 def message(key: str, **values: object) -> str:
-    """The message for ``key``, its placeholders filled with ``values`` (escaped unless Markup)."""
-    if values:
-        return escape(str(MESSAGES[key])) % values
-    return str(MESSAGES[key])
+    """The message for ``key``, its placeholders filled from the settings (wording) and
+    ``values`` (escaped unless Markup)."""
+    text = MESSAGES[key]
+    if not values and not isinstance(text, PluralText) and "%(" not in str(text):
+        return str(text)
+    return wording.fill(text, {**wording.standing_values(), **values}, markup=True)

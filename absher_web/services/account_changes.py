@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,9 +19,8 @@ from sqlalchemy.orm import Session
 from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, Language
 from absher_web.passwords import hash_password, new_session_token, password_problem
-from absher_web.services import audit, otp, signin
+from absher_web.services import audit, notices, otp, signin
 from absher_web.services.policies import Policies
-from absher_web.services.sms import send_sms
 
 
 @dataclass
@@ -67,18 +65,9 @@ def change_password(session: Session, policies: Policies, account: Account, curr
     audit.record(session, "password_changed", now, account.id, client_address)
     session.commit()
     # Sent after the change is saved: the notice never tells of a change that failed.
-    send_sms(session, account.mobile, password_notice(account), "password_changed_notice", now,
-             retryable=True)
+    notices.send(session, notices.PASSWORD_CHANGED, account, now)
     session.commit()
     return Outcome()
-
-
-def password_notice(account: Account) -> str:
-    with force_locale(account.preferred_language.value):
-        return gettext(
-            "Absher: the password of your account was changed. If you did not change it, "
-            "use Forgot password at once or call 920020405."
-        )
 
 
 # --- mobile number -------------------------------------------------------------
@@ -151,18 +140,11 @@ def finish_mobile_change(session: Session, policies: Policies, account: Account,
         # Another account took the number between the check above and this write.
         session.rollback()
         return Outcome(error="mobile_change_taken", mobile=mobile)
-    send_sms(session, old_mobile, mobile_notice(account, mobile), "mobile_changed_notice", now,
-             retryable=True)
+    # To the old number: the holder hears of it even if the new one is not theirs.
+    notices.send(session, notices.MOBILE_CHANGED, account, now, to=old_mobile,
+                 number=mask_mobile(mobile))
     session.commit()
     return Outcome(mobile=mobile)
-
-
-def mobile_notice(account: Account, new_mobile: str) -> str:
-    with force_locale(account.preferred_language.value):
-        return gettext(
-            "Absher: the mobile number of your account was changed to %(number)s. "
-            "If you did not change it, call 920020405.", number=mask_mobile(new_mobile),
-        )
 
 
 # --- email and language ----------------------------------------------------------

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,8 +33,8 @@ from absher_web.models import (
     SmsStatus,
     StaffUser,
 )
-from absher_web.services import audit
-from absher_web.services.sms import send_again, send_sms
+from absher_web.services import audit, notices
+from absher_web.services.sms import send_again
 
 log = logging.getLogger(__name__)
 
@@ -250,11 +249,7 @@ def save_and_notify(session: Session, account: Account, now: datetime) -> bool:
 
 def send_activated_notice(session: Session, account: Account, now: datetime) -> bool:
     """Text the owner, in their language, that the account is active (sent again if it fails)."""
-    with force_locale(account.preferred_language.value):
-        body = gettext("Absher: your account is now active. You can sign in and use "
-                       "the electronic services.")
-    return send_sms(session, account.mobile, body, "account_activated_notice", now,
-                    retryable=True)
+    return notices.send(session, notices.ACCOUNT_ACTIVATED, account, now)
 
 
 # --- the due-jobs runner ----------------------------------------------------------

@@ -14,11 +14,8 @@ import hmac
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import CodeChallenge, CodePurpose, Language, SmsBudget
+from absher_web.services import notices
+from absher_web.services.policies import CodePolicy
 from absher_web.services.sms import send_sms
 
 CODE_LENGTH = 6
@@ -33,16 +32,6 @@ MAX_TRIES = 5
 RESEND_COOLDOWN = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CodePolicy:
-    secret_key: str
-    ttl: timedelta
-    # Hourly budgets for code SMS (settings SMS_CODES_PER_*): per number, per person, site.
-    per_number_per_hour: int = 5
-    per_person_per_hour: int = 10
-    site_per_hour: int = 50000
 
 
 class CheckResult(enum.StrEnum):
@@ -199,30 +188,6 @@ def check_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
     return CheckResult.ACCEPTED if spent.rowcount == 1 else CheckResult.SPENT
 
 
-# The text message for each purpose, in the account's language; the code goes in %(code)s.
-CODE_TEXTS = {
-    CodePurpose.REGISTRATION: _l(
-        "Your Absher registration code is %(code)s. It expires in 5 minutes. "
-        "Do not share it with anyone."),
-    CodePurpose.SIGN_IN: _l(
-        "Your Absher sign-in code is %(code)s. It expires in 5 minutes. "
-        "Do not share it with anyone."),
-    CodePurpose.RECOVERY: _l(
-        "Your Absher password recovery code is %(code)s. It expires in 5 minutes. "
-        "Do not share it with anyone."),
-    CodePurpose.CHANGE_MOBILE: _l(
-        "Your Absher code to change your mobile number is %(code)s. It expires in "
-        "5 minutes. Do not share it with anyone."),
-}
-
-
-def code_text(purpose: CodePurpose, language: Language, code: str, host: str) -> str:
-    with force_locale(language.value):
-        text = str(CODE_TEXTS[purpose]) % {"code": code}
-    # The last line lets phones offer the code for autofill (WebOTP).
-    return f"{text}\n\n@{host} #{code}"
-
-
 def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_id: str,
               mobile: str, language: Language, host: str, now: datetime,
               person: str | None = None) -> str | None:
@@ -239,7 +204,7 @@ def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_i
     if refusal:
         return refusal
     code = issue_code(session, policy, purpose, flow_id, mobile, now)
-    body = code_text(purpose, language, code, host)
+    body = notices.code_message(purpose, language, code, policy.minutes, host)
     if not send_sms(session, mobile, body, f"{purpose.value}_code", now,
                     recorded_body=body.replace(code, "••••••")):
         session.delete(latest_challenge(session, purpose, flow_id))

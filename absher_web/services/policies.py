@@ -3,6 +3,7 @@
 Registration, sign-in, recovery and the account changes all take one Policies object
 instead of reading settings themselves: the code policy (lifetime and SMS budgets),
 the visual-code policy, the bcrypt cost and the host named in code messages.
+The sentences that state these values fill them from here (absher_web/wording.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from flask import current_app
 
 from absher_web.security import origin_host
 from absher_web.services.captcha import CaptchaPolicy
-from absher_web.services.otp import CodePolicy
 
 # Every setting Policies.from_config reads: the app's Policies are built again only
 # when one of these changes (tests change settings on a running app; production never does).
@@ -24,6 +24,24 @@ SETTINGS = (
     "SMS_CODES_PER_PERSON_PER_HOUR", "SMS_CODES_PER_HOUR", "CAPTCHA_FIXED_ANSWER",
     "BCRYPT_ROUNDS", "SMS_ORIGIN_HOST", "ALLOWED_HOSTS", "RECOVERY_SECURITY_QUESTION",
 )
+
+
+@dataclass(frozen=True)
+class CodePolicy:
+    """SMS codes (services/otp.py): how long one lasts, and how many may be sent an hour."""
+
+    secret_key: str
+    ttl: timedelta
+    # Hourly budgets for code SMS (settings SMS_CODES_PER_*): per number, per person, site.
+    per_number_per_hour: int = 5
+    per_person_per_hour: int = 10
+    site_per_hour: int = 50000
+
+    @property
+    def minutes(self) -> int:
+        """The lifetime as pages and messages state it: whole minutes, rounded down, so a
+        code never lasts less than it is said to."""
+        return max(1, int(self.ttl.total_seconds()) // 60)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import Executable, Result, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -21,9 +20,8 @@ from absher_web import passwords
 from absher_web.identity import normalise_digits, normalise_mobile
 from absher_web.models import Account, CodePurpose, RecoveryFlow, RecoveryStep
 from absher_web.passwords import hash_password, new_session_token, password_problem
-from absher_web.services import audit, otp, security_questions
+from absher_web.services import audit, notices, otp, security_questions
 from absher_web.services.policies import Policies
-from absher_web.services.sms import send_sms
 
 FLOW_LIFETIME = timedelta(minutes=20)
 WRONG_ANSWERS_BEFORE_LOCK = 3
@@ -133,8 +131,7 @@ def lock_recovery_if_due(session: Session, account: Account, flow: RecoveryFlow,
              .values(expires_at=now))
     audit.record(session, "recovery_locked", now, account.id, client_address)
     session.commit()
-    send_sms(session, account.mobile, notice(account, "locked"), "recovery_lock_notice", now,
-             retryable=True)
+    notices.send(session, notices.RECOVERY_LOCKED, account, now)
     session.commit()
     return True
 
@@ -152,14 +149,6 @@ def claim_step(session: Session, flow: RecoveryFlow, at: RecoveryStep, to: Recov
 def _execute(session: Session, statement: Executable) -> Result:
     # Loaded objects keep their old values until refreshed; the database decides.
     return session.execute(statement, execution_options={"synchronize_session": False})
-
-
-def notice(account: Account, kind: str) -> str:
-    with force_locale(account.preferred_language.value):
-        if kind == "locked":
-            return gettext("Absher: wrong answers were given to your security questions, so "
-                           "password recovery is locked for an hour.")
-        return gettext("Absher: your password was changed. If this was not you, call 920020405.")
 
 
 def send_code(session: Session, policies: Policies, flow: RecoveryFlow, now: datetime) -> Outcome:
@@ -213,7 +202,6 @@ def set_password(session: Session, policies: Policies, flow: RecoveryFlow, passw
     session.refresh(flow)
     session.refresh(account)
     # Sent after the change is saved: the notice never tells of a change that failed.
-    send_sms(session, account.mobile, notice(account, "changed"), "password_changed_notice",
-             now, retryable=True)
+    notices.send(session, notices.PASSWORD_RECOVERED, account, now)
     session.commit()
     return Outcome(flow=flow)

@@ -14,16 +14,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, CodePurpose
 from absher_web.passwords import new_session_token
-from absher_web.services import audit, lockout, otp
+from absher_web.services import audit, lockout, notices, otp
 from absher_web.services.policies import Policies
-from absher_web.services.sms import send_sms
 
 
 class Result(enum.StrEnum):
@@ -105,8 +103,7 @@ def check_account_password(session: Session, account: Account, password: str,
     session.commit()
     if check.locked_now:
         # Sent once the lock is saved, by the one request that took it.
-        send_sms(session, account.mobile, lock_notice(account), "lock_notice", now,
-                 retryable=True)
+        notices.send(session, notices.ACCOUNT_LOCKED, account, now)
         session.commit()
     return check
 
@@ -119,14 +116,6 @@ def password_asked_again_problem(check: lockout.Check, wrong: str) -> str | None
     if check.locked_until is not None or check.needs_recovery:
         return "password_change_locked"
     return wrong
-
-
-def lock_notice(account: Account) -> str:
-    with force_locale(account.preferred_language.value):
-        return gettext(
-            "Absher: someone entered the wrong password for your account several times, so "
-            "it is locked for a while. If this was not you, change your password."
-        )
 
 
 def send_sign_in_code(session: Session, policies: Policies, account: Account, flow_id: str,

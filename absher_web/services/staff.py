@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
-from absher_web.passwords import hash_password, new_session_token, password_problem
+from absher_web.passwords import PASSWORD_MIN, hash_password, new_session_token, password_problem
 from absher_web.services import audit, lockout
 from absher_web.services.activation import account_by_national_id
 
@@ -57,8 +57,9 @@ def create_officer(session: Session, username: str, full_name: str, office: str,
     if problem is not None:
         reason = problem.removeprefix("password_").replace("_", " ")
         raise OfficerError(
-            f"The password is not accepted ({reason}). It needs at least 8 characters with "
-            "capital and small letters and a digit, not a common one, and not the username.")
+            f"The password is not accepted ({reason}). It needs at least {PASSWORD_MIN} "
+            "characters with capital and small letters and a digit, not a common one, and not "
+            "the username.")
     officer = StaffUser(username=username, full_name=full_name.strip() or username,
                         office=office.strip(), password_hash=hash_password(password, bcrypt_rounds),
                         session_token=new_session_token(), created_at=now)

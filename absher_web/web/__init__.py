@@ -21,7 +21,7 @@ def activation_delay_seconds(channel: str) -> int:
 
 
 def register_blueprints(app: Flask) -> None:
-    from absher_web import dates
+    from absher_web import dates, wording
     from absher_web.forms.messages import message
     from absher_web.nationalities import nationality_name
     from absher_web.services.registry import city_name, district_name
@@ -56,3 +56,9 @@ def register_blueprints(app: Flask) -> None:
                                  ltr=ltr, dates=dates, nationality_name=nationality_name,
                                  activation_delay_seconds=activation_delay_seconds,
                                  city_name=city_name, district_name=district_name)
+
+    @app.context_processor
+    def standing_values() -> dict:
+        # Every page names the code's lifetime, the minimum lengths and the support numbers
+        # as `wording.<name>`, never as a number of its own.
+        return {"wording": wording.standing_values()}

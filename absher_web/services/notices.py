@@ -1,0 +1,96 @@
+"""Every text message the site sends, in one catalogue of whole sentences.
+
+Codes go out inside the request (services/otp.py); notices tell the holder that something
+changed, and one that the provider refuses is kept and sent again by run-due. Each
+sentence names its values (absher_web/wording.py: %(support_number)s, the code's lifetime)
+and is sent in the holder's preferred language.
+
+A new notice: add it here, send it with ``send`` where the change is saved, and translate
+it (make translations-extract translations-update, then both catalogs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy.orm import Session
+
+from absher_web import wording
+from absher_web.models import Account, CodePurpose, Language
+from absher_web.services.sms import send_sms
+from absher_web.wording import PluralText, lazy_plural
+
+
+@dataclass(frozen=True)
+class Notice:
+    purpose: str  # recorded with each message it sends (sms_messages.purpose)
+    text: LazyString | PluralText
+
+
+ACCOUNT_LOCKED = Notice("lock_notice", _l(
+    "Absher: someone entered the wrong password for your account several times, so it is "
+    "locked for a while. If this was not you, change your password."))
+RECOVERY_LOCKED = Notice("recovery_lock_notice", _l(
+    "Absher: wrong answers were given to your security questions, so password recovery is "
+    "locked for an hour."))
+PASSWORD_CHANGED = Notice("password_changed_notice", _l(
+    "Absher: the password of your account was changed. If you did not change it, use Forgot "
+    "password at once or call %(support_number)s."))
+PASSWORD_RECOVERED = Notice("password_changed_notice", _l(
+    "Absher: your password was changed. If this was not you, call %(support_number)s."))
+MOBILE_CHANGED = Notice("mobile_changed_notice", _l(
+    "Absher: the mobile number of your account was changed to %(number)s. If you did not "
+    "change it, call %(support_number)s."))
+ACCOUNT_ACTIVATED = Notice("account_activated_notice", _l(
+    "Absher: your account is now active. You can sign in and use the electronic services."))
+
+# The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
+CODE_TEXTS = {
+    CodePurpose.REGISTRATION: lazy_plural(
+        "Your Absher registration code is %(code)s. It expires in %(count)s minute. "
+        "Do not share it with anyone.",
+        "Your Absher registration code is %(code)s. It expires in %(count)s minutes. "
+        "Do not share it with anyone.", "code_minutes"),
+    CodePurpose.SIGN_IN: lazy_plural(
+        "Your Absher sign-in code is %(code)s. It expires in %(count)s minute. "
+        "Do not share it with anyone.",
+        "Your Absher sign-in code is %(code)s. It expires in %(count)s minutes. "
+        "Do not share it with anyone.", "code_minutes"),
+    CodePurpose.RECOVERY: lazy_plural(
+        "Your Absher password recovery code is %(code)s. It expires in %(count)s minute. "
+        "Do not share it with anyone.",
+        "Your Absher password recovery code is %(code)s. It expires in %(count)s minutes. "
+        "Do not share it with anyone.", "code_minutes"),
+    CodePurpose.CHANGE_MOBILE: lazy_plural(
+        "Your Absher code to change your mobile number is %(code)s. It expires in "
+        "%(count)s minute. Do not share it with anyone.",
+        "Your Absher code to change your mobile number is %(code)s. It expires in "
+        "%(count)s minutes. Do not share it with anyone.", "code_minutes"),
+}
+
+
+def in_language(text: LazyString | PluralText, language: Language, **values: object) -> str:
+    """``text`` in ``language``, filled from the settings and ``values``."""
+    with force_locale(language.value):
+        return wording.fill(text, {**wording.standing_values(), **values})
+
+
+def code_message(purpose: CodePurpose, language: Language, code: str, minutes: int,
+                 host: str) -> str:
+    text = in_language(CODE_TEXTS[purpose], language, code=code, code_minutes=minutes)
+    # The last line lets phones offer the code for autofill (WebOTP).
+    return f"{text}\n\n@{host} #{code}"
+
+
+def send(session: Session, notice: Notice, account: Account, now: datetime,
+         to: str | None = None, **values: object) -> bool:
+    """Text ``notice`` to the holder (at ``to``, else their number) in their language.
+
+    True when the provider took it; a notice it refused is sent again by run-due.
+    """
+    body = in_language(notice.text, account.preferred_language, **values)
+    return send_sms(session, to or account.mobile, body, notice.purpose, now, retryable=True)
