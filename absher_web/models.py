@@ -110,6 +110,8 @@ class CodePurpose(enum.StrEnum):
     SIGN_IN = "sign_in"
     RECOVERY = "recovery"
     CHANGE_MOBILE = "change_mobile"
+    # A new number for a holder whose fingerprints were verified (services/assisted_mobile).
+    OFFICE_MOBILE = "office_mobile"
 
 
 class RecoveryStep(enum.StrEnum):

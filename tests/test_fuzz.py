@@ -559,12 +559,20 @@ class Harness:
                 visitor.mobile = normalise_mobile(mobile)
         elif kind == "new_citizen":
             self.sign_in(visitor, self.make_account(with_questions=False))
-        elif kind == "officer":
+        elif kind in ("officer", "officer_changing_mobile"):
             officer = add_officer(self.app, username=f"fuzz.officer{self.number()}")
             page = self.step(visitor, "GET", "/en/staff/sign-in", (200,), "open console")
             self.step(visitor, "POST", "/en/staff/sign-in", (303,), "sign in an officer",
                       {"csrf_token": hidden(page, "csrf_token"), "username": officer.username,
                        "password": OFFICER_PASSWORD})
+            if kind == "officer_changing_mobile":
+                page = self.step(visitor, "GET", "/en/staff/", (200,), "open the search")
+                mobile = self.fresh_mobile()
+                self.step(visitor, "POST", "/en/staff/mobile", (303,), "give a new number", {
+                    "csrf_token": hidden(page, "csrf_token"),
+                    "national_id": self.make_account().national_id, "mobile": mobile,
+                    "fingerprints_verified": "y"})
+                visitor.mobile = normalise_mobile(mobile)
         elif kind in ("registering", "registered"):
             self.start_registration(visitor)
             if kind == "registered":
@@ -767,6 +775,15 @@ SIGNED_IN_FORMS = (
              page="/{lang}/account/"),
     FormSpec("sign_out_everywhere", "/{lang}/individuals/sign-out-everywhere", "citizen",
              nothing, page="/{lang}/account/"),
+    FormSpec("fingerprint_enquiry", "/{lang}/account/services/fingerprint", "citizen",
+             nothing),
+    FormSpec("vehicles_enquiry", "/{lang}/account/services/vehicles", "citizen", nothing),
+    FormSpec("foreign_vehicle_enquiry", "/{lang}/account/services/foreign-vehicle-violations",
+             "citizen", lambda h, v, page: [("country", "BHR"), ("plate", "12345")]),
+    FormSpec("workers_and_visitors_enquiry", "/{lang}/account/services/workers-and-visitors",
+             "citizen", nothing),
+    FormSpec("health_insurance_enquiry", "/{lang}/account/services/health-insurance",
+             "citizen", nothing),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id)]),
     FormSpec("staff_activate", "/{lang}/staff/activate", "officer",
@@ -774,6 +791,17 @@ SIGNED_IN_FORMS = (
                                  ("fingerprints_verified", "y")], page="/{lang}/staff/"),
     FormSpec("staff_sign_out", "/{lang}/staff/sign-out", "officer", nothing,
              page="/{lang}/staff/"),
+    FormSpec("staff_unlock", "/{lang}/staff/unlock", "officer",
+             lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("fingerprints_verified", "y")], page="/{lang}/staff/"),
+    FormSpec("staff_change_mobile", "/{lang}/staff/mobile", "officer",
+             lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("mobile", h.fresh_mobile()), ("fingerprints_verified", "y")],
+             page="/{lang}/staff/"),
+    FormSpec("staff_mobile_code", "/{lang}/staff/mobile/code", "officer_changing_mobile",
+             code_of_visitor),
+    FormSpec("staff_mobile_resend", "/{lang}/staff/mobile/code/resend",
+             "officer_changing_mobile", nothing, page="/{lang}/staff/mobile/code"),
 )
 
 
@@ -974,14 +1002,17 @@ query_params = st.lists(
 
 CONTEXTS_BY_BLUEPRINT = {
     "account": ("citizen", "new_citizen"), "changes": ("citizen", "changing_mobile"),
-    "security_questions": ("citizen", "new_citizen"), "staff": ("officer", "citizen"),
+    "eservices": ("citizen", "new_citizen"),
+    "security_questions": ("citizen", "new_citizen"),
+    "staff": ("officer", "officer_changing_mobile", "citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),
 }
 ALL_CONTEXTS = ("anonymous", "citizen", "new_citizen", "officer", "registering", "registered",
                 "signing_in", "recovering_question", "recovering_code",
-                "recovering_new_password", "recovered", "changing_mobile")
+                "recovering_new_password", "recovered", "changing_mobile",
+                "officer_changing_mobile")
 
 # Addresses no rule matches, or that stretch the path itself.
 UNROUTED = ("/en/no-such-page", "/xx/about", "/%D8%B9/about", "/en/%FF%FE", "/en/%00",

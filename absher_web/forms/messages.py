@@ -124,6 +124,14 @@ MESSAGES = {
     "staff_account_activated": _l("The account of ID %(national_id)s is now active. An SMS has been sent to the holder"),
     "staff_account_activated_sms_failed": _l("The account of ID %(national_id)s is now active. The SMS to the holder could not be sent yet: it will be sent again automatically"),
     "staff_already_active": _l("The account of ID %(national_id)s is already active. Nothing was changed"),
+    "staff_account_unlocked": _l("The account of ID %(national_id)s is unlocked. The holder can sign in and recover the password again"),
+    "staff_not_locked": _l("The account of ID %(national_id)s is not locked. Nothing was changed"),
+    "staff_new_mobile_required": _l("Enter the holder's new mobile number"),
+    "staff_mobile_same": _l("This is already the holder's mobile number. Enter a different number"),
+    "staff_code_required": _l("Enter the code the holder reads out from their phone"),
+    "staff_mobile_change_taken": _l("This mobile number was registered to another account while the code was on its way. Enter a different number"),
+    "staff_mobile_changed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. A text message has told the old number"),
+    "staff_mobile_changed_sms_failed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. The text message to the old number could not be sent yet: it will be sent again automatically"),
 }
 
 

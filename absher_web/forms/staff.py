@@ -1,4 +1,6 @@
-"""Passports office console forms: the officer's sign-in, the lookup and the activation."""
+"""Passports office console forms: the officer's sign-in, the lookup, and what an officer
+does for the holder once their fingerprints are verified: activate the account, change its
+mobile number, unlock it."""
 
 from __future__ import annotations
 
@@ -6,7 +8,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from absher_web.forms.base import SiteForm
-from absher_web.forms.fields import Required, digits_filter, national_id_rule, rule, strip_spaces
+from absher_web.forms.fields import (
+    Required,
+    digits_filter,
+    mobile_rule,
+    national_id_rule,
+    rule,
+    strip_spaces,
+)
 
 # The officer types someone else's number: the same rule, worded for the holder's ID.
 HOLDER_ID_PROBLEMS = {
@@ -35,11 +44,37 @@ class LookUpForm(SiteForm):
                               validators=holder_id_validators())
 
 
-class ActivateForm(SiteForm):
+def holder_id_field() -> HiddenField:
     # Carried from the lookup result; checked again because a form can be altered.
-    national_id = HiddenField(filters=[strip_spaces, digits_filter],
-                              validators=holder_id_validators())
-    fingerprints_verified = BooleanField(
-        _l("I have verified the holder's fingerprints on the device"),
-        validators=[Required("staff_fingerprints_required")],
-    )
+    return HiddenField(filters=[strip_spaces, digits_filter], validators=holder_id_validators())
+
+
+def fingerprints_field(field_id: str) -> BooleanField:
+    """The officer's word that the device matched the holder's fingerprints. Each form on
+    the lookup result has its own, with its own id (several share the page)."""
+    return BooleanField(_l("I have verified the holder's fingerprints on the device"),
+                        validators=[Required("staff_fingerprints_required")], id=field_id)
+
+
+class ActivateForm(SiteForm):
+    national_id = holder_id_field()
+    fingerprints_verified = fingerprints_field("fingerprints_verified")
+
+
+class ChangeMobileForm(SiteForm):
+    national_id = holder_id_field()
+    mobile = StringField(_l("New mobile number"), filters=[strip_spaces],
+                         validators=[Required("staff_new_mobile_required"), rule(mobile_rule)])
+    fingerprints_verified = fingerprints_field("mobile_fingerprints_verified")
+
+
+class UnlockForm(SiteForm):
+    national_id = holder_id_field()
+    fingerprints_verified = fingerprints_field("unlock_fingerprints_verified")
+
+
+class HolderCodeForm(SiteForm):
+    """The code the holder reads out from the phone with the new number."""
+
+    code = StringField(_l("Code from the holder's phone"), filters=[strip_spaces, digits_filter],
+                       validators=[Required("staff_code_required")])

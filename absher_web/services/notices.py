@@ -70,6 +70,13 @@ CODE_TEXTS = {
         "%(count)s minute. Do not share it with anyone.",
         "Your Absher code to change your mobile number is %(code)s. It expires in "
         "%(count)s minutes. Do not share it with anyone.", "code_minutes"),
+    # Read out or typed where the holder's fingerprints were just verified.
+    CodePurpose.OFFICE_MOBILE: lazy_plural(
+        "Your Absher code to make this your account's mobile number is %(code)s. Read it out "
+        "only to the officer at the Passports office counter. It expires in %(count)s minute.",
+        "Your Absher code to make this your account's mobile number is %(code)s. Read it out "
+        "only to the officer at the Passports office counter. It expires in %(count)s minutes.",
+        "code_minutes"),
 }
 
 

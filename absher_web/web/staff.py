@@ -1,10 +1,14 @@
-"""The Passports office officer console: sign-in, account lookup and in-person activation.
+"""The Passports office officer console: sign-in, account lookup, and what an officer does
+for a holder whose fingerprints they verified: activate the account, change its mobile
+number (with a code to the new number that the holder reads out), unlock it.
 
 Officers are not citizens: their session lives under its own keys, never through
 Flask-Login, and each side gets 403 on the other's pages (see keep_roles_apart).
 """
 
 from __future__ import annotations
+
+import secrets
 
 from flask import (
     Blueprint,
@@ -25,10 +29,17 @@ from absher_web import dates
 from absher_web.extensions import client_address, db, limiter
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.messages import message
-from absher_web.forms.staff import ActivateForm, LookUpForm, StaffSignInForm
+from absher_web.forms.staff import (
+    ActivateForm,
+    ChangeMobileForm,
+    HolderCodeForm,
+    LookUpForm,
+    StaffSignInForm,
+    UnlockForm,
+)
 from absher_web.identity import mask_mobile
-from absher_web.models import Account, StaffUser, utcnow
-from absher_web.services import activation, staff
+from absher_web.models import Account, CodePurpose, StaffUser, utcnow
+from absher_web.services import account_locks, activation, assisted_mobile, staff
 from absher_web.services.policies import current_policies
 from absher_web.text import constant_time_equal
 from absher_web.web.flow import ltr
@@ -42,6 +53,8 @@ SEEN_KEY = "staff_last_seen"
 SIGNED_IN_KEY = "staff_signed_in_at"
 SIGNED_OUT_KEY = "staff_signed_out_reason"
 NOTICE_KEY = "staff_notice"
+MOBILE_FLOW_KEY = "staff_mobile_flow"  # the change of mobile under way: its flow id only
+SENDING_KEY = "staff_mobile_sending"  # what became of the last request for a code
 
 # Citizens' pages an officer may not open; public pages and the citizen sign-in stay open.
 CITIZEN_BLUEPRINTS = {"account", "changes", "security_questions"}
@@ -164,7 +177,8 @@ def home():
     notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
     if notice:
         noticed = db.session.get(Account, notice["account_id"])
-        notice = {"key": notice["key"], "national_id": noticed.national_id} if noticed else None
+        notice = {"key": notice["key"], "national_id": noticed.national_id,
+                  "mobile": noticed.mobile} if noticed else None
     return console(form, notice=notice, status=422 if form.errors else 200)
 
 
@@ -172,17 +186,11 @@ def home():
 def activate():
     form = ActivateForm()
     if not form.validate_on_submit():
-        if form.national_id.errors:
-            abort(400)  # the lookup result always carries a valid number: altered by hand
-        # Shown again with the checkbox's error: a lookup like any other, so audited.
-        account = staff.look_up_account(db.session, signed_in_officer(), form.national_id.data,
-                                        utcnow(), client_address())
-        return console(LookUpForm(formdata=None, national_id=form.national_id.data),
-                       looked_up=True, account=account, activate_form=form, status=422)
-    national_id = form.national_id.data
-    account = activation.account_by_national_id(db.session, national_id)
+        return show_again("activate_form", form)
+    account = activation.account_by_national_id(db.session, form.national_id.data)
     if account is None:
-        return console(LookUpForm(formdata=None, national_id=national_id), looked_up=True)
+        return console(LookUpForm(formdata=None, national_id=form.national_id.data),
+                       looked_up=True)
     outcome = activation.activate_in_person(db.session, account, signed_in_officer(), utcnow(),
                                             client_address())
     if outcome is activation.Refusal.ALREADY_ACTIVE:
@@ -190,9 +198,105 @@ def activate():
     else:
         sent = activation.save_and_notify(db.session, account, utcnow())
         key = "staff_account_activated" if sent else "staff_account_activated_sms_failed"
-    # The cookie is signed, not secret: it carries the account's row id, not the ID number.
-    session[NOTICE_KEY] = {"key": key, "account_id": account.id}
-    return redirect(url_for(".home"), 303)
+    return done(key, account)
+
+
+@bp.post("/unlock")
+def unlock():
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        return show_again("unlock_form", form)
+    account = activation.account_by_national_id(db.session, form.national_id.data)
+    if account is None:
+        return console(LookUpForm(formdata=None, national_id=form.national_id.data),
+                       looked_up=True)
+    lifted = account_locks.unlock(db.session, account, utcnow(), signed_in_officer(),
+                                  client_address())
+    db.session.commit()
+    return done("staff_account_unlocked" if lifted.any else "staff_not_locked", account)
+
+
+# --- a new mobile number: the number, then the code the holder reads out ----------------------
+
+
+@bp.post("/mobile")
+def change_mobile():
+    form = ChangeMobileForm()
+    if not form.validate_on_submit():
+        return show_again("mobile_form", form)
+    account = activation.account_by_national_id(db.session, form.national_id.data)
+    if account is None:
+        return console(LookUpForm(formdata=None, national_id=form.national_id.data),
+                       looked_up=True)
+    outcome = assisted_mobile.new_number(db.session, account, form.mobile.data)
+    if outcome.ok:
+        officer = signed_in_officer()
+        flow_id = f"office.{officer.id}.{account.id}.{secrets.token_urlsafe(16)}"
+        outcome = assisted_mobile.send_code(db.session, current_policies(),
+                                            CodePurpose.OFFICE_MOBILE, flow_id, account,
+                                            outcome.mobile, utcnow())
+        if outcome.ok:
+            session[MOBILE_FLOW_KEY], session[SENDING_KEY] = flow_id, "sent"
+            return redirect(url_for(".mobile_code"), 303)
+        # The code did not leave (or may not yet): said by the number, which is kept.
+        outcome.errors = {"mobile": outcome.problem}
+    form.add_errors(outcome.errors)
+    return show_again("mobile_form", form)
+
+
+def mobile_flow() -> tuple[str, Account, str] | None:
+    """The flow id, account and new number of this officer's change under way, if any."""
+    flow_id = session.get(MOBILE_FLOW_KEY)
+    parts = flow_id.split(".") if isinstance(flow_id, str) else []
+    officer = signed_in_officer()
+    if len(parts) != 4 or parts[1] != str(officer.id) or not parts[2].isdigit():
+        return None
+    account = db.session.get(Account, int(parts[2]))
+    mobile = assisted_mobile.pending_number(db.session, CodePurpose.OFFICE_MOBILE, flow_id)
+    return (flow_id, account, mobile) if account and mobile else None
+
+
+@bp.route("/mobile/code", methods=["GET", "POST"])
+def mobile_code():
+    flow = mobile_flow()
+    if flow is None:
+        return redirect(url_for(".home"), 303)
+    flow_id, account, mobile = flow
+    form = HolderCodeForm()
+    if form.validate_on_submit():
+        outcome = assisted_mobile.confirm(
+            db.session, current_policies(), CodePurpose.OFFICE_MOBILE, flow_id, account,
+            form.code.data, utcnow(), "mobile_changed_at_office", client_address(),
+            staff_user_id=signed_in_officer().id, office=signed_in_officer().office)
+        if outcome.ok:
+            session.pop(MOBILE_FLOW_KEY, None)
+            return done("staff_mobile_changed" if outcome.notice_sent
+                        else "staff_mobile_changed_sms_failed", account)
+        if outcome.problem:  # another account took the number while the code was on its way
+            session.pop(MOBILE_FLOW_KEY, None)
+            start = ChangeMobileForm(formdata=None, national_id=account.national_id,
+                                     mobile=mobile)
+            start.add_errors({"mobile": "staff_mobile_change_taken"})
+            return show_again("mobile_form", start, status=409)
+        form.add_errors(outcome.errors)
+    sending = session.pop(SENDING_KEY, None) if request.method == "GET" else None
+    return render_template("staff/mobile_code.html", form=form, resend_form=ConfirmForm(
+        formdata=None), mobile=ltr(mobile), sending=sending,
+        page_has_errors=bool(form.errors) or sending not in (None, "sent", "sent_again")), \
+        422 if form.errors else 200
+
+
+@bp.post("/mobile/code/resend")
+def mobile_code_resend() -> Response:
+    flow = mobile_flow()
+    if flow is None or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".home"), 303)
+    flow_id, account, mobile = flow
+    outcome = assisted_mobile.send_code(db.session, current_policies(),
+                                        CodePurpose.OFFICE_MOBILE, flow_id, account, mobile,
+                                        utcnow())
+    session[SENDING_KEY] = outcome.problem or "sent_again"
+    return redirect(url_for(".mobile_code"), 303)
 
 
 @bp.get("/activate")
@@ -210,16 +314,40 @@ def sign_out() -> Response:
     return redirect(url_for(".sign_in"), 303)
 
 
+def done(key: str, account: Account) -> Response:
+    """Back to the search, which says what was done (once)."""
+    # The cookie is signed, not secret: it carries the account's row id, not the ID number.
+    session[NOTICE_KEY] = {"key": key, "account_id": account.id}
+    return redirect(url_for(".home"), 303)
+
+
+def show_again(form_name: str, form, status: int = 422):  # noqa: ANN001 (one of the forms)
+    """The lookup result again, with ``form``'s errors: a lookup like any other, so audited."""
+    if form.national_id.errors:
+        abort(400)  # the lookup result always carries a valid number: altered by hand
+    account = staff.look_up_account(db.session, signed_in_officer(), form.national_id.data,
+                                    utcnow(), client_address())
+    return console(LookUpForm(formdata=None, national_id=form.national_id.data),
+                   looked_up=True, account=account, status=status, **{form_name: form})
+
+
 def console(form: LookUpForm, looked_up: bool = False, account: Account | None = None,
-            activate_form: ActivateForm | None = None, notice: dict | None = None,
-            status: int = 200):
+            activate_form: ActivateForm | None = None,
+            mobile_form: ChangeMobileForm | None = None, unlock_form: UnlockForm | None = None,
+            notice: dict | None = None, status: int = 200):
     """The console home, with a lookup's result when there is one."""
     due = activation.pending_until(db.session, account) if account else None
-    if account and activate_form is None:
-        activate_form = ActivateForm(formdata=None, national_id=account.national_id)
+    if account:
+        holder = {"formdata": None, "national_id": account.national_id}
+        activate_form = activate_form or ActivateForm(**holder)
+        mobile_form = mobile_form or ChangeMobileForm(**holder)
+        unlock_form = unlock_form or UnlockForm(**holder)
+    failed = next((f for f in (activate_form, mobile_form, unlock_form) if f and f.errors), form)
     return render_template(
         "staff/home.html", form=form, looked_up=looked_up, account=account,
         person=account.person if account else None, due=due, activate_form=activate_form,
+        mobile_form=mobile_form, unlock_form=unlock_form, failed_form=failed,
+        locks=account_locks.locks_of(account, utcnow()) if account else None,
         masked_mobile=ltr(mask_mobile(account.mobile)) if account else None,
         notice=notice, page_has_errors=status >= 400,
     ), status

@@ -168,3 +168,67 @@ def test_every_console_page_and_error_state_is_accessible(staff_server, page_fac
     assert waiting.national_id in page.locator("main .notice").inner_text()
     assert fits_the_width(page)
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_unlock_and_change_of_mobile_pages_are_accessible(staff_server, page_factory, lang,
+                                                          width, javascript):
+    from datetime import timedelta
+
+    from absher_web.extensions import db
+    from absher_web.models import Account, utcnow
+
+    from .test_account import last_code
+
+    server, officer, make_account = staff_server
+    holder = make_account(language=lang, state=ActivationState.ACTIVE)
+    with server.app.app_context():
+        db.session.get(Account, holder.id).locked_until = utcnow() + timedelta(minutes=30)
+        db.session.commit()
+    page = page_factory(width=width, javascript=javascript)
+    allow_browser_error(page, r"status of 422")
+    sign_in_with_the_mouse(page, officer, lang)
+
+    look_up(page, holder.national_id)
+    page.locator("#unlock_fingerprints_verified").wait_for()
+    assert fits_the_width(page)
+    assert_no_axe_violations(page)
+    unlock = page.locator("main form[action$='/staff/unlock'] button[type=submit]")
+    unlock.click()
+    page.locator("#unlock_fingerprints_verified-error").wait_for()  # not ticked
+    assert_no_axe_violations(page)
+    page.check("#unlock_fingerprints_verified")
+    page.locator("main form[action$='/staff/unlock'] button[type=submit]").click()
+    page.wait_for_url(f"**/{lang}/staff/")
+    assert holder.national_id in page.locator("main .notice").inner_text()
+    assert_no_axe_violations(page)
+
+    look_up(page, holder.national_id)
+    send = page.locator("main form[action$='/staff/mobile'] button[type=submit]")
+    page.fill("#mobile", "0512")
+    send.click()
+    page.locator("#mobile-error").wait_for()  # a bad number, and the box not ticked
+    assert page.locator("#mobile_fingerprints_verified-error").is_visible()
+    assert page.input_value("#mobile") == "0512"
+    assert fits_the_width(page)
+    assert_no_axe_violations(page)
+
+    page.fill("#mobile", "0598765432")
+    page.check("#mobile_fingerprints_verified")
+    page.locator("main form[action$='/staff/mobile'] button[type=submit]").click()
+    page.wait_for_url(f"**/{lang}/staff/mobile/code")
+    assert page.locator("#code").get_attribute("dir") == "ltr"
+    assert fits_the_width(page)
+    assert_no_axe_violations(page)
+    page.fill("#code", "12")
+    page.locator("main form[action$='/staff/mobile/code'] button[type=submit]").click()
+    page.locator("#code-error").wait_for()
+    assert_no_axe_violations(page)
+    page.fill("#code", last_code(server, "+966598765432"))
+    page.locator("main form[action$='/staff/mobile/code'] button[type=submit]").click()
+    page.wait_for_url(f"**/{lang}/staff/")
+    assert "+966598765432" in page.locator("main .notice").inner_text()
+    assert fits_the_width(page)
+    assert_no_axe_violations(page)

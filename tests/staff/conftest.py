@@ -50,6 +50,31 @@ class Console:
             data["fingerprints_verified"] = "y"
         return self.client.post(self.url("activate"), data=data)
 
+    def unlock(self, national_id: str, verified: bool = True):
+        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id}
+        if verified:
+            data["fingerprints_verified"] = "y"
+        return self.client.post(self.url("unlock"), data=data)
+
+    def change_mobile(self, national_id: str, mobile: str, verified: bool = True):
+        """The first step: the new number, after the fingerprints are verified."""
+        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id,
+                "mobile": mobile}
+        if verified:
+            data["fingerprints_verified"] = "y"
+        return self.client.post(self.url("mobile"), data=data)
+
+    def enter_holder_code(self, code: str):
+        """The second step: the code the holder reads out."""
+        page = self.client.get(self.url("mobile/code"))
+        return self.client.post(self.url("mobile/code"),
+                                data={"csrf_token": csrf_of(page), "code": code})
+
+    def send_new_code(self):
+        page = self.client.get(self.url("mobile/code"))
+        return self.client.post(self.url("mobile/code/resend"),
+                                data={"csrf_token": csrf_of(page)})
+
     def sign_out(self):
         token = csrf_of(self.client.get(self.url()))
         return self.client.post(self.url("sign-out"), data={"csrf_token": token})
