@@ -3,6 +3,9 @@ question, the SMS code, the new password, and "Password updated successfully".""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from wtforms import SelectChoice
 
@@ -77,15 +80,26 @@ def start():
                        problem=problem or ("recovery_expired" if expired else None))
 
 
-def current_flow(expected: RecoveryStep) -> tuple[RecoveryFlow | None, object | None]:
-    """This browser's recovery, if it is at `expected`; else where to send the person."""
-    flow = recovery.find_flow(db.session, session.get(FLOW_KEY), utcnow())
-    if flow is None or flow.step is RecoveryStep.DONE and expected is not RecoveryStep.DONE:
-        session.pop(FLOW_KEY, None)
-        return None, redirect(url_for(".start", expired=1), 303)
-    if flow.step is not expected:
-        return None, render_step("recovery/problem.html", 409, reason="recovery_wrong_step")
-    return flow, None
+def at_step(expected: RecoveryStep) -> Callable:
+    """The view gets this browser's recovery flow if it is at `expected`; otherwise the
+    person is sent back to the start (no flow, or one that has ended) or told the step is
+    not available."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def with_flow():
+            flow = recovery.find_flow(db.session, session.get(FLOW_KEY), utcnow())
+            if flow is None or (flow.step is RecoveryStep.DONE
+                                and expected is not RecoveryStep.DONE):
+                session.pop(FLOW_KEY, None)
+                return redirect(url_for(".start", expired=1), 303)
+            if flow.step is not expected:
+                return render_step("recovery/problem.html", 409, reason="recovery_wrong_step")
+            return view(flow)
+
+        return with_flow
+
+    return decorate
 
 
 def to_step(outcome: recovery.Outcome, again: bool = False):
@@ -112,10 +126,8 @@ def question_step(flow: RecoveryFlow, form: SecurityQuestionForm, problem: str |
 
 
 @bp.route("/question", methods=["GET", "POST"])
-def question():
-    flow, elsewhere = current_flow(RecoveryStep.QUESTION)
-    if flow is None:
-        return elsewhere
+@at_step(RecoveryStep.QUESTION)
+def question(flow: RecoveryFlow):
     form = SecurityQuestionForm()
     if form.validate_on_submit():
         outcome = recovery.answer_question(db.session, current_policies(), flow,
@@ -131,10 +143,8 @@ def question():
 
 
 @bp.route("/code", methods=["GET", "POST"])
-def code():
-    flow, elsewhere = current_flow(RecoveryStep.CODE)
-    if flow is None:
-        return elsewhere
+@at_step(RecoveryStep.CODE)
+def code(flow: RecoveryFlow):
     form = CodeForm()
     if form.validate_on_submit():
         outcome = recovery.check_code(db.session, current_policies(), flow, form.code.data,
@@ -148,19 +158,17 @@ def code():
 
 @bp.post("/code/resend")
 @limiter.limit(config_limit("RATELIMIT_RESEND"))
-def resend():
-    flow, elsewhere = current_flow(RecoveryStep.CODE)
-    if flow is None or not ConfirmForm().validate_on_submit():
-        return elsewhere or redirect(url_for(".start"), 303)
+@at_step(RecoveryStep.CODE)
+def resend(flow: RecoveryFlow):
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".start"), 303)
     outcome = recovery.send_code(db.session, current_policies(), flow, utcnow())
     return to_step(outcome, again=True)
 
 
 @bp.route("/new-password", methods=["GET", "POST"])
-def new_password():
-    flow, elsewhere = current_flow(RecoveryStep.NEW_PASSWORD)
-    if flow is None:
-        return elsewhere
+@at_step(RecoveryStep.NEW_PASSWORD)
+def new_password(flow: RecoveryFlow):
     form = NewPasswordForm()
     if form.validate_on_submit():
         outcome = recovery.set_password(db.session, current_policies(), flow, form.password.data,
@@ -172,8 +180,6 @@ def new_password():
 
 
 @bp.get("/done")
-def done():
-    flow, elsewhere = current_flow(RecoveryStep.DONE)
-    if flow is None:
-        return elsewhere
+@at_step(RecoveryStep.DONE)
+def done(_flow: RecoveryFlow):
     return render_step("recovery/done.html", 200)
