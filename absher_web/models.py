@@ -123,6 +123,7 @@ class RecoveryStep(enum.StrEnum):
 
 class SmsStatus(enum.StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # a notice claimed by one process for one try (services/outbox.py)
     SENT = "sent"
     FAILED = "failed"
 
@@ -297,6 +298,9 @@ class SmsMessage(Base):
     retryable: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Notices (the outbox): when the next try is due, and when a process took the last one.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):

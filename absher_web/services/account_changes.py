@@ -63,10 +63,8 @@ def change_password(session: Session, policies: Policies, account: Account, curr
     account.password_changed_at = now
     account.session_token = new_session_token()
     audit.record(session, "password_changed", now, account.id, client_address)
-    session.commit()
-    # Sent after the change is saved: the notice never tells of a change that failed.
+    # Saved in the same commit as the new password: never one without the other.
     notices.send(session, notices.PASSWORD_CHANGED, account, now)
-    session.commit()
     return Outcome()
 
 
@@ -135,15 +133,15 @@ def finish_mobile_change(session: Session, policies: Policies, account: Account,
     audit.record(session, "mobile_changed", now, account.id, client_address,
                  old=mask_mobile(old_mobile), new=mask_mobile(mobile))
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
         # Another account took the number between the check above and this write.
         session.rollback()
         return Outcome(error="mobile_change_taken", mobile=mobile)
-    # To the old number: the holder hears of it even if the new one is not theirs.
+    # To the old number, in the same commit as the change: the holder hears of it even if
+    # the new number is not theirs.
     notices.send(session, notices.MOBILE_CHANGED, account, now, to=old_mobile,
                  number=mask_mobile(mobile))
-    session.commit()
     return Outcome(mobile=mobile)
 
 

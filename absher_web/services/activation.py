@@ -29,12 +29,9 @@ from absher_web.models import (
     ActivationState,
     ApiClient,
     ApiClientKind,
-    SmsMessage,
-    SmsStatus,
     StaffUser,
 )
-from absher_web.services import audit, notices
-from absher_web.services.sms import send_again
+from absher_web.services import audit, notices, outbox
 
 log = logging.getLogger(__name__)
 
@@ -236,19 +233,8 @@ def record_completion(session: Session, account: Account, activation: Activation
 
 
 def save_and_notify(session: Session, account: Account, now: datetime) -> bool:
-    """Commit an activation made at once, then text the holder; True if the SMS went.
-
-    The activation is saved first: the account is active whether or not the provider
-    takes the message now (a failed notice is sent again by run-due).
-    """
-    session.commit()
-    sent = send_activated_notice(session, account, now)
-    session.commit()
-    return sent
-
-
-def send_activated_notice(session: Session, account: Account, now: datetime) -> bool:
-    """Text the owner, in their language, that the account is active (sent again if it fails)."""
+    """Commit an activation made at once with its notice, then text the holder; True if
+    the SMS went now (if not, run-due sends it: the account is active either way)."""
     return notices.send(session, notices.ACCOUNT_ACTIVATED, account, now)
 
 
@@ -272,9 +258,8 @@ def run_due(begin: Callable[[], object], settings: Settings, now: datetime) -> R
     report = RunReport()
     while _activate_next_due(begin, now, report):
         pass
-    tried: set[int] = set()
-    while _send_next_failed_notice(begin, settings, now, tried, report):
-        pass
+    report.notices_sent, report.notices_failed = outbox.send_due(begin, now,
+                                                                 settings.sms_max_attempts)
     return report
 
 
@@ -317,39 +302,6 @@ def _activate_next_due(begin: Callable[[], object], now: datetime, report: RunRe
             return True
         record_completion(session, account, activation, now, bank=activation.client_code)
         report.activated += 1
-        # Sent while the account is held: no other runner can act on it meanwhile.
-        if send_activated_notice(session, account, now):
-            report.notices_sent += 1
-        else:
-            report.notices_failed += 1
-    return True
-
-
-def _send_next_failed_notice(begin: Callable[[], object], settings: Settings, now: datetime,
-                             tried: set[int], report: RunReport) -> bool:
-    with begin() as session:
-        query = (
-            select(SmsMessage)
-            .where(SmsMessage.status == SmsStatus.FAILED, SmsMessage.retryable.is_(True),
-                   SmsMessage.attempts < settings.sms_max_attempts,
-                   # A notice that failed during this run waits for the next run.
-                   SmsMessage.created_at < now)
-            .order_by(SmsMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if tried:
-            query = query.where(SmsMessage.id.not_in(tried))
-        message = session.scalars(query).first()
-        if message is None:
-            return False
-        tried.add(message.id)
-        if send_again(session, message, now):
-            report.notices_sent += 1
-        else:
-            report.notices_failed += 1
-            if message.attempts >= settings.sms_max_attempts:
-                log.error("giving up on SMS %s (%s) to …%s after %s attempts: %s", message.id,
-                          message.purpose, message.to[-4:], message.attempts,
-                          message.last_error)
+        # Saved with the activation; sent below with every other notice that is due.
+        notices.queue(session, notices.ACCOUNT_ACTIVATED, account, now, at_once=False)
     return True

@@ -1,7 +1,8 @@
 """Every text message the site sends, in one catalogue of whole sentences.
 
 Codes go out inside the request (services/otp.py); notices tell the holder that something
-changed, and one that the provider refuses is kept and sent again by run-due. Each
+changed: each is saved with the change, sent at once, and sent again by run-due until it
+arrives (services/outbox.py). Each
 sentence names its values (absher_web/wording.py: %(support_number)s, the code's lifetime)
 and is sent in the holder's preferred language.
 
@@ -20,8 +21,8 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from absher_web import wording
-from absher_web.models import Account, CodePurpose, Language
-from absher_web.services.sms import send_sms
+from absher_web.models import Account, CodePurpose, Language, SmsMessage
+from absher_web.services import outbox
 from absher_web.wording import PluralText, lazy_plural
 
 
@@ -93,11 +94,20 @@ def code_message(purpose: CodePurpose, language: Language, code: str, minutes: i
     return f"{text}\n\n@{host} #{code}"
 
 
+def queue(session: Session, notice: Notice, account: Account, now: datetime,
+          to: str | None = None, at_once: bool = True, **values: object) -> SmsMessage:
+    """Add ``notice`` (to ``to``, else the holder's number, in their language) to the
+    caller's transaction: it is saved with the change it tells of, or not at all."""
+    body = in_language(notice.text, account.preferred_language, **values)
+    return outbox.queue(session, to or account.mobile, body, notice.purpose, now, at_once)
+
+
 def send(session: Session, notice: Notice, account: Account, now: datetime,
          to: str | None = None, **values: object) -> bool:
-    """Text ``notice`` to the holder (at ``to``, else their number) in their language.
+    """Save the caller's change together with ``notice`` (one commit), then text it.
 
-    True when the provider took it; a notice it refused is sent again by run-due.
+    True when the provider took it now; otherwise run-due sends it (services/outbox.py).
     """
-    body = in_language(notice.text, account.preferred_language, **values)
-    return send_sms(session, to or account.mobile, body, notice.purpose, now, retryable=True)
+    message = queue(session, notice, account, now, to, **values)
+    session.commit()
+    return outbox.deliver(session, message, now)

@@ -130,9 +130,7 @@ def lock_recovery_if_due(session: Session, account: Account, flow: RecoveryFlow,
     _execute(session, update(RecoveryFlow).where(RecoveryFlow.id == flow.id)
              .values(expires_at=now))
     audit.record(session, "recovery_locked", now, account.id, client_address)
-    session.commit()
-    notices.send(session, notices.RECOVERY_LOCKED, account, now)
-    session.commit()
+    notices.send(session, notices.RECOVERY_LOCKED, account, now)  # saved with the lock
     return True
 
 
@@ -198,10 +196,8 @@ def set_password(session: Session, policies: Policies, flow: RecoveryFlow, passw
         consecutive_failures=0, failures_since_recovery=0, lockouts=0, locked_until=None))
     audit.record(session, "password_recovered", now, account.id, client_address,
                  without_visual_code=flow.without_visual_code)
-    session.commit()
+    # Saved in the same commit as the new password: never one without the other.
+    notices.send(session, notices.PASSWORD_RECOVERED, account, now)
     session.refresh(flow)
     session.refresh(account)
-    # Sent after the change is saved: the notice never tells of a change that failed.
-    notices.send(session, notices.PASSWORD_RECOVERED, account, now)
-    session.commit()
     return Outcome(flow=flow)

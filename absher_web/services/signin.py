@@ -100,11 +100,9 @@ def check_account_password(session: Session, account: Account, password: str,
     if check.locked_now:
         audit.record(session, "account_locked", now, account.id, client_address,
                      until=check.locked_until.isoformat())
-    session.commit()
-    if check.locked_now:
-        # Sent once the lock is saved, by the one request that took it.
+        # Saved with the lock, by the one request that took it, then sent.
         notices.send(session, notices.ACCOUNT_LOCKED, account, now)
-        session.commit()
+    session.commit()
     return check
 
 

@@ -31,7 +31,8 @@ class SmsDeliveryError(Exception):
 
 
 class SmsGateway(Protocol):
-    def send(self, to: str, body: str) -> None: ...
+    def send(self, to: str, body: str, key: str | None = None) -> None:
+        """Deliver one message; `key` names it, so a provider can drop a repeat."""
 
 
 class FileGateway:
@@ -41,8 +42,9 @@ class FileGateway:
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def send(self, to: str, body: str) -> None:
-        line = json.dumps({"to": to, "body": body, "sent_at": time.time()}, ensure_ascii=False)
+    def send(self, to: str, body: str, key: str | None = None) -> None:
+        line = json.dumps({"to": to, "body": body, "sent_at": time.time(), "key": key},
+                          ensure_ascii=False)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, self.path.open("a", encoding="utf-8") as file:
             file.write(line + "\n")
@@ -58,8 +60,11 @@ class HttpGateway:
         self.url, self.api_key, self.timeout, self.retries = url, api_key, timeout, retries
         self.budget = budget
 
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, key: str | None = None) -> None:
         payload = json.dumps({"to": to, "body": body}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"}
+        if key:
+            headers["Idempotency-Key"] = key
         last_error = "no attempt made"
         deadline = time.monotonic() + self.budget
         for attempt in range(self.retries + 1):
@@ -70,8 +75,7 @@ class HttpGateway:
             time.sleep(pause)
             request = urllib.request.Request(
                 self.url, data=payload, method="POST",
-                headers={"Content-Type": "application/json",
-                         "Authorization": f"Bearer {self.api_key}"},
+                headers=headers,
             )
             try:
                 with urllib.request.urlopen(request, timeout=min(self.timeout, left)) as response:
@@ -110,8 +114,8 @@ def send_sms(session: Session, to: str, body: str, purpose: str, now: datetime,
              recorded_body: str | None = None, retryable: bool = False) -> bool:
     """Send one message and record the outcome. Returns True when the provider took it.
 
-    ``recorded_body`` is what is kept (the body with any code masked).
-    ``retryable`` messages (notices, not codes) are sent again by `flask absher run-due`.
+    ``recorded_body`` is what is kept (the body with any code masked). Notices do not come
+    here: they go through the outbox (services/outbox.py), sent again until they arrive.
     """
     message = SmsMessage(to=to, body=recorded_body or body, purpose=purpose,
                          status=SmsStatus.QUEUED, attempts=1, retryable=retryable,
@@ -128,22 +132,4 @@ def send_sms(session: Session, to: str, body: str, purpose: str, now: datetime,
     message.status, message.sent_at = SmsStatus.SENT, now
     session.flush()
     observability.count_sms(purpose, sent=True)
-    return True
-
-
-def send_again(session: Session, message: SmsMessage, now: datetime) -> bool:
-    """Try a failed notice once more (only notices: a code's body is stored masked)."""
-    if not message.retryable:
-        raise ValueError("only notices are sent again; a code message must be asked for anew")
-    message.attempts += 1
-    try:
-        current_app.extensions["absher_sms"].send(message.to, message.body)
-    except SmsDeliveryError as error:
-        message.last_error = str(error)[:500]
-        session.flush()
-        observability.count_sms(message.purpose, sent=False)
-        return False
-    message.status, message.sent_at, message.last_error = SmsStatus.SENT, now, None
-    session.flush()
-    observability.count_sms(message.purpose, sent=True)
     return True

@@ -304,7 +304,7 @@ class TestActivation:
 
     def test_a_failed_sms_is_named_and_left_to_be_sent_again(self, app, signed_in, make_account):
         class BrokenGateway:
-            def send(self, to: str, body: str) -> None:
+            def send(self, to: str, body: str, key: str | None = None) -> None:
                 raise SmsDeliveryError("provider down")
 
         app.extensions["absher_sms"] = BrokenGateway()
