@@ -18,6 +18,7 @@ class FakeProvider:
         self.mode = "ok"
         self.hang_seconds = 6.0
         self.received: list[dict] = []
+        self.keys: set[str] = set()  # idempotency keys of delivered messages
         self.requests = 0
         provider = self
 
@@ -37,8 +38,12 @@ class FakeProvider:
                     provider.received.append(payload)  # the phone gets it; the answer is late
                     time.sleep(provider.hang_seconds)
                     self.send_response(200)
+                elif self.headers.get("Idempotency-Key") in provider.keys:
+                    self.send_response(200)  # a repeat of a message already delivered
                 else:
                     provider.received.append(payload)
+                    if self.headers.get("Idempotency-Key"):
+                        provider.keys.add(self.headers["Idempotency-Key"])
                     self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
