@@ -166,7 +166,7 @@ class Config:
     SMS_CODES_PER_HOUR = env_int("SMS_CODES_PER_HOUR", 50000)
 
     # Failed notices (not codes) are sent again by `flask absher run-due`, this many tries in all.
-    SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+    SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 10)
 
     # An ATM activation takes effect this long after the bank's request (the seed: two days).
     ATM_ACTIVATION_DELAY_SECONDS = env_duration("ATM_ACTIVATION_DELAY", "48h")

@@ -11,7 +11,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from absher_web.observability import count_dependency_error
+from absher_web.observability import OPERATOR_PATHS, count_dependency_error
 from absher_web.web import is_htmx_request
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ API_ERROR_CODES = {
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    """The activation API and the operators' endpoints answer errors in JSON, not pages."""
+    return request.path.startswith("/api/") or request.path in OPERATOR_PATHS
 
 
 def api_error(code: int):
