@@ -91,13 +91,13 @@ def confirm(session: Session, policies: Policies, purpose: CodePurpose, flow_id:
                  staff_user_id=staff_user_id, old=mask_mobile(old_mobile),
                  new=mask_mobile(mobile), **detail)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
         # Another account took the number between the check above and this write.
         session.rollback()
         return Outcome(problem="mobile_taken", mobile=mobile)
-    # To the old number: the holder hears of it even if the new one is not theirs.
+    # To the old number, in the same commit as the change (the outbox): the holder hears of
+    # it even if the new number is not theirs.
     sent = notices.send(session, notices.MOBILE_CHANGED, account, now, to=old_mobile,
                         number=mask_mobile(mobile))
-    session.commit()
     return Outcome(mobile=mobile, notice_sent=sent)

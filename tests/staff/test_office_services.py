@@ -270,7 +270,7 @@ class TestChangeOfMobile:
     def test_a_code_that_could_not_be_sent_is_said_by_the_number(self, app, signed_in,
                                                                  make_account):
         class BrokenGateway:
-            def send(self, to: str, body: str) -> None:
+            def send(self, to: str, body: str, key: str | None = None) -> None:
                 raise SmsDeliveryError("provider down")
 
         app.extensions["absher_sms"] = BrokenGateway()
@@ -288,7 +288,7 @@ class TestChangeOfMobile:
         code = sms_outbox.last_code(NEW_MOBILE)
 
         class BrokenGateway:
-            def send(self, to: str, body: str) -> None:
+            def send(self, to: str, body: str, key: str | None = None) -> None:
                 raise SmsDeliveryError("provider down")
 
         app.extensions["absher_sms"] = BrokenGateway()
