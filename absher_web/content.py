@@ -42,6 +42,8 @@ class Service:
     description: LazyString
     # Services that act on the person's own records need an activated account.
     needs_active_account: bool
+    # The page of a working service (an endpoint): the catalogue links to it.
+    endpoint: str | None = None
 
 
 SERVICES: tuple[Service, ...] = (
@@ -119,16 +121,19 @@ SERVICES: tuple[Service, ...] = (
         _l("My data"),
         _l("See the personal information the civil registry holds about you."),
         True,
+        "account.my_data",
     ),
     Service(
         _l("Beneficiary's personal information"),
         _l("View the personal details recorded for you as the account holder."),
         True,
+        "account.my_data",
     ),
     Service(
         _l("Fingerprint enquiry"),
         _l("Check whether your fingerprints have been recorded."),
         True,
+        "eservices.fingerprint",
     ),
     Service(
         _l("Reporting an absent domestic worker"),
@@ -139,6 +144,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Address details"),
         _l("View the address recorded for you."),
         True,
+        "account.my_data",
     ),
     Service(
         _l("Removing a vehicle user"),

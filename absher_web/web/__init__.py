@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         account_changes,
         api,
         auth,
+        eservices,
         public,
         recovery,
         registration,
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(account_changes.bp)
+    app.register_blueprint(eservices.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)

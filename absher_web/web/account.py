@@ -9,6 +9,7 @@ from flask_login import current_user
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
 from absher_web.services import activation, audit
+from absher_web.web import eservices
 from absher_web.web.guards import require_active_account, signed_in_only
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
@@ -33,6 +34,7 @@ EVENT_LABELS = {
     "account_activated": _l("Account activated"),
     "activation_requested": _l("Activation requested at a bank ATM"),
     "staff_looked_up": _l("Your account was looked up at a Passports office"),
+    **eservices.event_labels(),
     "account_unlocked": _l("Account unlocked by Absher support"),
     "account_unlocked_at_office": _l("Account unlocked at a Passports office"),
     "mobile_changed_at_office": _l("Mobile number changed at a Passports office"),
@@ -55,7 +57,7 @@ def home() -> str:
         events=audit.recent_for_account(db.session, account.id),
         previous_sign_in=audit.previous_sign_in(db.session, account.id),
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,
-        notice=session.pop(ACCOUNT_NOTICE_KEY, None),
+        notice=session.pop(ACCOUNT_NOTICE_KEY, None), eservices=eservices.REGISTRY,
     )
 
 

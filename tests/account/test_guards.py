@@ -10,7 +10,7 @@ from absher_web.web.guards import require_active_account
 from tests.account.conftest import Citizen, csrf_of
 from tests.pages import parse
 
-ACCOUNT_BLUEPRINTS = {"account", "changes"}
+ACCOUNT_BLUEPRINTS = {"account", "changes", "eservices"}
 
 
 def account_pages(app) -> list[tuple[str, str]]:

@@ -1,0 +1,32 @@
+"""E-services: the services on a person's own records, one module each.
+
+Each module holds one service's rules and data access; its thin views and its entry
+in the registry are in absher_web/web/eservices/. Every use is audited with
+``record_use``, so the holder sees it in their security activity.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from absher_web.models import Account
+from absher_web.services import audit
+
+
+def record_use(session: Session, kind: str, account: Account, now: datetime,
+               client_address: str | None, **detail: object) -> None:
+    """Audit one use of a service by the account's holder and commit it."""
+    audit.record(session, kind, now, account.id, client_address, **detail)
+    session.commit()
+
+
+# The day a record is valid on is the day in Saudi Arabia (as absher_web/dates.py shows it).
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(RIYADH).date()
+

@@ -1,0 +1,34 @@
+"""The e-services registry: every service on a person's own records, in the order the
+account home lists them.
+
+A new e-service is a module in services/eservices/ (its rules and data), a module here
+(its EService: words, template, how it answers), a template in templates/eservices/
+and one line in REGISTRY; the catalogue entries it serves name its slug
+(content.Service.eservice). docs/ARCHITECTURE.md walks through one.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel.speaklater import LazyString
+
+from absher_web.web.eservices import fingerprint
+from absher_web.web.eservices.base import EService, add_page
+
+bp = Blueprint("eservices", __name__, url_prefix="/<lang_code>/account/services")
+
+REGISTRY: tuple[EService, ...] = (
+    fingerprint.SERVICE,
+)
+
+for _service in REGISTRY:
+    add_page(bp, _service)
+
+
+def by_slug() -> dict[str, EService]:
+    return {service.slug: service for service in REGISTRY}
+
+
+def event_labels() -> dict[str, LazyString]:
+    """How each e-service's audit events read in the holder's security activity."""
+    return {kind: label for service in REGISTRY for kind, label in service.events.items()}
