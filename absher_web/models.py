@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -209,8 +210,9 @@ class PendingRegistration(Base):
     password_hash: Mapped[str] = mapped_column(String(100))
     preferred_language: Mapped[Language] = mapped_column(enum_column(Language))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Both indexed for the purge: finished ones go at once, unfinished ones once expired.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class CodeChallenge(Base):
@@ -225,7 +227,7 @@ class CodeChallenge(Base):
     code_hmac: Mapped[str] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the purge
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -248,8 +250,12 @@ class Activation(Base):
     """A request to activate an account: ATM (delayed), Passports office or kiosk."""
 
     __tablename__ = "activations"
-    # A bank or kiosk operator never has two activations under one reference.
-    __table_args__ = (UniqueConstraint("client_code", "reference"),)
+    __table_args__ = (
+        # A bank or kiosk operator never has two activations under one reference.
+        UniqueConstraint("client_code", "reference"),
+        # The runner's due query: the pending ones, soonest first, never the done ones.
+        Index("ix_activations_due", "status", "effective_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -258,7 +264,7 @@ class Activation(Base):
         enum_column(ActivationRequestStatus), default=ActivationRequestStatus.PENDING
     )
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    effective_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The bank or kiosk operator (ApiClient.code) and its ATM or kiosk.
     client_code: Mapped[str | None] = mapped_column(String(20))
@@ -278,7 +284,7 @@ class RecoveryFlow(Base):
     question_key: Mapped[str | None] = mapped_column(String(40))
     without_visual_code: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the purge
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -301,6 +307,27 @@ class SmsMessage(Base):
     # Notices (the outbox): when the next try is due, and when a process took the last one.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# What a code message's body becomes once any code in it has expired (services/retention.py),
+# and which messages are code messages (their purpose ends in "_code").
+REDACTED_CODE_BODY = "[code message: body removed once the code expired]"
+CODE_PURPOSE_PATTERN = "%\\_code"
+
+
+def unredacted_code_message():
+    """Code messages whose text is still there. Literal SQL, never bound parameters: only
+    then can PostgreSQL and SQLite match it to the partial index below."""
+    return (SmsMessage.purpose.like(literal_column(f"'{CODE_PURPOSE_PATTERN}'"),
+                                    escape="\\")
+            & (SmsMessage.body != literal_column(f"'{REDACTED_CODE_BODY}'")))
+
+
+# The outbox's due query (services/outbox.py): the few notices not sent yet, oldest first.
+Index("ix_sms_messages_status_id", SmsMessage.status, SmsMessage.id)
+# The purge's redaction: only the code messages not redacted yet, by age.
+Index("ix_sms_messages_unredacted_codes", SmsMessage.created_at,
+      postgresql_where=unredacted_code_message(), sqlite_where=unredacted_code_message())
 
 
 class AuditEvent(Base):
@@ -397,3 +424,7 @@ class SmsBudget(Base):
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)  # number:+966…, person:1…
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The purge removes past hours' counts; the primary key starts with the scope.
+Index("ix_sms_budgets_window_start", SmsBudget.window_start)

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
@@ -53,7 +53,14 @@ def sign_in_name(identifier: str) -> tuple[str, str]:
 def find_account(session: Session, identifier: str) -> Account | None:
     """By ID/iqama number (digits, any script) or by username (case-sensitive)."""
     column, name = sign_in_name(identifier)
-    return session.scalars(select(Account).where(getattr(Account, column) == name)).first()
+    if column == "national_id":
+        return session.scalars(select(Account).where(Account.national_id == name)).first()
+    # Found through the unique index on lower(username): a plain comparison would read the
+    # whole table, even for names nobody has. Compared exactly here, not in SQL: SQLite
+    # would put the typed name in place of the column in lower(username) and scan.
+    found = session.scalars(select(Account).where(
+        func.lower(Account.username) == func.lower(name))).first()
+    return found if found is not None and found.username == name else None
 
 
 def check_password(session: Session, policies: Policies, identifier: str, password: str,

@@ -1,0 +1,317 @@
+"""Every hot path stays an index lookup at scale: PostgreSQL's own plans say so.
+
+The tables are filled with 100,000 people and accounts and 100,000 rows in every other
+table that grows (generate_series, about ten seconds), ANALYZEd, and then the real service
+functions run: sign-in by username and by ID (citizens and officers), the registration
+checks, recovery start, the code-challenge lookups and budgets, the runner's due query and
+the purge. Every statement they sent is explained again with EXPLAIN (ANALYZE, BUFFERS)
+inside a transaction that is rolled back: none may read a big table sequentially, and none
+may touch more than a few dozen pages (a backwards walk along a date index, filtering row
+by row, is a scan too).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from absher_web import create_app
+from absher_web.config import TestConfig
+from absher_web.extensions import db
+from absher_web.migrate import upgrade_database
+from absher_web.models import CodePurpose, utcnow
+from absher_web.services import activation, otp, recovery, registration, retention, signin, staff
+from absher_web.services.policies import current_policies
+from tests.conftest import POSTGRES_URL, fresh_national_id
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not POSTGRES_URL, reason="needs ABSHER_TEST_DATABASE_URL (PostgreSQL)"),
+]
+
+PEOPLE = 100_000  # people and accounts
+ROWS = 100_000  # every other table that grows
+OFFICERS = 20_000
+# A lookup by key reads a handful of pages (index root, a leaf or two, the heap); inserts
+# and updates touch each of the table's indexes. A scan of any filled table reads hundreds.
+MAX_PAGES = 60
+PAGES_PER_ROW = 5  # a row deleted or updated: its page and an entry in each index
+
+# The tables as a busy site holds them between two purges: almost nothing is past keeping.
+FILL = [
+    f"""INSERT INTO people (national_id, kind, name_ar, name_en, birth_date, nationality,
+                           id_expiry, city, district)
+        SELECT '1' || lpad(i::text, 9, '0'), 'citizen', 'سارة', 'Sarah', DATE '1990-01-01',
+               'SAU', DATE '2031-01-01', 'RUH', 'D1'
+        FROM generate_series(1, {PEOPLE}) AS i""",
+    f"""INSERT INTO accounts (id, national_id, username, mobile, email, password_hash,
+                             preferred_language, activation_state, session_token,
+                             consecutive_failures, lockouts, failures_since_recovery,
+                             recovery_wrong_answers, created_at)
+        SELECT i, '1' || lpad(i::text, 9, '0'), 'Person' || lpad(i::text, 7, '0'),
+               '+9665' || lpad(i::text, 8, '0'), 'p' || i || '@example.sa', 'x', 'ar',
+               'active', md5(i::text), 0, 0, 0, 0, now() - i * interval '1 minute'
+        FROM generate_series(1, {PEOPLE}) AS i""",
+    f"""INSERT INTO security_answers (account_id, question_key, answer_hash, created_at)
+        SELECT i, 'first_school', 'x', now() FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO staff_users (id, username, full_name, office, password_hash, session_token,
+                                is_active, consecutive_failures, lockouts, created_at)
+        SELECT i, 'officer' || i, 'Officer', 'Riyadh', 'x', md5(i::text), true, 0, 0, now()
+        FROM generate_series(1, {OFFICERS}) AS i""",
+    f"""INSERT INTO pending_registrations (id, national_id, mobile, username, email,
+                                          password_hash, preferred_language, created_at,
+                                          expires_at)
+        SELECT md5('p' || i), '2' || lpad(i::text, 9, '0'), '+9665' || lpad(i::text, 8, '0'),
+               'Pending' || i, 'e@example.sa', 'x', 'ar', now() - (i % 7200) * interval '1 s',
+               now() + interval '30 min' - (i % 7200) * interval '1 s'
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO code_challenges (id, purpose, flow_id, mobile, code_hmac, attempts,
+                                    created_at, expires_at)
+        SELECT md5('c' || i), 'sign_in', i || '.' || md5('f' || i),
+               '+9665' || lpad(i::text, 8, '0'), md5(i::text), 0,
+               now() - (i % 7200) * interval '1 s',
+               now() + interval '5 min' - (i % 7200) * interval '1 s'
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO recovery_flows (id, account_id, step, without_visual_code, created_at,
+                                   expires_at)
+        SELECT md5('r' || i), i, 'code', false, now() - (i % 7200) * interval '1 s',
+               now() + interval '15 min' - (i % 7200) * interval '1 s'
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO spent_tokens (token_id, expires_at)
+        SELECT md5('t' || i), now() + interval '10 min' + (i % 600) * interval '1 s'
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO sms_budgets (scope, window_start, used)
+        SELECT 'number:+9665' || lpad(i::text, 8, '0'),
+               date_trunc('hour', now()) - (i % 2) * interval '1 hour', 1
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO api_requests (id, client_code, reference, body_digest, status_code,
+                                 response, created_at)
+        SELECT i, 'RJHI', 'ref-' || i, md5(i::text), 202, '{{}}',
+               now() - (i % 2500000) * interval '1 s'
+        FROM generate_series(1, {ROWS}) AS i""",
+    # Code messages older than ten minutes are redacted already; notices were all sent.
+    f"""INSERT INTO sms_messages (id, "to", body, purpose, status, attempts, retryable,
+                                 created_at, sent_at)
+        SELECT i, '+9665' || lpad(i::text, 8, '0'),
+               CASE WHEN i % 2 = 0 THEN '{retention.REDACTED}' ELSE 'Absher: notice' END,
+               CASE WHEN i % 2 = 0 THEN 'sign_in_code' ELSE 'lock_notice' END,
+               'sent', 1, i % 2 = 1, now() - interval '1 hour' - i * interval '1 minute',
+               now() - interval '1 hour' - i * interval '1 minute'
+        FROM generate_series(1, {ROWS}) AS i""",
+    f"""INSERT INTO audit_events (id, account_id, kind, client_address, detail, created_at)
+        SELECT i, i, 'signed_in', '192.0.2.1', '{{}}', now() - i * interval '5 minutes'
+        FROM generate_series(1, {ROWS}) AS i""",
+    # Activations done long ago, each with its own bank reference.
+    f"""INSERT INTO activations (id, account_id, channel, status, requested_at, effective_at,
+                                completed_at, client_code, terminal_id, reference)
+        SELECT i, i, 'atm', 'done', now() - i * interval '10 minutes',
+               now() - i * interval '10 minutes' + interval '2 days',
+               now() - i * interval '10 minutes' + interval '2 days', 'RJHI', 'ATM1',
+               'act-' || i
+        FROM generate_series(1, {ROWS}) AS i
+        WHERE now() - i * interval '10 minutes' + interval '2 days' < now()""",
+    # The sequences carry on after the filled ids.
+    *[f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+      for table in ("accounts", "staff_users", "api_requests", "sms_messages", "audit_events",
+                    "activations", "security_answers")],
+]
+BIG_TABLES = {"people", "accounts", "security_answers", "staff_users", "pending_registrations",
+              "code_challenges", "recovery_flows", "spent_tokens", "sms_budgets",
+              "api_requests", "sms_messages", "audit_events", "activations"}
+
+
+@pytest.fixture(scope="module")
+def filled_app() -> Iterator:
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"absher_plans_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_database(url)
+        config = type("PlansConfig", (TestConfig,), {"DATABASE_URL": url,
+                                                     "SMS_FILE": "/dev/null"})
+        app = create_app(config)
+        with app.app_context():
+            with db.engine.begin() as connection:
+                for statement in FILL:
+                    connection.execute(text(statement))
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text("ANALYZE"))
+            yield app
+            db.engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def statements_sent(app) -> Iterator[list[tuple[str, dict]]]:
+    """Every data statement the app sends meanwhile, with its parameters."""
+    sent: list[tuple[str, dict]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, executemany):  # noqa: ANN001
+        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", statement, re.I):
+            sent.append((statement, parameters[0] if executemany else parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def plan_of(statement: str, parameters: dict) -> dict:
+    """PostgreSQL's plan for the statement, run for real (ANALYZE) and rolled back.
+
+    An INSERT is only planned: its row may be there already (a unique key would refuse it),
+    and it reads nothing but the unique indexes it checks.
+    """
+    options = "FORMAT JSON" if statement.lstrip().upper().startswith("INSERT") else \
+        "ANALYZE, BUFFERS, FORMAT JSON"
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            rows = connection.exec_driver_sql(f"EXPLAIN ({options}) {statement}",
+                                              parameters or {})
+            document = rows.scalar()
+        finally:
+            transaction.rollback()
+    return (json.loads(document) if isinstance(document, str) else document)[0]
+
+
+def nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def scans(plan: dict) -> list[str]:
+    """What in the plan reads a big table sequentially or touches too many pages."""
+    problems = [f"Seq Scan on {node['Relation Name']}" for node in nodes(plan["Plan"])
+                if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in BIG_TABLES]
+    top = plan["Plan"]
+    pages = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+    rows = max(node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
+               for node in nodes(plan["Plan"]))
+    if pages > MAX_PAGES + PAGES_PER_ROW * rows:
+        problems.append(f"{pages} pages read for {rows} rows")
+    return problems
+
+
+def assert_only_index_lookups(sent: list[tuple[str, dict]]) -> None:
+    assert sent, "the path sent no statement"
+    db.session.rollback()  # its row locks would hold the explained statements back
+    problems = []
+    for statement, parameters in sent:
+        found = scans(plan_of(statement, parameters))
+        if found:
+            problems.append(f"{'; '.join(found)}:\n  {' '.join(statement.split())}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def context(filled_app):
+    with filled_app.test_request_context("/ar/"):
+        yield filled_app
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("identifier", ["Person0012345", "Nobody0000001", "person0012345",
+                                        "1000012345", "1999999999"])
+def test_sign_in_by_username_or_id_is_a_lookup(context, identifier):
+    with statements_sent(context) as sent:
+        found = signin.find_account(db.session, identifier)
+    assert (found is not None) == (identifier in ("Person0012345", "1000012345"))
+    assert_only_index_lookups(sent)
+
+
+@pytest.mark.parametrize("username", ["officer12345", "nobody"])
+def test_an_officers_sign_in_is_a_lookup(context, username):
+    with statements_sent(context) as sent:
+        staff.find_officer(db.session, username)
+    assert_only_index_lookups(sent)
+
+
+def test_the_registration_checks_are_lookups(context):
+    free_id = fresh_national_id("2")
+    db.session.execute(text(
+        "INSERT INTO people (national_id, kind, name_ar, name_en, birth_date, nationality, "
+        "id_expiry, city, district) VALUES (:id, 'resident', 'س', 'S', DATE '1990-01-01', "
+        "'EGY', DATE '2031-01-01', 'RUH', 'D1')"), {"id": free_id})
+    with statements_sent(context) as sent:
+        taken = registration.availability_problems(db.session, "1000012345", "+966500012345",
+                                                   "PERSON0012345")
+        free = registration.availability_problems(db.session, free_id, "+966599999999",
+                                                  "Newcomer2026")
+    assert free == {}
+    assert set(taken) == {"national_id", "mobile", "username"}
+    assert_only_index_lookups(sent)
+
+
+def test_recovery_start_is_a_lookup(context):
+    with statements_sent(context) as sent:
+        outcome = recovery.start(db.session, current_policies(), "1000012345", "0500012345",
+                                 utcnow(), without_visual_code=False)
+        missed = recovery.start(db.session, current_policies(), "1000012345", "0500012346",
+                                utcnow(), without_visual_code=False)
+    assert outcome.flow is not None and missed.flow is None
+    assert_only_index_lookups(sent)
+
+
+def test_code_challenges_and_budgets_are_lookups(context):
+    policy = current_policies().codes
+    with statements_sent(context) as sent:
+        assert otp.latest_challenge(db.session, CodePurpose.SIGN_IN, "123.unknown") is None
+        assert otp.seconds_until_resend(db.session, CodePurpose.SIGN_IN,
+                                        f"77.{_md5('f77')}", utcnow()) >= 0
+        taken, refusal = otp.take_budgets(db.session, policy, "+966500000077", "1000000077",
+                                          utcnow())
+        otp.give_back(db.session, taken, utcnow())
+        otp.check_code(db.session, policy, CodePurpose.SIGN_IN, f"77.{_md5('f77')}", "123456",
+                       utcnow())
+    assert refusal is None
+    assert_only_index_lookups(sent)
+
+
+def test_the_runners_due_query_is_a_lookup(context):
+    now = utcnow()
+    # Two ATM activations whose two days are up, among 100,000 done long ago.
+    for account_id in (5, 6):
+        db.session.execute(text(
+            "UPDATE accounts SET activation_state = 'pending' WHERE id = :id"), {"id": account_id})
+        db.session.execute(text(
+            "INSERT INTO activations (account_id, channel, status, requested_at, effective_at, "
+            "client_code, terminal_id, reference) VALUES (:id, 'atm', 'pending', :at, :at, "
+            "'RJHI', 'ATM1', :ref)"),
+            {"id": account_id, "at": now - timedelta(days=2), "ref": f"due-{account_id}"})
+    db.session.commit()
+    settings = activation.Settings.from_config(context.config)
+    with statements_sent(context) as sent:
+        report = activation.run_due(db.transaction, settings, now)
+    assert report.activated == 2
+    assert_only_index_lookups(sent)
+
+
+def test_the_purge_is_lookups(context):
+    policy = retention.RetentionPolicy.from_config(context.config)
+    with statements_sent(context) as sent:
+        retention.purge(db.transaction, policy, utcnow())
+    assert_only_index_lookups(sent)
+
+
+def _md5(value: str) -> str:
+    import hashlib
+
+    return hashlib.md5(value.encode()).hexdigest()
