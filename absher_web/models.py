@@ -113,6 +113,7 @@ class CodePurpose(enum.StrEnum):
     CHANGE_MOBILE = "change_mobile"
     # A new number for a holder whose fingerprints were verified (services/assisted_mobile).
     OFFICE_MOBILE = "office_mobile"
+    KIOSK_MOBILE = "kiosk_mobile"
 
 
 class RecoveryStep(enum.StrEnum):

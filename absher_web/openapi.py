@@ -27,6 +27,19 @@ ERROR_MESSAGES = {
     "already_active": "The account is already active.",
     "activation_pending": "An ATM activation of this account is already waiting to take effect.",
     "reference_reused": "This reference was used before with a different request body.",
+    "mobile_same": "The new mobile number is already the account's number.",
+    "mobile_taken": "The new mobile number belongs to another account.",
+    "too_many_codes": "No code was sent: too many were sent to this number or for this person "
+                      "in the last hour, or one was sent moments ago for this reference. Try "
+                      "again later.",
+    "sms_failed": "The code could not be sent to the new number; nothing was kept: send the "
+                  "same request again.",
+    "change_not_found": "This operator sent no code for change_reference to a new number of "
+                        "this ID or iqama number's account.",
+    "code_wrong": "The code is not right; the holder may type it again (5 tries per code).",
+    "code_expired": "The code has expired: ask for a new one (a new request, a new reference).",
+    "code_spent": "The code has been used already.",
+    "code_too_many_tries": "The code was typed wrongly too many times: ask for a new one.",
     "not_found": "There is no such endpoint.",
     "method_not_allowed": "This endpoint does not accept that method.",
     "payload_too_large": "The body is larger than the server accepts.",
@@ -50,6 +63,7 @@ PATTERNS = {
     "terminal_id": r"^[A-Za-z0-9._-]{1,40}$",
     "reference": r"^[A-Za-z0-9._:-]{1,80}$",
     "date_time": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$",
+    "code": r"^[0-9]{6}$",
 }
 
 
@@ -67,35 +81,76 @@ def _error(description: str, codes: list[str]) -> dict:
     }
 
 
+FIELDS = {
+    "national_id": {"type": "string", "pattern": PATTERNS["national_id"],
+                    "description": "ID (1…) or iqama (2…) number with its check digit."},
+    "mobile": {"type": "string", "pattern": PATTERNS["mobile"],
+               "description": "The mobile number registered in Absher, E.164."},
+    "new_mobile": {"type": "string", "pattern": PATTERNS["mobile"],
+                   "description": "The holder's new mobile number, E.164; a code is sent to it."},
+    "reference": {"type": "string", "pattern": PATTERNS["reference"],
+                  "description": "The client's unique reference: sending the same reference "
+                                 "again returns the first answer."},
+    "change_reference": {"type": "string", "pattern": PATTERNS["reference"],
+                         "description": "The reference of the request that sent the code."},
+    "code": {"type": "string", "pattern": PATTERNS["code"],
+             "description": "The 6 digits the holder typed, from the text message."},
+    "requested_at": {"type": "string", "format": "date-time", "pattern": PATTERNS["date_time"],
+                     "description": "When the holder confirmed, RFC 3339 with zone; "
+                                    "not in the future, at most a day old."},
+}
+OPERATOR_FIELDS = ("operator_code", "The operator's client code; must match X-Absher-Client.",
+                   "kiosk_id", "The kiosk's identifier.")
+
+
 def _request_schema(client_field: str, client_text: str, terminal_field: str,
-                    terminal_text: str) -> dict:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["national_id", "mobile", client_field, terminal_field, "reference",
-                     "requested_at"],
-        "properties": {
-            "national_id": {"type": "string", "pattern": PATTERNS["national_id"],
-                            "description": "ID (1…) or iqama (2…) number with its check digit."},
-            "mobile": {"type": "string", "pattern": PATTERNS["mobile"],
-                       "description": "The mobile number registered in Absher, E.164."},
-            client_field: {"type": "string", "pattern": PATTERNS["client_code"],
-                           "description": client_text},
-            terminal_field: {"type": "string", "pattern": PATTERNS["terminal_id"],
-                             "description": terminal_text},
-            "reference": {"type": "string", "pattern": PATTERNS["reference"],
-                          "description": "The client's unique reference: sending the same "
-                                         "reference again returns the first answer."},
-            "requested_at": {"type": "string", "format": "date-time",
-                             "pattern": PATTERNS["date_time"],
-                             "description": "When the holder confirmed, RFC 3339 with zone; "
-                                            "not in the future, at most a day old."},
-        },
-    }
+                    terminal_text: str, names: tuple[str, ...] = ("national_id", "mobile"),
+                    after: tuple[str, ...] = ("requested_at",)) -> dict:
+    properties = {name: FIELDS[name] for name in names}
+    properties[client_field] = {"type": "string", "pattern": PATTERNS["client_code"],
+                                "description": client_text}
+    properties[terminal_field] = {"type": "string", "pattern": PATTERNS["terminal_id"],
+                                  "description": terminal_text}
+    properties["reference"] = FIELDS["reference"]
+    properties.update((name, FIELDS[name]) for name in after)
+    return {"type": "object", "additionalProperties": False, "required": list(properties),
+            "properties": properties}
+
+
+# The refusals every endpoint can give, by status; each operation adds its own codes.
+COMMON_ERRORS = {
+    "400": ("The body is not JSON.", ["invalid_json"]),
+    "401": ("The request is not signed by a known client.",
+            ["missing_signature", "stale_timestamp", "bad_signature"]),
+    "403": ("The client may not use this endpoint.", ["wrong_client_kind"]),
+    "409": ("The account's state or the reference does not allow this.", ["reference_reused"]),
+    "413": ("The body is too large.", ["payload_too_large"]),
+    "415": ("The body is not application/json.", ["unsupported_media_type"]),
+    "422": ("Fields are missing or not valid.", ["invalid_request"]),
+    "429": ("Too many requests from this client (counted per client once the signature is "
+            "verified, otherwise per address).", ["rate_limited"]),
+    "500": ("Unexpected error; retrying the same request is safe.", ["internal_error"]),
+    "503": ("Temporary problem; retrying the same request is safe.", ["service_unavailable"]),
+}
+ACTIVATION_ERRORS = {
+    "404": ("No account for this ID or iqama number.", ["account_not_found"]),
+    "409": ("", ["mobile_mismatch", "already_active", "activation_pending"]),
+}
 
 
 def _operation(summary: str, description: str, schema_name: str, success_status: str,
-               success_text: str) -> dict:
+               success_text: str, success_schema: str = "Activation",
+               errors: dict | None = None) -> dict:
+    responses: dict = {success_status: {
+        "description": success_text,
+        "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{success_schema}"}}},
+    }}
+    added = errors if errors is not None else ACTIVATION_ERRORS
+    for status in sorted({*COMMON_ERRORS, *added}):
+        text, codes = COMMON_ERRORS.get(status, ("", []))
+        extra_text, extra_codes = added.get(status, ("", []))
+        responses[status] = _error(extra_text or text, [*extra_codes, *codes])
     return {
         "summary": summary,
         "description": description,
@@ -105,31 +160,14 @@ def _operation(summary: str, description: str, schema_name: str, success_status:
             "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
         },
-        "responses": {
-            success_status: {
-                "description": success_text,
-                "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Activation"}}},
-            },
-            "400": _error("The body is not JSON.", ["invalid_json"]),
-            "401": _error("The request is not signed by a known client.",
-                          ["missing_signature", "stale_timestamp", "bad_signature"]),
-            "403": _error("The client may not use this endpoint.", ["wrong_client_kind"]),
-            "404": _error("No account for this ID or iqama number.", ["account_not_found"]),
-            "409": _error("The account's state or the reference does not allow this.",
-                          ["mobile_mismatch", "already_active", "activation_pending",
-                           "reference_reused"]),
-            "413": _error("The body is too large.", ["payload_too_large"]),
-            "415": _error("The body is not application/json.", ["unsupported_media_type"]),
-            "422": _error("Fields are missing or not valid.", ["invalid_request"]),
-            "429": _error("Too many requests from this client (counted per client once the "
-                          "signature is verified, otherwise per address).", ["rate_limited"]),
-            "500": _error("Unexpected error; retrying the same request is safe.",
-                          ["internal_error"]),
-            "503": _error("Temporary problem; retrying the same request is safe.",
-                          ["service_unavailable"]),
-        },
+        "responses": responses,
     }
+
+
+def _answer_schema(properties: dict, status: str) -> dict:
+    return {"type": "object", "additionalProperties": False,
+            "required": [*properties, "status"],
+            "properties": {**properties, "status": {"type": "string", "enum": [status]}}}
 
 
 @cache
@@ -161,6 +199,42 @@ def document() -> dict:
                 "The kiosk verified both index fingerprints and the mobile number. The "
                 "account is active at once and the holder gets an SMS.",
                 "KioskActivationRequest", "201", "The account is active.")},
+            "/api/v1/kiosk-mobile-changes": {"post": _operation(
+                "Send a code to a holder's new mobile number, at a kiosk",
+                "The kiosk verified both index fingerprints, and the holder typed a new mobile "
+                "number. A code is texted to it; the holder types it at the kiosk and the "
+                "kiosk confirms it (kiosk-mobile-confirmations) within the code's lifetime. "
+                "Nothing changes yet. When no code could be sent (429 too_many_codes, 503 "
+                "sms_failed) no answer is kept, so the same request may be sent again.",
+                "KioskMobileCodeRequest", "202",
+                "A code was sent to the new number; confirm it under this reference.",
+                "MobileCodeSent", {
+                    "404": ("No account for this ID or iqama number.", ["account_not_found"]),
+                    "409": ("The new number cannot be this account's, or the reference was "
+                            "used before.", ["mobile_same", "mobile_taken"]),
+                    "429": ("", ["too_many_codes"]),
+                    "503": ("", ["sms_failed"]),
+                })},
+            "/api/v1/kiosk-mobile-confirmations": {"post": _operation(
+                "Change a holder's mobile number with the code they typed at a kiosk",
+                "The code sent by kiosk-mobile-changes (named by change_reference, from the "
+                "same operator, for the same ID or iqama number) is checked; if right, the "
+                "new number becomes the account's, the old number is told by SMS, and the "
+                "holder sees the change in their security activity. A wrong code counts "
+                "against the code's 5 tries; each answer is kept under this request's own "
+                "reference.",
+                "KioskMobileConfirmRequest", "200", "The mobile number is changed.",
+                "MobileChanged", {
+                    "404": ("No account for this ID or iqama number, or no code was sent "
+                            "under change_reference.", ["account_not_found",
+                                                        "change_not_found"]),
+                    "409": ("The code can no longer be used, the new number was taken "
+                            "meanwhile, or the reference was used before.",
+                            ["code_expired", "code_spent", "code_too_many_tries",
+                             "mobile_taken"]),
+                    "422": ("Fields are missing or not valid, or the code is not right.",
+                            ["code_wrong"]),
+                })},
         },
         "components": {
             "securitySchemes": {
@@ -172,9 +246,21 @@ def document() -> dict:
                 "AtmActivationRequest": _request_schema(
                     "bank_code", "The bank's client code; must match X-Absher-Client.",
                     "atm_id", "The ATM's identifier at the bank."),
-                "KioskActivationRequest": _request_schema(
-                    "operator_code", "The operator's client code; must match X-Absher-Client.",
-                    "kiosk_id", "The kiosk's identifier."),
+                "KioskActivationRequest": _request_schema(*OPERATOR_FIELDS),
+                "KioskMobileCodeRequest": _request_schema(
+                    *OPERATOR_FIELDS, names=("national_id", "new_mobile"), after=()),
+                "KioskMobileConfirmRequest": _request_schema(
+                    *OPERATOR_FIELDS, names=("national_id",),
+                    after=("change_reference", "code")),
+                "MobileCodeSent": _answer_schema({
+                    "reference": {"type": "string"},
+                    "code_expires_at": {"type": "string", "format": "date-time"},
+                }, "code_sent"),
+                "MobileChanged": _answer_schema({
+                    "reference": {"type": "string"},
+                    "change_reference": {"type": "string"},
+                    "changed_at": {"type": "string", "format": "date-time"},
+                }, "changed"),
                 "Activation": {
                     "type": "object",
                     "additionalProperties": False,

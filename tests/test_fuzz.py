@@ -1320,6 +1320,61 @@ def test_activation_api_answers_hostile_requests_with_json_errors(harness, app):
     h.report("activation API")
 
 
+MOBILE_CHANGE_PATHS = ("/api/v1/kiosk-mobile-changes", "/api/v1/kiosk-mobile-confirmations")
+
+
+def test_kiosk_mobile_api_answers_hostile_requests_with_json_errors(harness, app):
+    """The two calls of a kiosk's change of mobile: every field with every hostile class and
+    every JSON oddity, signed by a real kiosk operator (and by a bank), then combinations."""
+    h = harness
+    kiosk = add_caller(app, "FZK2", ApiClientKind.KIOSK)
+    bank = add_caller(app, "FZB2", ApiClientKind.BANK)
+    account = h.make_account()
+
+    def baseline(path: str) -> dict:
+        body = {"national_id": account.national_id, "operator_code": kiosk.code,
+                "kiosk_id": "K-1", "reference": f"FUZZ-{h.number()}"}
+        if path == MOBILE_CHANGE_PATHS[0]:
+            return {**body, "new_mobile": normalise_mobile(h.fresh_mobile())}
+        return {**body, "change_reference": "FUZZ-1", "code": "123456"}
+
+    def send(caller, path: str, label: str, body: dict | bytes) -> None:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if len(raw) > 60_000:
+            raw, label = raw[:60_000], label + " (cut)"
+        headers = signing.signed_headers(caller.code, caller.key, raw, time.time())
+        h.send(caller.client, "POST", path, where=f"POST {path}", label=label, body=raw,
+               content_type=headers.pop("Content-Type"), headers=headers)
+
+    turn = itertools.count()
+    for path in MOBILE_CHANGE_PATHS:
+        for name in baseline(path):
+            for cls in CLASSES:
+                body = baseline(path)
+                body[name] = json_text(sweep_value(cls, next(turn)))
+                send(kiosk, path, f"field {name}={cls}", body)
+            for oddity, value in JSON_ODDITIES:
+                send(kiosk, path, f"JSON {name}={oddity}", {**baseline(path), name: value})
+        for oddity, raw in JSON_TOP_LEVEL:
+            send(kiosk, path, f"JSON body {oddity}", raw)
+        send(bank, path, "a bank", {**baseline(path), "operator_code": bank.code})
+
+    @settings(FUZZ, max_examples=150)
+    @given(data=st.data())
+    def run(data) -> None:
+        path = data.draw(st.sampled_from(MOBILE_CHANGE_PATHS))
+        body = baseline(path)
+        chosen = data.draw(st.lists(st.tuples(st.sampled_from(list(body)), hostile_values),
+                                    max_size=3, unique_by=lambda item: item[0]))
+        for name, (_, value) in chosen:
+            body[name] = json_text(value)
+        send(kiosk, path, "fields " + ", ".join(f"{n}={cls}" for n, (cls, _) in chosen)
+             if chosen else "valid body", body)
+
+    run()
+    h.report("kiosk mobile API")
+
+
 def test_the_checks_catch_a_broken_page(harness, app):
     """The checks can fail: a view that raises, one that answers Latin-1 and one that
     answers an untranslated page are each reported with route, input class and cause."""

@@ -13,6 +13,7 @@ no session or request carries it between the two steps.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from absher_web.identity import mask_mobile, normalise_mobile
-from absher_web.models import Account, CodePurpose
-from absher_web.services import audit, notices, otp
+from absher_web.models import Account, CodePurpose, SmsMessage
+from absher_web.services import audit, notices, otp, outbox
 from absher_web.services.account_changes import number_taken
 from absher_web.services.policies import Policies
 
@@ -69,6 +70,40 @@ def pending_number(session: Session, purpose: CodePurpose, flow_id: str) -> str 
     return challenge.mobile if challenge is not None else None
 
 
+def check_code(session: Session, policies: Policies, purpose: CodePurpose, flow_id: str,
+               typed_code: str, now: datetime) -> tuple[otp.CheckResult, str | None]:
+    """Check the code the holder read out or typed (a try counted like any code's), and
+    the number it was sent to. Leaves the count in the session's transaction."""
+    mobile = pending_number(session, purpose, flow_id)
+    return otp.check_code(session, policies.codes, purpose, flow_id, typed_code, now), mobile
+
+
+def swap(session: Session, account: Account, mobile: str, now: datetime, audit_kind: str,
+         client_address: str | None = None, staff_user_id: int | None = None,
+         **detail: object) -> str | None:
+    """Make ``mobile`` the account's number and audit it with who helped; the old number,
+    or None when another account has the new one. The caller commits (the unique index
+    refuses a number another account took meanwhile) and then tells the old number."""
+    if number_taken(session, mobile, account):
+        return None
+    old_mobile = account.mobile
+    account.mobile = mobile
+    audit.record(session, audit_kind, now, account.id, client_address,
+                 staff_user_id=staff_user_id, old=mask_mobile(old_mobile),
+                 new=mask_mobile(mobile), **detail)
+    return old_mobile
+
+
+def tell_old_number(session: Session, account: Account, old_mobile: str,
+                    now: datetime) -> SmsMessage:
+    """The notice to the old number, added to the change's transaction (the outbox): the
+    holder hears of it even if the new number is not theirs. Flushes, so a number another
+    account took meanwhile is refused here (IntegrityError); the caller commits, then
+    delivers it (outbox.deliver)."""
+    return notices.queue(session, notices.MOBILE_CHANGED, account, now, to=old_mobile,
+                         number=mask_mobile(account.mobile))
+
+
 def confirm(session: Session, policies: Policies, purpose: CodePurpose, flow_id: str,
             account: Account, typed_code: str, now: datetime, audit_kind: str,
             client_address: str | None = None, staff_user_id: int | None = None,
@@ -76,28 +111,49 @@ def confirm(session: Session, policies: Policies, purpose: CodePurpose, flow_id:
     """Check the code read out or typed by the holder; if right, the number changes.
 
     A wrong code counts against the code's tries like any other. ``audit_kind`` and the
-    rest name who helped, for the audit log that the holder sees.
+    rest name who helped, for the audit log that the holder sees. Commits: the change
+    together with its notice, then sends the notice.
     """
-    mobile = pending_number(session, purpose, flow_id)
-    result = otp.check_code(session, policies.codes, purpose, flow_id, typed_code, now)
+    result, mobile = check_code(session, policies, purpose, flow_id, typed_code, now)
     session.commit()  # keeps the count of wrong tries, and spends a right code
     if result is not otp.CheckResult.ACCEPTED or mobile is None:
         return Outcome(errors={"code": f"code_{result.value}"}, mobile=mobile)
-    if number_taken(session, mobile, account):
+    old_mobile = swap(session, account, mobile, now, audit_kind, client_address,
+                      staff_user_id, **detail)
+    if old_mobile is None:
         return Outcome(problem="mobile_taken", mobile=mobile)
-    old_mobile = account.mobile
-    account.mobile = mobile
-    audit.record(session, audit_kind, now, account.id, client_address,
-                 staff_user_id=staff_user_id, old=mask_mobile(old_mobile),
-                 new=mask_mobile(mobile), **detail)
     try:
-        session.flush()
+        notice = tell_old_number(session, account, old_mobile, now)
     except IntegrityError:
-        # Another account took the number between the check above and this write.
+        # Another account took the number between the check in swap and this write.
         session.rollback()
         return Outcome(problem="mobile_taken", mobile=mobile)
-    # To the old number, in the same commit as the change (the outbox): the holder hears of
-    # it even if the new number is not theirs.
-    sent = notices.send(session, notices.MOBILE_CHANGED, account, now, to=old_mobile,
-                        number=mask_mobile(mobile))
-    return Outcome(mobile=mobile, notice_sent=sent)
+    session.commit()
+    return Outcome(mobile=mobile, notice_sent=outbox.deliver(session, notice, now))
+
+
+# --- at a kiosk (the kiosk API, web/api.py) ---------------------------------------------------
+
+def kiosk_flow_id(client_code: str, account_id: int, reference: str) -> str:
+    """The flow of a kiosk's change: its operator, the account and the reference of the
+    request that sent the code (a digest, to fit the flow column)."""
+    return hashlib.sha256(f"kiosk:{client_code}:{account_id}:{reference}".encode()).hexdigest()
+
+
+def confirm_at_kiosk(session: Session, policies: Policies, client_code: str, account: Account,
+                     change_reference: str, typed_code: str, now: datetime,
+                     client_address: str | None, **detail: object) -> tuple[str, str | None]:
+    """Check the code typed at the kiosk and, if right, change the number: what became of
+    it ("changed", "change_not_found", "mobile_taken" or "code_<result>") and the old
+    number when changed. Leaves everything in the session's transaction: the caller adds
+    the notice (tell_old_number) and its answer to the same one, commits, and delivers."""
+    flow_id = kiosk_flow_id(client_code, account.id, change_reference)
+    result, mobile = check_code(session, policies, CodePurpose.KIOSK_MOBILE, flow_id,
+                                typed_code, now)
+    if result is otp.CheckResult.NO_CODE or mobile is None:
+        return "change_not_found", None
+    if result is not otp.CheckResult.ACCEPTED:
+        return f"code_{result.value}", None
+    old_mobile = swap(session, account, mobile, now, "mobile_changed_at_kiosk", client_address,
+                      operator=client_code, **detail)
+    return ("changed", old_mobile) if old_mobile else ("mobile_taken", None)

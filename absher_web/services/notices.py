@@ -78,6 +78,12 @@ CODE_TEXTS = {
         "Your Absher code to make this your account's mobile number is %(code)s. Read it out "
         "only to the officer at the Passports office counter. It expires in %(count)s minutes.",
         "code_minutes"),
+    CodePurpose.KIOSK_MOBILE: lazy_plural(
+        "Your Absher code to make this your account's mobile number is %(code)s. Type it only "
+        "into the self-service kiosk. It expires in %(count)s minute.",
+        "Your Absher code to make this your account's mobile number is %(code)s. Type it only "
+        "into the self-service kiosk. It expires in %(count)s minutes.",
+        "code_minutes"),
 }
 
 

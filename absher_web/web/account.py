@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "account_unlocked": _l("Account unlocked by Absher support"),
     "account_unlocked_at_office": _l("Account unlocked at a Passports office"),
     "mobile_changed_at_office": _l("Mobile number changed at a Passports office"),
+    "mobile_changed_at_kiosk": _l("Mobile number changed at a self-service kiosk"),
 }
 
 

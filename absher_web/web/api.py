@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,18 +32,20 @@ from absher_web.models import (
     ActivationState,
     ApiClient,
     ApiClientKind,
+    CodePurpose,
 )
 from absher_web.models import utcnow as now_utc
 from absher_web.openapi import ERROR_MESSAGES, document, whole_value
-from absher_web.services import activation, api_clients
+from absher_web.services import activation, api_clients, assisted_mobile, outbox
+from absher_web.services.policies import current_policies
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # a signature authenticates each request; no cookie is read or set
 
-MOBILE, TERMINAL, REFERENCE, DATE_TIME = (
-    whole_value(name) for name in ("mobile", "terminal_id", "reference", "date_time"))
+MOBILE, TERMINAL, REFERENCE, DATE_TIME, CODE = (
+    whole_value(name) for name in ("mobile", "terminal_id", "reference", "date_time", "code"))
 # How old a holder's confirmation may be when the bank sends it.
 OLDEST_REQUEST = timedelta(days=1)
 
@@ -188,13 +190,43 @@ KIOSK_BODY = BodyShape("operator_code", "kiosk_id")
 
 
 def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
+    names = ("national_id", "mobile", shape.client_field, shape.terminal_field, "reference",
+             "requested_at")
+    values = parse_fields(names, client_checks(shape, client))
+    return activation.RemoteRequest(
+        national_id=values["national_id"], mobile=values["mobile"],
+        terminal_id=values[shape.terminal_field], reference=values["reference"],
+        requested_at=parse_time(values["requested_at"]),
+    )
+
+
+Check = tuple[Callable[[str], object], str]  # a test of a value, and the problem if it fails
+
+
+def client_checks(shape: BodyShape, client: ApiClient) -> dict[str, Check]:
+    """How each field any request may carry is checked (each body names its own)."""
+    return {
+        "national_id": (lambda v: v.isascii() and is_valid_national_id(v),
+                        "must be a valid 10-digit ID or iqama number"),
+        "mobile": (MOBILE.fullmatch, "must be +9665 followed by 8 digits"),
+        "new_mobile": (MOBILE.fullmatch, "must be +9665 followed by 8 digits"),
+        shape.client_field: (lambda v: v == client.code, "must be the code in X-Absher-Client"),
+        shape.terminal_field: (TERMINAL.fullmatch, "1-40 letters, digits, '.', '_' or '-'"),
+        "reference": (REFERENCE.fullmatch, "1-80 letters, digits, '.', '_', ':' or '-'"),
+        "change_reference": (REFERENCE.fullmatch, "1-80 letters, digits, '.', '_', ':' or '-'"),
+        "code": (CODE.fullmatch, "must be 6 digits"),
+        "requested_at": (parse_time, "must be an RFC 3339 date-time with a time zone, not in "
+                                     "the future and at most a day old"),
+    }
+
+
+def parse_fields(names: tuple[str, ...], checks: dict[str, Check]) -> dict[str, str]:
+    """The body's fields, each a string in its documented form, or a 415/400/422 refusal."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type")
     body = load_json(request.get_data(cache=True))
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_request", {"": "must be a JSON object"})
-    names = ("national_id", "mobile", shape.client_field, shape.terminal_field, "reference",
-             "requested_at")
     problems = unexpected_fields(name for name in body if name not in names)
     values: dict[str, str] = {}
     for name in names:
@@ -205,27 +237,13 @@ def parse_body(shape: BodyShape, client: ApiClient) -> activation.RemoteRequest:
             problems[name] = "must be a string"
         else:
             values[name] = value
-    checks = {
-        "national_id": (lambda v: v.isascii() and is_valid_national_id(v),
-                        "must be a valid 10-digit ID or iqama number"),
-        "mobile": (MOBILE.fullmatch, "must be +9665 followed by 8 digits"),
-        shape.client_field: (lambda v: v == client.code, "must be the code in X-Absher-Client"),
-        shape.terminal_field: (TERMINAL.fullmatch, "1-40 letters, digits, '.', '_' or '-'"),
-        "reference": (REFERENCE.fullmatch, "1-80 letters, digits, '.', '_', ':' or '-'"),
-        "requested_at": (parse_time, "must be an RFC 3339 date-time with a time zone, not in "
-                                     "the future and at most a day old"),
-    }
     for name, value in values.items():
         check, problem = checks[name]
         if not check(value):
             problems[name] = problem
     if problems:
         raise ApiError(422, "invalid_request", problems)
-    return activation.RemoteRequest(
-        national_id=values["national_id"], mobile=values["mobile"],
-        terminal_id=values[shape.terminal_field], reference=values["reference"],
-        requested_at=parse_time(values["requested_at"]),
-    )
+    return values
 
 
 def load_json(raw: bytes) -> object:
@@ -302,7 +320,7 @@ def answer_once(shape: BodyShape, kind: ApiClientKind) -> Response:
     channel = activation.channel_reported_by(kind)
     client = authenticated_client(kind)
     asked = parse_body(shape, client)
-    digest = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    digest = body_digest()
     first = earlier_answer(client.code, asked.reference, digest)
     if first is not None:
         return first
@@ -351,6 +369,114 @@ def atm_activation() -> Response:
 def kiosk_activation() -> Response:
     """A kiosk verified the holder's fingerprints and mobile: active at once."""
     return answer_once(KIOSK_BODY, ApiClientKind.KIOSK)
+
+
+# --- a new mobile number at a kiosk: a code to it, then the code the holder typed ------------
+
+KIOSK_CODE_FIELDS = ("national_id", "new_mobile", "operator_code", "kiosk_id", "reference")
+KIOSK_CONFIRM_FIELDS = ("national_id", "operator_code", "kiosk_id", "reference",
+                        "change_reference", "code")
+NUMBER_REFUSALS = {"staff_mobile_same": "mobile_same", "mobile_taken": "mobile_taken"}
+# The code's own form is checked with the body's: a right-looking code is right or wrong.
+CONFIRM_STATUS = {"changed": 200, "change_not_found": 404, "code_wrong": 422}  # others: 409
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def keep(client: ApiClient, reference: str, digest: str, status: int, body: dict,
+         now: datetime) -> Response:
+    """Answer, and keep the answer for a repeat of the reference."""
+    session = db.session
+    try:
+        api_clients.remember_answer(session, client.code, reference, digest, status, body, now)
+        session.commit()
+    except IntegrityError:  # the same reference answered meanwhile: that answer stands
+        session.rollback()
+        first = earlier_answer(client.code, reference, digest)
+        if first is None:
+            raise
+        return first
+    return json_response(body, status)
+
+
+@bp.post("/kiosk-mobile-changes")
+@limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=api_limit_key)
+def kiosk_mobile_change() -> Response:
+    """A kiosk verified the holder's fingerprints; text a code to their new number."""
+    client = authenticated_client(ApiClientKind.KIOSK)
+    values = parse_fields(KIOSK_CODE_FIELDS, client_checks(KIOSK_BODY, client))
+    reference, digest = values["reference"], body_digest()
+    first = earlier_answer(client.code, reference, digest)
+    if first is not None:
+        return first
+    session, now, policies = db.session, now_utc(), current_policies()
+    account = activation.account_by_national_id(session, values["national_id"])
+    if account is None:
+        return keep(client, reference, digest, 404, error_body("account_not_found"), now)
+    chosen = assisted_mobile.new_number(session, account, values["new_mobile"])
+    if not chosen.ok:
+        refusal = NUMBER_REFUSALS[chosen.errors["mobile"]]
+        return keep(client, reference, digest, 409, error_body(refusal), now)
+    flow_id = assisted_mobile.kiosk_flow_id(client.code, account.id, reference)
+    sent = assisted_mobile.send_code(session, policies, CodePurpose.KIOSK_MOBILE, flow_id,
+                                     account, chosen.mobile, now)
+    if sent.problem:  # no code left: nothing is kept, the same request may come again
+        first = earlier_answer(client.code, reference, digest)  # or it just did, at once
+        if first is not None:
+            return first
+        raise ApiError(503, "sms_failed") if sent.problem == "sms_failed" else \
+            ApiError(429, "too_many_codes")
+    body = {"reference": reference, "status": "code_sent",
+            "code_expires_at": utc_text(now + policies.codes.ttl)}
+    return keep(client, reference, digest, 202, body, now)
+
+
+@bp.post("/kiosk-mobile-confirmations")
+@limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=api_limit_key)
+def kiosk_mobile_confirmation() -> Response:
+    """The holder typed the code at the kiosk: if right, the new number is the account's."""
+    client = authenticated_client(ApiClientKind.KIOSK)
+    values = parse_fields(KIOSK_CONFIRM_FIELDS, client_checks(KIOSK_BODY, client))
+    reference, digest = values["reference"], body_digest()
+    session, now = db.session, now_utc()
+    # Held until the answer is kept: a repeat sent at once waits, then gets that answer.
+    account = activation.account_by_national_id(session, values["national_id"], lock=True)
+    first = earlier_answer(client.code, reference, digest)
+    if first is not None:
+        session.rollback()
+        return first
+    outcome, old_mobile = "account_not_found", None
+    if account is not None:
+        outcome, old_mobile = assisted_mobile.confirm_at_kiosk(
+            session, current_policies(), client.code, account, values["change_reference"],
+            values["code"], now, client_address(), kiosk=values["kiosk_id"],
+            reference=reference)
+    status = 404 if account is None else CONFIRM_STATUS.get(outcome, 409)
+    body = {"reference": reference, "change_reference": values["change_reference"],
+            "status": "changed", "changed_at": utc_text(now)} if old_mobile \
+        else error_body(outcome)
+    try:
+        # The change, its notice and this answer: one commit.
+        notice = assisted_mobile.tell_old_number(session, account, old_mobile, now) \
+            if old_mobile else None
+        api_clients.remember_answer(session, client.code, reference, digest, status, body, now)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        first = earlier_answer(client.code, reference, digest)
+        if first is not None:
+            return first
+        # Another account took the new number between the check and the write.
+        return keep(client, reference, digest, 409, error_body("mobile_taken"), now)
+    if notice is not None:
+        outbox.deliver(session, notice, now)
+    return json_response(body, status)
+
+
+def body_digest() -> str:
+    return hashlib.sha256(request.get_data(cache=True)).hexdigest()
 
 
 @bp.get("/openapi.json")

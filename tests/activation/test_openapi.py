@@ -28,8 +28,10 @@ api = schemathesis.openapi.from_dict(document())
 
 @pytest.fixture
 def callers(app) -> dict:
+    kiosk = add_caller(app, "KSK1", ApiClientKind.KIOSK)
     return {"/api/v1/atm-activations": add_caller(app, "RJHI", ApiClientKind.BANK),
-            "/api/v1/kiosk-activations": add_caller(app, "KSK1", ApiClientKind.KIOSK)}
+            "/api/v1/kiosk-activations": kiosk, "/api/v1/kiosk-mobile-changes": kiosk,
+            "/api/v1/kiosk-mobile-confirmations": kiosk}
 
 
 def body_bytes(body) -> bytes:
@@ -78,6 +80,8 @@ def test_the_document_is_served_and_names_every_endpoint(app):
     served = response.get_json()
     assert served == document()
     assert served["openapi"].startswith("3.")
-    assert set(served["paths"]) == {"/api/v1/atm-activations", "/api/v1/kiosk-activations"}
+    assert set(served["paths"]) == {"/api/v1/atm-activations", "/api/v1/kiosk-activations",
+                                    "/api/v1/kiosk-mobile-changes",
+                                    "/api/v1/kiosk-mobile-confirmations"}
     url_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert url_rules - {"/api/v1/openapi.json"} == set(served["paths"])
