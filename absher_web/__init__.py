@@ -48,8 +48,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     extensions.compress.init_app(app)
     extensions.init_limiter(app)
     localisation.init_app(app)
+    assets.init_app(app)  # before security: the policy names the inline stylesheet's hash
     security.init_app(app)
-    assets.init_app(app)
     sms.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)

@@ -10,14 +10,20 @@ from werkzeug.wrappers import Response
 
 from absher_web.observability import OPERATOR_PATHS
 
-# Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing.
+# Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing...
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 
+
+def content_security_policy(inline_style_source: str) -> str:
+    """... and one inline stylesheet, the pages' own, allowed by its hash (never
+    'unsafe-inline': an injected <style> or style attribute is still refused)."""
+    return f"{CONTENT_SECURITY_POLICY}; style-src 'self' {inline_style_source}"
+
+
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -78,8 +84,18 @@ def origin_host(config: dict) -> str:
     return config.get("SMS_ORIGIN_HOST") or config["ALLOWED_HOSTS"][0].lstrip(".")
 
 
+def security_headers(app: Flask) -> dict[str, str]:
+    """What every response carries (assets.init_app has read the stylesheet)."""
+    policy = content_security_policy(app.extensions["absher_inline_style"].csp_source)
+    headers = {"Content-Security-Policy": policy, **SECURITY_HEADERS}
+    if app.config["SESSION_COOKIE_SECURE"]:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return headers
+
+
 def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedHostCheck(app.wsgi_app, tuple(app.config["ALLOWED_HOSTS"]))
+    headers = app.extensions["absher_security_headers"] = security_headers(app)
 
     @app.before_request
     def refuse_untrusted_host() -> None:
@@ -88,12 +104,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
-            )
         # Pages may carry personal data and single-use tokens: never stored by caches.
         response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -188,13 +188,14 @@ def test_migrate_seed_and_serve_from_anywhere(installed):
         english = get(f"{base}/en/")[2].decode()
         assert 'dir="ltr"' in english and "Absher Individuals" in english
 
-        stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)[1]
-        status, css_headers, css = get(base + stylesheet)
+        assert "<style>" in html  # the stylesheet, inline
+        script = re.search(r'src="(/static/js/app\.[0-9a-f]{12}\.js)"', html)[1]
+        status, script_headers, code = get(base + script)
         assert status == 200
-        assert css_headers["cache-control"] == "public, max-age=31536000, immutable"
-        assert css_headers["content-type"].startswith("text/css")
-        retained = installed["tmp"] / "instance" / stylesheet.removeprefix("/")
-        assert retained.read_bytes() == css  # what nginx would serve
+        assert script_headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert script_headers["content-type"].startswith("application/javascript")
+        retained = installed["tmp"] / "instance" / script.removeprefix("/")
+        assert retained.read_bytes() == code  # what nginx would serve
 
         assert get(f"{base}/healthz")[0] == 200
     finally:

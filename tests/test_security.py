@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -10,27 +12,45 @@ from flask import Flask
 
 from absher_web import create_app
 from absher_web.config import PROJECT_ROOT, ProductionConfig
-from absher_web.security import CONTENT_SECURITY_POLICY
 from absher_web.settings_check import SettingsError
 from tests.conftest import REDIS_URL
 
 HTMX_SHA256 = "a0abb04f2f45a1f89d1d4844023245537e5e6014c87b144553e0607b4cc32130"
 
 
+def sha256_source(text: bytes) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text).digest()).decode()}'"
+
+
+STYLESHEET = (PROJECT_ROOT / "static" / "css" / "site.css").read_bytes()
+# DESIGN.md's policy, and the pages' one inline stylesheet allowed by its hash.
+POLICY = ("default-src 'self'; object-src 'none'; base-uri 'none'; "
+          "frame-ancestors 'none'; form-action 'self'; "
+          f"style-src 'self' {sha256_source(STYLESHEET)}")
+
+
 def test_csp_is_exactly_the_designed_policy(client):
     response = client.get("/en/")
     policy = response.headers["Content-Security-Policy"]
-    assert policy == (
-        "default-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'"
-    )
+    assert policy == POLICY
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize("path", ["/ar/", "/en/register", "/ar/individuals/login", "/en/recover",
+                                  "/ar/staff/sign-in", "/en/no-such-page"])
+def test_every_page_carries_its_stylesheet_inline_allowed_by_the_policy(client, path):
+    response = client.get(path)
+    page = response.get_data()
+    styles = re.findall(rb"<style>(.*?)</style>", page, re.S)
+    assert styles == [STYLESHEET]  # the file's exact bytes, so the browser's hash matches
+    assert sha256_source(styles[0]) in response.headers["Content-Security-Policy"]
+    assert b'rel="stylesheet"' not in page  # nothing more to fetch before the first render
 
 
 @pytest.mark.parametrize("path", ["/en/", "/ar/about", "/en/no-such-page", "/static/css/site.css"])
 def test_every_response_carries_the_security_headers(client, path):
     headers = client.get(path).headers
-    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert headers["Content-Security-Policy"] == POLICY
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert "camera=()" in headers["Permissions-Policy"]
@@ -48,6 +68,10 @@ def test_no_inline_script_style_or_event_handlers_in_templates():
         for marker in ("<script>", " style=", "hx-on", " onclick=", " onload=", "javascript:"):
             if marker in source:
                 offenders.append(f"{template.name}: {marker}")
+        # One <style>, the layout's, holding the stylesheet the policy names by its hash.
+        styles = re.findall(r"<style[^>]*>(.*?)</style>", source, re.S)
+        if styles and (template.name, styles) != ("base.html", ["{{ inline_style() }}"]):
+            offenders.append(f"{template.name}: <style>")
     assert offenders == []
 
 

@@ -166,16 +166,18 @@ class TestErrorPages:
 
 
 class TestStaticFiles:
-    def hashed_css_url(self, client) -> str:
-        return parse(client.get("/en/")).find("link", rel="stylesheet")["href"]
+    def hashed_script_url(self, client) -> str:
+        # The stylesheet is inline (tests/test_security.py); the scripts are files.
+        scripts = [tag["src"] for tag in parse(client.get("/en/")).find_all("script", src=True)]
+        return next(src for src in scripts if src.startswith("/static/js/app."))
 
     def test_urls_carry_a_content_hash_and_are_immutable(self, client):
-        url = self.hashed_css_url(client)
-        assert url.startswith("/static/css/site.") and url.endswith(".css")
+        url = self.hashed_script_url(client)
+        assert url.startswith("/static/js/app.") and url.endswith(".js")
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert response.mimetype == "text/css"
+        assert response.mimetype == "application/javascript"
 
     def test_unhashed_name_is_served_but_revalidated(self, client):
         response = client.get("/static/css/site.css")
@@ -183,7 +185,7 @@ class TestStaticFiles:
         assert response.headers["Cache-Control"] == "no-cache"
 
     def test_brotli_and_gzip_by_accept_encoding(self, client):
-        url = self.hashed_css_url(client)
+        url = self.hashed_script_url(client)
         plain = client.get(url).data
         br = client.get(url, headers={"Accept-Encoding": "br, gzip"})
         assert br.headers["Content-Encoding"] == "br"

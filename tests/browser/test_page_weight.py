@@ -4,6 +4,10 @@ Each page loads in a fresh context, so the cache is empty and every request is
 made. Sizes are Chromium's own ``Network.loadingFinished`` ``encodedDataLength``:
 response headers plus the body as transferred (compressed), which is what has to
 cross a slow link. Run with ``pytest -s`` to see the figures.
+
+The first response must be all a first render needs (one round trip): the page with
+its stylesheet inline, within the first TCP window, and nothing render-blocking after
+it (no stylesheet to fetch, every script deferred).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.common import FIRST_RENDER_BUDGET, TOTAL_BUDGET
+from tests.browser.common import FIRST_RENDER_BUDGET, RENDER_BLOCKING_KINDS, TOTAL_BUDGET
 
 
 @dataclass
@@ -69,15 +73,23 @@ def test_first_visit_fits_the_budget(page, path):
     unfinished = [t.url for t in transfers if t.transferred is None]
     assert not unfinished, f"requests that never finished: {unfinished}"
     total = sum(t.transferred for t in transfers)
-    first_render = sum(t.transferred for t in transfers if t.kind in ("Document", "Stylesheet"))
+    document = next(t for t in transfers if t.kind == "Document")
+    first_render = document.transferred  # the stylesheet is inside it
 
-    print(f"\n{path}: {len(transfers)} requests, {total} B total, {first_render} B HTML + CSS")
+    print(f"\n{path}: {len(transfers)} requests, {total} B total, "
+          f"{first_render} B page with its stylesheet")
     for t in sorted(transfers, key=lambda t: -t.transferred):
         print(f"  {t.transferred:>7} B  {t.kind:<10} {t.encoding or 'identity':<8} {t.url}")
 
-    document = next(t for t in transfers if t.kind == "Document")
     assert document.encoding in ("br", "gzip", "zstd"), "the page itself was sent uncompressed"
     assert total <= TOTAL_BUDGET, f"{path}: {total} B transferred, budget {TOTAL_BUDGET} B"
     assert first_render <= FIRST_RENDER_BUDGET, (
-        f"{path}: HTML + CSS is {first_render} B, budget {FIRST_RENDER_BUDGET} B"
+        f"{path}: the page with its stylesheet is {first_render} B, "
+        f"budget {FIRST_RENDER_BUDGET} B"
     )
+    blocking = [t.url for t in transfers if t.kind in RENDER_BLOCKING_KINDS]
+    assert not blocking, f"{path}: a first render would wait for {blocking}"
+    undeferred = page.eval_on_selector_all(
+        "script", "scripts => scripts.filter(s => !s.src || !s.defer).map(s => s.outerHTML)")
+    assert not undeferred, f"{path}: scripts not deferred: {undeferred}"
+    assert page.eval_on_selector_all("link[rel=stylesheet]", "links => links.length") == 0
