@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -18,8 +20,8 @@ from flask.cli import AppGroup
 
 from absher_web.config import IS_CHECKOUT, PROJECT_ROOT
 from absher_web.extensions import db
-from absher_web.models import utcnow
-from absher_web.services import registry
+from absher_web.models import PersonKind, utcnow
+from absher_web.services import registry, sponsorship_registry, vehicles_registry
 
 absher = AppGroup("absher", help="Absher Web operator commands.")
 
@@ -100,7 +102,8 @@ def collect_static(keep: int) -> None:
 
 @absher.command("seed-demo")
 def seed_demo() -> None:
-    """Fill the civil registry with synthetic demo people (safe to run again)."""
+    """Fill the civil registry with synthetic demo people, and the vehicles and sponsorship
+    registries with their vehicles, workers and visitors (safe to run again)."""
     with db.transaction() as session:
         added = registry.seed_demo(session)
         demo = [registry.find_person(session, national_id) for national_id in registry.DEMO_IDS]
@@ -109,7 +112,18 @@ def seed_demo() -> None:
             for person in demo
             if person is not None
         ]
-    click.echo(f"Added {added} demo people to the civil registry.")
+        people = registry.demo_people()
+        vehicles = vehicles_registry.seed_demo(session, [p.national_id for p in people])
+        residents = [(p.national_id, p.name_ar, p.name_en, p.nationality) for p in people
+                     if p.kind is PersonKind.RESIDENT]
+        # The three demo people first: each sponsors a worker, a domestic worker and a
+        # visitor, and the demo resident is the first one's worker.
+        sponsors = [*registry.DEMO_IDS, *(p.national_id for p in people
+                                          if p.kind is PersonKind.CITIZEN
+                                          and p.national_id not in registry.DEMO_IDS)]
+        sponsored = sponsorship_registry.seed_demo(session, sponsors, residents)
+    click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
+               f"{sponsored} sponsored workers and visitors.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)
@@ -144,6 +158,73 @@ def import_registry(csv_file: Path) -> None:
         f"Imported {result.total} people from {csv_file}: {result.added} added, "
         f"{result.updated} updated, {result.unchanged} unchanged."
     )
+
+
+def _read_csv(csv_file: Path, parse: Callable[[TextIO], tuple[list, list[str]]]) -> list:
+    """The records of an agency's CSV file, or exit 1 with one line per bad row."""
+    try:
+        # utf-8-sig drops the byte-order mark spreadsheets write; newline="" lets the csv
+        # module handle line breaks inside quoted fields.
+        with csv_file.open(encoding="utf-8-sig", newline="") as stream:
+            records, errors = parse(stream)
+    except UnicodeDecodeError as exc:
+        click.echo(f"{csv_file}: not UTF-8 text ({exc.reason} at byte {exc.start})", err=True)
+        sys.exit(1)
+    if errors:
+        for error in errors:
+            click.echo(error, err=True)
+        click.echo(f"{len(errors)} bad row(s) in {csv_file}; nothing was imported.", err=True)
+        sys.exit(1)
+    return records
+
+
+def _store(csv_file: Path, store: Callable, records: list, noun: str) -> None:
+    try:
+        with db.transaction() as session:
+            result = store(session, records)
+    except ValueError as error:
+        click.echo(f"{csv_file}: {error}; nothing was imported.", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {result.total} {noun} from {csv_file}: {result.added} added, "
+               f"{result.updated} updated.")
+
+
+@absher.command("import-vehicles")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_vehicles(csv_file: Path) -> None:
+    """Add or update vehicles from a CSV file; imports nothing if any row is bad.
+
+    The header must be: plate_country,plate_letters,plate_number,make,model,year,colour,
+    owner_id,insurance_company,insurance_expiry,impounded_since,impound_place (README).
+    """
+    records = _read_csv(csv_file, vehicles_registry.parse_vehicles_csv)
+    _store(csv_file, vehicles_registry.import_vehicles, records, "vehicles")
+
+
+@absher.command("import-violations")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_violations(csv_file: Path) -> None:
+    """Add or update traffic violations from a CSV file; imports nothing if any row is bad.
+
+    The header must be: reference,plate_country,plate_letters,plate_number,kind,amount,
+    committed_on,place,status (README); the vehicles must be imported first.
+    """
+    records = _read_csv(csv_file, vehicles_registry.parse_violations_csv)
+    _store(csv_file, vehicles_registry.import_violations, records, "violations")
+
+
+@absher.command("import-sponsorships")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_sponsorships(csv_file: Path) -> None:
+    """Add or update sponsored workers and visitors from a CSV file; imports nothing if any
+    row is bad.
+
+    The header must be: sponsor_id,person_id,name_ar,name_en,kind,nationality,
+    permit_expiry,health_insurer,health_insurance_expiry (README).
+    """
+    records = _read_csv(csv_file, sponsorship_registry.parse_csv)
+    _store(csv_file, sponsorship_registry.import_sponsorships, records,
+           "sponsored workers and visitors")
 
 
 @absher.group("translate")

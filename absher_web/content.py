@@ -76,11 +76,13 @@ SERVICES: tuple[Service, ...] = (
         _l("Foreign vehicle violations enquiry"),
         _l("Check the traffic violations recorded against a vehicle with foreign plates."),
         False,
+        "eservices.foreign_vehicle_violations",
     ),
     Service(
         _l("Impounded vehicles"),
         _l("Find out whether any of your vehicles has been impounded."),
         True,
+        "eservices.vehicles",
     ),
     Service(
         _l("Vehicle sale"),
@@ -175,11 +177,13 @@ SERVICES: tuple[Service, ...] = (
         _l("Vehicle insurance validity enquiry"),
         _l("Check whether a vehicle's insurance is still valid."),
         False,
+        "eservices.vehicles",
     ),
     Service(
         _l("Health insurance validity for residents"),
         _l("Check whether a resident's health insurance is still valid."),
         False,
+        "eservices.health_insurance",
     ),
     Service(
         _l("Civil Affairs"),
@@ -190,6 +194,7 @@ SERVICES: tuple[Service, ...] = (
         _l("New workers and visitors enquiry"),
         _l("Look up newly arrived workers under your sponsorship and visitors you invited."),
         True,
+        "eservices.workers_and_visitors",
     ),
 )
 

@@ -7,6 +7,7 @@ in the registry are in absher_web/web/eservices/. Every use is audited with
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,3 +31,24 @@ RIYADH = ZoneInfo("Asia/Riyadh")
 def local_today(now: datetime) -> date:
     return now.astimezone(RIYADH).date()
 
+
+# A document (insurance, visa, iqama) ending within this many days is shown as expiring soon.
+EXPIRES_SOON_DAYS = 30
+
+
+class Validity(enum.StrEnum):
+    VALID = "valid"
+    EXPIRES_SOON = "expires_soon"
+    EXPIRED = "expired"
+    NONE = "none"  # nothing recorded
+
+
+def validity(expiry: date | None, today: date) -> Validity:
+    """Valid through its expiry day; expiring soon within EXPIRES_SOON_DAYS of it."""
+    if expiry is None:
+        return Validity.NONE
+    if expiry < today:
+        return Validity.EXPIRED
+    if (expiry - today).days <= EXPIRES_SOON_DAYS:
+        return Validity.EXPIRES_SOON
+    return Validity.VALID

@@ -12,13 +12,17 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel.speaklater import LazyString
 
-from absher_web.web.eservices import fingerprint
+from absher_web.web.eservices import fingerprint, sponsored, vehicles
 from absher_web.web.eservices.base import EService, add_page
 
 bp = Blueprint("eservices", __name__, url_prefix="/<lang_code>/account/services")
 
 REGISTRY: tuple[EService, ...] = (
     fingerprint.SERVICE,
+    vehicles.MY_VEHICLES,
+    vehicles.FOREIGN_VEHICLE,
+    sponsored.WORKERS_AND_VISITORS,
+    sponsored.HEALTH_INSURANCE,
 )
 
 for _service in REGISTRY:

@@ -1,0 +1,206 @@
+"""The sponsorship registry adapter: who sponsors which worker, domestic worker or visitor,
+with their visa or iqama and their health insurance.
+
+Here it is the `sponsorships` table; this module is the only code that writes to it
+(`flask absher import-sponsorships`, `seed-demo`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from absher_web.identity import is_valid_national_id, normalise_digits
+from absher_web.models import Person, SponsoredKind, Sponsorship
+from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
+from absher_web.services import csv_import
+
+KINDS: dict[SponsoredKind, LazyString] = {
+    SponsoredKind.DOMESTIC_WORKER: _l("Domestic worker"),
+    SponsoredKind.WORKER: _l("Worker"),
+    SponsoredKind.VISITOR: _l("Visitor"),
+}
+
+HEADER = ("sponsor_id", "person_id", "name_ar", "name_en", "kind", "nationality",
+          "permit_expiry", "health_insurer", "health_insurance_expiry")
+
+
+@dataclass(frozen=True, slots=True)
+class SponsorshipEntry:
+    sponsor_id: str
+    person_id: str
+    name_ar: str
+    name_en: str
+    kind: SponsoredKind
+    nationality: str
+    permit_expiry: date
+    health_insurer: str | None
+    health_insurance_expiry: date | None
+
+
+def is_border_number(value: str) -> bool:
+    """A visitor's border number: ten digits starting with 3 or 4."""
+    return len(value) == 10 and value.isascii() and value.isdigit() and value[0] in "34"
+
+
+def parse_row(raw: dict[str, str]) -> tuple[SponsorshipEntry | None, list[str]]:
+    problems: list[str] = []
+    sponsor = normalise_digits(raw["sponsor_id"])
+    if not is_valid_national_id(sponsor):
+        problems.append(f"sponsor_id {raw['sponsor_id'].strip()!r} is not a valid ID or iqama "
+                        "number")
+    person = normalise_digits(raw["person_id"])
+    try:
+        kind = SponsoredKind(raw["kind"].strip().lower())
+    except ValueError:
+        problems.append(f"kind {raw['kind'].strip()!r} is not one of: "
+                        f"{', '.join(k.value for k in SponsoredKind)}")
+        kind = None
+    if kind is SponsoredKind.VISITOR and not is_border_number(person):
+        problems.append(f"person_id {raw['person_id'].strip()!r} is not a visitor's border "
+                        "number (10 digits starting with 3 or 4)")
+    elif kind is not None and kind is not SponsoredKind.VISITOR and not (
+            is_valid_national_id(person) and person.startswith("2")):
+        problems.append(f"person_id {raw['person_id'].strip()!r} is not a valid iqama number")
+    if person and person == sponsor:
+        problems.append("person_id is the sponsor's own number")
+    name_ar = csv_import.text("name_ar", raw["name_ar"], 200, problems)
+    name_en = csv_import.text("name_en", raw["name_en"], 200, problems)
+    nationality = raw["nationality"].strip().upper()
+    if not is_known_nationality(nationality) or nationality == SAUDI_ARABIA:
+        problems.append(f"nationality {nationality!r} is not a known foreign ISO alpha-3 code")
+    expiry = csv_import.iso_date("permit_expiry", raw["permit_expiry"], problems)
+    insurer = csv_import.text("health_insurer", raw["health_insurer"], 100, problems,
+                              required=False) or None
+    insured_until = csv_import.iso_date("health_insurance_expiry",
+                                        raw["health_insurance_expiry"], problems, required=False)
+    if (insurer is None) != (insured_until is None):
+        problems.append("health_insurer and health_insurance_expiry go together")
+    if problems or kind is None or expiry is None:
+        return None, problems
+    return SponsorshipEntry(sponsor, person, name_ar, name_en, kind, nationality, expiry,
+                            insurer, insured_until), []
+
+
+def parse_csv(text_stream: Iterable[str]) -> tuple[list[SponsorshipEntry], list[str]]:
+    return csv_import.read_csv(text_stream, HEADER, parse_row, lambda e: e.person_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated
+
+
+def import_sponsorships(session: Session, entries: list[SponsorshipEntry]) -> ImportResult:
+    """Add new sponsored people and update known ones (a new sponsor moves them); ValueError
+    (nothing changed) when a sponsor is not in the civil registry."""
+    if len({e.person_id for e in entries}) != len(entries):
+        raise ValueError("a person_id appears more than once")
+    sponsors = {e.sponsor_id for e in entries}
+    known = set(session.scalars(select(Person.national_id).where(
+        Person.national_id.in_(sponsors)))) if sponsors else set()
+    missing = sorted(sponsors - known)
+    if missing:
+        raise ValueError(f"sponsor_id not in the civil registry: {', '.join(missing)}")
+    stored = {s.person_id: s for s in session.scalars(select(Sponsorship).where(
+        Sponsorship.person_id.in_([e.person_id for e in entries])))} if entries else {}
+    added = updated = 0
+    for entry in entries:
+        values = {name: getattr(entry, name) for name in SponsorshipEntry.__slots__}
+        row = stored.get(entry.person_id)
+        if row is None:
+            session.add(Sponsorship(**values))
+            added += 1
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated)
+
+
+def sponsored_by(session: Session, sponsor_id: str) -> list[Sponsorship]:
+    """Everyone the person sponsors: those whose permit ends first come first."""
+    return list(session.scalars(select(Sponsorship).where(Sponsorship.sponsor_id == sponsor_id)
+                                .order_by(Sponsorship.permit_expiry, Sponsorship.id)))
+
+
+def own_record(session: Session, person_id: str) -> Sponsorship | None:
+    """A resident's own entry (as someone's worker), which holds their health insurance."""
+    return session.scalars(select(Sponsorship).where(Sponsorship.person_id == person_id)).first()
+
+
+# --- demo data ------------------------------------------------------------------------
+
+_INSURERS = ("Bupa Arabia", "Tawuniya", "MedGulf", "Al Rajhi Takaful")
+_DEMO_NAMES = (
+    ("ماريا سانتوس", "Maria Santos", "PHL"), ("سيتي نور", "Siti Nur", "IDN"),
+    ("راجو كومار", "Raju Kumar", "IND"), ("محمد رحمن", "Mohammed Rahman", "BGD"),
+    ("أمينة حسن", "Amina Hassan", "ETH"), ("كمال بيريرا", "Kamal Perera", "LKA"),
+    ("خالد يوسف", "Khalid Youssef", "EGY"), ("سلمى عمر", "Salma Omar", "SDN"),
+)
+
+
+Resident = tuple[str, str, str, str]  # iqama number, name in Arabic and English, nationality
+
+
+def demo_sponsorships(sponsor_ids: list[str], residents: list[Resident], today: date,
+                      seed: int = 2010) -> list[SponsorshipEntry]:
+    """For the first sponsors: a domestic worker, a worker and a visitor each, in every
+    validity state; later sponsors get some at random. The workers are the ``residents``
+    (people of the civil registry), in order, so they see their own health insurance."""
+    rng = random.Random(seed)
+    entries: list[SponsorshipEntry] = []
+    border = iter(range(3_100_000_000, 3_199_999_999, 7919))
+    workers = iter(residents)
+    # (kind, days the visa or iqama has left, days the health insurance has left)
+    plans = ((SponsoredKind.WORKER, 400, 180), (SponsoredKind.DOMESTIC_WORKER, 25, -10),
+             (SponsoredKind.VISITOR, 20, 60))
+    for position, sponsor in enumerate(sponsor_ids):
+        if position < 3:
+            chosen = plans
+        else:
+            chosen = [p for p in plans if rng.random() < 0.3]
+        for kind, permit_days, insured_days in chosen:
+            if kind is SponsoredKind.VISITOR:
+                person = str(next(border))
+                name_ar, name_en, nationality = rng.choice(_DEMO_NAMES)
+            else:
+                worker = next(workers, None)
+                if worker is not None and worker[0] == sponsor:
+                    worker = next(workers, None)  # nobody sponsors themselves
+                if worker is None:
+                    continue
+                person, name_ar, name_en, nationality = worker
+            if position >= 3:
+                permit_days, insured_days = rng.randint(-30, 700), rng.choice((-20, 15, 300))
+            insured = insured_days is not None
+            entries.append(SponsorshipEntry(
+                sponsor, person, name_ar, name_en, kind, nationality,
+                today + timedelta(days=permit_days),
+                rng.choice(_INSURERS) if insured else None,
+                today + timedelta(days=insured_days) if insured else None))
+    return entries
+
+
+def seed_demo(session: Session, sponsor_ids: list[str], residents: list[Resident],
+              today: date | None = None) -> int:
+    """Give the demo sponsors workers and visitors, once: nothing is added if any
+    sponsorship exists."""
+    if session.scalar(select(Sponsorship.id).limit(1)) is not None:
+        return 0
+    entries = demo_sponsorships(sponsor_ids, residents, today or date.today())
+    import_sponsorships(session, entries)
+    return len(entries)

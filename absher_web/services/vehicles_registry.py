@@ -1,0 +1,372 @@
+"""The vehicles registry adapter: vehicles, their insurance, impounding and violations.
+
+The traffic department's record of vehicles is here the `vehicles` and
+`traffic_violations` tables; this module is the only code that writes to them
+(`flask absher import-vehicles`, `import-violations`, `seed-demo`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from absher_web.identity import is_valid_national_id, normalise_digits
+from absher_web.models import Person, TrafficViolation, Vehicle, ViolationStatus
+from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
+from absher_web.services import csv_import
+
+# The letters of a Saudi plate: each Arabic letter has one Latin letter on the plate.
+PLATE_LETTERS = {
+    "A": "ا", "B": "ب", "J": "ح", "D": "د", "R": "ر", "S": "س", "X": "ص", "T": "ط", "E": "ع",
+    "G": "ق", "K": "ك", "L": "ل", "Z": "م", "N": "ن", "H": "ه", "U": "و", "V": "ى",
+}
+# Spellings people type for the same plate letter.
+_LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()} | {
+    "أ": "A", "إ": "A", "آ": "A", "ي": "V"}
+_FOREIGN_PLATE = re.compile(r"[A-Z0-9]{1,12}")
+
+COLOURS: dict[str, LazyString] = {
+    "white": _l("White"), "black": _l("Black"), "silver": _l("Silver"), "grey": _l("Grey"),
+    "red": _l("Red"), "blue": _l("Blue"), "green": _l("Green"), "beige": _l("Beige"),
+    "brown": _l("Brown"), "gold": _l("Gold"),
+}
+VIOLATION_KINDS: dict[str, LazyString] = {
+    "speeding": _l("Speeding"),
+    "red_light": _l("Running a red light"),
+    "parking": _l("Parking where it is not allowed"),
+    "seatbelt": _l("Not wearing a seat belt"),
+    "mobile_phone": _l("Using a mobile phone while driving"),
+    "expired_registration": _l("Driving with an expired vehicle registration"),
+}
+EARLIEST_YEAR = 1950
+
+
+def plate_letters_of(typed: str) -> str | None:
+    """A Saudi plate's letters, typed in Arabic or Latin, as the stored Latin, or None."""
+    compact = "".join(typed.upper().replace("هـ", "ه").split())
+    if not 1 <= len(compact) <= 3:
+        return None
+    latin = "".join(_LATIN_OF.get(ch, ch) for ch in compact)
+    return latin if all(ch in PLATE_LETTERS for ch in latin) else None
+
+
+def arabic_letters(latin: str) -> str:
+    return " ".join(PLATE_LETTERS[ch] for ch in latin)
+
+
+def foreign_plate_of(typed: str) -> str | None:
+    """A foreign plate as stored: Latin letters and digits, without spaces or hyphens."""
+    compact = normalise_digits(typed).upper()
+    return compact if _FOREIGN_PLATE.fullmatch(compact) else None
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleEntry:
+    plate_country: str
+    plate_letters: str
+    plate_number: str
+    make: str
+    model: str
+    year: int
+    colour: str
+    owner_id: str | None
+    insurance_company: str | None
+    insurance_expiry: date | None
+    impounded_since: date | None
+    impound_place: str | None
+
+    @property
+    def plate(self) -> tuple[str, str, str]:
+        return self.plate_country, self.plate_letters, self.plate_number
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationEntry:
+    reference: str
+    plate: tuple[str, str, str]
+    kind: str
+    amount: int
+    committed_on: date
+    place: str
+    status: ViolationStatus
+
+
+# --- reading CSV files ---------------------------------------------------------------
+
+VEHICLES_HEADER = ("plate_country", "plate_letters", "plate_number", "make", "model", "year",
+                   "colour", "owner_id", "insurance_company", "insurance_expiry",
+                   "impounded_since", "impound_place")
+VIOLATIONS_HEADER = ("reference", "plate_country", "plate_letters", "plate_number", "kind",
+                     "amount", "committed_on", "place", "status")
+
+
+def _plate(raw: dict[str, str], problems: list[str]) -> tuple[str, str, str]:
+    country = raw["plate_country"].strip().upper()
+    if not is_known_nationality(country):
+        problems.append(f"plate_country {country!r} is not a known ISO alpha-3 code")
+        return country, "", ""
+    if country == SAUDI_ARABIA:
+        letters = plate_letters_of(raw["plate_letters"])
+        number = normalise_digits(raw["plate_number"])
+        if letters is None:
+            problems.append(f"plate_letters {raw['plate_letters'].strip()!r} are not one to "
+                            "three Saudi plate letters")
+        if not (number.isascii() and number.isdigit() and 1 <= len(number) <= 4):
+            problems.append(f"plate_number {raw['plate_number'].strip()!r} is not 1 to 4 digits")
+        return country, letters or "", number
+    if raw["plate_letters"].strip():
+        problems.append("plate_letters must be empty for a foreign plate (write it whole in "
+                        "plate_number)")
+    number = foreign_plate_of(raw["plate_number"])
+    if number is None:
+        problems.append(f"plate_number {raw['plate_number'].strip()!r} is not 1 to 12 Latin "
+                        "letters and digits")
+    return country, "", number or ""
+
+
+def parse_vehicle(raw: dict[str, str], today: date | None = None
+                  ) -> tuple[VehicleEntry | None, list[str]]:
+    today = today or date.today()
+    problems: list[str] = []
+    country, letters, number = _plate(raw, problems)
+    make = csv_import.text("make", raw["make"], 40, problems)
+    model = csv_import.text("model", raw["model"], 40, problems)
+    year = csv_import.whole_number("year", raw["year"], EARLIEST_YEAR, today.year + 1, problems)
+    colour = raw["colour"].strip().lower()
+    if colour not in COLOURS:
+        problems.append(f"colour {colour!r} is not one of: {', '.join(COLOURS)}")
+    owner = normalise_digits(raw["owner_id"]) or None
+    if owner is not None and not is_valid_national_id(owner):
+        problems.append(f"owner_id {raw['owner_id'].strip()!r} is not a valid ID or iqama number")
+    if owner is None and country == SAUDI_ARABIA:
+        problems.append("owner_id is empty (a Saudi vehicle has an owner)")
+    company = csv_import.text("insurance_company", raw["insurance_company"], 100, problems,
+                              required=False) or None
+    expiry = csv_import.iso_date("insurance_expiry", raw["insurance_expiry"], problems,
+                                 required=False)
+    if (company is None) != (expiry is None):
+        problems.append("insurance_company and insurance_expiry go together")
+    since = csv_import.iso_date("impounded_since", raw["impounded_since"], problems,
+                                required=False)
+    place = csv_import.text("impound_place", raw["impound_place"], 100, problems,
+                            required=False) or None
+    if (since is None) != (place is None):
+        problems.append("impounded_since and impound_place go together")
+    if since is not None and since > today:
+        problems.append("impounded_since is in the future")
+    if problems:
+        return None, problems
+    return VehicleEntry(country, letters, number, make, model, year, colour, owner, company,
+                        expiry, since, place), []
+
+
+def parse_violation(raw: dict[str, str], today: date | None = None
+                    ) -> tuple[ViolationEntry | None, list[str]]:
+    today = today or date.today()
+    problems: list[str] = []
+    reference = normalise_digits(raw["reference"]).upper()
+    if not re.fullmatch(r"[A-Z0-9]{4,20}", reference):
+        problems.append(f"reference {raw['reference'].strip()!r} is not 4 to 20 letters and "
+                        "digits")
+    plate = _plate(raw, problems)
+    kind = raw["kind"].strip().lower()
+    if kind not in VIOLATION_KINDS:
+        problems.append(f"kind {kind!r} is not one of: {', '.join(VIOLATION_KINDS)}")
+    amount = csv_import.whole_number("amount", raw["amount"], 1, 1_000_000, problems)
+    committed_on = csv_import.iso_date("committed_on", raw["committed_on"], problems)
+    if committed_on is not None and committed_on > today:
+        problems.append("committed_on is in the future")
+    place = csv_import.text("place", raw["place"], 100, problems)
+    try:
+        status = ViolationStatus(raw["status"].strip().lower())
+    except ValueError:
+        problems.append(f"status {raw['status'].strip()!r} is not unpaid or paid")
+        status = ViolationStatus.UNPAID
+    if problems or committed_on is None:
+        return None, problems
+    return ViolationEntry(reference, plate, kind, amount, committed_on, place, status), []
+
+
+def parse_vehicles_csv(text_stream: Iterable[str], today: date | None = None
+                       ) -> tuple[list[VehicleEntry], list[str]]:
+    return csv_import.read_csv(text_stream, VEHICLES_HEADER,
+                               lambda raw: parse_vehicle(raw, today), lambda e: e.plate)
+
+
+def parse_violations_csv(text_stream: Iterable[str], today: date | None = None
+                         ) -> tuple[list[ViolationEntry], list[str]]:
+    return csv_import.read_csv(text_stream, VIOLATIONS_HEADER,
+                               lambda raw: parse_violation(raw, today), lambda e: e.reference)
+
+
+# --- storing -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated
+
+
+def _refuse_repeats(keys: list, name: str) -> None:
+    seen: set = set()
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"{name} {key} appears more than once")
+        seen.add(key)
+
+
+def _vehicles_by_plate(session: Session) -> dict[tuple[str, str, str], Vehicle]:
+    return {(v.plate_country, v.plate_letters, v.plate_number): v
+            for v in session.scalars(select(Vehicle))}
+
+
+def import_vehicles(session: Session, entries: list[VehicleEntry]) -> ImportResult:
+    """Add new vehicles and update known plates; ValueError (nothing changed) when an owner
+    is not in the civil registry."""
+    _refuse_repeats([e.plate for e in entries], "plate")
+    owners = {e.owner_id for e in entries if e.owner_id}
+    known = set(session.scalars(select(Person.national_id).where(
+        Person.national_id.in_(owners)))) if owners else set()
+    missing = sorted(owners - known)
+    if missing:
+        raise ValueError(f"owner_id not in the civil registry: {', '.join(missing)}")
+    stored = _vehicles_by_plate(session)
+    added = updated = 0
+    for entry in entries:
+        values = {name: getattr(entry, name) for name in VehicleEntry.__slots__}
+        vehicle = stored.get(entry.plate)
+        if vehicle is None:
+            session.add(Vehicle(**values))
+            added += 1
+        else:
+            for name, value in values.items():
+                setattr(vehicle, name, value)
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated)
+
+
+def import_violations(session: Session, entries: list[ViolationEntry]) -> ImportResult:
+    """Add new violations and update known references; ValueError (nothing changed) when a
+    plate is not in the vehicles registry."""
+    _refuse_repeats([e.reference for e in entries], "reference")
+    vehicles = _vehicles_by_plate(session)
+    unknown = sorted({" ".join(filter(None, e.plate)) for e in entries if e.plate not in vehicles})
+    if unknown:
+        raise ValueError(f"no vehicle with plate: {', '.join(unknown)}")
+    stored = {v.reference: v for v in session.scalars(select(TrafficViolation))}
+    added = updated = 0
+    for entry in entries:
+        values = dict(vehicle_id=vehicles[entry.plate].id, kind=entry.kind, amount=entry.amount,
+                      committed_on=entry.committed_on, place=entry.place, status=entry.status)
+        violation = stored.get(entry.reference)
+        if violation is None:
+            session.add(TrafficViolation(reference=entry.reference, **values))
+            added += 1
+        else:
+            for name, value in values.items():
+                setattr(violation, name, value)
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated)
+
+
+# --- reading --------------------------------------------------------------------------
+
+def vehicles_of(session: Session, owner_id: str) -> list[Vehicle]:
+    """The vehicles a person owns, with their violations, newest model year first."""
+    return list(session.scalars(
+        select(Vehicle).where(Vehicle.owner_id == owner_id)
+        .options(selectinload(Vehicle.violations))
+        .order_by(Vehicle.year.desc(), Vehicle.id)))
+
+
+def find_foreign_vehicle(session: Session, country: str, plate: str) -> Vehicle | None:
+    number = foreign_plate_of(plate)
+    if number is None or country == SAUDI_ARABIA or not is_known_nationality(country):
+        return None
+    return session.scalars(
+        select(Vehicle).where(Vehicle.plate_country == country, Vehicle.plate_letters == "",
+                              Vehicle.plate_number == number)
+        .options(selectinload(Vehicle.violations))).first()
+
+
+# --- demo data ------------------------------------------------------------------------
+
+_DEMO_MODELS = (("Toyota", "Camry"), ("Toyota", "Land Cruiser"), ("Hyundai", "Accent"),
+                ("Hyundai", "Sonata"), ("Nissan", "Patrol"), ("Kia", "Cerato"),
+                ("Chevrolet", "Tahoe"), ("Ford", "Taurus"), ("Lexus", "ES"), ("GMC", "Yukon"))
+_INSURERS = ("Tawuniya", "Bupa Arabia", "Al Rajhi Takaful", "Walaa", "Malath")
+_IMPOUND_PLACES = ("حجز الرياض - السلي", "حجز جدة - الخمرة", "حجز الدمام - الفيصلية")
+_CITIES = ("الرياض", "جدة", "الدمام", "مكة المكرمة", "المدينة المنورة")
+DEMO_FOREIGN_PLATE = ("BHR", "12345")  # a Bahraini car with violations, for the demo
+
+
+def demo_vehicles(owner_ids: list[str], today: date, seed: int = 2010
+                  ) -> tuple[list[VehicleEntry], list[ViolationEntry]]:
+    """Vehicles for the given people (one to three each, some with none), one foreign car,
+    and violations: every insurance state and an impounded car among the first owners."""
+    rng = random.Random(seed)
+    vehicles: list[VehicleEntry] = []
+    violations: list[ViolationEntry] = []
+    taken: set[tuple[str, str, str]] = set()
+    letters = list(PLATE_LETTERS)
+    # How the first owners' cars stand: valid, expiring soon, expired, none.
+    insurance_days = (300, 12, -20, None)
+    for position, owner in enumerate(owner_ids):
+        count = 2 if position < 3 else rng.choice((0, 1, 1, 2, 3))
+        for n in range(count):
+            while True:
+                plate = (SAUDI_ARABIA, "".join(rng.choice(letters) for _ in range(3)),
+                         str(rng.randint(1, 9999)))
+                if plate not in taken:
+                    taken.add(plate)
+                    break
+            make, model = rng.choice(_DEMO_MODELS)
+            days = insurance_days[(position + n) % 4] if position < 3 else rng.choice(
+                (400, 200, 20, -40, None))
+            impounded = (position == 0 and n == 1) or (position >= 3 and rng.random() < 0.05)
+            vehicles.append(VehicleEntry(
+                *plate, make, model, rng.randint(2008, today.year), rng.choice(list(COLOURS)),
+                owner, rng.choice(_INSURERS) if days is not None else None,
+                today + timedelta(days=days) if days is not None else None,
+                today - timedelta(days=rng.randint(3, 60)) if impounded else None,
+                rng.choice(_IMPOUND_PLACES) if impounded else None))
+            for _ in range(rng.choice((0, 1, 2, 3)) if position >= 3 else 2 - n):
+                violations.append(_demo_violation(rng, plate, today, len(violations)))
+    foreign = (DEMO_FOREIGN_PLATE[0], "", DEMO_FOREIGN_PLATE[1])
+    vehicles.append(VehicleEntry(*foreign, "Nissan", "Sunny", 2019, "white", None, None, None,
+                                 None, None))
+    for _ in range(2):
+        violations.append(_demo_violation(rng, foreign, today, len(violations)))
+    return vehicles, violations
+
+
+def _demo_violation(rng: random.Random, plate: tuple[str, str, str], today: date,
+                    number: int) -> ViolationEntry:
+    kind = rng.choice(list(VIOLATION_KINDS))
+    return ViolationEntry(f"DEMO{number:06d}", plate, kind, rng.choice((150, 300, 500, 900)),
+                          today - timedelta(days=rng.randint(1, 400)), rng.choice(_CITIES),
+                          rng.choice((ViolationStatus.UNPAID, ViolationStatus.PAID)))
+
+
+def seed_demo(session: Session, owner_ids: list[str], today: date | None = None) -> int:
+    """Give the demo people vehicles, once: nothing is added if any vehicle exists."""
+    if session.scalar(select(Vehicle.id).limit(1)) is not None:
+        return 0
+    vehicles, violations = demo_vehicles(owner_ids, today or date.today())
+    import_vehicles(session, vehicles)
+    import_violations(session, violations)
+    return len(vehicles)

@@ -1,0 +1,93 @@
+"""The e-services in a real browser: every service's page and answer (and the foreign
+vehicle form's errors) in both languages at 1280 and 320 px with axe, and an enquiry
+with JavaScript off."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from absher_web.extensions import db
+from absher_web.models import (
+    ActivationState,
+    SponsoredKind,
+    Sponsorship,
+    TrafficViolation,
+    Vehicle,
+    ViolationStatus,
+)
+from absher_web.web.eservices import REGISTRY
+from tests.conftest import fresh_national_id
+
+from .conftest import allow_browser_error, assert_no_axe_violations
+from .test_account import sign_in
+
+
+def give_records(app, owner: str) -> str:
+    """Vehicles in every state, violations, an impounded car, a foreign car (its plate is
+    returned), and people under the holder's sponsorship."""
+    today = date.today()
+    plate = fresh_national_id()[-4:]
+    with app.app_context(), db.transaction() as session:
+        camry = Vehicle(plate_country="SAU", plate_letters="ABJ", plate_number=plate,
+                        make="Toyota", model="Camry", year=2021, colour="white", owner_id=owner,
+                        insurance_company="Tawuniya",
+                        insurance_expiry=today + timedelta(days=10),
+                        impounded_since=today - timedelta(days=3),
+                        impound_place="حجز جدة - الخمرة")
+        foreign = Vehicle(plate_country="KWT", plate_letters="", plate_number=f"K{plate}",
+                          make="Nissan", model="Sunny", year=2019, colour="red")
+        session.add_all([camry, foreign])
+        session.flush()
+        for vehicle, kind in ((camry, "speeding"), (foreign, "red_light")):
+            session.add(TrafficViolation(
+                reference=f"B{vehicle.id}{plate}", vehicle_id=vehicle.id, kind=kind, amount=300,
+                committed_on=today - timedelta(days=20), place="جدة",
+                status=ViolationStatus.UNPAID))
+        for kind, person in ((SponsoredKind.WORKER, fresh_national_id("2")),
+                             (SponsoredKind.VISITOR, "31" + fresh_national_id()[2:])):
+            session.add(Sponsorship(
+                sponsor_id=owner, person_id=person, name_ar="ماريا سانتوس",
+                name_en="Maria Santos", kind=kind, nationality="PHL",
+                permit_expiry=today - timedelta(days=2), health_insurer="Bupa Arabia",
+                health_insurance_expiry=today + timedelta(days=90)))
+    return f"K{plate}"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_every_eservice_and_its_answer_is_accessible(live_server, make_account, page_factory,
+                                                     lang, width):
+    account = make_account(language=lang, state=ActivationState.ACTIVE)
+    foreign_plate = give_records(live_server.app, account.national_id)
+    page = page_factory(width=width)
+    allow_browser_error(page, r"status of 422")
+    sign_in(page, live_server, account, lang)
+    for service in REGISTRY:
+        page.goto(f"/{lang}/account/services/{service.slug}")
+        assert_no_axe_violations(page)
+        if service.slug == "foreign-vehicle-violations":
+            page.locator("main form[action*='/account/services/'] button[type=submit]").click()
+            page.locator("[data-error-summary]").wait_for()
+            assert_no_axe_violations(page)
+            page.select_option("#country", "KWT")
+            page.fill("#plate", foreign_plate)
+        page.locator("main form[action*='/account/services/'] button[type=submit]").click()
+        page.locator("#answer-heading").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth <= "
+                             "document.documentElement.clientWidth"), service.slug
+        assert_no_axe_violations(page)
+
+
+def test_an_enquiry_works_without_javascript(live_server, make_account, page_factory):
+    account = make_account(language="en", state=ActivationState.ACTIVE)
+    give_records(live_server.app, account.national_id)
+    page = page_factory(javascript=False)
+    sign_in(page, live_server, account, "en")
+    page.get_by_role("link", name="My vehicles").click()
+    page.get_by_role("button", name="Enquire").click()
+    answer = page.locator("section").inner_text()
+    assert "Toyota Camry 2021" in answer and "Expires soon" in answer
+    page.goto("/en/account/")
+    assert "My vehicles enquiry used" in page.locator("main table").inner_text()
