@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import UTC, timedelta
 
@@ -103,7 +102,9 @@ class TestNoEnumeration:
         for _ in range(4):  # interleaved, under the five failures that lock
             known.append(timed(citizen.account.username))
             unknown.append(timed("Nobodyhere99"))
-        ratio = statistics.median(unknown) / statistics.median(known)
+        # The fastest of each: a busy machine only ever adds time, so the minimum is the
+        # cost of the work itself (the median moves with whatever else runs meanwhile).
+        ratio = min(unknown) / min(known)
         assert 0.75 < ratio < 1.33, (known, unknown)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from tests.recovery.test_recovery import hidden
@@ -32,5 +31,6 @@ def test_a_match_costs_the_same_time_as_no_match(app, client, make_account):
     for _ in range(5):  # interleaved, so a slow moment of the machine hits both alike
         match.append(timed(account.mobile, 303))
         no_match.append(timed("0559990000", 422))
-    ratio = statistics.median(no_match) / statistics.median(match)
+    # The fastest of each: a busy machine only ever adds time (see test_sign_in's twin).
+    ratio = min(no_match) / min(match)
     assert 0.75 < ratio < 1.33, (match, no_match)
