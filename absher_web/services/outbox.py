@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from absher_web import observability
-from absher_web.models import SmsMessage, SmsStatus
+from absher_web.models import SmsMessage, SmsStatus, utcnow
 from absher_web.services.sms import SmsDeliveryError
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,10 @@ def due(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     """Notices run-due should try now."""
     waiting = and_(SmsMessage.status.in_((SmsStatus.QUEUED, SmsStatus.FAILED)),
                    func.coalesce(SmsMessage.next_attempt_at, SmsMessage.created_at) <= now)
+    # Judged on the wall clock too: a runner working "as of" a later moment (a due date)
+    # must not take a claim that a request made a moment ago.
     abandoned = and_(SmsMessage.status == SmsStatus.SENDING,
-                     SmsMessage.claimed_at < now - CLAIM_TIMEOUT)
+                     SmsMessage.claimed_at < min(now, utcnow()) - CLAIM_TIMEOUT)
     return and_(SmsMessage.retryable.is_(True), SmsMessage.attempts < max_attempts,
                 or_(waiting, abandoned))
 
