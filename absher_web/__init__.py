@@ -39,7 +39,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     from absher_web import assets, cli, extensions, localisation, observability, security
     from absher_web.services import sms
-    from absher_web.web import register_blueprints
+    from absher_web.web import page_cache, register_blueprints
     from absher_web.web.errors import register_error_handlers
 
     observability.init_app(app)  # first: every later hook and log line has the request id
@@ -49,9 +49,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     extensions.init_limiter(app)
     localisation.init_app(app)
     assets.init_app(app)  # before security: the policy names the inline stylesheet's hash
+    page_cache.init_app(app)  # before the session hooks, inside the host check
     security.init_app(app)
     sms.init_app(app)
     register_blueprints(app)
+    page_cache.register_prepared_pages(app)
     register_error_handlers(app)
     app.cli.add_command(cli.absher)
     if app.config["PROXY_COUNT"]:

@@ -22,7 +22,9 @@ import mimetypes
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,10 +33,13 @@ from pathlib import Path
 import brotli
 from flask import Flask, abort, current_app, request
 from markupsafe import Markup
+from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response
 
 from absher_web.config import STATIC_DIR
 from absher_web.extensions import limiter
+from absher_web.observability import LATENCY, REQUEST_ID_HEADER, REQUESTS, SANE_REQUEST_ID
 
 STATIC_ROOT = STATIC_DIR  # the checkout's static/, or the installed package's
 HASH_LENGTH = 12
@@ -151,6 +156,74 @@ def serve_asset(filename: str) -> Response:
     elif asset.gzip_body is not None and accepted["gzip"]:
         body, encoding = asset.gzip_body, "gzip"
     return _respond(body, asset.mimetype, encoding, asset.digest, immutable)
+
+
+class StaticFiles:
+    """WSGI, in front of Flask: GET and HEAD of this release's files, answered from memory
+    without opening the session, touching the database, setting a cookie or varying on
+    Cookie, and without a rate limit (a file costs less than counting it). The security
+    headers, the request id and the request metrics are the same as on any response.
+
+    Anything else under /static/ (another release's file, a missing one, another method,
+    an untrusted host) goes on to Flask (serve_asset) as before.
+    """
+
+    PREFIX = "/static/"
+
+    def __init__(self, wsgi_app: Callable, app: Flask) -> None:
+        self.wsgi_app, self.app = wsgi_app, app
+        self.table: AssetTable = app.extensions["absher_assets"]
+        self.max_age = app.config["STATIC_MAX_AGE"]
+        self._fixed: list[tuple[str, str]] | None = None
+
+    def fixed_headers(self) -> list[tuple[str, str]]:
+        if self._fixed is None:  # known once security.init_app has run
+            self._fixed = list(self.app.extensions["absher_security_headers"].items())
+        return self._fixed
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        from absher_web.security import UNTRUSTED_HOST_KEY
+
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
+        if (not path.startswith(self.PREFIX) or method not in ("GET", "HEAD")
+                or environ.get(UNTRUSTED_HOST_KEY)):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        name = path[len(self.PREFIX):]
+        asset = self.table.by_hashed_path.get(name)
+        immutable = asset is not None
+        if asset is None:  # an unhashed name: the current file, revalidated
+            asset = self.table.by_path.get(name)
+        if asset is None:
+            return self.wsgi_app(environ, start_response)
+
+        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+        body, encoding = asset.body, None
+        if asset.brotli_body is not None and accepted["br"]:
+            body, encoding = asset.brotli_body, "br"
+        elif asset.gzip_body is not None and accepted["gzip"]:
+            body, encoding = asset.gzip_body, "gzip"
+        given_id = environ.get("HTTP_X_REQUEST_ID", "")
+        headers = [
+            ("Vary", "Accept-Encoding"), ("ETag", f'"{asset.digest}"'),
+            ("Cache-Control", f"public, max-age={self.max_age}, immutable" if immutable
+             else "no-cache"),
+            *self.fixed_headers(),
+            (REQUEST_ID_HEADER,
+             given_id if SANE_REQUEST_ID.fullmatch(given_id) else uuid.uuid4().hex),
+        ]
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(asset.digest):
+            status, body = "304 Not Modified", b""
+        else:
+            status = "200 OK"
+            headers += [("Content-Type", get_content_type(asset.mimetype, "utf-8")),
+                        ("Content-Length", str(len(body)))]
+            if encoding:
+                headers.append(("Content-Encoding", encoding))
+        start_response(status, headers)
+        REQUESTS.labels("static", method, status[:3]).inc()
+        LATENCY.labels("static").observe(time.perf_counter() - started)
+        return [b"" if method == "HEAD" else body]
 
 
 def serve_retained(filename: str) -> Response:
@@ -285,4 +358,5 @@ def init_app(app: Flask) -> None:
     table = app.extensions["absher_assets"] = AssetTable(STATIC_ROOT)
     app.extensions["absher_inline_style"] = InlineStyle.of(table.by_path[INLINE_STYLESHEET])
     app.add_url_rule("/static/<path:filename>", "static", limiter.exempt(serve_asset))
+    app.wsgi_app = StaticFiles(app.wsgi_app, app)  # inside the host check (security.init_app)
     app.jinja_env.globals.update(static_url=static_url, inline_style=inline_style)

@@ -177,6 +177,10 @@ class Config:
     API_SIGNATURE_TOLERANCE_SECONDS = env_int("API_SIGNATURE_TOLERANCE_SECONDS", 300)
     RATELIMIT_API = env("RATELIMIT_API", "600 per minute")
     RATELIMIT_STAFF_SIGN_IN = env("RATELIMIT_STAFF_SIGN_IN", "10 per minute;50 per hour")
+    # Visual-code images and recordings (drawing one costs more CPU than a page): per
+    # address, and per token (a form shows one code; a few reloads and replays are plenty).
+    RATELIMIT_VISUAL_CODE = env("RATELIMIT_VISUAL_CODE", "30 per minute;300 per hour")
+    RATELIMIT_VISUAL_CODE_PER_TOKEN = env("RATELIMIT_VISUAL_CODE_PER_TOKEN", "10 per 10 minutes")
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
 
@@ -204,6 +208,9 @@ class Config:
     # `absher collect-static` keeps every retained release's hashed files here (nginx serves
     # them); the app answers a hashed name it does not know from here too (rolling deploys).
     RETAINED_STATIC_DIR = str(INSTANCE_DIR / "static")
+    # Public pages from memory and form pages filled in (absher_web/web/page_cache.py);
+    # "off" renders every page in full.
+    PAGE_CACHE = env_bool("PAGE_CACHE", True)
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
     COMPRESS_MIN_SIZE = 500

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import get_locale
+from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
 from absher_web.extensions import babel
@@ -65,6 +66,12 @@ def switch_language_url(target: str) -> str:
     return url_for("public.landing", lang_code=target)
 
 
+def language_cookie(config: dict, lang: str) -> str:
+    """The Set-Cookie value that remembers the visitor's language for a year."""
+    return dump_cookie(config["LANGUAGE_COOKIE_NAME"], lang, max_age=ONE_YEAR,
+                       secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language)
 
@@ -89,14 +96,7 @@ def init_app(app: Flask) -> None:
         lang = g.get("lang")
         cookie_name = app.config["LANGUAGE_COOKIE_NAME"]
         if lang and request.cookies.get(cookie_name) != lang and response.status_code < 400:
-            response.set_cookie(
-                cookie_name,
-                lang,
-                max_age=ONE_YEAR,
-                secure=app.config["SESSION_COOKIE_SECURE"],
-                httponly=True,
-                samesite="Lax",
-            )
+            response.headers.add("Set-Cookie", language_cookie(app.config, lang))
         return response
 
     @app.get("/")

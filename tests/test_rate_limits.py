@@ -26,12 +26,16 @@ def limited_app(storage_uri: str, prefix: str):
     return create_app(config)
 
 
+# A page rendered for this request (a search): pages from memory are not counted (below).
+COUNTED = "/{lang}/services?q=passport"
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_too_many_requests_get_a_translated_429_page(lang):
     client = limited_app("memory://", uuid.uuid4().hex).test_client()
     for _ in range(3):
-        assert client.get(f"/{lang}/about").status_code == 200
-    response = client.get(f"/{lang}/about")
+        assert client.get(COUNTED.format(lang=lang)).status_code == 200
+    response = client.get(COUNTED.format(lang=lang))
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert f'<html lang="{lang}"' in body
@@ -45,13 +49,30 @@ def test_static_files_are_not_counted():
         assert client.get("/static/css/site.css").status_code == 200
 
 
+def test_pages_from_memory_and_untouched_forms_are_not_counted():
+    # They write nothing and cost less than counting them (web/page_cache.py); what they
+    # lead to (a POST, a visual-code image) is counted.
+    client = limited_app("memory://", uuid.uuid4().hex).test_client()
+    for _ in range(5):
+        for path in ("/en/about", "/ar/", "/en/register", "/ar/individuals/login",
+                     "/en/recover", "/en/staff/sign-in"):
+            assert client.get(path).status_code == 200, path
+    # Rendered for the request, so counted (each page apart, as ever).
+    for _ in range(3):
+        assert client.get("/en/register?expired=1").status_code == 422
+    assert client.get("/en/register?expired=1").status_code == 429
+    for _ in range(3):
+        assert client.get(COUNTED.format(lang="en")).status_code == 200
+    assert client.get(COUNTED.format(lang="en")).status_code == 429
+
+
 @pytest.mark.redis
 @pytest.mark.skipif(not REDIS_URL, reason="set ABSHER_TEST_REDIS_URL to test shared limits")
 def test_redis_storage_shares_one_count_between_processes():
     prefix = f"absher-test-{uuid.uuid4().hex}"
     first = limited_app(REDIS_URL, prefix).test_client()
     for _ in range(3):
-        assert first.get("/en/about").status_code == 200
+        assert first.get(COUNTED.format(lang="en")).status_code == 200
     # A second app process starts with its own memory, but the count lives in Redis.
     second = limited_app(REDIS_URL, prefix).test_client()
-    assert second.get("/en/about").status_code == 429
+    assert second.get(COUNTED.format(lang="en")).status_code == 429

@@ -57,8 +57,14 @@ def test_every_response_carries_the_security_headers(client, path):
     assert headers["X-Frame-Options"] == "DENY"
 
 
-def test_pages_are_not_stored_by_caches(client):
-    assert client.get("/en/").headers["Cache-Control"] == "no-store"
+def test_pages_with_tokens_are_not_stored_by_caches(client):
+    assert client.get("/en/register").headers["Cache-Control"] == "no-store"
+    assert client.get("/en/no-such-page").headers["Cache-Control"] == "no-store"
+
+
+def test_public_pages_are_kept_by_the_browser_alone_and_asked_for_again(client):
+    # The same bytes for every visitor not signed in (web/page_cache.py).
+    assert client.get("/en/").headers["Cache-Control"] == "private, no-cache"
 
 
 def test_no_inline_script_style_or_event_handlers_in_templates():

@@ -13,6 +13,7 @@ from absher_web.services import otp, signin
 from absher_web.services.policies import current_policies
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, render_step
+from absher_web.web.page_cache import prepared_form
 from absher_web.web.sessions import SIGNED_OUT_KEY, end_session, start_session
 from absher_web.web.sessions import sign_out as sign_out_session
 
@@ -30,6 +31,9 @@ REFUSALS = {
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@prepared_form("auth/login.html", lambda _query: {
+    "form": SignInForm(), "problem": None, "notice": None, "page_has_errors": False},
+    notice_key=SIGNED_OUT_KEY)
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
 def login():
     if current_user.is_authenticated:

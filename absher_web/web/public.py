@@ -1,4 +1,7 @@
-"""Public pages: landing, the Individuals entry, Business, About, services, contact, terms."""
+"""Public pages: landing, the Individuals entry, Business, About, services, contact, terms.
+
+Each is the same for every visitor not signed in: kept in memory (web/page_cache.py).
+"""
 
 from __future__ import annotations
 
@@ -7,26 +10,31 @@ from jinja2_fragments.flask import render_block
 
 from absher_web.content import search_services
 from absher_web.web import is_htmx_request
+from absher_web.web.page_cache import public_page
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
 
 
 @bp.get("/")
+@public_page
 def landing() -> str:
     return render_template("public/landing.html")
 
 
 @bp.get("/business")
+@public_page
 def business() -> str:
     return render_template("public/business.html")
 
 
 @bp.get("/about")
+@public_page
 def about() -> str:
     return render_template("public/about.html")
 
 
 @bp.get("/services")
+@public_page
 def services() -> str:
     query = request.args.get("q", "")[:100]
     context = {"query": query, "services": search_services(query)}
@@ -36,20 +44,24 @@ def services() -> str:
 
 
 @bp.get("/contact")
+@public_page
 def contact() -> str:
     return render_template("public/contact.html")
 
 
 @bp.get("/terms")
+@public_page
 def terms() -> str:
     return render_template("public/terms.html")
 
 
 @bp.get("/privacy")
+@public_page
 def privacy() -> str:
     return render_template("public/privacy.html")
 
 
 @bp.get("/registration-conditions")
+@public_page
 def registration_conditions() -> str:
     return render_template("public/registration_conditions.html")

@@ -24,6 +24,7 @@ from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import render_step, show_next
+from absher_web.web.page_cache import prepared_form
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang_code>/recover")
 
@@ -45,7 +46,15 @@ def config_limit(name: str):
     return lambda: current_app.config[name]
 
 
+def untouched_start(query: dict[str, str]) -> dict:
+    alternative = bool(query)  # ?without_visual_code=1
+    return {"form": RecoveryStartWithoutVisualCodeForm() if alternative else RecoveryStartForm(),
+            "alternative": alternative, "problem": None, "page_has_errors": False}
+
+
 @bp.route("", methods=["GET", "POST"])
+@prepared_form("recovery/start.html", untouched_start,
+               variants=({}, {"without_visual_code": "1"}))
 @limiter.limit(config_limit("RATELIMIT_RECOVER"), methods=["POST"])
 @limiter.limit(config_limit("RATELIMIT_RECOVER_PER_ID"), methods=["POST"], key_func=submitted_id)
 @limiter.limit(config_limit("RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE"), methods=["POST"],

@@ -12,6 +12,7 @@ from absher_web.services import captcha, registration
 from absher_web.services.policies import current_policies
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import render_step, show_next
+from absher_web.web.page_cache import prepared_form
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang_code>/register")
 
@@ -21,6 +22,8 @@ CODE_STEP = CodeStep("registration.code", "registration/code.html", "registratio
 
 
 @bp.route("", methods=["GET", "POST"])
+@prepared_form("registration/form.html", lambda _query: {
+    "form": RegistrationForm(), "expired": False, "page_has_errors": False})
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
 def form():
     form = RegistrationForm()

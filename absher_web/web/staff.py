@@ -43,6 +43,7 @@ from absher_web.services import account_locks, activation, assisted_mobile, staf
 from absher_web.services.policies import current_policies
 from absher_web.text import constant_time_equal
 from absher_web.web.flow import ltr
+from absher_web.web.page_cache import prepared_form
 from absher_web.web.sessions import clear_but_language, expiry_reason
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang_code>/staff")
@@ -143,6 +144,9 @@ def officer_context() -> dict:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@prepared_form("staff/sign_in.html", lambda _query: {
+    "form": StaffSignInForm(), "problem": None, "notice": None, "page_has_errors": False},
+    notice_key=SIGNED_OUT_KEY)
 @limiter.limit(lambda: current_app.config["RATELIMIT_STAFF_SIGN_IN"], methods=["POST"])
 def sign_in():
     if signed_in_officer() is not None:

@@ -1,4 +1,8 @@
-"""The visual code's image, audio and "new code" fragment. GET only: nothing is written."""
+"""The visual code's image, audio and "new code" fragment. GET only: nothing is written.
+
+Drawing an image costs more CPU than serving a page, so images and recordings are
+limited per address and per token (RATELIMIT_VISUAL_CODE, _PER_TOKEN), counted together.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from absher_web.extensions import limiter
 from absher_web.forms.common import VisualCodeForm
 from absher_web.services import captcha
 from absher_web.services.policies import current_policies
@@ -29,12 +34,26 @@ def private(response: Response) -> Response:
     return response
 
 
+def token_key() -> str:
+    return "visual-code-token:" + str((request.view_args or {}).get("token", ""))[:200]
+
+
+per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_VISUAL_CODE"],
+                                   scope="visual-code")
+per_token = limiter.shared_limit(lambda: current_app.config["RATELIMIT_VISUAL_CODE_PER_TOKEN"],
+                                 scope="visual-code-token", key_func=token_key)
+
+
 @bp.get("/<token>.png")
+@per_address
+@per_token
 def image(token: str) -> Response:
     return private(Response(captcha.image_png(answer_or_404(token)), mimetype="image/png"))
 
 
 @bp.get("/<token>.wav")
+@per_address
+@per_token
 def audio(token: str) -> Response:
     from flask_babel import get_locale
 

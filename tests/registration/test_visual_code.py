@@ -92,3 +92,29 @@ def test_the_fixed_answer_setting_is_for_automated_clients(app, registrant, sms_
     app.config["CAPTCHA_FIXED_ANSWER"] = "24680"
     registrant.open_form()
     assert registrant.submit(captcha_answer="24680").status_code == 303
+
+
+def test_images_and_recordings_are_limited_per_token(app, client):
+    # Drawing an image costs more CPU than a page: nobody may ask for them without end.
+    app.config["RATELIMIT_VISUAL_CODE_PER_TOKEN"] = "3 per minute"
+    token = token_of(client.get("/en/register"))
+    assert client.get(f"/en/visual-code/{token}.png").status_code == 200
+    assert client.get(f"/en/visual-code/{token}.wav").status_code == 200
+    assert client.get(f"/ar/visual-code/{token}.png").status_code == 200
+    refused = client.get(f"/en/visual-code/{token}.png")
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    # Another form's code is counted apart.
+    other = token_of(client.get("/en/register"))
+    assert client.get(f"/en/visual-code/{other}.png").status_code == 200
+
+
+def test_images_and_recordings_are_limited_per_address(app, client):
+    app.config["RATELIMIT_VISUAL_CODE"] = "2 per minute"
+    tokens = [token_of(client.get("/en/register")) for _ in range(3)]
+    assert client.get(f"/en/visual-code/{tokens[0]}.png").status_code == 200
+    assert client.get(f"/en/visual-code/{tokens[1]}.wav").status_code == 200
+    assert client.get(f"/en/visual-code/{tokens[2]}.png").status_code == 429
+    other_address = app.test_client()
+    assert other_address.get(f"/en/visual-code/{tokens[2]}.png",
+                             environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
