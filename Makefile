@@ -2,6 +2,7 @@
 #   make run    set up, migrate, seed the demo registry, serve http://127.0.0.1:5000
 #   make test   set up, install Chromium and nginx if missing, run every test
 #   make dist   build the source distribution and the wheel into dist/ (README "Production")
+#   make bench  first paint, throughput and scale against their targets (README "Performance")
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 export ABSHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/absher.sqlite3
 export ABSHER_SMS_FILE ?= $(CURDIR)/instance/sms.jsonl
 
-.PHONY: run test setup lint dist translations-extract translations-update translations-compile chromium nginx clean
+.PHONY: run test setup lint dist bench translations-extract translations-update translations-compile chromium nginx wrk clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,19 @@ test: setup chromium nginx lint
 		echo "== again on PostgreSQL =="; \
 		$(BIN)/pytest; \
 	fi
+
+wrk:
+	@bash scripts/ensure-wrk.sh
+
+# Benchmarks, never part of `make test`: each prints its figures and ratios from one
+# interleaved run and fails when a target is missed. They need PostgreSQL and Redis on
+# 127.0.0.1 (ABSHER_BENCH_DATABASE_URL, ABSHER_BENCH_REDIS_URL), Chromium and wrk; a few
+# minutes each. All three run even if one misses.
+bench: setup chromium wrk
+	@status=0; for script in first_paint throughput scale; do \
+		echo "== bench/$$script.py =="; \
+		$(BIN)/python bench/$$script.py || status=1; \
+	done; exit $$status
 
 # The wheel carries templates, static files, compiled catalogs and migrations (setup.py).
 dist: $(BIN)/.installed

@@ -1,0 +1,225 @@
+"""What the benchmarks share: a throw-away PostgreSQL database filled with COPY, gunicorn
+servers started and stopped, CPU time read from /proc, and medians.
+
+Only ever 127.0.0.1. The database server is ABSHER_BENCH_DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/test): a new database is created on it for each run
+and dropped at the end. Redis for the rate limits is ABSHER_BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/14).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DATABASE_SERVER = os.environ.get("ABSHER_BENCH_DATABASE_URL",
+                                 "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("ABSHER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+PASSWORD = "Bench-Pass-2026"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- the database ----------------------------------------------------------------------------
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """A new, migrated PostgreSQL database (its SQLAlchemy URL), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from absher_web.migrate import upgrade_database
+
+    server = make_url(DATABASE_SERVER).set(drivername="postgresql+psycopg")
+    name = f"absher_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_database(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def national_id(number: int, first_digit: str = "1") -> str:
+    """A valid ID number (check digit included) for a running number."""
+    from absher_web.identity import national_id_check_digit
+
+    first_nine = f"{first_digit}{number:08d}"
+    return first_nine + national_id_check_digit(first_nine)
+
+
+def mobile(number: int) -> str:
+    return f"+9665{number:08d}"
+
+
+def username(number: int) -> str:
+    return f"Bench{number:07d}"
+
+
+def fill_people_and_accounts(url: str, start: int, count: int, accounts: bool = True,
+                             bcrypt_rounds: int = 4) -> None:
+    """People numbered start..start+count-1 (and their accounts), with COPY.
+
+    Every account has the password PASSWORD (one hash, computed once) and is active.
+    """
+    import psycopg
+
+    from absher_web.passwords import hash_password
+
+    password_hash = hash_password(PASSWORD, bcrypt_rounds)
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+        with connection.cursor() as cursor:
+            with cursor.copy("COPY people (national_id, kind, name_ar, name_en, birth_date, "
+                             "nationality, id_expiry, city, district) FROM STDIN") as copy:
+                for number in range(start, start + count):
+                    copy.write_row((national_id(number), "citizen", "سارة محمد",
+                                    "Sarah Mohammed", "1990-01-01", "SAU", "2031-01-01",
+                                    "RUH", "D1"))
+            if accounts:
+                with cursor.copy("COPY accounts (national_id, username, mobile, email, "
+                                 "password_hash, preferred_language, activation_state, "
+                                 "session_token, consecutive_failures, lockouts, "
+                                 "failures_since_recovery, recovery_wrong_answers, "
+                                 "created_at) FROM STDIN") as copy:
+                    for chunk in range(start, start + count, 50_000):
+                        buffer = io.StringIO()
+                        for number in range(chunk, min(chunk + 50_000, start + count)):
+                            buffer.write(f"{national_id(number)}\t{username(number)}\t"
+                                         f"{mobile(number)}\tb{number}@example.sa\t"
+                                         f"{password_hash}\tar\tactive\t{uuid.uuid4().hex}"
+                                         "\t0\t0\t0\t0\t2026-01-01 00:00:00+00\n")
+                        copy.write(buffer.getvalue())
+        connection.commit()
+        connection.autocommit = True
+        connection.execute("ANALYZE")
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+def app_environment(database_url: str, workdir: Path, bcrypt_rounds: int = 4) -> dict:
+    """The development configuration with production's database, Redis and JSON logs,
+    and limits far above what a benchmark sends from one address."""
+    environment = dict(os.environ)
+    environment.update({
+        "ABSHER_ENV": "development",
+        "ABSHER_DATABASE_URL": database_url,
+        "ABSHER_RATELIMIT_STORAGE_URI": REDIS_URL,
+        "ABSHER_RATELIMIT_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}",
+        "ABSHER_RATELIMIT_DEFAULT": "100000000 per minute",
+        "ABSHER_RATELIMIT_SIGN_IN": "100000000 per minute",
+        "ABSHER_RATELIMIT_REGISTER": "100000000 per minute",
+        "ABSHER_RATELIMIT_RECOVER": "100000000 per minute",
+        "ABSHER_RATELIMIT_RECOVER_PER_ID": "100000000 per minute",
+        "ABSHER_SMS_CODES_PER_HOUR": "10000000",
+        "ABSHER_SMS_FILE": str(workdir / "sms.jsonl"),
+        "ABSHER_BCRYPT_ROUNDS": str(bcrypt_rounds),
+        "ABSHER_LOG_FORMAT": "json",
+        "ABSHER_INSTANCE_DIR": str(workdir / "instance"),
+        "PROMETHEUS_MULTIPROC_DIR": str(workdir / f"metrics-{uuid.uuid4().hex[:6]}"),
+    })
+    Path(environment["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+    return environment
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        """User + system time of the workers so far (the master only supervises)."""
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / CLOCK_TICKS
+
+
+@contextmanager
+def gunicorn(name: str, app: str, environment: dict, worker_class: str, workers: int = 2,
+             threads: int = 4, log: Path | None = None) -> Iterator[Server]:
+    """gunicorn with the project's deploy/gunicorn.conf.py, on a free loopback port."""
+    port = free_port()
+    command = [str(VENV_BIN / "gunicorn"), "--config", str(PROJECT / "deploy/gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}", "--worker-class", worker_class,
+               "--workers", str(workers), "--threads", str(threads), app]
+    output = open(log or os.devnull, "ab")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=output,
+                               stderr=output, start_new_session=True)
+    server = Server(name, f"http://127.0.0.1:{port}", process)
+    try:
+        wait_until_up(server, workers)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        output.close()
+
+
+def wait_until_up(server: Server, workers: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
+        try:
+            urllib.request.urlopen(server.url + "/healthz", timeout=2).read()
+            if len(server.worker_pids()) >= workers:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not start within {timeout} s")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def machine() -> str:
+    """One line about where the figures came from."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, Python "
+            f"{sys.version.split()[0]}, {os.uname().sysname} {os.uname().release}")
