@@ -17,8 +17,9 @@ from absher_web import create_app
 from absher_web.config import TestConfig
 
 REDIS_URL = os.environ.get("ABSHER_TEST_REDIS_URL")
-# A page rendered for the request, so counted (pages from memory are not: web/page_cache.py).
-COUNTED = "/en/services?q=terms"
+# Pages rendered for the request (a query they read), so counted: pages from memory are not
+# (web/page_cache.py). Not the pages test_rate_limits.py counts.
+COUNTED = "/en/terms?expired=1"
 
 
 def closed_port() -> int:
@@ -113,7 +114,7 @@ def test_redis_stopped_mid_test_then_back(tmp_path, caplog):
 
         cable.cut()
         assert client.get(COUNTED).status_code == 200  # on memory now
-        assert client.get("/en/services?q=contact").status_code == 200
+        assert client.get("/en/contact?expired=1").status_code == 200
         assert "falling back to in-memory storage" in caplog.text
         assert client.get("/readyz").get_json()["status"] == "degraded"
 
