@@ -34,11 +34,11 @@ EVENT_LABELS = {
     "account_activated": _l("Account activated"),
     "activation_requested": _l("Activation requested at a bank ATM"),
     "staff_looked_up": _l("Your account was looked up at a Passports office"),
-    **eservices.event_labels(),
     "account_unlocked": _l("Account unlocked by Absher support"),
     "account_unlocked_at_office": _l("Account unlocked at a Passports office"),
     "mobile_changed_at_office": _l("Mobile number changed at a Passports office"),
     "mobile_changed_at_kiosk": _l("Mobile number changed at a self-service kiosk"),
+    **eservices.event_labels(),
 }
 
 
