@@ -207,9 +207,9 @@ class TestMobile:
         assert soup.find(attrs={"data-step-heading": True}).get_text(strip=True) == \
             "Enter the code we sent you"
         live = soup.find(id="live-region")
-        assert live["hx-swap-oob"] and "+966 5•• ••• 567" in live.get_text()
+        assert live["data-hx-swap-oob"] and "+966 5•• ••• 567" in live.get_text()
         form = soup.find("form", action="/en/account/mobile/code")
-        assert form["hx-target"] == "#mobile-change-step"
+        assert form["data-hx-target"] == "#mobile-change-step"
 
         code = signed_in.sms_outbox.last_code(NEW_MOBILE)
         wrong = "000000" if code != "000000" else "111111"

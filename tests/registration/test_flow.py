@@ -88,7 +88,7 @@ class TestWithHtmx:
         assert heading.get_text(strip=True) == "Enter the code we sent you"
         assert heading["tabindex"] == "-1"
         live = soup.find(id="live-region")
-        assert live["hx-swap-oob"] == "innerHTML"
+        assert live["data-hx-swap-oob"] == "innerHTML"
         assert "+966 5•• ••• 567" in live.get_text()
         # The language switch now points at the code step's own address.
         assert soup.find(id="lang-switch")["href"] == "/ar/register/code"

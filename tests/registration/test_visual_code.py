@@ -53,7 +53,7 @@ def test_new_code_swaps_only_the_visual_code(client):
     page = client.get("/en/register")
     link = parse(page).find("a", string="Show a new visual code")
     assert link["href"] == "/en/register"  # a plain link without JavaScript
-    response = client.get(link["hx-get"], headers={"HX-Request": "true"})
+    response = client.get(link["data-hx-get"], headers={"HX-Request": "true"})
     assert response.status_code == 200
     soup = parse(response)
     assert soup.find(id="visual-code") is not None
