@@ -258,9 +258,10 @@ def extract_messages(output_file: Path) -> None:
         "--keyword", "lazy_ngettext:1,2",
         "--keyword", "lazy_plural:1,2",  # absher_web/wording.py
         "--add-comments", "TRANSLATORS:",
-        # Locations change with every edit to a file; leaving them out keeps
-        # catalog diffs to the strings that actually changed.
-        "--no-location",
+        # Each entry names the files that use it (a translator sees where a string appears);
+        # line numbers are left out, as they change with every edit to a file and would
+        # fill catalog diffs with entries whose text did not change.
+        "--add-location", "file",
         "--sort-output",
         "--project", "Absher Web",
         "--version", _version(),
@@ -284,7 +285,8 @@ def translate_update() -> None:
     for language in current_app.config["LANGUAGES"]:
         catalog = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
         action = "update" if catalog.exists() else "init"
-        options = ["--no-fuzzy-matching", "--ignore-pot-creation-date"]
+        # Obsolete (#~) entries are dropped: git keeps old translations.
+        options = ["--no-fuzzy-matching", "--ignore-pot-creation-date", "--ignore-obsolete"]
         _pybabel(
             action,
             "--input-file", str(TEMPLATE.relative_to(PROJECT_ROOT)),

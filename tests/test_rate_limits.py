@@ -39,7 +39,7 @@ def test_too_many_requests_get_a_translated_429_page(lang):
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert f'<html lang="{lang}"' in body
-    assert ("Too many attempts" if lang == "en" else "محاولات كثيرة") in body
+    assert ("Too many attempts" if lang == "en" else "تجاوزت عدد المحاولات المسموح به") in body
 
 
 def test_static_files_are_not_counted():
