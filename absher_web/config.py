@@ -214,11 +214,15 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
     COMPRESS_MIN_SIZE = 500
+    # /<lang>/dev/states, every page in every state from fixture data (web/dev_states.py):
+    # development and test only; production has no such pages (404).
+    STATES_GALLERY = False
 
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would need eval and inline script; keep the CSP honest
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 10)
+    STATES_GALLERY = True
 
 
 class TestConfig(Config):
@@ -226,6 +230,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     DATABASE_URL = "sqlite://"
     BCRYPT_ROUNDS = 4
+    STATES_GALLERY = True
     RATELIMIT_STORAGE_URI = "memory://"
     SMS_FILE = str(INSTANCE_DIR / "test-sms.jsonl")  # tests point this at a temporary file
 

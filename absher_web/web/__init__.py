@@ -52,6 +52,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)
+    if app.config["STATES_GALLERY"]:
+        from absher_web.web import dev_states
+
+        app.register_blueprint(dev_states.bp)
     sessions.init_app(app)
     staff.init_app(app)  # after sessions: see staff.keep_roles_apart
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,

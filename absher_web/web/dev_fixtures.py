@@ -1,0 +1,156 @@
+"""Fixture data for the states gallery (web/dev_states.py): one citizen, one officer,
+their records, always the same. Plain model objects, never added to a database session,
+so rendering a state reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from absher_web.models import (
+    Account,
+    ActivationState,
+    AuditEvent,
+    Language,
+    Person,
+    PersonKind,
+    SponsoredKind,
+    Sponsorship,
+    StaffUser,
+    TrafficViolation,
+    Vehicle,
+    ViolationStatus,
+)
+from absher_web.services.eservices import Validity
+from absher_web.services.eservices.fingerprint import Enrolment
+from absher_web.services.eservices.sponsored import HealthInsurance, Sponsored, SponsoredView
+from absher_web.services.eservices.vehicles import MyVehicles, VehicleView
+from absher_web.services.registry import DEMO_IDS
+
+# Every date a state shows counts from here, so a state looks the same on every day.
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+TODAY = NOW.date()
+MOBILE = "+966551234567"
+NEW_MOBILE = "+966559876543"
+
+
+def person() -> Person:
+    return Person(national_id=DEMO_IDS[0], kind=PersonKind.CITIZEN,
+                  name_ar="محمد عبدالله سعد العتيبي", name_en="Mohammed Abdullah Saad Al-Otaibi",
+                  birth_date=date(1990, 3, 15), nationality="SAU", id_expiry=date(2030, 3, 1),
+                  city="الرياض", district="حي النخيل")
+
+
+def account(state: ActivationState = ActivationState.NOT_ACTIVATED, **changes) -> Account:
+    """The citizen's account, not locked, with the given activation state."""
+    values = dict(id=1, national_id=DEMO_IDS[0], username="Mohammed1990", mobile=MOBILE,
+                  email="mohammed@example.com", preferred_language=Language.ARABIC,
+                  activation_state=state, consecutive_failures=0, lockouts=0,
+                  failures_since_recovery=0, recovery_wrong_answers=0, created_at=NOW,
+                  activated_at=NOW - timedelta(days=30) if state is ActivationState.ACTIVE
+                  else None)
+    values.update(changes)
+    held = Account(**values)
+    held.person = person()
+    return held
+
+
+def events() -> list[AuditEvent]:
+    """Recent security activity, newest first."""
+    kinds = ("signed_in", "password_changed", "sign_in_failed", "account_created")
+    return [AuditEvent(kind=kind, created_at=NOW - timedelta(days=n, hours=n))
+            for n, kind in enumerate(kinds)]
+
+
+def officer() -> StaffUser:
+    return StaffUser(id=1, username="officer.riyadh", full_name="Khalid Saleh Al-Harbi",
+                     office="Riyadh Passports Office", is_active=True)
+
+
+# --- e-service answers ---------------------------------------------------------------------
+
+
+def enrolment() -> Enrolment:
+    return Enrolment(recorded_at=NOW - timedelta(days=30), office="Riyadh Passports Office")
+
+
+def _vehicle(letters: str, number: str, make: str, model: str, insurance: int | None,
+             impounded: bool = False, violations: tuple[tuple[str, int, bool], ...] = (),
+             country: str = "SAU") -> Vehicle:
+    vehicle = Vehicle(
+        plate_country=country, plate_letters=letters, plate_number=number, make=make,
+        model=model, year=2021, colour="white", owner_id=DEMO_IDS[0] if letters else None,
+        insurance_company="Tawuniya" if insurance is not None else None,
+        insurance_expiry=TODAY + timedelta(days=insurance) if insurance is not None else None,
+        impounded_since=TODAY - timedelta(days=12) if impounded else None,
+        impound_place="حجز الرياض - السلي" if impounded else None)
+    vehicle.violations = [
+        TrafficViolation(reference=f"FX{number}{n}", kind=kind, amount=amount,
+                         committed_on=TODAY - timedelta(days=40 * (n + 1)), place="الرياض",
+                         status=ViolationStatus.PAID if paid else ViolationStatus.UNPAID)
+        for n, (kind, amount, paid) in enumerate(violations)]
+    return vehicle
+
+
+def _view(vehicle: Vehicle, insurance: Validity) -> VehicleView:
+    unpaid = [v for v in vehicle.violations if v.status is ViolationStatus.UNPAID]
+    return VehicleView(vehicle, insurance, list(vehicle.violations), len(unpaid),
+                       sum(v.amount for v in unpaid))
+
+
+def my_vehicles() -> MyVehicles:
+    """Three cars: insured, insurance expiring soon and impounded, uninsured."""
+    return MyVehicles([
+        _view(_vehicle("ABD", "1234", "Toyota", "Camry", 300,
+                       violations=(("speeding", 300, False), ("parking", 150, True))),
+              Validity.VALID),
+        _view(_vehicle("HRS", "817", "Hyundai", "Accent", 12, impounded=True,
+                       violations=(("red_light", 500, False),)), Validity.EXPIRES_SOON),
+        _view(_vehicle("KLZ", "45", "Nissan", "Patrol", None), Validity.NONE),
+    ])
+
+
+def foreign_vehicle() -> VehicleView:
+    return _view(_vehicle("", "12345", "Nissan", "Sunny", None, country="BHR",
+                          violations=(("speeding", 300, False), ("parking", 150, True))),
+                 Validity.NONE)
+
+
+def _sponsored(kind: SponsoredKind, number: str, name_ar: str, name_en: str,
+               nationality: str, permit: Validity, insurance: Validity) -> SponsoredView:
+    days = {Validity.VALID: 300, Validity.EXPIRES_SOON: 20, Validity.EXPIRED: -10}
+    record = Sponsorship(
+        sponsor_id=DEMO_IDS[0], person_id=number, name_ar=name_ar, name_en=name_en, kind=kind,
+        nationality=nationality, permit_expiry=TODAY + timedelta(days=days[permit]),
+        health_insurer="Bupa Arabia" if insurance is not Validity.NONE else None,
+        health_insurance_expiry=TODAY + timedelta(days=days[insurance])
+        if insurance is not Validity.NONE else None)
+    return SponsoredView(record, permit, insurance)
+
+
+def sponsored() -> list[SponsoredView]:
+    """A worker, a domestic worker and a visitor: every validity state among them."""
+    return [
+        _sponsored(SponsoredKind.WORKER, DEMO_IDS[2], "أحمد محمود حسن منصور",
+                   "Ahmed Mahmoud Hassan Mansour", "EGY", Validity.VALID, Validity.VALID),
+        _sponsored(SponsoredKind.DOMESTIC_WORKER, "2234567896", "ماريا سانتوس", "Maria Santos",
+                   "PHL", Validity.EXPIRES_SOON, Validity.EXPIRED),
+        _sponsored(SponsoredKind.VISITOR, "3100000000", "سيتي نور", "Siti Nur", "IDN",
+                   Validity.EXPIRES_SOON, Validity.NONE),
+    ]
+
+
+def workers_and_visitors() -> Sponsored:
+    return Sponsored(sponsored())
+
+
+def health_insurance() -> HealthInsurance:
+    workers = [view for view in sponsored() if view.record.kind is not SponsoredKind.VISITOR]
+    return HealthInsurance(own=None, sponsored=workers)
+
+
+def health_insurance_of_resident() -> HealthInsurance:
+    own = _sponsored(SponsoredKind.WORKER, DEMO_IDS[2], "أحمد محمود حسن منصور",
+                     "Ahmed Mahmoud Hassan Mansour", "EGY", Validity.VALID,
+                     Validity.EXPIRES_SOON)
+    return HealthInsurance(own=own, sponsored=[])

@@ -1,0 +1,90 @@
+"""The states gallery (web/dev_states.py): every state renders in both languages, the list
+links each one, fragments are fragments, and production has no gallery."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from absher_web import create_app
+from absher_web.config import ProductionConfig
+from absher_web.web import dev_states, eservices
+from tests.conftest import REDIS_URL
+from tests.pages import parse
+
+ENTRIES = dev_states.entries()
+# States whose page is itself an error of the server's side.
+SERVER_ERRORS = {"error-500", "error-503", "error-503.htmx"}
+
+
+def test_every_state_renders_in_both_languages_without_a_server_error(client):
+    for lang in ("ar", "en"):
+        for entry in ENTRIES:
+            response = client.get(f"/{lang}/dev/states/{entry.name}")
+            if entry.name not in SERVER_ERRORS:
+                assert response.status_code < 500, (lang, entry.name, response.status_code)
+            source = response.get_data(as_text=True)
+            if entry.fragment:
+                assert "<html" not in source, entry.name
+            else:
+                soup = parse(response)
+                assert soup.html["lang"] == lang, entry.name
+                assert len(soup.find_all("h1")) == 1, entry.name
+
+
+def test_the_gallery_links_every_state_and_fragment(client):
+    soup = parse(client.get("/en/dev/states"))
+    links = {a["href"] for a in soup.select("main a")}
+    assert links == {f"/en/dev/states/{entry.name}" for entry in ENTRIES}
+    assert soup.title.get_text().startswith("States gallery")
+    assert len({entry.name for entry in ENTRIES}) == len(ENTRIES)
+
+
+def test_error_states_show_the_statuses_they_stand_for(client):
+    for name, status in (("registration-conflict", 409), ("recovery-locked", 423),
+                         ("error-429", 429), ("error-429.htmx", 429), ("error-503", 503),
+                         ("error-400", 400), ("error-403", 403), ("error-404", 404),
+                         ("registration-empty", 422), ("sign-in-locked", 422)):
+        assert client.get(f"/ar/dev/states/{name}").status_code == status, name
+
+
+def test_a_failed_code_step_and_its_fragment_say_the_same(client):
+    page = parse(client.get("/en/dev/states/registration-code-sms-failed"))
+    fragment = parse(client.get("/en/dev/states/registration-code-sms-failed.htmx"))
+    assert fragment.find("title")  # htmx updates the title from the fragment
+    assert page.select_one("[data-error-summary]").get_text() == \
+        fragment.select_one("[data-error-summary]").get_text()
+
+
+def test_every_e_service_shows_its_answers():
+    # A new e-service adds its fixture answers to dev_states.ESERVICE_ANSWERS.
+    missing = [s.slug for s in eservices.REGISTRY if s.slug not in dev_states.ESERVICE_ANSWERS]
+    assert not missing, f"no answers in the states gallery for {missing}"
+    names = {state.name for state in dev_states.STATES}
+    for service in eservices.REGISTRY:
+        assert {f"eservice-{service.slug}", f"eservice-{service.slug}-not-active"} <= names
+
+
+def test_an_unknown_state_is_not_found(client):
+    assert client.get("/en/dev/states/no-such-state").status_code == 404
+
+
+def test_production_has_no_gallery(monkeypatch, limiter_back_on_its_storage):
+    assert ProductionConfig.STATES_GALLERY is False
+    for name, value in {"SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
+                        "ALLOW_SQLITE": True, "ALLOWED_HOSTS": ("absher.example.sa",),
+                        "API_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+                        "RATELIMIT_STORAGE_URI": REDIS_URL or "redis://127.0.0.1:6379/0",
+                        "SMS_URL": "https://sms.example/send", "SMS_API_KEY": "key"}.items():
+        monkeypatch.setattr(ProductionConfig, name, value)
+    client = create_app(ProductionConfig).test_client()
+    for path in ("/ar/dev/states", "/en/dev/states/registration", "/en/dev/states/error-429"):
+        response = client.get(path, base_url="https://absher.example.sa")
+        assert response.status_code == 404, path
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_gallery_is_translated(client, lang):
+    soup = parse(client.get(f"/{lang}/dev/states"))
+    heading = soup.h1.get_text()
+    assert heading == ("معرض الحالات" if lang == "ar" else "States gallery")
