@@ -88,3 +88,12 @@ def test_the_gallery_is_translated(client, lang):
     soup = parse(client.get(f"/{lang}/dev/states"))
     heading = soup.h1.get_text()
     assert heading == ("معرض الحالات" if lang == "ar" else "States gallery")
+
+
+def test_the_error_summary_is_an_alert_holding_its_title_and_every_message(client):
+    soup = parse(client.get("/en/dev/states/registration-empty"))
+    summary = soup.select_one("[data-error-summary]")
+    assert summary["tabindex"] == "-1" and not summary.has_attr("aria-labelledby")
+    alert = summary.select_one('[role="alert"]')
+    assert alert.h2.get_text(strip=True) == "There is a problem"
+    assert len(alert.select("li a")) >= 8  # one link per field left empty
