@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run    set up, migrate, seed the demo registry, serve http://127.0.0.1:5000
-#   make test   set up, install Chromium and nginx if missing, run every test
+#   make test   set up, install Chromium, nginx, Java and the Nu HTML Checker if missing, run every test
 #   make dist   build the source distribution and the wheel into dist/ (README "Production")
 #   make bench  first paint, throughput and scale against their targets (README "Performance")
 PYTHON ?= python3
@@ -12,7 +12,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 export ABSHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/absher.sqlite3
 export ABSHER_SMS_FILE ?= $(CURDIR)/instance/sms.jsonl
 
-.PHONY: run test setup lint dist bench translations-extract translations-update translations-compile chromium nginx wrk clean
+.PHONY: run test setup lint dist bench translations-extract translations-update translations-compile chromium nginx java vnu wrk clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,18 @@ nginx:
 lint: setup
 	$(BIN)/ruff check .
 
+# tests/test_valid_html.py runs the Nu HTML Checker (vnu-jar from npm, a pinned version,
+# kept in ~/.cache/absher-web, never in the checkout) with Java.
+java:
+	@bash scripts/ensure-java.sh
+
+vnu: java
+	@bash scripts/ensure-vnu.sh >/dev/null
+
 # The suite runs on SQLite; when ABSHER_TEST_DATABASE_URL names a PostgreSQL
 # server it runs again there. pytest exits non-zero on failures and when it
 # collects no tests.
-test: setup chromium nginx lint
+test: setup chromium nginx vnu lint
 	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$ABSHER_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \

@@ -1,0 +1,93 @@
+"""Valid HTML: the Nu HTML Checker (vnu-jar, the W3C's validator) over every state of the
+states gallery and every htmx fragment, in both languages, in one Java process.
+
+`make test` installs Java (scripts/ensure-java.sh) and the pinned vnu-jar
+(scripts/ensure-vnu.sh, into a cache directory); ABSHER_VNU_JAR names another jar.
+Without them the test is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from absher_web.localisation import text_direction
+from absher_web.web import dev_states
+from tests.conftest import POSTGRES_URL
+
+VNU_VERSION = "26.9.27"  # the version scripts/ensure-vnu.sh installs
+DEFAULT_JAR = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+               / "absher-web" / f"vnu-jar-{VNU_VERSION}" / "node_modules" / "vnu-jar" / "build"
+               / "dist" / "vnu.jar")
+
+# What the checker may say without failing the test, each with its reason (none today).
+ALLOWED = {
+    # "message text": "why it is right as it is",
+}
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def vnu_command() -> list[str]:
+    jar = Path(os.environ.get("ABSHER_VNU_JAR") or DEFAULT_JAR)
+    java = shutil.which("java")
+    if java is None or not jar.is_file():
+        reason = (f"the Nu HTML Checker needs java and {jar}: run `make test`, or "
+                  "bash scripts/ensure-java.sh and bash scripts/ensure-vnu.sh")
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so this test may not be skipped)")
+        pytest.skip(reason)
+    return [java, "-Xss4m", "-jar", str(jar)]
+
+
+def as_document(fragment: str, lang: str) -> str:
+    """An htmx fragment in the smallest valid document: its first <title> (which htmx takes
+    out for the page's title, never inserts) in the head, the rest in the body where htmx
+    swaps it."""
+    title = TITLE.search(fragment)
+    head_title = title.group(1) if title else "Fragment"
+    body = fragment[:title.start()] + fragment[title.end():] if title else fragment
+    return (f'<!doctype html>\n<html lang="{lang}" dir="{text_direction(lang)}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{head_title}</title>\n</head>\n<body>\n{body}\n'
+            "</body>\n</html>\n")
+
+
+def write_every_state(client, folder: Path) -> int:
+    count = 0
+    for lang in ("ar", "en"):
+        pages = [("gallery", client.get(f"/{lang}/dev/states"), False)]
+        pages += [(entry.name, client.get(f"/{lang}/dev/states/{entry.name}"), entry.fragment)
+                  for entry in dev_states.entries()]
+        for name, response, fragment in pages:
+            source = response.get_data(as_text=True)
+            (folder / f"{lang}--{name}.html").write_text(
+                as_document(source, lang) if fragment else source, encoding="utf-8")
+            count += 1
+    return count
+
+
+def test_every_state_and_fragment_is_valid_html(client, tmp_path):
+    if POSTGRES_URL:
+        pytest.skip("the states gallery reads no database: checked once, in the SQLite run")
+    command = vnu_command()
+    count = write_every_state(client, tmp_path)
+    assert count > 300
+    checked = subprocess.run([*command, "--format", "json", "--stdout", str(tmp_path)],
+                             capture_output=True, text=True, timeout=300, check=False)
+    messages = json.loads(checked.stdout or "{}").get("messages", [])
+    problems = [m for m in messages if m.get("type") in ("error", "non-document-error")
+                or (m.get("type") == "info" and m.get("subType") == "warning"
+                    and m.get("message") not in ALLOWED)]
+    by_message: dict[str, list[str]] = {}
+    for m in problems:
+        by_message.setdefault(m.get("message", ""), []).append(
+            f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}")
+    listing = "\n".join(f"  {len(where)}x {message}\n    e.g. {', '.join(where[:4])}"
+                         for message, where in by_message.items())
+    assert not problems, f"{len(problems)} problem(s) in {count} documents:\n{listing}"
