@@ -12,7 +12,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 export ABSHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/absher.sqlite3
 export ABSHER_SMS_FILE ?= $(CURDIR)/instance/sms.jsonl
 
-.PHONY: run test setup lint dist bench translations-extract translations-update translations-compile chromium nginx java vnu wrk clean
+.PHONY: run test setup lint dist bench translations-extract translations-update translations-compile translations-check chromium nginx java vnu wrk clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ vnu: java
 # The suite runs on SQLite; when ABSHER_TEST_DATABASE_URL names a PostgreSQL
 # server it runs again there. pytest exits non-zero on failures and when it
 # collects no tests.
-test: setup chromium nginx vnu lint
+test: setup chromium nginx vnu lint translations-check
 	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$ABSHER_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
@@ -84,8 +84,13 @@ translations-extract: $(BIN)/.installed
 translations-update: $(BIN)/.installed
 	$(FLASK) absher translate update
 
+# Writes no .mo at all while any catalog has a placeholder, plural or format mistake.
 translations-compile: $(BIN)/.installed
-	$(BIN)/pybabel compile -d translations --statistics
+	$(BIN)/python -m absher_web.catalogs compile
+
+# Every catalog check (TRANSLATING.md, "Checking your work"); part of `make test`.
+translations-check: $(BIN)/.installed
+	$(BIN)/python -m absher_web.catalogs check
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache build dist

@@ -12,7 +12,9 @@ step copies nothing for it.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -25,21 +27,18 @@ NEVER_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", ".*")
 
 
 def compile_catalogs(translations: Path) -> list[Path]:
-    """messages.po -> messages.mo for every language (fuzzy entries left out, as pybabel)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    compiled = []
-    for po_file in sorted(translations.glob("*/LC_MESSAGES/*.po")):
-        with po_file.open("rb") as stream:
-            catalog = read_po(stream, locale=po_file.parent.parent.name)
-        mo_file = po_file.with_suffix(".mo")
-        with mo_file.open("wb") as stream:
-            write_mo(stream, catalog, use_fuzzy=False)
-        compiled.append(mo_file)
-    if not compiled:
-        raise RuntimeError(f"no message catalogs under {translations}")
-    return compiled
+    """messages.po -> messages.mo for every language (fuzzy entries left out), or none at
+    all: a placeholder, plural or format mistake in any catalog stops the build
+    (absher_web/catalogs.py, the same check as make translations-compile)."""
+    # The module alone (it needs Babel only), not the package and its dependencies.
+    spec = importlib.util.spec_from_file_location("absher_catalogs",
+                                                  ROOT / "absher_web" / "catalogs.py")
+    catalogs = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalogs)
+    try:
+        return [mo_file for mo_file, _, _ in catalogs.compile_catalogs(translations)]
+    except catalogs.CatalogError as error:
+        raise RuntimeError("the catalogs have mistakes:\n" + str(error)) from None
 
 
 class BuildWithSiteFiles(build_py):

@@ -250,31 +250,16 @@ def _pybabel(*args: str) -> None:
 
 def extract_messages(output_file: Path) -> None:
     """Collect every translatable string from the code and templates into ``output_file``."""
-    _pybabel(
-        "extract",
-        "--mapping-file", "babel.cfg",
-        "--keyword", "_l",
-        "--keyword", "lazy_gettext",
-        "--keyword", "lazy_ngettext:1,2",
-        "--keyword", "lazy_plural:1,2",  # absher_web/wording.py
-        "--add-comments", "TRANSLATORS:",
-        # Each entry names the files that use it (a translator sees where a string appears);
-        # line numbers are left out, as they change with every edit to a file and would
-        # fill catalog diffs with entries whose text did not change.
-        "--add-location", "file",
-        "--sort-output",
-        "--project", "Absher Web",
-        "--version", _version(),
-        "--output-file", str(output_file),
-        ".",
-    )  # fmt: skip
+    from absher_web.catalogs import extract
+
+    extract(output_file, PROJECT_ROOT, _version())
 
 
 @translate.command("extract")
 def translate_extract() -> None:
     """Collect every translatable string into translations/messages.pot."""
     TRANSLATIONS.mkdir(exist_ok=True)
-    extract_messages(TEMPLATE.relative_to(PROJECT_ROOT))
+    extract_messages(TEMPLATE)
 
 
 @translate.command("update")
@@ -298,10 +283,21 @@ def translate_update() -> None:
 
 @translate.command("compile")
 def translate_compile() -> None:
-    """Build the .mo files the app reads."""
-    if not any(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
-        raise click.ClickException("no catalogs in translations/; run extract and update first")
-    _pybabel("compile", "--directory", str(TRANSLATIONS.relative_to(PROJECT_ROOT)), "--statistics")
+    """Build the .mo files the app reads; none at all while any catalog has a placeholder,
+    plural or format mistake (each is named)."""
+    from absher_web import catalogs
+
+    if catalogs.main(["compile"]):
+        raise SystemExit(1)
+
+
+@translate.command("check")
+def translate_check() -> None:
+    """Run every catalog check (make translations-check; TRANSLATING.md explains each)."""
+    from absher_web import catalogs
+
+    if catalogs.main(["check"]):
+        raise SystemExit(1)
 
 
 # --- activation: banks, kiosks, officers and the due-jobs runner -------------------

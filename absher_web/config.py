@@ -106,6 +106,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ar"
     BABEL_DEFAULT_TIMEZONE = "Asia/Riyadh"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)
+    # Not settings: the environment decides (absher_web/catalogs.py). Development reads the
+    # .po files and reads one again when it is saved (a translator's live preview); the
+    # pseudo-locales /xa/ and /xb/ exist in development and tests, never in production.
+    CATALOGS_LIVE = False
+    PSEUDO_LANGUAGES: tuple[str, ...] = ()
 
     WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT", 3600)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
@@ -221,12 +226,15 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would need eval and inline script; keep the CSP honest
+    CATALOGS_LIVE = True
+    PSEUDO_LANGUAGES = ("xa", "xb")
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 10)
     STATES_GALLERY = True
 
 
 class TestConfig(Config):
     TESTING = True
+    PSEUDO_LANGUAGES = ("xa", "xb")
     SECRET_KEY = "test-secret-key"
     DATABASE_URL = "sqlite://"
     BCRYPT_ROUNDS = 4

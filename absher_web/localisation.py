@@ -1,18 +1,27 @@
 """Language in the path (/ar/..., /en/...), the locale, direction and the switch link.
 
 The path decides the language of a page. "/" sends the visitor to their saved
-choice, else to the best match for Accept-Language, else to Arabic.
+choice, else to the best match for Accept-Language, else to Arabic. In development and
+tests the pseudo-locales /xa/ and /xb/ (PSEUDO_LANGUAGES) are pages too; production answers
+them 404 and names them nowhere (the language switch offers Arabic and English only).
+
+Every translated string comes through CatalogDomain: each app's own checked catalogs
+(absher_web/catalogs.py), never a translation that would fail.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, redirect, request, url_for
-from flask_babel import get_locale
+from babel import Locale
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_app_context, redirect, request, url_for
+from flask_babel import Domain, get_locale
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
+from absher_web import catalogs
 from absher_web.extensions import babel
 
 RTL_LANGUAGES = {"ar"}
@@ -35,6 +44,33 @@ def preferred_language() -> str:
         return saved
     best = request.accept_languages.best_match(supported_languages())
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def pseudo_language() -> str | None:
+    """The page's pseudo-locale ("xa", "xb"), or None."""
+    lang = g.get("lang")
+    return lang if lang in catalogs.PSEUDO_LANGUAGES else None
+
+
+def request_locale() -> str | Locale:
+    """The locale of the request (Flask-Babel's selector): the path's language; for a
+    pseudo-locale, English marked with it (dates and numbers as English)."""
+    pseudo = pseudo_language()
+    return catalogs.pseudo_locale(pseudo) if pseudo else current_language()
+
+
+class CatalogDomain(Domain):
+    """Translations from the current app's checked catalogs (app.extensions
+    ["absher_catalogs"]), by the locale in force (force_locale included)."""
+
+    def get_translations(self) -> Translations | NullTranslations:
+        if not has_app_context() or "absher_catalogs" not in current_app.extensions:
+            return NullTranslations()
+        locale = get_locale()
+        if locale is None:
+            return NullTranslations()
+        return current_app.extensions["absher_catalogs"].translations(
+            getattr(locale, "pseudo", "") or str(locale))
 
 
 def current_language() -> str:
@@ -72,14 +108,28 @@ def language_cookie(config: dict, lang: str) -> str:
                        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
 
 
+def forget_rendered_pages(app: Flask) -> None:
+    """Every page kept by web/page_cache.py (a catalog changed under them)."""
+    for name in ("absher_page_cache", "absher_form_pages"):
+        app.extensions.get(name, {}).clear()
+    memory = app.extensions.get("absher_memory_pages")
+    if memory is not None:
+        memory.pages.clear()
+
+
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=current_language)
+    babel.init_app(app, locale_selector=request_locale)
+    # One Babel serves every app in the process; each app keeps its own catalogs.
+    babel.domain_instance = CatalogDomain()
+    app.extensions["absher_catalogs"] = catalogs.Catalogs(
+        Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]),
+        live=app.config["CATALOGS_LIVE"], on_change=lambda: forget_rendered_pages(app))
 
     @app.url_value_preprocessor
     def take_language_from_path(_endpoint: str | None, values: dict | None) -> None:
         if values and "lang_code" in values:
             lang = values.pop("lang_code")
-            if lang not in app.config["LANGUAGES"]:
+            if lang not in app.config["LANGUAGES"] + app.config["PSEUDO_LANGUAGES"]:
                 from flask import abort
 
                 abort(404)
@@ -95,7 +145,8 @@ def init_app(app: Flask) -> None:
     def remember_language(response: Response) -> Response:
         lang = g.get("lang")
         cookie_name = app.config["LANGUAGE_COOKIE_NAME"]
-        if lang and request.cookies.get(cookie_name) != lang and response.status_code < 400:
+        if (lang in app.config["LANGUAGES"] and request.cookies.get(cookie_name) != lang
+                and response.status_code < 400):
             response.headers.add("Set-Cookie", language_cookie(app.config, lang))
         return response
 
@@ -109,9 +160,13 @@ def init_app(app: Flask) -> None:
     def language_context() -> dict:
         lang = str(get_locale() or current_language())
         other = "en" if lang == "ar" else "ar"
+        pseudo = pseudo_language()
+        _, html_lang, direction = (catalogs.PSEUDO_LANGUAGES[pseudo] if pseudo
+                                   else (lang, lang, text_direction(lang)))
         return {
-            "lang": lang,
-            "text_dir": text_direction(lang),
+            "lang": lang,  # the language of the content: a pseudo-locale's is English
+            "html_lang": html_lang,  # en-XA, ar-XB for the pseudo-locales
+            "text_dir": direction,
             "other_lang": other,
             "other_lang_name": LANGUAGE_NAMES[other],
             "switch_language_url": switch_language_url,

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import shutil
+import subprocess
+import sys
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from absher_web.cli import extract_messages
+from absher_web.catalogs import (
+    CatalogError,
+    catalog_problems,
+    check_all,
+    compile_catalogs,
+    completeness_problems,
+    sms_problems,
+)
 from absher_web.config import PROJECT_ROOT
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def catalog(language: str):
@@ -24,59 +33,97 @@ def real_messages(cat):
     return [message for message in cat if message.id]
 
 
-def message_ids(cat) -> set:
-    return {message.id if isinstance(message.id, str) else tuple(message.id)
-            for message in real_messages(cat)}
-
-
-def test_messages_pot_is_current(tmp_path: Path):
-    fresh = tmp_path / "messages.pot"
-    extract_messages(fresh)
-    with fresh.open("rb") as new, (TRANSLATIONS / "messages.pot").open("rb") as committed:
-        assert message_ids(read_po(new)) == message_ids(read_po(committed)), (
-            "translations/messages.pot is stale: run make translations-extract "
-            "and make translations-update"
-        )
-
-
-@pytest.mark.parametrize("language", ["ar", "en"])
-def test_catalog_has_every_message_and_none_is_fuzzy_or_empty(language):
-    with (TRANSLATIONS / "messages.pot").open("rb") as file:
-        template = read_po(file)
-    cat = catalog(language)
-    assert message_ids(template) <= message_ids(cat), "catalog is missing messages: run update"
-    problems = []
-    for message in real_messages(cat):
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy:
-            problems.append(f"fuzzy: {message.id!r}")
-        elif not all(strings):
-            problems.append(f"untranslated: {message.id!r}")
-    assert problems == []
+def test_catalogs_pass_every_check():
+    """What `make translations-check` runs (absher_web/catalogs.py): placeholders, plural
+    forms, fuzzy, untranslated, a current .pot, no obsolete entries, SMS length."""
+    assert check_all(TRANSLATIONS, PROJECT_ROOT) == []
 
 
 def test_arabic_has_six_plural_forms():
     cat = catalog("ar")
     assert cat.num_plurals == 6
-    for message in real_messages(cat):
-        if message.pluralizable:
-            assert len(message.string) == 6 and all(message.string), message.id
+    assert any(message.pluralizable for message in real_messages(cat))
 
 
-@pytest.mark.parametrize("language", ["ar", "en"])
-def test_translations_keep_every_placeholder(language):
-    problems = []
-    for message in real_messages(catalog(language)):
-        source = " ".join(message.id) if isinstance(message.id, tuple) else message.id
-        expected = set(PLACEHOLDER.findall(source))
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for index, translated in enumerate(strings):
-            found = set(PLACEHOLDER.findall(translated))
-            # Arabic's zero/one/two plural forms may spell the number out.
-            allowed_missing = {"count"} if message.pluralizable and index < 3 else set()
-            if found - expected or (expected - found) - allowed_missing:
-                problems.append(f"{message.id!r} -> {translated!r}")
-    assert problems == []
+def entry(msgid, string, locale="ar", **options):
+    cat = Catalog(locale=locale)
+    cat.add(msgid, string, **options)
+    return cat
+
+
+@pytest.mark.parametrize(("msgid", "string", "problem"), [
+    ("Welcome, %(name)s", "مرحبًا، %(user)s", "%(user)s is not in the English source"),
+    ("Welcome, %(name)s", "مرحبًا", "%(name)s is missing"),
+    ("Sign out", "خروج %(name)s", "%(name)s is not in the English source"),
+    ("Saved %(count)s", "حُفظ %(count)s%", "a % sign that is not a placeholder"),
+    (("%(count)s service", "%(count)s services"),
+     ("لا خدمات", "خدمة", "خدمتان", "%(count)s خدمات", "%(count)s خدمة", "%(number)s خدمة"),
+     "form 5: placeholder %(number)s is not in the English source"),
+    (("%(count)s service", "%(count)s services"),
+     ("لا خدمات", "خدمة", "خدمتان", "خدمات", "%(count)s خدمة", "%(count)s خدمة"),
+     "form 3: placeholder %(count)s is missing"),
+    (("%(count)s service", "%(count)s services"), ("خدمة", "خدمات"),
+     "has 2 plural forms; ar needs 6"),
+])
+def test_the_checks_find_each_kind_of_mistake(msgid, string, problem):
+    problems = catalog_problems(entry(msgid, string), "ar")
+    assert any(problem in found for found in problems), problems
+
+
+def test_the_checks_accept_what_is_right():
+    ok = entry(("%(count)s service", "%(count)s services"),
+               ("لا توجد خدمات", "خدمة واحدة", "خدمتان", "%(count)s خدمات", "%(count)s خدمة",
+                "%(count)s خدمة"))
+    ok.add("Welcome, %(name)s", "مرحبًا، %(name)s")
+    ok.add("100%% sure", "متأكد 100%%", flags=["python-format"])
+    assert catalog_problems(ok, "ar") == []
+    assert completeness_problems(ok, "ar") == []
+    ok.add("Next", "", )
+    ok.add("Back", "رجوع", flags=["fuzzy"])
+    assert len(completeness_problems(ok, "ar")) == 2
+
+
+def test_an_sms_longer_than_its_comment_allows_is_named():
+    template = Catalog()
+    text = "Absher: your account is now active. You can sign in and use the electronic services."
+    template.add(text, auto_comments=["SMS when the account becomes active; one SMS segment"])
+    assert sms_problems(entry(text, "أبشر: " + "ت" * 64), template, "ar") == []
+    long = sms_problems(entry(text, "أبشر: " + "ت" * 65), template, "ar")
+    assert len(long) == 1 and "71 characters as sent (2 segments" in long[0]
+    template[text].auto_comments = ["SMS, two SMS segments"]
+    assert sms_problems(entry(text, "أبشر: " + "ت" * 65), template, "ar") == []
+
+
+def test_compile_refuses_and_writes_nothing_on_a_mistake(tmp_path):
+    directory = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, directory, ignore=shutil.ignore_patterns("*.mo"))
+    good = compile_catalogs(directory)
+    assert [path.name for path, _, _ in good] == ["messages.mo", "messages.mo"]
+    before = {path: path.read_bytes() for path, _, _ in good}
+    po_file = directory / "ar" / "LC_MESSAGES" / "messages.po"
+    po_file.write_text(po_file.read_text().replace('msgstr "مرحبًا، %(name)s"',
+                                                   'msgstr "مرحبًا، %(user)s"'))
+    with pytest.raises(CatalogError) as refused:
+        compile_catalogs(directory)
+    assert refused.value.problems == [
+        "translations/ar/LC_MESSAGES/messages.po: msgid 'Welcome, %(name)s': placeholder "
+        "%(user)s is not in the English source (it has %(name)s)",
+        "translations/ar/LC_MESSAGES/messages.po: msgid 'Welcome, %(name)s': placeholder "
+        "%(name)s is missing"]
+    # Neither catalog was written, nor left half-written.
+    assert {path: path.read_bytes() for path in before} == before
+    assert sorted(p.name for p in directory.rglob("*.mo*")) == ["messages.mo", "messages.mo"]
+
+
+def test_the_commands_name_each_mistake(tmp_path):
+    """`python -m absher_web.catalogs compile` (make translations-compile) exits 1 with one
+    line per mistake; `flask absher translate check` is the same check."""
+    result = subprocess.run([sys.executable, "-m", "absher_web.catalogs", "nonsense"],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
+    assert result.returncode == 2 and "compile|check" in result.stderr
+    from absher_web.cli import absher
+
+    assert {"extract", "update", "compile", "check"} <= set(absher.commands["translate"].commands)
 
 
 def test_arabic_uses_the_seed_wording_for_the_journey():

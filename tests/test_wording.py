@@ -88,7 +88,7 @@ def test_recovery_and_change_of_mobile_say_two_minutes(app, client, make_account
 
 
 @pytest.mark.parametrize(("minutes", "english", "arabic"), [
-    (1, "It expires in 1 minute.", "صالح دقيقة واحدة."),
+    (1, "It expires in 1 minute.", "صالح دقيقة."),
     (2, "It expires in 2 minutes.", "صالح دقيقتين."),
     (5, "It expires in 5 minutes.", "صالح 5 دقائق."),
     (10, "It expires in 10 minutes.", "صالح 10 دقائق."),

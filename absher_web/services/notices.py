@@ -32,52 +32,82 @@ class Notice:
     text: LazyString | PluralText
 
 
+# TRANSLATORS: SMS to the holder when wrong passwords lock sign-in; one SMS segment
+# (70 Arabic characters).
 ACCOUNT_LOCKED = Notice("lock_notice", _l(
     "Absher: someone entered the wrong password for your account several times, so it is "
     "locked for a while. If this was not you, change your password."))
+# TRANSLATORS: SMS when wrong security answers lock password recovery for an hour; one SMS
+# segment (70 Arabic characters).
 RECOVERY_LOCKED = Notice("recovery_lock_notice", _l(
     "Absher: wrong answers were given to your security questions, so password recovery is "
     "locked for an hour."))
+# TRANSLATORS: SMS after the holder changed their password while signed in; one SMS segment
+# (70 Arabic characters). %(support_number)s is the support line, 920020405.
 PASSWORD_CHANGED = Notice("password_changed_notice", _l(
     "Absher: the password of your account was changed. If you did not change it, use Forgot "
     "password at once or call %(support_number)s."))
+# TRANSLATORS: SMS after a password was set through password recovery; one SMS segment
+# (70 Arabic characters). %(support_number)s is the support line, 920020405.
 PASSWORD_RECOVERED = Notice("password_changed_notice", _l(
     "Absher: your password was changed. If this was not you, call %(support_number)s."))
+# TRANSLATORS: SMS to the OLD mobile number when the account's number changed; one SMS
+# segment (70 Arabic characters). %(number)s is the new number (+9665XXXXXXXX),
+# %(support_number)s the support line.
 MOBILE_CHANGED = Notice("mobile_changed_notice", _l(
     "Absher: the mobile number of your account was changed to %(number)s. If you did not "
     "change it, call %(support_number)s."))
+# TRANSLATORS: SMS when the account becomes active (after the ATM activation's two days);
+# one SMS segment (70 Arabic characters).
 ACCOUNT_ACTIVATED = Notice("account_activated_notice", _l(
     "Absher: your account is now active. You can sign in and use the electronic services."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
+    # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line
+    # "@absher.sa #123456", so the text has 50 Arabic characters. %(code)s is the 6-digit
+    # code, %(count)s its lifetime in minutes (1 to 10).
     CodePurpose.REGISTRATION: lazy_plural(
         "Your Absher registration code is %(code)s. It expires in %(count)s minute. "
         "Do not share it with anyone.",
         "Your Absher registration code is %(code)s. It expires in %(count)s minutes. "
         "Do not share it with anyone.", "code_minutes"),
+    # TRANSLATORS: SMS with the sign-in code; one SMS segment: with the line "@absher.sa
+    # #123456" added, the text has 50 Arabic characters. %(code)s is the 6-digit code,
+    # %(count)s its lifetime in minutes (1 to 10).
     CodePurpose.SIGN_IN: lazy_plural(
         "Your Absher sign-in code is %(code)s. It expires in %(count)s minute. "
         "Do not share it with anyone.",
         "Your Absher sign-in code is %(code)s. It expires in %(count)s minutes. "
         "Do not share it with anyone.", "code_minutes"),
+    # TRANSLATORS: SMS with the password recovery code; two SMS segments (134 Arabic
+    # characters, with the line "@absher.sa #123456" added). %(code)s is the 6-digit code,
+    # %(count)s its lifetime in minutes (1 to 10).
     CodePurpose.RECOVERY: lazy_plural(
         "Your Absher password recovery code is %(code)s. It expires in %(count)s minute. "
         "Do not share it with anyone.",
         "Your Absher password recovery code is %(code)s. It expires in %(count)s minutes. "
         "Do not share it with anyone.", "code_minutes"),
+    # TRANSLATORS: SMS to the NEW number while changing it; two SMS segments (134 Arabic
+    # characters, with the line "@absher.sa #123456" added). %(code)s is the 6-digit code,
+    # %(count)s its lifetime in minutes (1 to 10).
     CodePurpose.CHANGE_MOBILE: lazy_plural(
         "Your Absher code to change your mobile number is %(code)s. It expires in "
         "%(count)s minute. Do not share it with anyone.",
         "Your Absher code to change your mobile number is %(code)s. It expires in "
         "%(count)s minutes. Do not share it with anyone.", "code_minutes"),
-    # Read out or typed where the holder's fingerprints were just verified.
+    # TRANSLATORS: SMS read out to the officer at a Passports office counter after the
+    # holder's fingerprints were verified; two SMS segments (134 Arabic characters, the
+    # "@absher.sa #123456" line included). %(code)s is the 6-digit code, %(count)s minutes.
     CodePurpose.OFFICE_MOBILE: lazy_plural(
         "Your Absher code to make this your account's mobile number is %(code)s. Read it out "
         "only to the officer at the Passports office counter. It expires in %(count)s minute.",
         "Your Absher code to make this your account's mobile number is %(code)s. Read it out "
         "only to the officer at the Passports office counter. It expires in %(count)s minutes.",
         "code_minutes"),
+    # TRANSLATORS: SMS typed into a self-service kiosk after the holder's fingerprints were
+    # verified; two SMS segments (134 Arabic characters, the "@absher.sa #123456" line
+    # included). %(code)s is the 6-digit code, %(count)s minutes.
     CodePurpose.KIOSK_MOBILE: lazy_plural(
         "Your Absher code to make this your account's mobile number is %(code)s. Type it only "
         "into the self-service kiosk. It expires in %(count)s minute.",

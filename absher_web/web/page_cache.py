@@ -17,7 +17,8 @@ in: the same bytes a full render gives (tests/test_page_cache.py compares them f
 page and language). The fixed pieces are deflated once, so the gzip body of a filled page is
 put together rather than compressed again.
 
-ABSHER_PAGE_CACHE=off renders every page in full.
+ABSHER_PAGE_CACHE=off renders every page in full. In development a saved catalog empties
+every cache here (localisation.forget_rendered_pages), and MemoryPages keeps nothing.
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ def public_page(view: Callable) -> Callable:
             return page
         stored = current_app.extensions["absher_page_cache"].setdefault(
             public_key(), StoredPage.of(request.endpoint, g.lang, page))
-        if not current_app.jinja_env.auto_reload:  # else MemoryPages could serve an old one
+        # MemoryPages answers before Flask: not while templates or catalogs may change.
+        if not current_app.jinja_env.auto_reload and not current_app.config["CATALOGS_LIVE"]:
             current_app.extensions["absher_memory_pages"].pages.setdefault(
                 request.environ["PATH_INFO"], stored)
         return stored.response()
@@ -357,7 +359,11 @@ def serve_prepared_page() -> str | Response | None:
     """before_request, second only to the request id: a public page from memory, or an
     untouched form page filled in, before the session hooks, the database or the rate
     limits (such a page writes nothing and costs less than counting it). An untrusted
-    host goes on to its 400."""
+    host goes on to its 400. With live catalogs (development), a saved .po is read again
+    first, and the pages kept under the old one are forgotten."""
+    live_catalogs = current_app.extensions["absher_catalogs"]
+    if live_catalogs.live:
+        live_catalogs.refresh()
     if not enabled() or request.environ.get(UNTRUSTED_HOST_KEY):
         return None
     form = current_app.extensions["absher_form_page_views"].get(request.endpoint)
