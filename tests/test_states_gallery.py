@@ -97,3 +97,10 @@ def test_the_error_summary_is_an_alert_holding_its_title_and_every_message(clien
     alert = summary.select_one('[role="alert"]')
     assert alert.h2.get_text(strip=True) == "There is a problem"
     assert len(alert.select("li a")) >= 8  # one link per field left empty
+
+
+def test_every_public_page_is_in_the_gallery(app):
+    # A new public page adds a line to dev_states.PUBLIC_PAGES.
+    public = {endpoint for endpoint, view in app.view_functions.items()
+              if getattr(view, "public_page", False)}
+    assert public == {endpoint for endpoint, _ in dev_states.PUBLIC_PAGES}

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from absher_web import dates
+from absher_web.content import search_services
 from absher_web.extensions import limiter
 from absher_web.forms import staff as staff_forms
 from absher_web.forms.account_changes import (
@@ -51,7 +54,14 @@ from absher_web.services.eservices.sponsored import Sponsored
 from absher_web.services.eservices.vehicles import MyVehicles
 from absher_web.services.sponsorship_registry import KINDS
 from absher_web.services.vehicles_registry import COLOURS, VIOLATION_KINDS
-from absher_web.web import account_changes, auth, eservices, recovery, registration
+from absher_web.web import (
+    account_changes,
+    auth,
+    eservices,
+    is_htmx_request,
+    recovery,
+    registration,
+)
 from absher_web.web import dev_fixtures as fx
 from absher_web.web.account import EVENT_LABELS
 from absher_web.web.code_step import Sending
@@ -119,6 +129,51 @@ def console_page(template: str, status: int = 200, **context):
 BLANK = _l("As first opened")
 EMPTY = _l("Sent with every field empty")
 BROKEN = _l("Sent with values that break the rules")
+
+# --- public pages ----------------------------------------------------------------------------
+
+# TRANSLATORS: states gallery, a heading: the pages anyone can read without signing in.
+PUBLIC = _l("Public pages")
+# The public pages as their own views render them: (endpoint, title).
+PUBLIC_PAGES = (
+    ("public.landing", _l("Absher electronic services")),
+    ("public.business", _l("Absher Business")),
+    ("public.about", _l("About Absher")),
+    ("public.services", _l("Services on Absher")),
+    ("public.contact", _l("Contact Absher")),
+    ("public.terms", _l("Terms of use")),
+    ("public.privacy", _l("Privacy policy")),
+    ("public.registration_conditions", _l("Registration conditions")),
+)
+
+
+def public_page(endpoint: str):
+    return current_app.view_functions[endpoint]()
+
+
+def services_search(query: str):
+    """The services page for a search (its view reads the query from the address); htmx
+    gets only the results."""
+    context = {"query": query, "services": search_services(query)}
+    if is_htmx_request():
+        return render_block("public/services.html", "results", **context)
+    return render_template("public/services.html", **context)
+
+
+def services_found():
+    return services_search("جواز" if get_locale().language == "ar" else "passport")
+
+
+def public_states() -> list[State]:
+    states = [State(f"public-{endpoint.partition('.')[2].replace('_', '-')}", PUBLIC, title,
+                    BLANK, partial(public_page, endpoint)) for endpoint, title in PUBLIC_PAGES]
+    return [*states,
+            State("public-services-found", PUBLIC, _l("Services on Absher"),
+                  _l("A search that finds services"), services_found, htmx=True),
+            State("public-services-none", PUBLIC, _l("Services on Absher"),
+                  _l("A search that finds nothing"), partial(services_search, "zqxjvw"),
+                  htmx=True)]
+
 
 # --- registration --------------------------------------------------------------------------
 
@@ -458,6 +513,7 @@ def error_states() -> list[State]:
 # --- the list --------------------------------------------------------------------------------
 
 STATES: list[State] = [
+    *public_states(),
     State("registration", REGISTRATION, CREATE, BLANK, registration_form),
     State("registration-empty", REGISTRATION, CREATE, EMPTY,
           partial(registration_form, {}), htmx=True),
