@@ -255,9 +255,14 @@ def sms_problems(catalog: Catalog, template: Catalog, name: str) -> list[str]:
 
 def read_catalog(path: Path, language: str) -> Catalog:
     with path.open("rb") as stream:
-        if path.suffix == ".mo":
-            return read_mo(stream)
-        return read_po(stream, locale=language)
+        if path.suffix != ".mo":
+            return read_po(stream, locale=language)
+        catalog = read_mo(stream)
+    # Babel's read_mo leaves a msgctxt as bytes.
+    for message in [m for m in catalog if isinstance(m.context, bytes)]:
+        catalog.delete(message.id, message.context)
+        catalog.add(message.id, message.string, context=message.context.decode(catalog.charset))
+    return catalog
 
 
 def po_files(directory: Path) -> list[tuple[str, Path]]:
@@ -316,6 +321,7 @@ EXTRACT_OPTIONS = (
     "--keyword", "_l",
     "--keyword", "lazy_gettext",
     "--keyword", "lazy_ngettext:1,2",
+    "--keyword", "lazy_pgettext:1c,2",
     "--keyword", "lazy_plural:1,2",  # absher_web/wording.py
     "--add-comments", "TRANSLATORS:",
     # Each entry names the files that use it (a translator sees where a string appears);
@@ -366,7 +372,7 @@ def check_all(directory: Path, root: Path) -> list[str]:
     if shape(fresh) != shape(committed):
         problems.append("translations/messages.pot is not current with the code: run "
                         "make translations-extract translations-update")
-    # (context_problems: every short string and string with a placeholder explained.)
+    problems += context_problems(fresh)
     keys = {_key(m) for m in fresh if m.id}
     for language, path in po_files(directory):
         name = str(path.relative_to(directory.parent))

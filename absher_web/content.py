@@ -53,6 +53,7 @@ SERVICES: tuple[Service, ...] = (
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Birth registration"),
         _l("Register the birth of a child with the civil registry without visiting an office."),
         True,
@@ -68,6 +69,7 @@ SERVICES: tuple[Service, ...] = (
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Foreign investor services"),
         _l("Carry out the electronic transactions that are open to foreign investors."),
         True,
@@ -79,32 +81,38 @@ SERVICES: tuple[Service, ...] = (
         "eservices.foreign_vehicle_violations",
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Impounded vehicles"),
         _l("Find out whether any of your vehicles has been impounded."),
         True,
         "eservices.vehicles",
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Vehicle sale"),
         _l("Sell a vehicle and transfer its ownership to the buyer electronically."),
         True,
     ),
     Service(
+        # TRANSLATORS: In the services list, the name of the portal for businesses (أبشر أعمال).
         _l("Absher Business service"),
         _l("The Absher portal where establishments carry out their transactions."),
         False,
     ),
     Service(
+        # TRANSLATORS: In the services list, the name of the portal for individuals (أبشر أفراد).
         _l("Absher Individuals service"),
         _l("The Absher portal where citizens and residents carry out their own transactions."),
         False,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Absher Passports"),
         _l("Carry out passport transactions online instead of at a Passports office."),
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Absher Employment"),
         _l("Find and apply for jobs at the Ministry of Interior."),
         False,
@@ -115,6 +123,7 @@ SERVICES: tuple[Service, ...] = (
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Residency and visas"),
         _l("Carry out residency (iqama) and visa transactions."),
         True,
@@ -126,12 +135,14 @@ SERVICES: tuple[Service, ...] = (
         "account.my_data",
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Beneficiary's personal information"),
         _l("View the personal details recorded for you as the account holder."),
         True,
         "account.my_data",
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Fingerprint enquiry"),
         _l("Check whether your fingerprints have been recorded."),
         True,
@@ -143,6 +154,7 @@ SERVICES: tuple[Service, ...] = (
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Address details"),
         _l("View the address recorded for you."),
         True,
@@ -159,16 +171,19 @@ SERVICES: tuple[Service, ...] = (
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Tahseen service"),
         _l("Send a complaint, a question or a suggestion to the Civil Affairs agency."),
         False,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Visit visa extension"),
         _l("Extend the stay of a relative or guest who is in the Kingdom on a visit visa."),
         True,
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Passports Directorate"),
         _l("Find out about the General Directorate of Passports and its services on Absher."),
         False,
@@ -186,6 +201,7 @@ SERVICES: tuple[Service, ...] = (
         "eservices.health_insurance",
     ),
     Service(
+        # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Civil Affairs"),
         _l("Find out about the Civil Affairs agency and its services on Absher."),
         False,

@@ -6,51 +6,52 @@ Shown as country names rather than adjectives: an Arabic adjective ("سعودي"
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 SAUDI_ARABIA = "SAU"
 
+# The context tells translators each name is a country (as a nationality, or a plate's).
 NATIONALITIES: dict[str, LazyString] = {
-    SAUDI_ARABIA: _l("Saudi Arabia"),
+    SAUDI_ARABIA: lazy_pgettext("country", "Saudi Arabia"),
     # Gulf Cooperation Council
-    "ARE": _l("United Arab Emirates"),
-    "BHR": _l("Bahrain"),
-    "KWT": _l("Kuwait"),
-    "OMN": _l("Oman"),
-    "QAT": _l("Qatar"),
+    "ARE": lazy_pgettext("country", "United Arab Emirates"),
+    "BHR": lazy_pgettext("country", "Bahrain"),
+    "KWT": lazy_pgettext("country", "Kuwait"),
+    "OMN": lazy_pgettext("country", "Oman"),
+    "QAT": lazy_pgettext("country", "Qatar"),
     # Other Arab countries
-    "EGY": _l("Egypt"),
-    "IRQ": _l("Iraq"),
-    "JOR": _l("Jordan"),
-    "LBN": _l("Lebanon"),
-    "MAR": _l("Morocco"),
-    "PSE": _l("Palestine"),
-    "SDN": _l("Sudan"),
-    "SYR": _l("Syria"),
-    "TUN": _l("Tunisia"),
-    "YEM": _l("Yemen"),
+    "EGY": lazy_pgettext("country", "Egypt"),
+    "IRQ": lazy_pgettext("country", "Iraq"),
+    "JOR": lazy_pgettext("country", "Jordan"),
+    "LBN": lazy_pgettext("country", "Lebanon"),
+    "MAR": lazy_pgettext("country", "Morocco"),
+    "PSE": lazy_pgettext("country", "Palestine"),
+    "SDN": lazy_pgettext("country", "Sudan"),
+    "SYR": lazy_pgettext("country", "Syria"),
+    "TUN": lazy_pgettext("country", "Tunisia"),
+    "YEM": lazy_pgettext("country", "Yemen"),
     # Asia
-    "AFG": _l("Afghanistan"),
-    "BGD": _l("Bangladesh"),
-    "CHN": _l("China"),
-    "IDN": _l("Indonesia"),
-    "IND": _l("India"),
-    "LKA": _l("Sri Lanka"),
-    "NPL": _l("Nepal"),
-    "PAK": _l("Pakistan"),
-    "PHL": _l("Philippines"),
-    "TUR": _l("Türkiye"),
+    "AFG": lazy_pgettext("country", "Afghanistan"),
+    "BGD": lazy_pgettext("country", "Bangladesh"),
+    "CHN": lazy_pgettext("country", "China"),
+    "IDN": lazy_pgettext("country", "Indonesia"),
+    "IND": lazy_pgettext("country", "India"),
+    "LKA": lazy_pgettext("country", "Sri Lanka"),
+    "NPL": lazy_pgettext("country", "Nepal"),
+    "PAK": lazy_pgettext("country", "Pakistan"),
+    "PHL": lazy_pgettext("country", "Philippines"),
+    "TUR": lazy_pgettext("country", "Türkiye"),
     # Africa
-    "ETH": _l("Ethiopia"),
-    "KEN": _l("Kenya"),
-    "NGA": _l("Nigeria"),
-    "UGA": _l("Uganda"),
+    "ETH": lazy_pgettext("country", "Ethiopia"),
+    "KEN": lazy_pgettext("country", "Kenya"),
+    "NGA": lazy_pgettext("country", "Nigeria"),
+    "UGA": lazy_pgettext("country", "Uganda"),
     # Europe and North America
-    "CAN": _l("Canada"),
-    "FRA": _l("France"),
-    "GBR": _l("United Kingdom"),
-    "USA": _l("United States"),
+    "CAN": lazy_pgettext("country", "Canada"),
+    "FRA": lazy_pgettext("country", "France"),
+    "GBR": lazy_pgettext("country", "United Kingdom"),
+    "USA": lazy_pgettext("country", "United States"),
 }
 
 

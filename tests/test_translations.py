@@ -17,6 +17,7 @@ from absher_web.catalogs import (
     check_all,
     compile_catalogs,
     completeness_problems,
+    context_problems,
     sms_problems,
 )
 from absher_web.config import PROJECT_ROOT
@@ -92,6 +93,16 @@ def test_an_sms_longer_than_its_comment_allows_is_named():
     assert len(long) == 1 and "71 characters as sent (2 segments" in long[0]
     template[text].auto_comments = ["SMS, two SMS segments"]
     assert sms_problems(entry(text, "أبشر: " + "ت" * 65), template, "ar") == []
+
+
+def test_short_strings_and_placeholders_need_a_note_or_a_context():
+    template = Catalog()
+    template.add("Next", locations=[("templates/recovery/question.html", None)])
+    template.add("Welcome, %(name)s", auto_comments=["The account home page's heading."])
+    template.add("Gold", context="vehicle colour")
+    template.add("Every visitor reads this sentence in full.")
+    problems = context_problems(template)
+    assert len(problems) == 1 and "'Next' (templates/recovery/question.html)" in problems[0]
 
 
 def test_compile_refuses_and_writes_nothing_on_a_mistake(tmp_path):

@@ -21,12 +21,15 @@ from absher_web.passwords import password_problem
 
 class ChangePasswordForm(SiteForm):
     current_password = PasswordField(
+        # TRANSLATORS: A form field's label.
         _l("Current password"), validators=[Required("current_password_required")],
     )
     new_password = PasswordField(
+        # TRANSLATORS: A form field's label.
         _l("New password"), validators=[Required("new_password_required")],
     )
     confirm_new_password = PasswordField(
+        # TRANSLATORS: A form field's label.
         _l("Confirm new password"),
         validators=[Required("confirm_password_required"),
                     same_as("new_password", "confirm_password_mismatch")],
@@ -45,6 +48,7 @@ class ChangePasswordForm(SiteForm):
 
 class ChangeMobileForm(SiteForm):
     mobile = StringField(
+        # TRANSLATORS: A form field's label.
         _l("New mobile number"),
         filters=[strip_spaces],
         validators=[Required("new_mobile_required"), rule(mobile_rule)],
@@ -53,6 +57,7 @@ class ChangeMobileForm(SiteForm):
 
 class ChangeEmailForm(SiteForm):
     email = EmailField(
+        # TRANSLATORS: A form field's label.
         _l("New email address"),
         filters=[strip_spaces],
         validators=[Required("new_email_required"), rule(email_rule)],
@@ -66,4 +71,5 @@ class ChangeEmailForm(SiteForm):
 
 
 class ChangeLanguageForm(SiteForm):
+    # TRANSLATORS: A form field's label.
     preferred_language = preferred_language_field(_l("Preferred language"))

@@ -33,8 +33,10 @@ def _plate_readable(_form: Form, field: Field) -> None:
 class ForeignVehicleForm(SiteForm):
     country = SelectField(_l("Country that issued the plate"), validate_choice=False,
                           validators=[_country_known])
+    # TRANSLATORS: A form field's label.
     plate = StringField(_l("Plate number"), filters=[strip_spaces], validators=[_plate_readable])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # TRANSLATORS: A form field's label.
         self.country.choices = [("", str(_l("Choose a country"))), *foreign_countries()]

@@ -108,6 +108,8 @@ def visual_code_token_field() -> HiddenField:
 def visual_code_answer_field() -> StringField:
     """The digits the person read or heard from the visual code."""
     return StringField(
+        # TRANSLATORS: A form field's label: the characters shown in the picture (the site's
+        # captcha; Absher's term: الرمز المرئي).
         _l("Visual code"),
         filters=[strip_spaces, digits_filter],
         validators=[Required("captcha_required")],
@@ -116,6 +118,8 @@ def visual_code_answer_field() -> StringField:
 
 def sms_code_field() -> StringField:
     return StringField(
+        # TRANSLATORS: A form field's label: the 6-digit code sent by SMS (Absher's term: رمز
+        # التحقق).
         _l("Verification code"), filters=[strip_spaces, digits_filter],
         validators=[Required("code_required")],
     )

@@ -26,7 +26,10 @@ MESSAGES = {
     "mobile_invalid": _l("Enter a Saudi mobile number, like 05XXXXXXXX"),
     "mobile_taken": _l("This mobile number is used by another account. Use a different number"),
     # Username
+    # TRANSLATORS: A message shown beside a form field or at the top of the form.
     "username_required": _l("Enter a username"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(count)s is a
+    # number; the sentence's form follows it.
     "username_too_short": lazy_plural("Your username must be at least %(count)s character", "Your username must be at least %(count)s characters", "username_min"),
     "username_too_long": _l("Your username must be 32 characters or fewer"),
     "username_characters": _l("Your username can only contain English letters and digits, with no spaces or symbols"),
@@ -34,7 +37,10 @@ MESSAGES = {
     "username_letters_and_digits": _l("Your username must contain both English letters and digits"),
     "username_taken": _l("This username is already taken. Choose a different one"),
     # Password
+    # TRANSLATORS: A message shown beside a form field or at the top of the form.
     "password_required": _l("Enter a password"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(count)s is a
+    # number; the sentence's form follows it.
     "password_too_short": lazy_plural("Your password must be at least %(count)s character", "Your password must be at least %(count)s characters", "password_min"),
     "password_too_long": _l("Your password must be 256 characters or fewer"),
     "password_composition": _l("Your password must contain a capital letter, a small letter and a digit"),
@@ -59,6 +65,8 @@ MESSAGES = {
     "code_required": _l("Enter the code we sent you"),
     "code_malformed": _l("Enter the 6 digits of the code we sent you"),
     "code_wrong": _l("The code is not right. Check the text message and try again"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(count)s is a
+    # number; the sentence's form follows it.
     "code_expired": lazy_plural("This code has expired. Ask for a new code and use it within %(count)s minute", "This code has expired. Ask for a new code and use it within %(count)s minutes", "code_minutes"),
     "code_spent": _l("This code has already been used. Ask for a new code"),
     "code_too_many_tries": _l("You have entered a wrong code too many times. Ask for a new code"),
@@ -86,10 +94,13 @@ MESSAGES = {
     "security_questions_saved": _l("Your security questions have been saved"),
     # Password recovery
     "recovery_no_match": _l("We could not find an account with this ID or iqama number and mobile number. Check both and try again"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(support_number)s
+    # is Absher's support line, 920020405.
     "recovery_locked": _l("Password recovery for this account is locked for an hour after wrong answers. Try again later, or call %(support_number)s"),
     "recovery_wrong_step": _l("This step of your password recovery is not available. Start again"),
     "recovery_expired": _l("Your password recovery was not finished in time. Start again"),
     "question_required": _l("Choose one of your security questions"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form.
     "answer_required": _l("Enter your answer"),
     "answer_wrong": _l("That answer is not right. Check it and try again"),
     "password_same_as_current": _l("Your new password must be different from your current password"),
@@ -113,24 +124,41 @@ MESSAGES = {
     "account_email_changed": _l("Your email address has been changed"),
     "account_language_saved": _l("Your preferred language has been saved. We will use it for your pages and text messages"),
     # Passports office console (officers, not citizens)
+    # TRANSLATORS: A message shown beside a form field or at the top of the form.
     "staff_username_required": _l("Enter your username"),
     "staff_sign_in_rejected": _l("The username or password is not right. Check them and try again"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(time)s is a date
+    # and time, e.g. 25 November 2026، 14:30.
     "staff_sign_in_locked": _l("This officer account is locked after too many wrong passwords. Try again after %(time)s"),
     "staff_national_id_required": _l("Enter the ID or iqama number"),
     "staff_national_id_format": _l("Enter the ID or iqama number as 10 digits, starting with 1 or 2"),
     "staff_national_id_invalid": _l("Check the ID or iqama number: it is not a valid number"),
     "staff_no_account": _l("No account is registered for this ID or iqama number"),
     "staff_fingerprints_required": _l("Confirm that you have verified the holder's fingerprints on the device"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(national_id)s is
+    # a 10-digit ID or iqama number.
     "staff_account_activated": _l("The account of ID %(national_id)s is now active. An SMS has been sent to the holder"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(national_id)s is
+    # a 10-digit ID or iqama number.
     "staff_account_activated_sms_failed": _l("The account of ID %(national_id)s is now active. The SMS to the holder could not be sent yet: it will be sent again automatically"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(national_id)s is
+    # a 10-digit ID or iqama number.
     "staff_already_active": _l("The account of ID %(national_id)s is already active. Nothing was changed"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(national_id)s is
+    # a 10-digit ID or iqama number.
     "staff_account_unlocked": _l("The account of ID %(national_id)s is unlocked. The holder can sign in and recover the password again"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(national_id)s is
+    # a 10-digit ID or iqama number.
     "staff_not_locked": _l("The account of ID %(national_id)s is not locked. Nothing was changed"),
     "staff_new_mobile_required": _l("Enter the holder's new mobile number"),
     "staff_mobile_same": _l("This is already the holder's mobile number. Enter a different number"),
     "staff_code_required": _l("Enter the code the holder reads out from their phone"),
     "staff_mobile_change_taken": _l("This mobile number was registered to another account while the code was on its way. Enter a different number"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(mobile)s is a
+    # mobile number, e.g. +966512345678; %(national_id)s is a 10-digit ID or iqama number.
     "staff_mobile_changed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. A text message has told the old number"),
+    # TRANSLATORS: A message shown beside a form field or at the top of the form. %(mobile)s is a
+    # mobile number, e.g. +966512345678; %(national_id)s is a 10-digit ID or iqama number.
     "staff_mobile_changed_sms_failed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. The text message to the old number could not be sent yet: it will be sent again automatically"),
 }
 

@@ -25,6 +25,7 @@ class RecoveryStartForm(SiteForm):
         validators=[Required("national_id_required"), rule(national_id_rule)],
     )
     mobile = StringField(
+        # TRANSLATORS: A form field's label: the mobile number registered with the account.
         _l("Mobile number"), filters=[strip_spaces],
         validators=[Required("mobile_required"), rule(mobile_rule)],
     )
@@ -43,6 +44,8 @@ class RecoveryStartWithoutVisualCodeForm(SiteForm):
 class SecurityQuestionForm(SiteForm):
     question = RadioField(_l("Choose a question"), validate_choice=False,
                           validators=[Required("question_required")])
+    # TRANSLATORS: A form field's label in password recovery: the answer to the security question
+    # shown above it.
     answer = StringField(_l("Your answer"), validators=[Required("answer_required")])
 
 

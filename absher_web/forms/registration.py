@@ -35,25 +35,31 @@ class RegistrationForm(SiteForm):
         validators=[Required("mobile_required"), rule(mobile_rule)],
     )
     username = StringField(
+        # TRANSLATORS: A form field's label: the username chosen at registration (English letters
+        # and digits).
         _l("Username"),
         filters=[strip_spaces],
         validators=[Required("username_required"), username_rule],
     )
     password = PasswordField(
+        # TRANSLATORS: A form field's label: the account's password.
         _l("Password"),
         validators=[Required("password_required"), password_rule_for("username")],
     )
     confirm_password = PasswordField(
+        # TRANSLATORS: A form field's label.
         _l("Confirm password"),
         validators=[Required("confirm_password_required"),
                     same_as("password", "confirm_password_mismatch")],
     )
     email = EmailField(
+        # TRANSLATORS: A form field's label.
         _l("Email address"),
         filters=[strip_spaces],
         validators=[Required("email_required"), rule(email_rule)],
     )
     confirm_email = EmailField(
+        # TRANSLATORS: A form field's label.
         _l("Confirm email address"),
         filters=[strip_spaces],
         validators=[Required("confirm_email_required"),

@@ -39,6 +39,7 @@ def different_from(*earlier: str) -> Callable[[Form, Field], None]:
 
 def question_field(earlier: tuple[str, ...]) -> SelectField:
     return SelectField(
+        # TRANSLATORS: A form field's label: the list of security questions to choose one from.
         _l("Question"), choices=question_choices(), validate_choice=False,
         validators=[Required("security_question_required"), known_question,
                     different_from(*earlier)],
@@ -72,6 +73,7 @@ class SecurityQuestionsForm(SiteForm):
 class ChangeSecurityQuestionsForm(SecurityQuestionsForm):
     """Changing them later: the current password proves it is the owner at the keyboard."""
 
+    # TRANSLATORS: A form field's label.
     password = PasswordField(_l("Your current password"),
                              validators=[Required("security_questions_password_required")])
 

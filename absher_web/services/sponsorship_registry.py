@@ -23,8 +23,12 @@ from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
 from absher_web.services import csv_import
 
 KINDS: dict[SponsoredKind, LazyString] = {
+    # TRANSLATORS: How a sponsored person is related to the sponsor: a domestic worker (e.g. a
+    # driver or housekeeper).
     SponsoredKind.DOMESTIC_WORKER: _l("Domestic worker"),
+    # TRANSLATORS: How a sponsored person is related to the sponsor: a worker the sponsor employs.
     SponsoredKind.WORKER: _l("Worker"),
+    # TRANSLATORS: How a sponsored person is related to the sponsor: a visitor on a visit visa.
     SponsoredKind.VISITOR: _l("Visitor"),
 }
 

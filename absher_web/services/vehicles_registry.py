@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -34,11 +35,19 @@ _LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()} | {
 _FOREIGN_PLATE = re.compile(r"[A-Z0-9]{1,12}")
 
 COLOURS: dict[str, LazyString] = {
-    "white": _l("White"), "black": _l("Black"), "silver": _l("Silver"), "grey": _l("Grey"),
-    "red": _l("Red"), "blue": _l("Blue"), "green": _l("Green"), "beige": _l("Beige"),
-    "brown": _l("Brown"), "gold": _l("Gold"),
+    "white": lazy_pgettext("vehicle colour", "White"),
+    "black": lazy_pgettext("vehicle colour", "Black"),
+    "silver": lazy_pgettext("vehicle colour", "Silver"),
+    "grey": lazy_pgettext("vehicle colour", "Grey"),
+    "red": lazy_pgettext("vehicle colour", "Red"),
+    "blue": lazy_pgettext("vehicle colour", "Blue"),
+    "green": lazy_pgettext("vehicle colour", "Green"),
+    "beige": lazy_pgettext("vehicle colour", "Beige"),
+    "brown": lazy_pgettext("vehicle colour", "Brown"),
+    "gold": lazy_pgettext("vehicle colour", "Gold"),
 }
 VIOLATION_KINDS: dict[str, LazyString] = {
+    # TRANSLATORS: A kind of traffic violation: driving faster than the limit.
     "speeding": _l("Speeding"),
     "red_light": _l("Running a red light"),
     "parking": _l("Parking where it is not allowed"),

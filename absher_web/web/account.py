@@ -19,18 +19,28 @@ ACCOUNT_NOTICE_KEY = "account_notice"
 
 # How each audit event reads in the owner's "recent security activity".
 EVENT_LABELS = {
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "account_created": _l("Account created"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "signed_in": _l("Signed in"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "sign_in_failed": _l("Wrong password entered"),
     "account_locked": _l("Account locked after wrong passwords"),
     "account_needs_recovery": _l("Account locked until the password is recovered"),
     "signed_out_everywhere": _l("Signed out on all devices"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "password_changed": _l("Password changed"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "mobile_changed": _l("Mobile number changed"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "email_changed": _l("Email address changed"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "language_changed": _l("Preferred language changed"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
     "security_questions_set": _l("Security questions set"),
     "password_recovered": _l("Password reset with Forgot password"),
+    # TRANSLATORS: An event in the account's list of recent security activity: the account became
+    # active.
     "account_activated": _l("Account activated"),
     "activation_requested": _l("Activation requested at a bank ATM"),
     "staff_looked_up": _l("Your account was looked up at a Passports office"),

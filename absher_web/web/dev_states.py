@@ -241,6 +241,8 @@ def registration_conflict():
 
 # TRANSLATORS: states gallery, a heading: the pages of signing in (a noun).
 SIGN_IN = _l("Sign-in")
+# TRANSLATORS: A product name: the Absher portal for individuals (citizens and residents); the seed
+# wording is أبشر أفراد.
 INDIVIDUALS = _l("Absher Individuals")
 
 
@@ -258,6 +260,7 @@ def wrong_password(problem: str):
 
 # TRANSLATORS: states gallery, a heading: the pages of Forgot password.
 RECOVERY = _l("Password recovery")
+# TRANSLATORS: The states gallery for testers (development only): a page or state's name.
 FORGOT = _l("Forgot password")
 QUESTION = _l("Answer a security question")
 NEW_PASSWORD = _l("Choose a new password")
@@ -293,7 +296,9 @@ def recovery_problem(reason: str, status: int):
 
 # --- the account area ------------------------------------------------------------------------
 
+# TRANSLATORS: The states gallery for testers (development only): a page or state's name.
 ACCOUNT = _l("Your account")
+# TRANSLATORS: The states gallery for testers (development only): a page or state's name.
 HOME = _l("Account home")
 
 
@@ -358,7 +363,9 @@ def change_language(typed=None):
 
 # --- the officer console ---------------------------------------------------------------------
 
+# TRANSLATORS: The states gallery for testers (development only): a page or state's name.
 CONSOLE = _l("Passports office console")
+# TRANSLATORS: The states gallery for testers (development only): a page or state's name.
 OFFICER_SIGN_IN = _l("Officer sign-in")
 HOLDER_CODE = _l("Enter the code from the holder's phone")
 
@@ -598,6 +605,10 @@ STATES: list[State] = [
     State("account-home-active", ACCOUNT, HOME, _l("Active, after a change"),
           partial(account_home, ActivationState.ACTIVE, "account_password_changed")),
     # TRANSLATORS: states gallery, a state: the account is activated.
+    # TRANSLATORS: The states gallery for testers: the state of a page where the account is active
+    # (activated), not locked.
+    # TRANSLATORS: The states gallery for testers: the state of a page where the account is active
+    # (activated), not locked.
     State("my-data", ACCOUNT, _l("My data"), _l("Active"), my_data),
     # TRANSLATORS: states gallery, a state of a page: the account is not activated, so the page
     # says how to activate it.
@@ -614,6 +625,7 @@ STATES: list[State] = [
           _l("Wrong password"),
           partial(security_questions_page, False, None,
                   {"password": "security_questions_password_wrong"}), htmx=True),
+    # TRANSLATORS: The states gallery for testers (development only): a page or state's name.
     State("change-password", ACCOUNT, _l("Change your password"), BLANK, change_password),
     State("change-password-empty", ACCOUNT, _l("Change your password"), EMPTY,
           partial(change_password, {}), htmx=True),

@@ -29,6 +29,7 @@ ERROR_PAGES = {
         _l("If you think you should see it, sign in with the right account."),
     ),
     404: (
+        # TRANSLATORS: The heading of the 404 error page.
         _l("Page not found"),
         _l("If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
         _l("You can go to the home page or look through the services."),
@@ -44,6 +45,8 @@ ERROR_PAGES = {
         _l("Go back, shorten what you entered and try again."),
     ),
     429: (
+        # TRANSLATORS: The heading of the page shown when too many attempts were made (429); the
+        # native wording is «تجاوزت عدد المحاولات المسموح به».
         _l("Too many attempts"),
         _l("We have received too many requests from your connection in a short time."),
         _l("Wait a few minutes, then try again."),
@@ -51,6 +54,7 @@ ERROR_PAGES = {
     500: (
         _l("Sorry, there is a problem with the service"),
         _l("Something went wrong on our side. Nothing you entered has been lost."),
+        # TRANSLATORS: Text on an error page (too many attempts, or the service is unavailable).
         _l("Try again later."),
     ),
     503: (

@@ -356,7 +356,7 @@ class TestLanguage:
                                                                    sms_outbox):
         submit(signed_in.client, "/en/account/language", {"preferred_language": "ar"})
         Citizen(app.test_client(), signed_in.account, sms_outbox).enter_password()
-        assert sms_outbox.messages()[-1]["body"].startswith("رمز")
+        assert sms_outbox.messages()[-1]["body"].startswith("أبشر: رمز")
 
     def test_keeping_the_same_language_records_no_change(self, app, signed_in):
         response = submit(signed_in.client, "/en/account/language",

@@ -228,7 +228,7 @@ def test_my_data_says_it_needs_an_active_account_then_shows_the_registry(
 def test_the_preferred_language_is_applied_at_sign_in(client, make_account, sms_outbox):
     citizen = Citizen(client, make_account(language="ar"), sms_outbox, lang="en")
     citizen.enter_password()
-    assert sms_outbox.messages()[-1]["body"].startswith("رمز")
+    assert sms_outbox.messages()[-1]["body"].startswith("أبشر: رمز")
     assert citizen.enter_code().headers["Location"] == "/ar/account/"
 
 

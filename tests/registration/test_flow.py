@@ -62,7 +62,7 @@ class TestWithoutJavaScript:
 
     def test_the_code_message_is_in_the_chosen_language(self, registrant, sms_outbox):
         registrant.submit(preferred_language="ar")
-        assert sms_outbox.messages()[0]["body"].startswith("رمز")
+        assert sms_outbox.messages()[0]["body"].startswith("أبشر: رمز")
 
     def test_the_pending_registration_keeps_only_a_hash_of_the_password(self, app, registrant):
         registrant.submit()

@@ -23,5 +23,6 @@ SERVICE = EService(
                    "Activate it in one of these ways:"),
     template="eservices/fingerprint.html",
     enquire=enquire,
+    # TRANSLATORS: Text on a page.
     events={fingerprint.AUDIT_KIND: _l("Fingerprint enquiry used")},
 )

@@ -25,6 +25,7 @@ def foreign_vehicle(form, account) -> dict:  # noqa: ANN001 (EService.enquire)
 
 MY_VEHICLES = EService(
     slug="vehicles",
+    # TRANSLATORS: Text on a page.
     title=_l("My vehicles"),
     summary=_l("The vehicles registered in your name: their insurance, traffic violations and "
                "whether any is impounded."),
