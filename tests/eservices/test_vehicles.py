@@ -105,3 +105,13 @@ def test_the_arabic_pages_use_the_seed_names(client, make_account, sms_outbox):
     holder.sign_in()
     page = parse(holder.open("foreign-vehicle-violations"))
     assert page.find("h1").get_text(strip=True) == "الاستعلام عن مخالفات المركبات الأجنبية"
+
+
+def test_arabic_writes_its_own_comma_between_a_violations_date_and_place(app, client,
+                                                                          make_account,
+                                                                          sms_outbox):
+    holder = Holder(client, make_account(state=ActivationState.ACTIVE), sms_outbox, lang="ar")
+    holder.sign_in()
+    add_violation(app, add_vehicle(app, holder.account.national_id), "V0100", 300)
+    text = answer_text(holder.enquire("vehicles"))
+    assert "هـ)، جدة" in text and ", جدة" not in text
