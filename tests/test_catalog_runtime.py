@@ -108,6 +108,10 @@ def test_pseudo_locales_mark_every_translated_string(client, lang):
     assert parse(page).find("a", href=f"/{lang}/individuals/login")
     assert parse(page).find(id="lang-switch")["hreflang"] == "ar"
     assert "absher_lang" not in page.headers.get("Set-Cookie", "")
+    again = client.get(f"/{lang}/")  # from memory now: the same page, still no cookie
+    assert again.get_data() == page.get_data() and "Set-Cookie" not in again.headers
+    # The page caches keep each language apart.
+    assert parse(client.get("/en/")).h1.get_text(strip=True) == "Absher electronic services"
 
 
 def test_pseudo_locales_keep_placeholders_and_markup(client):

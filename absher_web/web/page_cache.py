@@ -219,7 +219,8 @@ class MemoryPages:
                     given_id if SANE_REQUEST_ID.fullmatch(given_id) else uuid.uuid4().hex)]
         if status == 200:
             headers.append(("Content-Length", str(len(body))))
-        if cookies(environ).get(self.language_cookie) != stored.lang:
+        if (stored.lang in self.app.config["LANGUAGES"]  # never a pseudo-locale
+                and cookies(environ).get(self.language_cookie) != stored.lang):
             headers.append(("Set-Cookie", language_cookie(self.app.config, stored.lang)))
         start_response("200 OK" if status == 200 else "304 Not Modified", headers)
         method = environ["REQUEST_METHOD"]
