@@ -8,6 +8,7 @@ translations/ar). The Arabic names follow the list in the source article.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -34,6 +35,10 @@ class PhoneNumber:
 # and messages name them (%(support_number)s, absher_web/wording.py), never write them.
 SUPPORT_NUMBER = PhoneNumber("920020405")
 SUPPORT_NUMBER_ABROAD = PhoneNumber("00966114618666")
+
+# When the accessibility statement (templates/public/accessibility.html) was last checked
+# against the portal and its tests; change it with every review.
+ACCESSIBILITY_REVIEWED = date(2026, 11, 25)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tests.pages import parse
 LANGUAGES = ["ar", "en"]
 PUBLIC_PAGES = ["/{lang}/", "/{lang}/business", "/{lang}/about", "/{lang}/services",
                 "/{lang}/contact", "/{lang}/terms", "/{lang}/privacy",
-                "/{lang}/registration-conditions"]
+                "/{lang}/registration-conditions", "/{lang}/accessibility"]
 FORM_PAGES = ["/{lang}/register", "/{lang}/individuals/login", "/{lang}/recover",
               "/{lang}/recover?without_visual_code=1", "/{lang}/staff/sign-in"]
 

@@ -76,3 +76,44 @@ def test_redis_storage_shares_one_count_between_processes():
     # A second app process starts with its own memory, but the count lives in Redis.
     second = limited_app(REDIS_URL, prefix).test_client()
     assert second.get(COUNTED.format(lang="en")).status_code == 429
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_429_step_through_htmx_names_its_page_the_limit_and_the_wait(lang):
+    # Sign-in allows 3 an hour here: the page says so (not "a few minutes") and how long
+    # to wait, and the step htmx swaps in carries its own title.
+    app = limited_app("memory://", uuid.uuid4().hex)
+    app.config["RATELIMIT_SIGN_IN"] = "3 per hour"
+    client = app.test_client()
+    form = {"identifier": "Nosuchuser1", "password": "Wrong-password-1"}
+    app.config["WTF_CSRF_ENABLED"] = False
+    htmx = {"HX-Request": "true"}
+    for _ in range(3):
+        assert client.post(f"/{lang}/individuals/login", data=form, headers=htmx
+                           ).status_code != 429
+    response = client.post(f"/{lang}/individuals/login", data=form, headers=htmx)
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    assert 3500 < wait <= 3600
+    body = response.get_data(as_text=True)
+    assert "<html" not in body  # a fragment
+    if lang == "en":
+        assert "<title>Too many attempts – Absher</title>" in body
+        assert "This can be done at most 3 times an hour." in body
+        assert "Try again in 60 minutes." in body
+    else:
+        assert "<title>تجاوزت عدد المحاولات المسموح به – أبشر</title>" in body
+        assert "3 مرات في الساعة" in body
+        assert "60 دقيقة" in body
+    assert "few minutes" not in body
+
+
+def test_the_wait_is_said_in_minutes_then_hours():
+    from absher_web.web.errors import wait_sentence
+
+    app = limited_app("memory://", uuid.uuid4().hex)
+    with app.test_request_context("/en/"):
+        assert wait_sentence(1) == "Try again in 1 minute."
+        assert wait_sentence(61) == "Try again in 2 minutes."
+        assert wait_sentence(119 * 60) == "Try again in 119 minutes."
+        assert wait_sentence(23 * 3600) == "Try again in 23 hours."

@@ -21,6 +21,7 @@ PUBLIC_PAGES = [
     "/{lang}/terms",
     "/{lang}/privacy",
     "/{lang}/registration-conditions",
+    "/{lang}/accessibility",
 ]
 
 

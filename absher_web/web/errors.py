@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from absher_web.extensions import limiter
 from absher_web.observability import OPERATOR_PATHS, count_dependency_error
 from absher_web.web import is_htmx_request
 
@@ -49,7 +53,7 @@ ERROR_PAGES = {
         # native wording is «تجاوزت عدد المحاولات المسموح به».
         _l("Too many attempts"),
         _l("We have received too many requests from your connection in a short time."),
-        _l("Wait a few minutes, then try again."),
+        _l("Wait a while, then try again."),
     ),
     500: (
         _l("Sorry, there is a problem with the service"),
@@ -71,6 +75,59 @@ CSRF_PAGE = (
 )
 
 
+def limit_sentence(amount: int, unit: str) -> str | None:
+    """What the breached limit allows, for a window of one minute, hour or day."""
+    if unit == "minute":
+        # TRANSLATORS: on the "Too many attempts" page: what the limit that was reached
+        # allows; %(count)s is its number of tries in one minute (from the settings).
+        return ngettext("This can be done at most %(count)s time a minute.",
+                        "This can be done at most %(count)s times a minute.",
+                        amount, count=amount)
+    if unit == "hour":
+        # TRANSLATORS: on the "Too many attempts" page: what the limit that was reached
+        # allows; %(count)s is its number of tries in one hour (from the settings).
+        return ngettext("This can be done at most %(count)s time an hour.",
+                        "This can be done at most %(count)s times an hour.",
+                        amount, count=amount)
+    if unit == "day":
+        # TRANSLATORS: on the "Too many attempts" page: what the limit that was reached
+        # allows; %(count)s is its number of tries in one day (from the settings).
+        return ngettext("This can be done at most %(count)s time a day.",
+                        "This can be done at most %(count)s times a day.",
+                        amount, count=amount)
+    return None
+
+
+def wait_sentence(seconds: float) -> str:
+    """How long until the limit lets the person in again, rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 120:
+        # TRANSLATORS: on the "Too many attempts" page: %(count)s minutes until the limit
+        # lets the person try again.
+        return ngettext("Try again in %(count)s minute.", "Try again in %(count)s minutes.",
+                        minutes, count=minutes)
+    # TRANSLATORS: on the "Too many attempts" page: %(count)s hours until the limit lets the
+    # person try again.
+    return ngettext("Try again in %(count)s hour.", "Try again in %(count)s hours.",
+                    math.ceil(minutes / 60), count=math.ceil(minutes / 60))
+
+
+def rate_limit_page(error: HTTPException) -> tuple[tuple, int | None]:
+    """The 429 page's words from the limit that was hit (the settings), and the wait in s."""
+    title, explanation, advice = ERROR_PAGES[429]
+    breached = limiter.current_limit
+    item = breached.limit if breached else getattr(getattr(error, "limit", None), "limit", None)
+    if item is None:
+        return (title, explanation, advice), None
+    if item.multiples == 1:
+        explanation = limit_sentence(item.amount, item.GRANULARITY.name) or explanation
+    wait = None
+    if breached:
+        wait = max(1, math.ceil(breached.window[0] - time.time()))  # the window's reset
+        advice = wait_sentence(wait)
+    return (title, explanation, advice), wait
+
+
 def render_error(code: int, page: tuple | None = None, retry: bool = False):
     title, explanation, advice = page or ERROR_PAGES[code]
     context = {
@@ -81,11 +138,19 @@ def render_error(code: int, page: tuple | None = None, retry: bool = False):
         "retry_url": request.url if retry and request.method == "GET" else None,
     }
     if is_htmx_request():
-        body = render_block("errors/error.html", "content", **context)
+        body = render_block("errors/error.html", "content", htmx_fragment=True, **context)
     else:
         body = render_template("errors/error.html", **context)
     response_headers = {"Retry-After": "30"} if code == 503 else {}
     return body, code, response_headers
+
+
+def render_rate_limited(error: HTTPException):
+    page, wait = rate_limit_page(error)
+    body, code, headers = render_error(429, page, retry=True)
+    if wait:
+        headers["Retry-After"] = str(wait)
+    return body, code, headers
 
 
 # The activation API answers in JSON, never with a page (see web/api.py).
@@ -126,7 +191,9 @@ def register_error_handlers(app: Flask) -> None:
             return response
         if code not in ERROR_PAGES:
             return error
-        response = render_error(code, retry=code in (429, 503))
+        if code == 429:
+            return render_rate_limited(error)
+        response = render_error(code, retry=code == 503)
         if code == 405 and error.valid_methods:
             response[2]["Allow"] = ", ".join(error.valid_methods)
         return response

@@ -1,4 +1,5 @@
-"""Public pages: landing, the Individuals entry, Business, About, services, contact, terms.
+"""Public pages: landing, the Individuals entry, Business, About, services, contact, terms,
+privacy, registration conditions and the accessibility statement.
 
 Each is the same for every visitor not signed in: kept in memory (web/page_cache.py).
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from jinja2_fragments.flask import render_block
 
-from absher_web.content import search_services
+from absher_web.content import ACCESSIBILITY_REVIEWED, search_services
 from absher_web.web import is_htmx_request
 from absher_web.web.page_cache import public_page
 
@@ -65,3 +66,9 @@ def privacy() -> str:
 @public_page
 def registration_conditions() -> str:
     return render_template("public/registration_conditions.html")
+
+
+@bp.get("/accessibility")
+@public_page
+def accessibility() -> str:
+    return render_template("public/accessibility.html", reviewed=ACCESSIBILITY_REVIEWED)

@@ -35,6 +35,7 @@ PUBLIC_PAGES = [
     "/{lang}/terms",
     "/{lang}/privacy",
     "/{lang}/registration-conditions",
+    "/{lang}/accessibility",
     "/{lang}/no-such-page",
 ]
 # Pages with a form a visitor opens first (the registration page carries the visual code).

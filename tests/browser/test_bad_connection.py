@@ -164,3 +164,17 @@ def test_without_javascript_the_form_posts_as_a_plain_form(sign_in_server, page_
         page.click(BUTTON)
     assert page.locator("[data-error-summary]").count() == 1
     assert page.locator("[data-form-status], [aria-busy]").count() == 0
+
+
+def test_the_429_step_swapped_in_by_htmx_renames_the_page(sign_in_server, page_factory):
+    sign_in_server.app.config["RATELIMIT_SIGN_IN"] = "1 per hour"  # a count of its own
+    page, posts = open_sign_in(page_factory, "en")
+    allow_browser_error(page, r"status of 429")
+    tap(page, 1)
+    answered(page)
+    page.fill("#password", "Wrong-password-2")
+    tap(page, 1)
+    page.locator("#sign-in-step h1", has_text="Too many attempts").wait_for()
+    assert page.title() == "Too many attempts – Absher"
+    assert "at most 1 time an hour" in page.locator("#sign-in-step").inner_text()
+    assert len(posts) == 2

@@ -118,3 +118,29 @@ def test_images_and_recordings_are_limited_per_address(app, client):
     other_address = app.test_client()
     assert other_address.get(f"/en/visual-code/{tokens[2]}.png",
                              environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+
+
+def test_codes_use_only_digits_people_tell_apart():
+    # Testers misread 1 and 7 (and 0 and O): codes are drawn from 2345689, and every one
+    # of those digits is used.
+    from absher_web.services.captcha import ALPHABET, new_token
+
+    policy = CaptchaPolicy("a-secret")
+    answers = [answer_for(policy, new_token(policy)) for _ in range(300)]
+    assert {len(answer) for answer in answers} == {5}
+    assert set("".join(answers)) == set(ALPHABET) == set("2345689")
+
+
+def test_the_code_is_drawn_in_dark_ink_on_a_light_ground():
+    # The package drew in random colours up to light grey (below 3:1); the ink is dark now.
+    from absher_web.services.captcha import image_png
+
+    def luminance(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    for _ in range(20):
+        pixels = sorted(Image.open(io.BytesIO(image_png("23456"))).convert("L").getdata())
+        ground, ink = pixels[len(pixels) // 2], pixels[len(pixels) // 50]  # median, 2nd centile
+        ratio = (luminance(ground) + 0.05) / (luminance(ink) + 0.05)
+        assert ratio >= 7, ratio
