@@ -65,7 +65,7 @@ from absher_web.web import (
 from absher_web.web import dev_fixtures as fx
 from absher_web.web.account import EVENT_LABELS
 from absher_web.web.code_step import Sending
-from absher_web.web.errors import CSRF_PAGE, render_error
+from absher_web.web.errors import CSRF_PAGE, rate_limit_words, render_error
 from absher_web.web.flow import ltr, render_step
 
 bp = Blueprint("dev_states", __name__, url_prefix="/<lang_code>/dev/states")
@@ -499,6 +499,8 @@ ERRORS = _l("Error pages")
 
 
 def error_page(code: int, csrf: bool = False):
+    if code == 429:  # as the sign-in limit answers its fourth try in an hour: 3 per hour
+        return render_error(429, rate_limit_words(3, "hour", wait=3600), retry=True)
     return render_error(code, CSRF_PAGE if csrf else None, retry=code in (429, 503))
 
 

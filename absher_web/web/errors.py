@@ -112,20 +112,24 @@ def wait_sentence(seconds: float) -> str:
                     math.ceil(minutes / 60), count=math.ceil(minutes / 60))
 
 
+def rate_limit_words(amount: int, unit: str, multiples: int = 1,
+                     wait: float | None = None) -> tuple:
+    """The 429 page's title, explanation and advice for a limit of ``amount`` per
+    ``multiples`` ``unit``s, with ``wait`` seconds to go (when known)."""
+    title, explanation, advice = ERROR_PAGES[429]
+    if multiples == 1:
+        explanation = limit_sentence(amount, unit) or explanation
+    return title, explanation, wait_sentence(wait) if wait else advice
+
+
 def rate_limit_page(error: HTTPException) -> tuple[tuple, int | None]:
     """The 429 page's words from the limit that was hit (the settings), and the wait in s."""
-    title, explanation, advice = ERROR_PAGES[429]
     breached = limiter.current_limit
     item = breached.limit if breached else getattr(getattr(error, "limit", None), "limit", None)
     if item is None:
-        return (title, explanation, advice), None
-    if item.multiples == 1:
-        explanation = limit_sentence(item.amount, item.GRANULARITY.name) or explanation
-    wait = None
-    if breached:
-        wait = max(1, math.ceil(breached.window[0] - time.time()))  # the window's reset
-        advice = wait_sentence(wait)
-    return (title, explanation, advice), wait
+        return ERROR_PAGES[429], None
+    wait = max(1, math.ceil(breached.window[0] - time.time())) if breached else None
+    return rate_limit_words(item.amount, item.GRANULARITY.name, item.multiples, wait), wait
 
 
 def render_error(code: int, page: tuple | None = None, retry: bool = False):
