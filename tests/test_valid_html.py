@@ -19,7 +19,6 @@ import pytest
 
 from absher_web.localisation import text_direction
 from absher_web.web import dev_states
-from tests.browser.common import FORM_PAGES, PUBLIC_PAGES
 from tests.conftest import POSTGRES_URL
 
 VNU_VERSION = "26.9.27"  # the version scripts/ensure-vnu.sh installs
@@ -72,9 +71,6 @@ def write_every_state(client, folder: Path) -> int:
     count = 0
     for lang in ("ar", "en"):
         pages = [("gallery", client.get(f"/{lang}/dev/states"), False)]
-        # The public and form pages as visitors open them (the accessibility statement too).
-        pages += [(f"page-{number}", client.get(path.format(lang=lang)), False)
-                  for number, path in enumerate(PUBLIC_PAGES + FORM_PAGES)]
         pages += [(entry.name, client.get(f"/{lang}/dev/states/{entry.name}"), entry.fragment)
                   for entry in dev_states.entries()]
         for name, response, fragment in pages:

@@ -144,6 +144,7 @@ PUBLIC_PAGES = (
     ("public.terms", _l("Terms of use")),
     ("public.privacy", _l("Privacy policy")),
     ("public.registration_conditions", _l("Registration conditions")),
+    ("public.accessibility", _l("Accessibility statement")),
 )
 
 
