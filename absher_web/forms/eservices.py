@@ -38,5 +38,5 @@ class ForeignVehicleForm(SiteForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # TRANSLATORS: A form field's label.
+        # TRANSLATORS: The first, empty option of the list of countries (a foreign plate's).
         self.country.choices = [("", str(_l("Choose a country"))), *foreign_countries()]

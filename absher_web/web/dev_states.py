@@ -607,12 +607,9 @@ STATES: list[State] = [
           partial(account_home, ActivationState.PENDING)),
     State("account-home-active", ACCOUNT, HOME, _l("Active, after a change"),
           partial(account_home, ActivationState.ACTIVE, "account_password_changed")),
-    # TRANSLATORS: states gallery, a state: the account is activated.
-    # TRANSLATORS: The states gallery for testers: the state of a page where the account is active
-    # (activated), not locked.
-    # TRANSLATORS: The states gallery for testers: the state of a page where the account is active
-    # (activated), not locked.
-    State("my-data", ACCOUNT, _l("My data"), _l("Active"), my_data),
+    State("my-data", ACCOUNT, _l("My data"),
+          # TRANSLATORS: states gallery, a state: the account is activated.
+          _l("Active"), my_data),
     # TRANSLATORS: states gallery, a state of a page: the account is not activated, so the page
     # says how to activate it.
     State("my-data-not-active", ACCOUNT, _l("My data"), _l("Account not activated"),

@@ -23,6 +23,7 @@ SERVICE = EService(
                    "Activate it in one of these ways:"),
     template="eservices/fingerprint.html",
     enquire=enquire,
-    # TRANSLATORS: Text on a page.
+    # TRANSLATORS: An event in the account's list of recent security activity: the holder used
+    # the fingerprint enquiry e-service.
     events={fingerprint.AUDIT_KIND: _l("Fingerprint enquiry used")},
 )

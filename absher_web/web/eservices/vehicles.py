@@ -25,7 +25,8 @@ def foreign_vehicle(form, account) -> dict:  # noqa: ANN001 (EService.enquire)
 
 MY_VEHICLES = EService(
     slug="vehicles",
-    # TRANSLATORS: Text on a page.
+    # TRANSLATORS: The name of the e-service listing the vehicles registered to the holder: its
+    # page title and heading.
     title=_l("My vehicles"),
     summary=_l("The vehicles registered in your name: their insurance, traffic violations and "
                "whether any is impounded."),
