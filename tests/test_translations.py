@@ -148,6 +148,21 @@ def test_arabic_uses_the_seed_wording_for_the_journey():
     ] == "أقر بأني اطلعت على شروط الاستخدام وسياسة الخصوصية وأوافق عليها"
 
 
+def test_arabic_keeps_the_native_review_wording():
+    cat = catalog("ar")
+    strings = {message.id: message.string for message in real_messages(cat)}
+    assert strings["Too many attempts"] == "تجاوزت عدد المحاولات المسموح به"
+    assert strings["Your activation is on its way."] == "جارٍ تفعيل حسابك."
+    assert strings["Use a self-service kiosk."].startswith("استخدم ")
+    assert strings["Look up"] != strings["Search"]
+    every = " ".join(text for message in real_messages(cat)
+                     for text in (message.string if isinstance(message.string, tuple)
+                                  else (message.string,)))
+    # One name for each product, and the privacy page in plain words.
+    for wording in ("منصة أبشر للأفراد", "أبشر للأعمال", "خدمة أبشر أفراد", "HMAC"):
+        assert wording not in every
+
+
 def test_readme_documents_every_setting():
     source = (PROJECT_ROOT / "absher_web" / "config.py").read_text()
     settings = set(re.findall(r'env(?:_int|_bool)?\("([A-Z_]+)"', source))
