@@ -189,12 +189,30 @@ class Config:
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
 
+    # E-services' limits (services/eservices/; settings_check gives each its range).
+    # A person holds at most this many driving authorisations, waiting or accepted.
+    MAX_DRIVING_AUTHORISATIONS = env_int("MAX_DRIVING_AUTHORISATIONS", 3)
+    # An authorisation lasts at most this many days.
+    DRIVING_AUTHORISATION_MAX_DAYS = env_int("DRIVING_AUTHORISATION_MAX_DAYS", 365)
+    # Per owner account: authorisations given (each texts the person authorised).
+    RATELIMIT_DRIVING_AUTHORISATION = env("RATELIMIT_DRIVING_AUTHORISATION", "10 per day")
+    # A visit visa may be extended in the last this many days before it expires, by this
+    # many days, for this fee (riyals), up to this many days' stay from entry in all.
+    VISA_EXTENSION_WINDOW_DAYS = env_int("VISA_EXTENSION_WINDOW_DAYS", 30)
+    VISA_EXTENSION_DAYS = env_int("VISA_EXTENSION_DAYS", 90)
+    VISA_EXTENSION_FEE = env_int("VISA_EXTENSION_FEE", 100)
+    VISA_MAX_STAY_DAYS = env_int("VISA_MAX_STAY_DAYS", 180)
+    # A domestic worker's absence report may be withdrawn this many days after it is made.
+    ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
+
     # Retention (flask absher purge, also run by run-due): how long each kind of row is kept.
     # Pending registrations, codes and recoveries: this long after they expire.
     RETAIN_EXPIRED_FLOWS_SECONDS = env_duration("RETAIN_EXPIRED_FLOWS", "1d")
     RETAIN_SMS_RECORDS_SECONDS = env_duration("RETAIN_SMS_RECORDS", "90d")
     RETAIN_API_ANSWERS_SECONDS = env_duration("RETAIN_API_ANSWERS", "30d")
     RETAIN_AUDIT_EVENTS_SECONDS = env_duration("RETAIN_AUDIT_EVENTS", "730d")
+    # Ended driving authorisations, visa extensions and withdrawn absence reports.
+    RETAIN_ESERVICE_RECORDS_SECONDS = env_duration("RETAIN_ESERVICE_RECORDS", "730d")
 
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")

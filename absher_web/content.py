@@ -157,6 +157,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Reporting an absent domestic worker"),
         _l("Report that a domestic worker you sponsor has left work without notice."),
         True,
+        "eservices.domestic_worker_absence",
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
@@ -169,11 +170,13 @@ SERVICES: tuple[Service, ...] = (
         _l("Removing a vehicle user"),
         _l("Remove a person you had authorised to use your vehicle."),
         True,
+        "eservices.driving_authorisations",
     ),
     Service(
         _l("Driving authorisation requests awaiting approval"),
         _l("Review requests to authorise a driver that are still waiting for approval."),
         True,
+        "eservices.driving_authorisations",
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
@@ -186,6 +189,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Visit visa extension"),
         _l("Extend the stay of a relative or guest who is in the Kingdom on a visit visa."),
         True,
+        "eservices.visit_visa_extension",
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

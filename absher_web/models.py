@@ -510,3 +510,87 @@ class Sponsorship(Base):
     permit_expiry: Mapped[date] = mapped_column(Date)  # the visit visa's or the iqama's
     health_insurer: Mapped[str | None] = mapped_column(String(100))
     health_insurance_expiry: Mapped[date | None] = mapped_column(Date)
+    # When the person entered the Kingdom, if known: a visit's total stay counts from it.
+    entry_date: Mapped[date | None] = mapped_column(Date)
+
+
+# --- what holders do in e-services (services/eservices/) ----------------------------
+
+
+class AuthorisationStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the driver to accept or decline
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"  # by the owner, at any time
+
+
+class DrivingAuthorisation(Base):
+    """An owner authorises another holder to drive one of their vehicles until a day.
+
+    Every change of ``status`` is one conditional UPDATE on the status it changes from
+    (services/eservices/driving.py), so a double submit or a race changes it once.
+    """
+
+    __tablename__ = "driving_authorisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id", ondelete="CASCADE"),
+                                            index=True)
+    owner_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    driver_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # the last day it allows driving
+    status: Mapped[AuthorisationStatus] = mapped_column(enum_column(AuthorisationStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The last change of status (accepted, declined or cancelled); the purge counts from it.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    vehicle: Mapped[Vehicle] = relationship()
+    owner: Mapped[Account] = relationship(foreign_keys=[owner_account_id])
+    driver: Mapped[Account] = relationship(foreign_keys=[driver_account_id])
+
+
+class VisaExtension(Base):
+    """A visit visa extended by its sponsor: from which expiry to which, for what fee."""
+
+    __tablename__ = "visa_extensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sponsorship_id: Mapped[int] = mapped_column(
+        ForeignKey("sponsorships.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    previous_expiry: Mapped[date] = mapped_column(Date)
+    new_expiry: Mapped[date] = mapped_column(Date)
+    fee: Mapped[int] = mapped_column(Integer)  # Saudi riyals
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    sponsorship: Mapped[Sponsorship] = relationship()
+
+
+class AbsenceReport(Base):
+    """A sponsor's report that a domestic worker is absent; open until withdrawn.
+
+    A worker has at most one open report: a partial unique index holds that however many
+    requests report at once.
+    """
+
+    __tablename__ = "absence_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sponsorship_id: Mapped[int] = mapped_column(
+        ForeignKey("sponsorships.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    last_seen_on: Mapped[date] = mapped_column(Date)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    sponsorship: Mapped[Sponsorship] = relationship()
+
+
+def open_absence_report():  # noqa: ANN201 (a SQL condition)
+    """Reports not withdrawn: written as literal SQL so both databases use the index."""
+    return literal_column("withdrawn_at IS NULL")
+
+
+Index("uq_absence_reports_open", AbsenceReport.sponsorship_id, unique=True,
+      postgresql_where=open_absence_report(), sqlite_where=open_absence_report())

@@ -25,7 +25,7 @@ RATE_LIMIT_SETTINGS = (
     "RATELIMIT_CHANGE_MOBILE", "RATELIMIT_RECOVER", "RATELIMIT_RECOVER_PER_ID",
     "RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE", "RATELIMIT_RECOVER_WITHOUT_VISUAL_CODE_PER_ID",
     "RATELIMIT_API", "RATELIMIT_STAFF_SIGN_IN", "RATELIMIT_VISUAL_CODE",
-    "RATELIMIT_VISUAL_CODE_PER_TOKEN",
+    "RATELIMIT_VISUAL_CODE_PER_TOKEN", "RATELIMIT_DRIVING_AUTHORISATION",
 )
 # Numbers and durations (in seconds) with the range that makes sense for each.
 RANGES = {
@@ -42,6 +42,11 @@ RANGES = {
     "RETAIN_SMS_RECORDS_SECONDS": (86400, 10 * 365 * 86400),
     "RETAIN_API_ANSWERS_SECONDS": (86400, 10 * 365 * 86400),
     "RETAIN_AUDIT_EVENTS_SECONDS": (30 * 86400, 20 * 365 * 86400),
+    "RETAIN_ESERVICE_RECORDS_SECONDS": (30 * 86400, 20 * 365 * 86400),
+    "MAX_DRIVING_AUTHORISATIONS": (1, 50), "DRIVING_AUTHORISATION_MAX_DAYS": (1, 3 * 365),
+    "VISA_EXTENSION_WINDOW_DAYS": (1, 180), "VISA_EXTENSION_DAYS": (1, 365),
+    "VISA_EXTENSION_FEE": (0, 100_000), "VISA_MAX_STAY_DAYS": (1, 2 * 365),
+    "ABSENCE_WITHDRAWAL_DAYS": (1, 365),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {
@@ -50,6 +55,7 @@ VARIABLE_NAMES = {
     "CSRF_TIME_LIMIT", "RETAIN_EXPIRED_FLOWS_SECONDS": "RETAIN_EXPIRED_FLOWS",
     "RETAIN_SMS_RECORDS_SECONDS": "RETAIN_SMS_RECORDS", "RETAIN_API_ANSWERS_SECONDS":
     "RETAIN_API_ANSWERS", "RETAIN_AUDIT_EVENTS_SECONDS": "RETAIN_AUDIT_EVENTS",
+    "RETAIN_ESERVICE_RECORDS_SECONDS": "RETAIN_ESERVICE_RECORDS",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}
@@ -89,6 +95,10 @@ def problems(config: Mapping) -> list[str]:
         number = value_of(config, key)
         if isinstance(number, int) and not lowest <= number <= highest:
             found.append(f"{variable(key)}={number} is outside {lowest}..{highest}.")
+    if (isinstance(config.get("VISA_EXTENSION_DAYS"), int)
+            and isinstance(config.get("VISA_MAX_STAY_DAYS"), int)
+            and config["VISA_EXTENSION_DAYS"] > config["VISA_MAX_STAY_DAYS"]):
+        found.append("ABSHER_VISA_EXTENSION_DAYS must not exceed ABSHER_VISA_MAX_STAY_DAYS.")
     found += url_problems(config)
     if config.get("SMS_BACKEND") not in ("file", "http"):
         found.append(f"ABSHER_SMS_BACKEND={config.get('SMS_BACKEND')!r} must be file or http.")

@@ -98,7 +98,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
     assert report == {
         "code message texts redacted": 1, "pending registrations": 2, "code challenges": 1,
         "recovery flows": 1, "spent visual-code tokens": 1, "SMS budget counts": 1,
-        "API answers": 1, "SMS records": 1, "audit events": 1}
+        "API answers": 1, "SMS records": 1, "audit events": 1, "driving authorisations": 0,
+        "visa extensions": 0, "withdrawn absence reports": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(
@@ -129,3 +130,55 @@ def test_retention_periods_are_settings(app):
     add(app, AuditEvent(kind="staff_signed_in", created_at=NOW - timedelta(hours=2), detail={}))
     output = run_purge(app, app.test_cli_runner(), "purge")
     assert "1 audit events" in output
+
+
+def test_eservice_records_are_kept_until_they_have_ended_long_enough(app, make_account):
+    from absher_web.models import (
+        AbsenceReport,
+        AuthorisationStatus,
+        DrivingAuthorisation,
+        SponsoredKind,
+        Sponsorship,
+        Vehicle,
+        VisaExtension,
+    )
+
+    owner, driver = make_account(), make_account()
+    old, young = NOW - timedelta(days=800), NOW - timedelta(days=1)
+    today = NOW.date()
+    with app.app_context(), db.transaction() as session:
+        vehicle = Vehicle(plate_country="SAU", plate_letters="ABJ", plate_number="77",
+                          make="Kia", model="Rio", year=2020, colour="white",
+                          owner_id=owner.national_id)
+        worker = Sponsorship(sponsor_id=owner.national_id, person_id="2000000007",
+                             name_ar="س", name_en="S", kind=SponsoredKind.DOMESTIC_WORKER,
+                             nationality="PHL", permit_expiry=today)
+        session.add_all([vehicle, worker])
+        session.flush()
+
+        def authorisation(status, ends_on, changed_at):
+            return DrivingAuthorisation(
+                vehicle_id=vehicle.id, owner_account_id=owner.id, driver_account_id=driver.id,
+                starts_on=ends_on - timedelta(days=30), ends_on=ends_on, status=status,
+                created_at=old, changed_at=changed_at)
+
+        session.add_all([
+            authorisation(AuthorisationStatus.CANCELLED, today + timedelta(days=9), old),  # gone
+            authorisation(AuthorisationStatus.CANCELLED, today + timedelta(days=9), young),
+            authorisation(AuthorisationStatus.ACCEPTED, old.date(), old),  # ended long ago
+            authorisation(AuthorisationStatus.ACCEPTED, today + timedelta(days=9), old),
+            VisaExtension(sponsorship_id=worker.id, account_id=owner.id, previous_expiry=today,
+                          new_expiry=today, fee=100, created_at=old),
+            VisaExtension(sponsorship_id=worker.id, account_id=owner.id, previous_expiry=today,
+                          new_expiry=today, fee=100, created_at=young),
+            AbsenceReport(sponsorship_id=worker.id, account_id=owner.id, last_seen_on=today,
+                          reported_at=old, withdrawn_at=old),
+            AbsenceReport(sponsorship_id=worker.id, account_id=owner.id, last_seen_on=today,
+                          reported_at=old, withdrawn_at=None),  # open: kept
+        ])
+    output = run_purge(app, app.test_cli_runner(), "purge")
+    assert "2 driving authorisations" in output
+    assert "1 visa extensions" in output and "1 withdrawn absence reports" in output
+    assert count(app, DrivingAuthorisation) == 2
+    assert count(app, VisaExtension) == 1
+    assert count(app, AbsenceReport) == 1

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, SelectField, StringField, ValidationError
+from wtforms import (
+    DateField,
+    Field,
+    Form,
+    IntegerField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, StopValidation
+from wtforms.widgets import HiddenInput
 
 from absher_web.forms.base import SiteForm
-from absher_web.forms.fields import strip_spaces
+from absher_web.forms.fields import digits_filter, strip_spaces
+from absher_web.forms.staff import holder_id_validators
+from absher_web.identity import normalise_digits_only
 from absher_web.nationalities import NATIONALITIES, SAUDI_ARABIA
 from absher_web.services.vehicles_registry import foreign_plate_of
 
@@ -40,3 +52,79 @@ class ForeignVehicleForm(SiteForm):
         super().__init__(*args, **kwargs)
         # TRANSLATORS: The first, empty option of the list of countries (a foreign plate's).
         self.country.choices = [("", str(_l("Choose a country"))), *foreign_countries()]
+
+
+class DayField(DateField):
+    """A day (a date input: yyyy-mm-dd, Arabic-Indic digits read too), with our message."""
+
+    def __init__(self, label: str, required_message: str, **kwargs) -> None:
+        self.required_message = required_message
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None
+            raise ValueError(str(self.required_message))
+        try:
+            super().process_formdata([normalise_digits_only(v.strip()) for v in valuelist])
+        except ValueError:
+            raise ValueError(str(_l("Enter a real date, for example 2026-12-31"))) from None
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data is None and not self.process_errors:
+            raise StopValidation(str(self.required_message))
+
+
+class RecordIdField(IntegerField):
+    """A record's id as a form posts it: a whole number a database key can hold (1 to
+    2**31 - 1); anything else (huge, negative, not digits) is an error, never a value."""
+
+    def __init__(self, label: str | None = None, message: str | None = None,
+                 **kwargs) -> None:
+        self.message = message or _l("Use one of the buttons on the page")
+        super().__init__(label, validators=[InputRequired(message=self.message)], **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 10
+                and 1 <= int(text) <= 2**31 - 1):
+            self.data = None
+            raise ValueError(str(self.message))
+        self.data = int(text)
+
+
+class ItemForm(SiteForm):
+    """A button that acts on one record of the holder's (an authorisation, a report)."""
+
+    item = RecordIdField(widget=HiddenInput())
+
+
+class DrivingAuthorisationForm(SiteForm):
+    # TRANSLATORS: A form label on an e-service page; the label of the list of the holder's
+    # vehicles.
+    vehicle = RecordIdField(_l("Vehicle"), _l("Choose one of your vehicles"))
+    national_id = StringField(_l("ID or iqama number of the person to authorise"),
+                              filters=[strip_spaces, digits_filter],
+                              validators=holder_id_validators())
+    # TRANSLATORS: A form label on an e-service page; the label of the date field: the last day
+    # of the authorisation.
+    until = DayField(_l("Authorised until"), _l("Enter the last day of the authorisation"))
+
+
+class VisitorForm(SiteForm):
+    """Which visitor's visa to extend."""
+
+    item = RecordIdField(_l("Visitor"), _l("Choose the visitor whose visa you want to extend"))
+
+
+class ConfirmExtensionForm(ItemForm):
+    # TRANSLATORS: A form label on an e-service page; the new expiry date of a visit visa.
+    new_expiry = DayField(_l("New expiry"), _l("Check the visa again"), widget=HiddenInput())
+
+
+class AbsenceReportForm(SiteForm):
+    item = RecordIdField(_l("Domestic worker"), _l("Choose the domestic worker who is absent"))
+    last_seen = DayField(_l("Date the worker was last seen"),
+                         _l("Enter the date the worker was last seen"))

@@ -22,11 +22,13 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def read_csv(text_stream: Iterable[str], header: tuple[str, ...],
              parse: Callable[[dict[str, str]], tuple[T | None, list[str]]],
-             key: Callable[[T], object]) -> tuple[list[T], list[str]]:
+             key: Callable[[T], object], optional: tuple[str, ...] = ()
+             ) -> tuple[list[T], list[str]]:
     """(records, errors); the records are usable only when there are no errors.
 
     ``parse`` turns one row (column -> text) into a record or its problems; ``key``
-    names what must not appear twice in one file.
+    names what must not appear twice in one file. Columns in ``optional`` (added to a
+    format later) may be left out of the file together; they then read as empty.
     """
     reader = csv.reader(text_stream, strict=True)
     try:
@@ -35,8 +37,12 @@ def read_csv(text_stream: Iterable[str], header: tuple[str, ...],
         return [], [f"row 1: not valid CSV ({exc})"]
     if first and first[0].startswith("\ufeff"):
         first[0] = first[0][1:]
-    if first is None or tuple(first) != header:
-        return [], [f"row 1: the header must be exactly: {','.join(header)}"]
+    full = header + optional
+    if first is None or tuple(first) not in (header, full):
+        return [], [f"row 1: the header must be exactly: {','.join(full)}"
+                    + (f" (or without {','.join(optional)})" if optional else "")]
+    columns = tuple(first)
+    missing = dict.fromkeys(full[len(columns):], "")
     records: list[T] = []
     errors: list[str] = []
     first_line_of: dict[object, int] = {}
@@ -51,10 +57,10 @@ def read_csv(text_stream: Iterable[str], header: tuple[str, ...],
             break
         if not any(value.strip() for value in values):
             continue
-        if len(values) != len(header):
-            errors.append(f"row {line}: expected {len(header)} fields, found {len(values)}")
+        if len(values) != len(columns):
+            errors.append(f"row {line}: expected {len(columns)} fields, found {len(values)}")
             continue
-        record, problems = parse(dict(zip(header, values, strict=True)))
+        record, problems = parse({**dict(zip(columns, values, strict=True)), **missing})
         if record is not None:
             earlier = first_line_of.setdefault(key(record), line)
             if earlier != line:

@@ -62,6 +62,61 @@ MOBILE_CHANGED = Notice("mobile_changed_notice", _l(
 ACCOUNT_ACTIVATED = Notice("account_activated_notice", _l(
     "Absher: your account is now active. You can sign in and use the electronic services."))
 
+# Driving authorisations (services/eservices/driving.py): each change texts both people,
+# each in their own language. %(plate)s is the vehicle's plate, %(until)s the last day.
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
+# plate (letters and digits); %(until)s is the last day, as yyyy-mm-dd.
+DRIVING_GIVEN_OWNER = Notice("driving_authorisation_notice", _l(
+    "Absher: you authorised the holder of ID number %(national_id)s to drive your vehicle "
+    "with plate %(plate)s until %(until)s. It takes effect once they accept it."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(owner)s is the vehicle owner's full name; %(plate)s is the plate
+# (letters and digits); %(until)s is the last day, as yyyy-mm-dd.
+DRIVING_GIVEN_DRIVER = Notice("driving_authorisation_notice", _l(
+    "Absher: %(owner)s authorised you to drive the vehicle with plate %(plate)s until "
+    "%(until)s. Accept or decline it in your Absher account."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
+# plate (letters and digits).
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
+# plate (letters and digits).
+DRIVING_ACCEPTED_OWNER = Notice("driving_authorisation_notice", _l(
+    "Absher: the holder of ID number %(national_id)s accepted your authorisation to drive "
+    "your vehicle with plate %(plate)s."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(plate)s is the plate (letters and digits); %(until)s is the last day,
+# as yyyy-mm-dd.
+DRIVING_ACCEPTED_DRIVER = Notice("driving_authorisation_notice", _l(
+    "Absher: you accepted the authorisation to drive the vehicle with plate %(plate)s until "
+    "%(until)s."))
+# TRANSLATORS: A text message (SMS) to a vehicle owner, in three SMS segments at most.
+# %(national_id)s is a 10-digit ID number; %(plate)s is the plate (letters and digits).
+DRIVING_DECLINED_OWNER = Notice("driving_authorisation_notice", _l(
+    "Absher: the holder of ID number %(national_id)s declined your authorisation to drive "
+    "your vehicle with plate %(plate)s."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(plate)s is the plate (letters and digits).
+DRIVING_DECLINED_DRIVER = Notice("driving_authorisation_notice", _l(
+    "Absher: you declined the authorisation to drive the vehicle with plate %(plate)s."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
+# plate (letters and digits).
+DRIVING_CANCELLED_OWNER = Notice("driving_authorisation_notice", _l(
+    "Absher: you cancelled the authorisation of the holder of ID number %(national_id)s to "
+    "drive your vehicle with plate %(plate)s."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(plate)s is the plate (letters and digits).
+DRIVING_CANCELLED_DRIVER = Notice("driving_authorisation_notice", _l(
+    "Absher: your authorisation to drive the vehicle with plate %(plate)s was cancelled by "
+    "its owner. Do not drive it."))
+# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
+# SMS segments at most. %(name)s is the sponsored person's full name; %(until)s is the last
+# day, as yyyy-mm-dd; %(fee)s is a number of riyals.
+VISA_EXTENDED = Notice("visa_extension_notice", _l(
+    "Absher: the visit visa of %(name)s is extended until %(until)s. Fee: %(fee)s riyals."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line
@@ -136,6 +191,17 @@ def queue(session: Session, notice: Notice, account: Account, now: datetime,
     caller's transaction: it is saved with the change it tells of, or not at all."""
     body = in_language(notice.text, account.preferred_language, **values)
     return outbox.queue(session, to or account.mobile, body, notice.purpose, now, at_once)
+
+
+def send_each(session: Session, notices: list[tuple[Notice, Account, dict]],
+              now: datetime) -> None:
+    """Save the caller's change with one notice to each of several people (each in their
+    own language, with their own values), in one commit; then text them."""
+    messages = [queue(session, notice, account, now, **values)
+                for notice, account, values in notices]
+    session.commit()
+    for message in messages:
+        outbox.deliver(session, message, now)
 
 
 def send(session: Session, notice: Notice, account: Account, now: datetime,

@@ -23,6 +23,9 @@ SETTINGS = (
     "SECRET_KEY", "OTP_TTL_SECONDS", "SMS_CODES_PER_NUMBER_PER_HOUR",
     "SMS_CODES_PER_PERSON_PER_HOUR", "SMS_CODES_PER_HOUR", "CAPTCHA_FIXED_ANSWER",
     "BCRYPT_ROUNDS", "SMS_ORIGIN_HOST", "ALLOWED_HOSTS", "RECOVERY_SECURITY_QUESTION",
+    "MAX_DRIVING_AUTHORISATIONS", "DRIVING_AUTHORISATION_MAX_DAYS",
+    "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
+    "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS",
 )
 
 
@@ -45,12 +48,38 @@ class CodePolicy:
 
 
 @dataclass(frozen=True)
+class EServicePolicy:
+    """The e-services' limits (services/eservices/): driving authorisations, visit visa
+    extensions, absence reports."""
+
+    max_driving_authorisations: int = 3  # held at once, waiting or accepted
+    driving_authorisation_max_days: int = 365
+    visa_extension_window_days: int = 30  # extended only this close to its expiry
+    visa_extension_days: int = 90
+    visa_extension_fee: int = 100  # riyals
+    visa_max_stay_days: int = 180  # from entry, extensions included
+    absence_withdrawal_days: int = 15
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> EServicePolicy:
+        return cls(
+            max_driving_authorisations=config["MAX_DRIVING_AUTHORISATIONS"],
+            driving_authorisation_max_days=config["DRIVING_AUTHORISATION_MAX_DAYS"],
+            visa_extension_window_days=config["VISA_EXTENSION_WINDOW_DAYS"],
+            visa_extension_days=config["VISA_EXTENSION_DAYS"],
+            visa_extension_fee=config["VISA_EXTENSION_FEE"],
+            visa_max_stay_days=config["VISA_MAX_STAY_DAYS"],
+            absence_withdrawal_days=config["ABSENCE_WITHDRAWAL_DAYS"])
+
+
+@dataclass(frozen=True)
 class Policies:
     codes: CodePolicy
     visual_codes: CaptchaPolicy
     bcrypt_rounds: int
     sms_host: str  # the WebOTP line of code messages names this host, never a request's
     ask_security_question: bool  # recovery asks one of the person's questions first
+    eservices: EServicePolicy = EServicePolicy()
 
     @classmethod
     def from_config(cls, config: Mapping) -> Policies:
@@ -65,6 +94,7 @@ class Policies:
             bcrypt_rounds=config["BCRYPT_ROUNDS"],
             sms_host=origin_host(config),
             ask_security_question=config["RECOVERY_SECURITY_QUESTION"],
+            eservices=EServicePolicy.from_config(config),
         )
 
 

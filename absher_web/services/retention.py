@@ -17,15 +17,19 @@ from sqlalchemy import ColumnElement, delete, or_, select, update
 
 from absher_web.models import (
     REDACTED_CODE_BODY,
+    AbsenceReport,
     ApiRequest,
     AuditEvent,
+    AuthorisationStatus,
     CodeChallenge,
+    DrivingAuthorisation,
     PendingRegistration,
     RecoveryFlow,
     SmsBudget,
     SmsMessage,
     SmsStatus,
     SpentToken,
+    VisaExtension,
     unredacted_code_message,
 )
 
@@ -39,6 +43,7 @@ class RetentionPolicy:
     sms_records: timedelta
     api_answers: timedelta
     audit_events: timedelta
+    eservice_records: timedelta = timedelta(days=730)
     code_lifetime_cap: timedelta = timedelta(minutes=10)  # no code lives longer
 
     @classmethod
@@ -46,7 +51,9 @@ class RetentionPolicy:
         return cls(expired_flows=timedelta(seconds=config["RETAIN_EXPIRED_FLOWS_SECONDS"]),
                    sms_records=timedelta(seconds=config["RETAIN_SMS_RECORDS_SECONDS"]),
                    api_answers=timedelta(seconds=config["RETAIN_API_ANSWERS_SECONDS"]),
-                   audit_events=timedelta(seconds=config["RETAIN_AUDIT_EVENTS_SECONDS"]))
+                   audit_events=timedelta(seconds=config["RETAIN_AUDIT_EVENTS_SECONDS"]),
+                   eservice_records=timedelta(
+                       seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -68,6 +75,19 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          (SmsMessage.created_at < now - policy.sms_records)
          & ((SmsMessage.status != SmsStatus.FAILED) | SmsMessage.retryable.is_(False))),
         ("audit events", AuditEvent, AuditEvent.created_at < now - policy.audit_events),
+        # E-service records, once they have ended: a declined or cancelled driving
+        # authorisation from its last change, any other from its last day; a visa
+        # extension from when it was made; an absence report once withdrawn (an open
+        # one is kept while it stands).
+        ("driving authorisations", DrivingAuthorisation,
+         (DrivingAuthorisation.ends_on < (now - policy.eservice_records).date())
+         | (DrivingAuthorisation.status.in_((AuthorisationStatus.DECLINED,
+                                             AuthorisationStatus.CANCELLED))
+            & (DrivingAuthorisation.changed_at < now - policy.eservice_records))),
+        ("visa extensions", VisaExtension,
+         VisaExtension.created_at < now - policy.eservice_records),
+        ("withdrawn absence reports", AbsenceReport,
+         AbsenceReport.withdrawn_at < now - policy.eservice_records),
     ]
 
 

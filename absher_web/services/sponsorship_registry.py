@@ -34,6 +34,8 @@ KINDS: dict[SponsoredKind, LazyString] = {
 
 HEADER = ("sponsor_id", "person_id", "name_ar", "name_en", "kind", "nationality",
           "permit_expiry", "health_insurer", "health_insurance_expiry")
+# Added later, so a file may leave it out: the day the person entered the Kingdom.
+OPTIONAL = ("entry_date",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class SponsorshipEntry:
     permit_expiry: date
     health_insurer: str | None
     health_insurance_expiry: date | None
+    entry_date: date | None = None
 
 
 def is_border_number(value: str) -> bool:
@@ -87,14 +90,19 @@ def parse_row(raw: dict[str, str]) -> tuple[SponsorshipEntry | None, list[str]]:
                                         raw["health_insurance_expiry"], problems, required=False)
     if (insurer is None) != (insured_until is None):
         problems.append("health_insurer and health_insurance_expiry go together")
+    entered = csv_import.iso_date("entry_date", raw.get("entry_date", ""), problems,
+                                  required=False)
+    if entered is not None and expiry is not None and entered > expiry:
+        problems.append("entry_date is after permit_expiry")
     if problems or kind is None or expiry is None:
         return None, problems
     return SponsorshipEntry(sponsor, person, name_ar, name_en, kind, nationality, expiry,
-                            insurer, insured_until), []
+                            insurer, insured_until, entered), []
 
 
 def parse_csv(text_stream: Iterable[str]) -> tuple[list[SponsorshipEntry], list[str]]:
-    return csv_import.read_csv(text_stream, HEADER, parse_row, lambda e: e.person_id)
+    return csv_import.read_csv(text_stream, HEADER, parse_row, lambda e: e.person_id,
+                               optional=OPTIONAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +178,12 @@ def demo_sponsorships(sponsor_ids: list[str], residents: list[Resident], today: 
     border = iter(range(3_100_000_000, 3_199_999_999, 7919))
     workers = iter(residents)
     # (kind, days the visa or iqama has left, days the health insurance has left)
+    # The visitor can be extended (services/eservices/visa.py): in the last 30 days, 70 days
+    # after entry, insured beyond the new expiry.
     plans = ((SponsoredKind.WORKER, 400, 180), (SponsoredKind.DOMESTIC_WORKER, 25, -10),
-             (SponsoredKind.VISITOR, 20, 60))
+             (SponsoredKind.VISITOR, 20, 200))
+    entered = {SponsoredKind.WORKER: 700, SponsoredKind.DOMESTIC_WORKER: 340,
+               SponsoredKind.VISITOR: 70}
     for position, sponsor in enumerate(sponsor_ids):
         if position < 3:
             chosen = plans
@@ -195,7 +207,8 @@ def demo_sponsorships(sponsor_ids: list[str], residents: list[Resident], today: 
                 sponsor, person, name_ar, name_en, kind, nationality,
                 today + timedelta(days=permit_days),
                 rng.choice(_INSURERS) if insured else None,
-                today + timedelta(days=insured_days) if insured else None))
+                today + timedelta(days=insured_days) if insured else None,
+                today - timedelta(days=entered[kind])))
     return entries
 
 

@@ -8,7 +8,9 @@ from flask_login import current_user
 
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
+from absher_web.models import utcnow
 from absher_web.services import activation, audit
+from absher_web.services.eservices import driving
 from absher_web.web import eservices
 from absher_web.web.guards import require_active_account, signed_in_only
 
@@ -69,6 +71,8 @@ def home() -> str:
         previous_sign_in=audit.previous_sign_in(db.session, account.id),
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,
         notice=session.pop(ACCOUNT_NOTICE_KEY, None), eservices=eservices.REGISTRY,
+        waiting_authorisations=(driving.waiting_for(db.session, account, utcnow())
+                                if account.is_active else 0),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
-from absher_web.extensions import client_address, db, limiter
+from absher_web.extensions import db, limiter
 from absher_web.forms.account_changes import (
     ChangeEmailForm,
     ChangeLanguageForm,
@@ -24,7 +24,7 @@ from absher_web.services.policies import current_policies
 from absher_web.web.account import ACCOUNT_NOTICE_KEY
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, ltr, render_step
-from absher_web.web.guards import signed_in_only
+from absher_web.web.guards import signed_in_account_key, signed_in_only
 from absher_web.web.sessions import SignedInUser
 
 bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
@@ -56,13 +56,6 @@ def password():
             return changed("account_password_changed")
         form.add_errors(outcome.errors)
     return render_step("account/change_password.html", 422 if form.errors else 200, form=form)
-
-
-def signed_in_account_key() -> str:
-    # signed_in_only comes first, so there is an account; the address is only a fallback.
-    if current_user.is_authenticated:
-        return f"account:{current_user.account.id}"
-    return client_address()
 
 
 @bp.route("/mobile", methods=["GET", "POST"])

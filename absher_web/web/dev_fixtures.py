@@ -154,3 +154,83 @@ def health_insurance_of_resident() -> HealthInsurance:
                      "Ahmed Mahmoud Hassan Mansour", "EGY", Validity.VALID,
                      Validity.EXPIRES_SOON)
     return HealthInsurance(own=own, sponsored=[])
+
+
+def _authorisation(id: int, status, ends_in: int, owner: Account, driver: Account,  # noqa: A002
+                   vehicle: Vehicle):
+    from absher_web.models import DrivingAuthorisation
+
+    held = DrivingAuthorisation(id=id, status=status, starts_on=TODAY - timedelta(days=5),
+                                ends_on=TODAY + timedelta(days=ends_in), created_at=NOW)
+    held.owner, held.driver, held.vehicle = owner, driver, vehicle
+    return held
+
+
+def driving_authorisations():
+    """Given by the citizen (waiting, accepted, cancelled), one waiting for his answer and
+    one he accepted."""
+    from absher_web.models import AuthorisationStatus as Status
+    from absher_web.services.eservices.driving import Authorisations
+
+    me = account(ActivationState.ACTIVE)
+    other = Account(id=2, national_id=DEMO_IDS[1], mobile=NEW_MOBILE,
+                    preferred_language=Language.ENGLISH,
+                    activation_state=ActivationState.ACTIVE)
+    other.person = Person(national_id=DEMO_IDS[1], kind=PersonKind.CITIZEN,
+                          name_ar="سارة محمد القحطاني", name_en="Sarah Mohammed Al-Qahtani",
+                          birth_date=date(1992, 5, 1), nationality="SAU",
+                          id_expiry=date(2031, 1, 1), city="جدة", district="حي الروضة")
+    camry = _vehicle("ABD", "1234", "Toyota", "Camry", 300)
+    camry.id = 11
+    hers = _vehicle("SNR", "552", "Kia", "Sportage", 200)
+    hers.id = 12
+    return Authorisations(
+        given=[_authorisation(1, Status.PENDING, 30, me, other, camry),
+               _authorisation(2, Status.ACCEPTED, 90, me, other, camry),
+               _authorisation(3, Status.CANCELLED, 60, me, other, camry)],
+        waiting=[_authorisation(4, Status.PENDING, 14, other, me, hers)],
+        held=[_authorisation(5, Status.ACCEPTED, 45, other, me, hers)],
+        vehicles=[camry], today=TODAY)
+
+
+def visitor(expires_in: int = 20, entered: int | None = 70, insured_for: int | None = 200,
+            id: int = 21) -> Sponsorship:  # noqa: A002
+    return Sponsorship(
+        id=id, sponsor_id=DEMO_IDS[0], person_id="3100000000", name_ar="سيتي نور",
+        name_en="Siti Nur", kind=SponsoredKind.VISITOR, nationality="IDN",
+        permit_expiry=TODAY + timedelta(days=expires_in),
+        entry_date=TODAY - timedelta(days=entered) if entered is not None else None,
+        health_insurer="Bupa Arabia" if insured_for is not None else None,
+        health_insurance_expiry=TODAY + timedelta(days=insured_for)
+        if insured_for is not None else None)
+
+
+def visa_extensions():
+    from absher_web.models import VisaExtension
+
+    done = VisaExtension(previous_expiry=TODAY - timedelta(days=70),
+                         new_expiry=TODAY + timedelta(days=20), fee=100, created_at=NOW)
+    done.sponsorship = visitor()
+    return [done]
+
+
+def domestic_workers() -> list[Sponsorship]:
+    """Two domestic workers: one reported absent three days ago, one not."""
+    return [
+        Sponsorship(id=31, sponsor_id=DEMO_IDS[0], person_id="2234567896", name_ar="ماريا سانتوس",
+                    name_en="Maria Santos", kind=SponsoredKind.DOMESTIC_WORKER,
+                    nationality="PHL", permit_expiry=TODAY + timedelta(days=200),
+                    entry_date=TODAY - timedelta(days=400)),
+        Sponsorship(id=32, sponsor_id=DEMO_IDS[0], person_id="2345678907", name_ar="أمينة حسن",
+                    name_en="Amina Hassan", kind=SponsoredKind.DOMESTIC_WORKER,
+                    nationality="ETH", permit_expiry=TODAY + timedelta(days=90)),
+    ]
+
+
+def absence_reports() -> dict:
+    from absher_web.models import AbsenceReport
+
+    made = AbsenceReport(id=41, sponsorship_id=31, account_id=1,
+                         last_seen_on=TODAY - timedelta(days=4),
+                         reported_at=NOW - timedelta(days=3))
+    return {31: made}

@@ -19,6 +19,7 @@ from functools import partial
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from jinja2_fragments.flask import render_block
@@ -50,8 +51,12 @@ from absher_web.forms.signin import SignInForm
 from absher_web.identity import mask_mobile
 from absher_web.models import ActivationState
 from absher_web.services import account_locks, security_questions
+from absher_web.services.eservices import absence, driving, visa
+from absher_web.services.eservices.absence import withdrawable_until
+from absher_web.services.eservices.driving import is_live
 from absher_web.services.eservices.sponsored import Sponsored
 from absher_web.services.eservices.vehicles import MyVehicles
+from absher_web.services.policies import EServicePolicy
 from absher_web.services.sponsorship_registry import KINDS
 from absher_web.services.vehicles_registry import COLOURS, VIOLATION_KINDS
 from absher_web.web import (
@@ -66,6 +71,10 @@ from absher_web.web import dev_fixtures as fx
 from absher_web.web.account import EVENT_LABELS
 from absher_web.web.code_step import Sending
 from absher_web.web.errors import CSRF_PAGE, rate_limit_words, render_error
+from absher_web.web.eservices.absence import refusal_text as absence_refusal
+from absher_web.web.eservices.driving import STATUSES
+from absher_web.web.eservices.driving import refusal_text as driving_refusal
+from absher_web.web.eservices.visa import refusal_text as visa_refusal
 from absher_web.web.flow import ltr, render_step
 
 bp = Blueprint("dev_states", __name__, url_prefix="/<lang_code>/dev/states")
@@ -459,17 +468,79 @@ ESERVICE_ANSWERS: dict[str, tuple[tuple[str, LazyString, Callable[[], dict], dic
 }
 
 
+def _visa_quote() -> dict:
+    from absher_web.forms.eservices import ConfirmExtensionForm
+    from absher_web.services.eservices.visa import Quote
+
+    quote = Quote(fx.visitor(), fx.TODAY + timedelta(days=20), fx.TODAY + timedelta(days=110),
+                  100)
+    return {"quote": quote, "confirm_form": ConfirmExtensionForm(formdata=None)}
+
+
+# What the page of a service that changes things shows before anything is sent.
+ESERVICE_OVERVIEWS: dict[str, Callable[[], dict]] = {
+    "driving-authorisations": lambda: {"found": fx.driving_authorisations(),
+                                       "is_live": is_live, "statuses": STATUSES,
+                                       "max_days": 365},
+    "visit-visa-extension": lambda: {"visitors": [fx.visitor(), fx.visitor(-3, id=22)],
+                                     "extensions": fx.visa_extensions(),
+                                     "policy": EServicePolicy()},
+    "domestic-worker-absence": lambda: {
+        "workers": fx.domestic_workers(), "reports": fx.absence_reports(), "now": fx.NOW,
+        "policy": EServicePolicy(), "withdrawable_until": lambda made: withdrawable_until(
+            made, EServicePolicy())},
+}
+# TRANSLATORS: states gallery, a state of an e-service page: a change was saved, and the page
+# says so.
+SAVED = _l("Change saved")
+# TRANSLATORS: states gallery, a state of an e-service page: the change was refused, and the
+# page says why.
+REFUSED = _l("Change refused")
+ESERVICE_ANSWERS.update({
+    "driving-authorisations": (
+        ("saved", SAVED, lambda: {"notice": _("The authorisation is sent. It takes effect once "
+                                              "the person accepts it; we have texted you both.")},
+         None),
+        ("refused", REFUSED, lambda: {"refusal": driving_refusal(
+            driving.Refusal.NOT_AUTHORISABLE)}, None),
+    ),
+    "visit-visa-extension": (
+        # TRANSLATORS: states gallery, a state of the visa extension page: the fee and the new
+        # expiry, with the button that confirms the extension.
+        ("quote", _l("Fee and new expiry, to confirm"), _visa_quote, None),
+        ("refused", REFUSED, lambda: {"refusal": visa_refusal(visa.Refused(
+            visa.Refusal.TOO_EARLY, fx.visitor(60), fx.TODAY + timedelta(days=30)))}, None),
+    ),
+    "domestic-worker-absence": (
+        # TRANSLATORS: States gallery, a sample notice. %(name)s is the sponsored person's full
+        # name.
+        ("saved", SAVED, lambda: {"notice": _("The absence of %(name)s is reported. It shows "
+                                              "on the worker's record.", name="Amina Hassan")},
+         None),
+        ("refused", REFUSED, lambda: {"refusal": absence_refusal(absence.Refused(
+            absence.Refusal.TOO_LATE, fx.domestic_workers()[0], fx.TODAY))}, None),
+    ),
+})
+
+
 def eservice_page(slug: str, answer: Callable[[], dict] | None = None, typed=None,
                   active=True):
     service = eservices.by_slug()[slug]
     if not active:
         return not_active(service.title, service.explanation)
     form = form_of(service.form, typed)
+    shown: dict = {}
+    if service.overview:  # a service that changes things: what it holds, its buttons
+        shown = {"forms": {action.name: action.form(formdata=None)
+                           for action in service.actions},
+                 "refusal": None, "notice": None, **ESERVICE_OVERVIEWS[slug]()}
     if answer is not None:
-        return account_page(service.template, service=service, form=form, enquired=True,
-                            **answer())
+        shown.update(answer())
+        status = 422 if shown.get("refusal") else 200
+        return account_page(service.template, status, service=service, form=form,
+                            enquired=True, **shown)
     return account_page(service.template, 422 if form.errors else 200, service=service,
-                        form=form, enquired=False)
+                        form=form, enquired=False, **shown)
 
 
 def eservice_states() -> list[State]:

@@ -14,6 +14,7 @@ from functools import wraps
 from flask import render_template, url_for
 from flask_login import current_user, login_required
 
+from absher_web.extensions import client_address
 from absher_web.services import security_questions
 from absher_web.web.flow import go_to
 
@@ -53,3 +54,11 @@ def require_active_account(title: str, explanation: str | None = None) -> Callab
         return guarded
 
     return decorate
+
+
+def signed_in_account_key() -> str:
+    """The rate limits' key for what a signed-in holder does (a code to a new number, an
+    authorisation that texts someone): per account; the address is only a fallback."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.account.id}"
+    return client_address()

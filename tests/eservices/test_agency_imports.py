@@ -143,3 +143,25 @@ def test_seed_demo_gives_every_demo_id_vehicles_workers_and_visitors(app, sessio
     assert vehicles_registry.find_foreign_vehicle(session, "BHR", "12345").violations
     again = app.test_cli_runner().invoke(args=["absher", "seed-demo"])
     assert "0 vehicles and 0 sponsored" in again.output
+
+
+def test_sponsorships_may_give_the_day_of_entry(app, session, tmp_path, make_person):
+    sponsor = make_person()
+    result = run(app, tmp_path, "import-sponsorships", [
+        SPONSORSHIPS + ",entry_date",
+        f"{sponsor},3100000007,سيتي,Siti,visitor,IDN,2027-01-01,Bupa,2027-06-01,2026-10-01",
+        f"{sponsor},3100000015,سيتي,Siti,visitor,IDN,2027-01-01,,,2027-02-01",  # 3
+        f"{sponsor},3100000023,سيتي,Siti,visitor,IDN,2027-01-01,,,2026-13-01",  # 4
+    ])
+    assert result.exit_code == 1
+    errors = row_errors(result)
+    assert list(errors) == [3, 4]
+    assert "entry_date is after permit_expiry" in errors[3]
+    assert "entry_date '2026-13-01'" in errors[4]
+    result = run(app, tmp_path, "import-sponsorships", [
+        SPONSORSHIPS + ",entry_date",
+        f"{sponsor},3100000007,سيتي,Siti,visitor,IDN,2027-01-01,Bupa,2027-06-01,2026-10-01"])
+    assert result.exit_code == 0, result.output
+    session.rollback()
+    from datetime import date
+    assert session.scalars(select(Sponsorship)).one().entry_date == date(2026, 10, 1)

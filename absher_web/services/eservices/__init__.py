@@ -17,6 +17,11 @@ from absher_web.models import Account
 from absher_web.services import audit
 
 
+class NotYours(LookupError):
+    """The record asked for is not the holder's (someone else's authorisation or worker, or
+    none): the page answers 403, the same whether it exists or not."""
+
+
 def record_use(session: Session, kind: str, account: Account, now: datetime,
                client_address: str | None, **detail: object) -> None:
     """Audit one use of a service by the account's holder and commit it."""

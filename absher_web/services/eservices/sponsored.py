@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from absher_web.models import Account, SponsoredKind, Sponsorship
+from absher_web.models import AbsenceReport, Account, SponsoredKind, Sponsorship
 from absher_web.services import sponsorship_registry
 from absher_web.services.eservices import Validity, local_today, record_use, validity
 
@@ -23,11 +23,13 @@ class SponsoredView:
     record: Sponsorship
     permit: Validity
     health_insurance: Validity
+    absence: AbsenceReport | None = None  # an open absence report (services/eservices/absence)
 
 
-def view_of(record: Sponsorship, today: date) -> SponsoredView:
+def view_of(record: Sponsorship, today: date,
+            absence: AbsenceReport | None = None) -> SponsoredView:
     return SponsoredView(record, validity(record.permit_expiry, today),
-                         validity(record.health_insurance_expiry, today))
+                         validity(record.health_insurance_expiry, today), absence)
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,12 @@ class Sponsored:
 
 def workers_and_visitors(session: Session, account: Account, now: datetime,
                          client_address: str | None) -> Sponsored:
+    from absher_web.services.eservices.absence import open_reports
+
     today = local_today(now)
-    found = Sponsored([view_of(r, today) for r in
-                       sponsorship_registry.sponsored_by(session, account.national_id)])
+    people = sponsorship_registry.sponsored_by(session, account.national_id)
+    reports = open_reports(session, [r.id for r in people])
+    found = Sponsored([view_of(r, today, reports.get(r.id)) for r in people])
     record_use(session, WORKERS_AUDIT_KIND, account, now, client_address,
                people=len(found.people))
     return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel.speaklater import LazyString
 
-from absher_web.web.eservices import fingerprint, sponsored, vehicles
+from absher_web.web.eservices import absence, driving, fingerprint, sponsored, vehicles, visa
 from absher_web.web.eservices.base import EService, add_page
 
 bp = Blueprint("eservices", __name__, url_prefix="/<lang_code>/account/services")
@@ -22,8 +22,11 @@ REGISTRY: tuple[EService, ...] = (
     fingerprint.SERVICE,
     vehicles.MY_VEHICLES,
     vehicles.FOREIGN_VEHICLE,
+    driving.SERVICE,
     sponsored.WORKERS_AND_VISITORS,
     sponsored.HEALTH_INSURANCE,
+    visa.SERVICE,
+    absence.SERVICE,
 )
 
 for _service in REGISTRY:
