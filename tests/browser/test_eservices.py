@@ -1,6 +1,8 @@
 """The e-services in a real browser: every service's page and answer (and the foreign
 vehicle form's errors) in both languages at 1280 and 320 px with axe, and an enquiry
-with JavaScript off."""
+with JavaScript off; two holders completing a driving authorisation, a visa extension and
+an absence report, in each language, one at 1280 px with JavaScript and one at 320 px
+without."""
 
 from __future__ import annotations
 
@@ -67,6 +69,8 @@ def test_every_eservice_and_its_answer_is_accessible(live_server, make_account, 
     for service in REGISTRY:
         page.goto(f"/{lang}/account/services/{service.slug}")
         assert_no_axe_violations(page)
+        if service.overview:  # it changes things: test_two_holders_... below
+            continue
         if service.slug == "foreign-vehicle-violations":
             page.locator("main form[action*='/account/services/'] button[type=submit]").click()
             page.locator("[data-error-summary]").wait_for()
@@ -91,3 +95,92 @@ def test_an_enquiry_works_without_javascript(live_server, make_account, page_fac
     assert "Toyota Camry 2021" in answer and "Expires soon" in answer
     page.goto("/en/account/")
     assert "My vehicles enquiry used" in page.locator("main table").inner_text()
+
+
+def give_changeables(app, owner: str) -> None:
+    """A car to authorise, a visitor whose visa can be extended, a domestic worker."""
+    today = date.today()
+    with app.app_context(), db.transaction() as session:
+        session.add(Vehicle(plate_country="SAU", plate_letters="KLZ",
+                            plate_number=fresh_national_id()[-4:], make="Hyundai",
+                            model="Sonata", year=2022, colour="white", owner_id=owner,
+                            insurance_company="Tawuniya",
+                            insurance_expiry=today + timedelta(days=200)))
+        for kind, person, entered in ((SponsoredKind.VISITOR, "31" + fresh_national_id()[2:], 70),
+                                      (SponsoredKind.DOMESTIC_WORKER, fresh_national_id("2"),
+                                       300)):
+            session.add(Sponsorship(
+                sponsor_id=owner, person_id=person, name_ar="سيتي نور", name_en="Siti Nur",
+                kind=kind, nationality="IDN", permit_expiry=today + timedelta(days=20),
+                entry_date=today - timedelta(days=entered), health_insurer="Bupa Arabia",
+                health_insurance_expiry=today + timedelta(days=200)))
+
+
+def submit(page, action: str = "") -> None:
+    """The page's form posting to its service (or to one of its actions), and the page after."""
+    selector = (f"main form[action$='/{action}'] button[type=submit]" if action
+                else "main form[aria-labelledby] button[type=submit]")
+    page.locator(selector).first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_two_holders_authorise_extend_and_report(live_server, make_account, page_factory, lang):
+    owner = make_account(language=lang, state=ActivationState.ACTIVE)
+    driver = make_account(language=lang, state=ActivationState.ACTIVE)
+    give_changeables(live_server.app, owner.national_id)
+    base = f"/{lang}/account/services"
+
+    wide = page_factory(width=1280)
+    allow_browser_error(wide, r"status of 422")
+    sign_in(wide, live_server, owner, lang)
+    wide.goto(f"{base}/driving-authorisations")
+    assert_no_axe_violations(wide)
+    wide.fill("#national_id", "1000000008")  # no account: refused, naming nobody
+    wide.fill("#until", (date.today() + timedelta(days=30)).isoformat())
+    submit(wide)
+    wide.locator("[data-error-summary]").wait_for()
+    assert_no_axe_violations(wide)
+    wide.fill("#national_id", driver.national_id)
+    submit(wide)
+    wide.locator(".notice[role=status]").wait_for()
+    assert_no_axe_violations(wide)
+
+    narrow = page_factory(width=320, javascript=False)
+    sign_in(narrow, live_server, driver, lang)
+    narrow.goto(f"{base}/driving-authorisations")
+    assert_no_axe_violations(narrow)
+    submit(narrow, "accept")
+    assert narrow.locator(".notice[role=status]").count() == 1
+    assert narrow.evaluate("document.documentElement.scrollWidth <= "
+                           "document.documentElement.clientWidth")
+    assert_no_axe_violations(narrow)
+    wide.reload()
+    assert wide.locator("main form[action$='/cancel']").count() == 1
+
+    # The visa extension and the absence report, with JavaScript at 1280 px.
+    wide.goto(f"{base}/visit-visa-extension")
+    assert_no_axe_violations(wide)
+    submit(wide)
+    wide.locator("#quote-heading").wait_for()
+    assert_no_axe_violations(wide)
+    submit(wide, "confirm")
+    wide.locator(".notice[role=status]").wait_for()
+    wide.goto(f"{base}/domestic-worker-absence")
+    wide.fill("#last_seen", (date.today() + timedelta(days=2)).isoformat())
+    submit(wide)
+    wide.locator("[data-error-summary]").wait_for()
+    assert_no_axe_violations(wide)
+    wide.fill("#last_seen", date.today().isoformat())
+    submit(wide)
+    wide.locator("main form[action$='/withdraw']").wait_for()
+    assert_no_axe_violations(wide)
+    # The extension and the report without JavaScript, at 320 px, by the owner too.
+    bare = page_factory(width=320, javascript=False)
+    sign_in(bare, live_server, owner, lang)
+    bare.goto(f"{base}/domestic-worker-absence")
+    submit(bare, "withdraw")
+    assert bare.locator(".notice[role=status]").count() == 1
+    assert_no_axe_violations(bare)
+    bare.goto(f"{base}/visit-visa-extension")
+    assert_no_axe_violations(bare)
