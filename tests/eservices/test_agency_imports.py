@@ -141,6 +141,20 @@ def test_seed_demo_gives_every_demo_id_vehicles_workers_and_visitors(app, sessio
     assert session.scalars(select(Sponsorship).where(
         Sponsorship.person_id == registry.DEMO_IDS[2])).one()
     assert vehicles_registry.find_foreign_vehicle(session, "BHR", "12345").violations
+    # Each demo ID's visitor can be extended, and has a domestic worker to report absent.
+    from datetime import date
+
+    from absher_web.models import SponsoredKind
+    from absher_web.services.eservices import visa
+    from absher_web.services.policies import EServicePolicy
+    for national_id in registry.DEMO_IDS:
+        visitor = session.scalars(select(Sponsorship).where(
+            Sponsorship.sponsor_id == national_id,
+            Sponsorship.kind == SponsoredKind.VISITOR)).one()
+        assert isinstance(visa.rule(EServicePolicy(), visitor, date.today()), visa.Quote)
+        assert session.scalars(select(Sponsorship).where(
+            Sponsorship.sponsor_id == national_id,
+            Sponsorship.kind == SponsoredKind.DOMESTIC_WORKER)).one().entry_date
     again = app.test_cli_runner().invoke(args=["absher", "seed-demo"])
     assert "0 vehicles and 0 sponsored" in again.output
 
