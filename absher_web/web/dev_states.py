@@ -312,7 +312,8 @@ ACCOUNT = _l("Your account")
 HOME = _l("Account home")
 
 
-def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in=False):
+def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in=False,
+                 waiting_authorisations=0):
     held = fx.account(state)
     events = fx.events()
     return account_page(
@@ -321,7 +322,7 @@ def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in
         events=[] if first_sign_in else events,
         previous_sign_in=None if first_sign_in else events[0],
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS, notice=notice,
-        eservices=eservices.REGISTRY)
+        eservices=eservices.REGISTRY, waiting_authorisations=waiting_authorisations)
 
 
 def my_data():
@@ -678,6 +679,10 @@ STATES: list[State] = [
           partial(account_home, ActivationState.PENDING)),
     State("account-home-active", ACCOUNT, HOME, _l("Active, after a change"),
           partial(account_home, ActivationState.ACTIVE, "account_password_changed")),
+    # TRANSLATORS: states gallery, a state of the account home: driving authorisations given to
+    # the holder wait for their answer.
+    State("account-home-authorisations", ACCOUNT, HOME, _l("Authorisations waiting"),
+          partial(account_home, ActivationState.ACTIVE, waiting_authorisations=2)),
     State("my-data", ACCOUNT, _l("My data"),
           # TRANSLATORS: states gallery, a state: the account is activated.
           _l("Active"), my_data),

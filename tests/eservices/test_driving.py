@@ -323,3 +323,15 @@ def test_twenty_cancels_at_once_cancel_once(app, people, sms_outbox):
     at_once([cancel] * 20)
     assert transitions(app, driving.CANCELLED) == 1
     assert only_authorisation(app).status is AuthorisationStatus.CANCELLED
+
+
+def test_authorisations_given_are_limited_per_account(app, people):
+    owner, driver, vehicle = people
+    app.config["RATELIMIT_DRIVING_AUTHORISATION"] = "1 per day"
+    try:
+        assert owner.give(vehicle, owner.account.national_id).status_code == 422  # not counted
+        assert owner.give(vehicle, driver.account.national_id).status_code == 303
+        other = add_vehicle(app, owner.account.national_id)
+        assert owner.give(other, driver.account.national_id).status_code == 429
+    finally:
+        app.config["RATELIMIT_DRIVING_AUTHORISATION"] = "10 per day"
