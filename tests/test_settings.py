@@ -59,3 +59,19 @@ def test_check_config_prints_the_settings_with_secrets_masked(tmp_path):
 def test_numbers_out_of_range_are_refused(value):
     result = absher("check-config", ABSHER_OTP_TTL_SECONDS=value)
     assert result.returncode == 2 and "ABSHER_OTP_TTL_SECONDS" in result.stderr
+
+
+def test_the_eservices_limits_are_checked(app):
+    from absher_web.settings_check import problems
+
+    config = {**app.config, "MAX_DRIVING_AUTHORISATIONS": 0, "VISA_EXTENSION_DAYS": 200,
+              "VISA_MAX_STAY_DAYS": 150, "ABSENCE_WITHDRAWAL_DAYS": 400,
+              "RATELIMIT_DRIVING_AUTHORISATION": "ten a day",
+              "RETAIN_ESERVICE_RECORDS_SECONDS": 60}
+    found = "\n".join(problems(config))
+    assert "ABSHER_MAX_DRIVING_AUTHORISATIONS=0 is outside 1..50." in found
+    assert "ABSHER_VISA_EXTENSION_DAYS must not exceed ABSHER_VISA_MAX_STAY_DAYS." in found
+    assert "ABSHER_ABSENCE_WITHDRAWAL_DAYS=400 is outside 1..365." in found
+    assert "ABSHER_RATELIMIT_DRIVING_AUTHORISATION='ten a day' is not a rate limit" in found
+    assert "ABSHER_RETAIN_ESERVICE_RECORDS=60 is outside" in found
+    assert problems(app.config) == []
