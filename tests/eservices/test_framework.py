@@ -64,3 +64,19 @@ def test_a_post_without_the_form_token_is_refused(holder: Holder, service):
     response = holder.client.post(holder.url(service.slug), data={})
     assert response.status_code == 400
     assert parse(response).find("section", attrs={"aria-labelledby": "answer-heading"}) is None
+
+
+@pytest.mark.parametrize(("slug", "seed_name"), [
+    ("driving-authorisations", "طلبات تفويض للقيادة"),
+    ("visit-visa-extension", "إمداد تأشيرة الزيارة"),
+    ("domestic-worker-absence", "الإبلاغ عن تغيب العمالة المنزلية"),
+])
+def test_the_services_that_change_records_are_titled_with_their_seed_names(
+        client, make_account, sms_outbox, slug, seed_name):
+    from absher_web.models import ActivationState
+
+    holder = Holder(client, make_account(state=ActivationState.ACTIVE), sms_outbox, lang="ar")
+    holder.sign_in()
+    page = parse(holder.open(slug))
+    assert page.find("h1").get_text(strip=True) == seed_name
+    assert page.find("html")["dir"] == "rtl"
