@@ -66,6 +66,28 @@ def test_a_post_without_the_form_token_is_refused(holder: Holder, service):
     assert parse(response).find("section", attrs={"aria-labelledby": "answer-heading"}) is None
 
 
+ACTIONS = [(service, action) for service in REGISTRY for action in service.actions]
+
+
+@pytest.mark.parametrize(("service", "action"), ACTIONS,
+                         ids=lambda x: getattr(x, "slug", None) or getattr(x, "name", ""))
+def test_every_action_is_closed_to_strangers_and_unactivated_accounts(
+        client, make_account, sms_outbox, service, action):
+    url = f"/en/account/services/{service.slug}/{action.name}"
+    token = csrf_of(client.get("/en/individuals/login"))
+    response = client.post(url, data={"csrf_token": token, "item": "1"})
+    assert response.status_code == 302
+    assert "/en/individuals/login" in response.headers["Location"]
+    assert client.get(url).status_code == 405  # a change is never a GET
+
+    citizen = Citizen(client, make_account(), sms_outbox)
+    citizen.sign_in()
+    page = client.get(f"/en/account/services/{service.slug}")
+    answer = client.post(url, data={"csrf_token": csrf_of(page), "item": "1"})
+    assert "This service needs an activated account." in parse(answer).get_text(" ")
+    assert client.post(url, data={"item": "1"}).status_code == 400  # no token
+
+
 @pytest.mark.parametrize(("slug", "seed_name"), [
     ("driving-authorisations", "طلبات تفويض للقيادة"),
     ("visit-visa-extension", "إمداد تأشيرة الزيارة"),
