@@ -5,8 +5,11 @@ The stylesheet changes only font sizes and one grid at 320 px, nothing is shown 
 so the markup rules say the same at both widths; the narrow run is for what the layout
 decides (contrast of text that becomes large or small, target sizes).
 
-The htmx fragments are the `step` blocks of these same pages, so the pages cover them;
-tests/test_valid_html.py checks the fragments' markup themselves."""
+Each htmx fragment is then swapped into its state's page by htmx itself (htmx.ajax, as a
+form's answer would be: its title, its out-of-band live region and language switch) and
+the page checked again at 1280 px, in Arabic (the English fragments are the same markup);
+the 503 fragment is left out, since htmx does not swap a 5xx answer.
+tests/test_valid_html.py checks the fragments' markup."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import pytest
 
 from absher_web.web import dev_states
 from tests.browser.conftest import (
+    AXE_TAGS,
     _axe_violations,
     allow_browser_error,
     assert_no_browser_errors,
@@ -28,6 +32,20 @@ WIDE, NARROW = 1280, 320
 BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+# Where a form's answer goes: the services results, else the swapped step, else main.
+# Answers how many live regions and language switches the page has after the swap (the
+# fragment's own are swapped out of band, in place of the page's).
+SWAP = """async url => {
+    const target = document.querySelector("#service-results")
+        || document.querySelector("[data-focus-after-swap]") || document.querySelector("#main");
+    await htmx.ajax("GET", url, {target: target, swap: "innerHTML"});
+    return [document.querySelectorAll("#live-region").length,
+            document.querySelectorAll("#lang-switch").length];
+}"""
+# The suite's axe options (conftest._axe_violations), for a page axe is already loaded in.
+AXE_AGAIN = """options => axe.run(document, options).then(results => results.violations)"""
 
 
 def fullest_state_of_each_page(app) -> set[str]:
@@ -50,6 +68,8 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
         pytest.skip("the states gallery reads no database: checked once, in the SQLite run")
     narrow = {"", *(f"/{name}" for name in fullest_state_of_each_page(live_server.app))}
     names = ["", *(f"/{entry.name}" for entry in dev_states.entries() if not entry.fragment)]
+    swapped = {f"/{entry.state.name}" for entry in dev_states.entries()
+               if entry.fragment and not entry.name.startswith("error-503")}
     context = browser.new_context(base_url=live_server.url,
                                   viewport={"width": WIDE, "height": 800})
     context.set_default_timeout(20_000)
@@ -60,6 +80,20 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
     # Error states answer 4xx and 5xx on purpose; Chromium logs each one.
     allow_browser_error(page, r"status of [45]\d\d")
     started, runs, found = time.monotonic(), 0, []
+
+    def check(where: str) -> None:
+        nonlocal runs
+        runs += 1
+        if page.evaluate("() => typeof window.axe === 'object'"):  # loaded since navigating
+            violations = page.evaluate(AXE_AGAIN, {"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                                   "resultTypes": ["violations"]})
+        else:
+            violations = _axe_violations(page, None)
+        for violation in violations:
+            targets = "; ".join(" ".join(map(str, node["target"]))
+                                for node in violation["nodes"][:3])
+            found.append(f"{where}: {violation['id']} ({violation['help']}) at {targets}")
+
     try:
         for lang in ("ar", "en"):
             for name in names:
@@ -67,17 +101,20 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
                 page.goto(f"/{lang}/dev/states{name}")
                 for width in (WIDE, NARROW) if name in narrow else (WIDE,):
                     page.set_viewport_size({"width": width, "height": 800})
-                    runs += 1
-                    for violation in _axe_violations(page, None):
-                        targets = "; ".join(" ".join(map(str, node["target"]))
-                                            for node in violation["nodes"][:3])
-                        found.append(f"{lang} {name or '(gallery)'} @{width}: "
-                                     f"{violation['id']} ({violation['help']}) at {targets}")
+                    check(f"{lang} {name or '(gallery)'} @{width}")
+                if name in swapped and lang == "ar":  # the markup is the same in English
+                    page.set_viewport_size({"width": WIDE, "height": 800})
+                    regions, switches = page.evaluate(SWAP, f"/{lang}/dev/states{name}.htmx")
+                    if (regions, switches) != (1, 1):
+                        found.append(f"{lang} {name}.htmx: {regions} live regions and "
+                                     f"{switches} language switches after the swap")
+                    check(f"{lang} {name}.htmx swapped in @{WIDE}")
         assert_no_browser_errors(page)
     finally:
         context.close()
     record_property("axe_runs", runs)
     record_property("axe_seconds", round(time.monotonic() - started, 1))
     print(f"axe: {runs} runs ({len(names)} pages x 2 languages at {WIDE} px, "
-          f"{len(narrow)} x 2 at {NARROW} px) in {time.monotonic() - started:.0f} s")
+          f"{len(narrow)} x 2 at {NARROW} px, {len(swapped)} fragments swapped in) "
+          f"in {time.monotonic() - started:.0f} s")
     assert not found, f"{len(found)} axe violation(s):\n" + "\n".join(found[:80])
