@@ -170,9 +170,17 @@ GSM_SINGLE, GSM_PART = 160, 153
 GSM_CHARACTERS = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
                      "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 # Values as long as real ones: a six-digit code, the longest lifetime settings allow, a
-# mobile number, the support line, and a nine-character host (absher.sa) in the WebOTP line.
+# mobile number, the support line, an ID number, a plate, a date as the e-services' notices
+# write it, a three-part name, a fee, and a nine-character host (absher.sa) in the WebOTP line.
+# A notice with a placeholder not listed here is named by the check rather than skipped.
 SMS_SAMPLE = {"code": "123456", "count": 10, "code_minutes": 10, "number": "+966512345678",
-              "support_number": "920020405", "support_number_abroad": "+966920020405"}
+              "support_number": "920020405", "support_number_abroad": "+966920020405",
+              "national_id": "1012345672", "plate": "أ ب ج 1234", "until": "2026-11-25",
+              "owner": "عبدالله محمد القحطاني", "name": "عبدالله محمد القحطاني", "fee": "100"}
+# An English message names people and plates in Latin letters (driving.plate_of).
+SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
+                                 "owner": "Abdullah Mohammed Alqahtani",
+                                 "name": "Abdullah Mohammed Alqahtani"}}
 SMS_SAMPLE_HOST = "absher.sa"
 SEGMENT_WORDS = {"one": 1, "two": 2, "three": 3}
 SEGMENTS_NOTE = re.compile(r"\b(\d|one|two|three) SMS segments?\b", re.IGNORECASE)
@@ -188,11 +196,11 @@ def segments(text: str) -> int:
 
 def allowed_segments(message: Message) -> int:
     """What the translator comment allows ("... in two SMS segments ..."), else one."""
-    for comment in message.auto_comments:
-        match = SEGMENTS_NOTE.search(comment)
-        if match:
-            word = match.group(1).lower()
-            return SEGMENT_WORDS.get(word) or int(word)
+    # A .pot wraps long comments, so "three" and "SMS segments" may be on two lines.
+    match = SEGMENTS_NOTE.search(" ".join(message.auto_comments))
+    if match:
+        word = match.group(1).lower()
+        return SEGMENT_WORDS.get(word) or int(word)
     return 1
 
 
@@ -221,16 +229,23 @@ def sms_texts() -> list[SmsText]:
 
 def sms_problems(catalog: Catalog, template: Catalog, name: str) -> list[str]:
     problems = []
+    sample = SMS_SAMPLE_BY_LANGUAGE.get(str(catalog.locale), SMS_SAMPLE)
     for sms in sms_texts():
         message, source = catalog.get(sms.msgid), template.get(sms.msgid)
         if message is None or source is None:
             continue
         allowed = allowed_segments(source)
+        unsampled = sorted(set(PLACEHOLDER.findall(sms.msgid)) - SMS_SAMPLE.keys())
+        if unsampled:
+            problems.append(f"{name}: SMS {sms.msgid[:50]!r} has placeholders {unsampled} that "
+                            "SMS_SAMPLE in absher_web/catalogs.py has no value for: add values "
+                            "as long as real ones")
+            continue
         for index, text in enumerate(forms(message)):
             if not text:
                 continue
             try:
-                body = text % SMS_SAMPLE
+                body = text % sample
             except (KeyError, ValueError, TypeError):
                 continue  # catalog_problems names it
             if sms.webotp:

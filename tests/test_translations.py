@@ -12,6 +12,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from absher_web.catalogs import (
+    PLACEHOLDER,
+    SMS_SAMPLE,
+    SMS_SAMPLE_BY_LANGUAGE,
     CatalogError,
     catalog_problems,
     check_all,
@@ -19,6 +22,7 @@ from absher_web.catalogs import (
     completeness_problems,
     context_problems,
     sms_problems,
+    sms_texts,
 )
 from absher_web.config import PROJECT_ROOT
 
@@ -93,6 +97,16 @@ def test_an_sms_longer_than_its_comment_allows_is_named():
     assert len(long) == 1 and "71 characters as sent (2 segments" in long[0]
     template[text].auto_comments = ["SMS, two SMS segments"]
     assert sms_problems(entry(text, "أبشر: " + "ت" * 65), template, "ar") == []
+    # The .pot wraps comments: the count and "SMS segments" may fall on two lines.
+    template[text].auto_comments = ["SMS when the account becomes active, in two", "SMS segments."]
+    assert sms_problems(entry(text, "أبشر: " + "ت" * 65), template, "ar") == []
+
+
+def test_every_text_message_is_measured_with_values_as_long_as_real_ones():
+    for sms in sms_texts():
+        assert not set(PLACEHOLDER.findall(sms.msgid)) - SMS_SAMPLE.keys(), sms.msgid
+        for sample in SMS_SAMPLE_BY_LANGUAGE.values():
+            assert sample.keys() == SMS_SAMPLE.keys()
 
 
 def test_short_strings_and_placeholders_need_a_note_or_a_context():

@@ -79,9 +79,6 @@ DRIVING_GIVEN_DRIVER = Notice("driving_authorisation_notice", _l(
 # TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
 # SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
 # plate (letters and digits).
-# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
-# SMS segments at most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the
-# plate (letters and digits).
 DRIVING_ACCEPTED_OWNER = Notice("driving_authorisation_notice", _l(
     "Absher: the holder of ID number %(national_id)s accepted your authorisation to drive "
     "your vehicle with plate %(plate)s."))
