@@ -335,3 +335,27 @@ def test_authorisations_given_are_limited_per_account(app, people):
         assert owner.give(other, driver.account.national_id).status_code == 429
     finally:
         app.config["RATELIMIT_DRIVING_AUTHORISATION"] = "10 per day"
+
+
+def test_twenty_owners_at_once_give_one_driver_no_more_than_the_limit(app, people,
+                                                                         make_account):
+    _owner, driver, _vehicle = people
+    owners = [make_account(state=ActivationState.ACTIVE) for _ in range(20)]
+    vehicles = [add_vehicle(app, owner.national_id) for owner in owners]
+    policy = EServicePolicy(max_driving_authorisations=3)
+    until = date.today() + timedelta(days=10)
+
+    def give(owner, vehicle):
+        def job():
+            with app.app_context():
+                me = db.session.merge(owner, load=True)
+                driving.give(db.session, policy, me, vehicle, driver.account.national_id,
+                             until, utcnow(), "race")
+                db.session.commit()
+        return job
+
+    at_once([give(owner, vehicle) for owner, vehicle in zip(owners, vehicles, strict=True)])
+    with app.app_context():
+        held = db.session.scalar(select(func.count()).select_from(DrivingAuthorisation).where(
+            DrivingAuthorisation.driver_account_id == driver.account.id))
+    assert held == 3

@@ -133,10 +133,13 @@ def give(session: Session, policy: EServicePolicy, owner: Account, vehicle_id: i
         return Refusal.YOURSELF
     if vehicle.impounded_since is not None:
         return Refusal.VEHICLE_IMPOUNDED
-    # Held until the commit: two owners authorising the same person at once count in turn.
+    # Two owners authorising the same person at once must count in turn. An UPDATE that
+    # changes nothing holds the driver's row until the commit on PostgreSQL, and SQLite's one
+    # write lock on SQLite (which ignores FOR UPDATE), so the count below is the latest.
+    session.execute(update(Account).where(Account.national_id == driver_national_id)
+                    .values(id=Account.id).execution_options(synchronize_session=False))
     driver = session.scalars(select(Account).where(Account.national_id == driver_national_id)
-                             .with_for_update().execution_options(populate_existing=True)
-                             ).first()
+                             .execution_options(populate_existing=True)).first()
     if driver is None or not driver.is_active:
         session.rollback()
         return Refusal.NOT_AUTHORISABLE
