@@ -10,7 +10,6 @@ These run on whichever database the suite runs on (test_races.py: PostgreSQL onl
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,31 +30,10 @@ from absher_web.models import (
     utcnow,
 )
 from absher_web.services import activation
+from tests.account.concurrency import at_once
 from tests.activation.test_hostile_requests import served  # noqa: F401 (a fixture)
 
 THREADS = 24
-
-
-def at_once(jobs) -> list:
-    """Runs every job in its own thread, all released together; their results in order."""
-    start = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def run(index, job):
-        try:
-            start.wait()
-            results[index] = job()
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    return results
 
 
 def through_the_test_client(app, caller, account):

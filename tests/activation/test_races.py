@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,31 +16,13 @@ from absher_web.models import (
     utcnow,
 )
 from absher_web.services import activation, staff
+from tests.account.concurrency import at_once
 from tests.conftest import POSTGRES_URL
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason="needs ABSHER_TEST_DATABASE_URL (PostgreSQL)"),
 ]
-
-
-def at_once(*jobs) -> None:
-    start = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job):
-        try:
-            start.wait()
-            job()
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
 
 
 def done_activations(app, account) -> int:
@@ -74,7 +55,7 @@ def test_an_officers_double_click_activates_and_texts_once(app, make_account, sm
                 activation.save_and_notify(db.session, found, utcnow())
             db.session.rollback()  # a refusal changed nothing: let the lock go
 
-    at_once(click, click)
+    at_once([click, click])
     assert done_activations(app, account) == 1
     assert activated_events(app, account) == 1
     assert len(sms_outbox.messages()) == 1
@@ -94,7 +75,7 @@ def test_a_kiosk_racing_the_runner_activates_once(app, bank, kiosk, make_account
         kiosk.client = app.test_client()
         assert kiosk.send(kiosk.body(account)).status_code in (201, 409)
 
-    at_once(runner, at_the_kiosk)
+    at_once([runner, at_the_kiosk])
     assert done_activations(app, account) == 1
     assert activated_events(app, account) == 1
     assert len(sms_outbox.messages()) == 1

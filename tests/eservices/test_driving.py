@@ -3,7 +3,6 @@ between them; every refusal; nobody else reaches one; races change it once."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from absher_web.models import (
 )
 from absher_web.services.eservices import NotYours, driving
 from absher_web.services.policies import EServicePolicy
+from tests.account.concurrency import at_once
 from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import fresh_national_id
 from tests.eservices.conftest import Holder
@@ -261,25 +261,6 @@ def test_an_authorisation_past_its_last_day_cannot_be_answered(app, people):
 
 
 # --- races (SQLite and PostgreSQL) ----------------------------------------------------
-
-
-def at_once(jobs) -> None:
-    start = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job):
-        try:
-            start.wait()
-            job()
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
 
 
 def transitions(app, kind: str) -> int:
