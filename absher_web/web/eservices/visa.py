@@ -34,9 +34,9 @@ def refusal_text(refused: visa.Refused) -> str:
             "The visit visa of %(name)s expired on %(date)s. An expired visa cannot be "
             "extended online: visit a Passports office.", **values),
         # TRANSLATORS: On the visit visa extension e-service (إمداد تأشيرة الزيارة). %(name)s
-        # is the sponsored person's full name; %(num)s is a number of days (of authorisations,
-        # on the home page), from the settings; %(date)s is a date written in Gregorian and
-        # Hijri.
+        # is the sponsored person's full name; %(num)s is how many days before expiry an
+        # extension may be asked for (a setting); %(date)s is the first such day, written in
+        # Gregorian and Hijri.
         visa.Refusal.TOO_EARLY: lambda: ngettext(
             "The visit visa of %(name)s can be extended only in the last %(num)s day before "
             "it expires: from %(date)s.",
@@ -48,9 +48,8 @@ def refusal_text(refused: visa.Refused) -> str:
             "The day %(name)s entered the Kingdom is not recorded, so the stay cannot be "
             "counted. Visit a Passports office to extend the visa.", **values),
         # TRANSLATORS: On the visit visa extension e-service (إمداد تأشيرة الزيارة). %(name)s
-        # is the sponsored person's full name; %(num)s is a number of days (of authorisations,
-        # on the home page), from the settings; %(date)s is a date written in Gregorian and
-        # Hijri.
+        # is the sponsored person's full name; %(num)s is the longest stay on a visit visa, in
+        # days (a setting); %(date)s is the day they entered, written in Gregorian and Hijri.
         visa.Refusal.MAX_STAY: lambda: ngettext(
             "%(name)s already has the longest stay a visit visa allows: %(num)s day from "
             "entry on %(date)s.",
