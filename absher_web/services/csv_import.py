@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits_only
 
@@ -111,3 +114,32 @@ def whole_number(column: str, value: str, low: int, high: int, problems: list[st
         problems.append(f"{column} {value!r} is not a whole number from {low} to {high}")
         return low
     return int(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated
+
+
+def store(session: Session, model: type, entries: Iterable, stored: Mapping,
+          key: Callable[[object], object]) -> ImportResult:
+    """Adds each entry as a new ``model`` row, or overwrites the row ``stored`` holds under
+    its ``key``; each entry's slots are the row's columns."""
+    added = updated = 0
+    for entry in entries:
+        values = {name: getattr(entry, name) for name in type(entry).__slots__}
+        row = stored.get(key(entry))
+        if row is None:
+            session.add(model(**values))
+            added += 1
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated)

@@ -21,6 +21,7 @@ from absher_web.identity import is_valid_national_id, normalise_digits
 from absher_web.models import Person, SponsoredKind, Sponsorship
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
 from absher_web.services import csv_import
+from absher_web.services.csv_import import ImportResult
 
 KINDS: dict[SponsoredKind, LazyString] = {
     # TRANSLATORS: How a sponsored person is related to the sponsor: a domestic worker (e.g. a
@@ -105,16 +106,6 @@ def parse_csv(text_stream: Iterable[str]) -> tuple[list[SponsorshipEntry], list[
                                optional=OPTIONAL)
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    added: int
-    updated: int
-
-    @property
-    def total(self) -> int:
-        return self.added + self.updated
-
-
 def import_sponsorships(session: Session, entries: list[SponsorshipEntry]) -> ImportResult:
     """Add new sponsored people and update known ones (a new sponsor moves them); ValueError
     (nothing changed) when a sponsor is not in the civil registry."""
@@ -128,19 +119,7 @@ def import_sponsorships(session: Session, entries: list[SponsorshipEntry]) -> Im
         raise ValueError(f"sponsor_id not in the civil registry: {', '.join(missing)}")
     stored = {s.person_id: s for s in session.scalars(select(Sponsorship).where(
         Sponsorship.person_id.in_([e.person_id for e in entries])))} if entries else {}
-    added = updated = 0
-    for entry in entries:
-        values = {name: getattr(entry, name) for name in SponsorshipEntry.__slots__}
-        row = stored.get(entry.person_id)
-        if row is None:
-            session.add(Sponsorship(**values))
-            added += 1
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            updated += 1
-    session.flush()
-    return ImportResult(added, updated)
+    return csv_import.store(session, Sponsorship, entries, stored, lambda e: e.person_id)
 
 
 def sponsored_by(session: Session, sponsor_id: str) -> list[Sponsorship]:

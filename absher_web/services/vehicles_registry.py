@@ -23,6 +23,7 @@ from absher_web.identity import is_valid_national_id, normalise_digits
 from absher_web.models import Person, TrafficViolation, Vehicle, ViolationStatus
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
 from absher_web.services import csv_import
+from absher_web.services.csv_import import ImportResult
 
 # The letters of a Saudi plate: each Arabic letter has one Latin letter on the plate.
 PLATE_LETTERS = {
@@ -218,16 +219,6 @@ def parse_violations_csv(text_stream: Iterable[str], today: date | None = None
 
 # --- storing -------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    added: int
-    updated: int
-
-    @property
-    def total(self) -> int:
-        return self.added + self.updated
-
-
 def _refuse_repeats(keys: list, name: str) -> None:
     seen: set = set()
     for key in keys:
@@ -252,19 +243,7 @@ def import_vehicles(session: Session, entries: list[VehicleEntry]) -> ImportResu
     if missing:
         raise ValueError(f"owner_id not in the civil registry: {', '.join(missing)}")
     stored = _vehicles_by_plate(session)
-    added = updated = 0
-    for entry in entries:
-        values = {name: getattr(entry, name) for name in VehicleEntry.__slots__}
-        vehicle = stored.get(entry.plate)
-        if vehicle is None:
-            session.add(Vehicle(**values))
-            added += 1
-        else:
-            for name, value in values.items():
-                setattr(vehicle, name, value)
-            updated += 1
-    session.flush()
-    return ImportResult(added, updated)
+    return csv_import.store(session, Vehicle, entries, stored, lambda e: e.plate)
 
 
 def import_violations(session: Session, entries: list[ViolationEntry]) -> ImportResult:
