@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -30,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import (  # noqa: E402
     PASSWORD,
+    CsrfField,
     Server,
     app_environment,
     fill_people_and_accounts,
@@ -46,15 +46,6 @@ SMALL = 1000
 TARGET = 1.2
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"
 VISUAL_CODE = "24680"
-
-
-class CsrfField(HTMLParser):
-    token = ""
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("name") == "csrf_token":
-            self.token = attributes.get("value") or ""
 
 
 class Visitor:

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -223,3 +224,14 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, Python "
             f"{sys.version.split()[0]}, {os.uname().sysname} {os.uname().release}")
+
+
+class CsrfField(HTMLParser):
+    """The CSRF token of a page fed to it (every form of a page carries the same one)."""
+
+    token = ""
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("name") == "csrf_token":
+            self.token = attributes.get("value") or ""

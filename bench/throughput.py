@@ -33,13 +33,13 @@ import sys
 import tempfile
 import urllib.request
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import (  # noqa: E402
     PASSWORD,
+    CsrfField,
     Server,
     app_environment,
     fill_people_and_accounts,
@@ -98,15 +98,6 @@ class Sample:
 class Figures:
     app: list[Sample] = field(default_factory=list)
     bare: list[Sample] = field(default_factory=list)
-
-
-class CsrfField(HTMLParser):
-    token = ""
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("name") == "csrf_token":
-            self.token = attributes.get("value") or ""
 
 
 def fetch(url: str, method: str = "GET", data: bytes | None = None,
