@@ -16,16 +16,8 @@ from absher_web.models import SmsMessage, SmsStatus
 from absher_web.services import notices, outbox
 from tests.conftest import POSTGRES_URL, empty_all_tables
 from tests.registration.test_sms_provider import http_sms_app
-from tests.sms_provider import FakeProvider
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def provider():
-    fake = FakeProvider()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -16,14 +16,12 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from absher_web.identity import normalise_digits
-from absher_web.models import CodeChallenge, CodePurpose, Language, SmsBudget
-from absher_web.services import notices
+from absher_web.models import CodeChallenge, CodePurpose, Language
+from absher_web.services import counters, notices
 from absher_web.services.policies import CodePolicy
 from absher_web.services.sms import send_sms
 
@@ -68,15 +66,16 @@ def seconds_until_resend(session: Session, purpose: CodePurpose, flow_id: str,
 
 
 def issue_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_id: str,
-               mobile: str, now: datetime) -> str:
-    """Create a new code for this flow and return it (to be sent, never stored).
+               mobile: str, now: datetime) -> tuple[str, str]:
+    """Create a new code for this flow: (the code, to be sent and never stored; its row's id).
 
     A new code replaces the flow's earlier ones (only the newest is ever checked).
     """
     code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
+    challenge_id = str(uuid.uuid4())
     session.add(
         CodeChallenge(
-            id=str(uuid.uuid4()),
+            id=challenge_id,
             purpose=purpose,
             flow_id=flow_id,
             mobile=mobile,
@@ -86,39 +85,24 @@ def issue_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_
         )
     )
     session.flush()
-    return code
+    return code, challenge_id
 
 
-# --- hourly budgets ----------------------------------------------------------------------
+# --- budgets over the last hour ------------------------------------------------------------
 
-def budget_window(now: datetime) -> datetime:
-    return now.replace(minute=0, second=0, microsecond=0)
+HOUR = timedelta(hours=1)
 
 
 def take_one(session: Session, scope: str, limit: int, now: datetime) -> bool:
-    """Count one SMS against `scope` this hour, if it is under `limit` (one atomic upsert).
-
-    INSERT ... ON CONFLICT DO UPDATE ... WHERE used < limit RETURNING: the row lock (or
-    SQLite's write lock) makes parallel senders queue, so the cap is exact.
-    """
-    if limit <= 0:
-        return False
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(SmsBudget).values(scope=scope, window_start=budget_window(now), used=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["scope", "window_start"], set_={"used": SmsBudget.used + 1},
-        where=SmsBudget.used < limit,
-    ).returning(SmsBudget.used)
-    return session.execute(statement).first() is not None
+    """Count one SMS against `scope` if fewer than `limit` went in the last 60 minutes
+    (services/counters.py: exact however many processes send at once)."""
+    return counters.take(session, scope, limit, HOUR, now)
 
 
 def give_back(session: Session, scopes: list[str], now: datetime) -> None:
     """Return SMS a send did not use (refused by a later budget, or never delivered)."""
-    if scopes:
-        session.execute(update(SmsBudget).where(
-            SmsBudget.scope.in_(scopes), SmsBudget.window_start == budget_window(now),
-            SmsBudget.used > 0).values(used=SmsBudget.used - 1))
+    for scope in scopes:
+        counters.give_back(session, scope, HOUR, now)
 
 
 def take_budgets(session: Session, policy: CodePolicy, mobile: str, person: str | None,
@@ -139,7 +123,7 @@ def take_budgets(session: Session, policy: CodePolicy, mobile: str, person: str 
             give_back(session, taken, now)
             session.commit()
             if scope == "site":
-                log.warning("site-wide SMS budget spent: %s code SMS this hour "
+                log.warning("site-wide SMS budget spent: %s code SMS in the last 60 minutes "
                             "(ABSHER_SMS_CODES_PER_HOUR)", limit)
             return [], refusal
         taken.append(scope)
@@ -193,9 +177,10 @@ def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_i
               person: str | None = None) -> str | None:
     """Issue a code for this flow and text it. None when sent, else why not (a message key).
 
-    ``person`` is the ID number the code is for (its hourly budget). Commits either way.
-    A code the person never received must not count against them: when the provider
-    fails, the code is forgotten and the budgets given back, so "send again" works at once.
+    ``person`` is the ID number the code is for (its budget). Commits either way, and
+    before the provider is called (services/sms.send_sms). A code the person never
+    received must not count against them: when the provider fails, the code is forgotten
+    and the budgets given back in a new transaction, so "send again" works at once.
     """
     if seconds_until_resend(session, purpose, flow_id, now):
         session.rollback()
@@ -203,13 +188,14 @@ def text_code(session: Session, policy: CodePolicy, purpose: CodePurpose, flow_i
     taken, refusal = take_budgets(session, policy, mobile, person, now)
     if refusal:
         return refusal
-    code = issue_code(session, policy, purpose, flow_id, mobile, now)
+    code, challenge_id = issue_code(session, policy, purpose, flow_id, mobile, now)
     body = notices.code_message(purpose, language, code, policy.minutes, host)
-    if not send_sms(session, mobile, body, f"{purpose.value}_code", now,
-                    recorded_body=body.replace(code, "••••••")):
-        session.delete(latest_challenge(session, purpose, flow_id))
+    sent = send_sms(session, mobile, body, f"{purpose.value}_code", now,
+                    recorded_body=body.replace(code, "••••••"))
+    if not sent:
+        session.execute(delete(CodeChallenge).where(CodeChallenge.id == challenge_id))
         give_back(session, taken, now)
         session.commit()
-        return "sms_failed"
+        return "sms_paused" if sent.paused else "sms_failed"
     session.commit()
     return None

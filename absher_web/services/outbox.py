@@ -10,6 +10,7 @@
   send one notice twice. A claim left by a process that died mid-send is taken again
   after CLAIM_TIMEOUT, with the same idempotency key, so the provider can drop the repeat.
 Code messages never come here: they are sent inside the request (services/otp.py).
+Every try goes through absher_web.outside.call, after the claim is committed.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from absher_web import observability
+from absher_web import observability, outside, sms_gateway
 from absher_web.models import SmsMessage, SmsStatus, utcnow
-from absher_web.services.sms import SmsDeliveryError
+from absher_web.sms_gateway import SmsDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -77,24 +79,35 @@ def claim(session: Session, message_id: int, condition: ColumnElement[bool],
     return taken.rowcount == 1
 
 
-def send_claimed(session: Session, message_id: int, now: datetime, max_attempts: int) -> bool:
-    """Send a notice this process has claimed and record what became of it (the caller
-    commits)."""
+def try_claimed(session: Session, message_id: int) -> str | None:
+    """Send a notice this process has claimed: None when the provider took it, else why
+    not. Ends the session's transaction first (outside.call): no row stays locked, and no
+    connection held, while the provider answers."""
     message = session.get(SmsMessage, message_id, populate_existing=True)
+    to, body, key = message.to, message.body, idempotency_key(message)
     try:
-        current_app.extensions["absher_sms"].send(message.to, message.body,
-                                                  idempotency_key(message))
+        outside.call("notice to the SMS provider", partial(sms_gateway.send, to, body, key),
+                     session)
     except SmsDeliveryError as error:
-        message.status, message.last_error = SmsStatus.FAILED, str(error)[:500]
-        message.next_attempt_at = now + pause_after(message.attempts)
-        if message.attempts >= max_attempts:
-            log.error("giving up on notice %s (%s) to …%s after %s tries: %s", message.id,
-                      message.purpose, message.to[-4:], message.attempts, message.last_error)
-        observability.count_sms(message.purpose, sent=False)
-        return False
-    message.status, message.sent_at, message.last_error = SmsStatus.SENT, now, None
-    observability.count_sms(message.purpose, sent=True)
-    return True
+        return str(error)[:500] or "failed"
+    return None
+
+
+def record_try(session: Session, message_id: int, error: str | None, now: datetime,
+               max_attempts: int) -> bool:
+    """Record what became of a try (the caller commits); True when the notice went."""
+    message = session.get(SmsMessage, message_id, populate_existing=True)
+    if error is None:
+        message.status, message.sent_at, message.last_error = SmsStatus.SENT, now, None
+        observability.count_sms(message.purpose, sent=True)
+        return True
+    message.status, message.last_error = SmsStatus.FAILED, error
+    message.next_attempt_at = now + pause_after(message.attempts)
+    if message.attempts >= max_attempts:
+        log.error("giving up on notice %s (%s) to …%s after %s tries: %s", message.id,
+                  message.purpose, message.to[-4:], message.attempts, message.last_error)
+    observability.count_sms(message.purpose, sent=False)
+    return False
 
 
 def deliver(session: Session, message: SmsMessage, now: datetime) -> bool:
@@ -103,7 +116,8 @@ def deliver(session: Session, message: SmsMessage, now: datetime) -> bool:
     session.commit()
     if not claimed:
         return False
-    sent = send_claimed(session, message.id, now, current_app.config["SMS_MAX_ATTEMPTS"])
+    error = try_claimed(session, message.id)
+    sent = record_try(session, message.id, error, now, current_app.config["SMS_MAX_ATTEMPTS"])
     session.commit()
     return sent
 
@@ -125,9 +139,17 @@ def send_due(begin: Callable[[], object], now: datetime, max_attempts: int) -> t
             claimed = claim(session, message_id, due(now, max_attempts), now)
         if not claimed:
             continue  # another runner took it between the two statements
-        # The claim is committed: the provider is called with no row lock held.
+        # The claim is committed: the provider is called with no transaction open.
         with begin() as session:
-            if send_claimed(session, message_id, now, max_attempts):
+            message = session.get(SmsMessage, message_id)
+            to, body, key = message.to, message.body, idempotency_key(message)
+        try:
+            outside.call("notice to the SMS provider", partial(sms_gateway.send, to, body, key))
+            error = None
+        except SmsDeliveryError as problem:
+            error = str(problem)[:500] or "failed"
+        with begin() as session:
+            if record_try(session, message_id, error, now, max_attempts):
                 sent += 1
             else:
                 failed += 1

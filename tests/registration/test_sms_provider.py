@@ -20,13 +20,6 @@ from tests.registration.conftest import Registrant
 from tests.sms_provider import FakeProvider
 
 
-@pytest.fixture
-def provider():
-    fake = FakeProvider()
-    yield fake
-    fake.stop()
-
-
 def http_sms_app(database_url: str, url: str):
     config = type("HttpSmsConfig", (TestConfig,), {
         "DATABASE_URL": database_url, "SMS_BACKEND": "http", "SMS_URL": url,
@@ -107,6 +100,7 @@ def test_provider_down_without_javascript(database_url, make_person):
         empty_all_tables(app)
 
 
+@pytest.mark.timing
 def test_a_hanging_provider_holds_a_request_for_the_send_budget_at_most(database_url,
                                                                          make_person):
     provider = FakeProvider()

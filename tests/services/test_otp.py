@@ -1,6 +1,6 @@
-"""SMS codes: tries taken before a code is compared, and hourly budgets that hold exactly
-when many requests send at once (threads against the suite's database: SQLite or
-PostgreSQL)."""
+"""SMS codes: tries taken before a code is compared, and budgets over the last 60 minutes
+that hold exactly when many requests send at once (threads against the suite's database:
+SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import time_machine
 from sqlalchemy import select
 
 from absher_web.extensions import db
-from absher_web.models import CodeChallenge, CodePurpose, Language, SmsBudget
-from absher_web.services import otp
+from absher_web.models import CodeChallenge, CodePurpose, Language, utcnow
+from absher_web.services import counters, otp
 from tests.conftest import empty_all_tables
 from tests.registration.test_sms_provider import http_sms_app
 from tests.sms_provider import FakeProvider
@@ -90,8 +90,9 @@ class TestTries:
 
 
 def used(app, scope: str) -> int:
+    """Code SMS counted against ``scope`` in the last 60 minutes."""
     with app.app_context():
-        return db.session.scalar(select(SmsBudget.used).where(SmsBudget.scope == scope)) or 0
+        return counters.used(db.session, scope, otp.HOUR, utcnow())
 
 
 class TestBudgets:
@@ -119,7 +120,7 @@ class TestBudgets:
         assert "site-wide SMS budget spent" in caplog.text
         assert len(sms_outbox.messages()) == 2
 
-    def test_budgets_start_again_each_hour(self, app, sms_outbox):
+    def test_budgets_count_the_last_sixty_minutes(self, app, sms_outbox):
         one_an_hour = policy(per_number_per_hour=1)
         start = datetime(2026, 11, 25, 9, 10, tzinfo=UTC)
         with time_machine.travel(start, tick=False):
@@ -127,6 +128,22 @@ class TestBudgets:
             assert text(app, "flow-b", code_policy=one_an_hour) == "too_many_codes"
         with time_machine.travel(start + timedelta(hours=1), tick=False):
             assert text(app, "flow-c", code_policy=one_an_hour) is None
+
+    def test_twice_the_budget_no_longer_fits_across_the_hour(self, app, sms_outbox):
+        """Five just before 10:00 and five just after used to be allowed (two clock hours)."""
+        def send_five(at: datetime) -> list[str | None]:
+            with time_machine.travel(at, tick=False):
+                return [text(app, f"flow-{at.minute}-{i}", person=f"10000000{i:02d}")
+                        for i in range(5)]
+
+        assert send_five(datetime(2026, 11, 25, 9, 58, 30, tzinfo=UTC)) == [None] * 5
+        assert send_five(datetime(2026, 11, 25, 10, 0, 30, tzinfo=UTC)) == \
+            ["too_many_codes"] * 5
+        with time_machine.travel(datetime(2026, 11, 25, 10, 57, 59, tzinfo=UTC), tick=False):
+            assert text(app, "flow-late", person="1000000099") == "too_many_codes"
+        # Sixty minutes after the minute they went, they no longer count.
+        assert send_five(datetime(2026, 11, 25, 10, 58, 0, tzinfo=UTC)) == [None] * 5
+        assert len(sms_outbox.messages()) == 10
 
 
 @pytest.fixture
