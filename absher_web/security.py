@@ -1,5 +1,5 @@
-"""Response headers that every page carries (CSP, framing, sniffing, referrer), and the
-trusted-host check that runs before any view."""
+"""Response headers that every page carries (CSP, framing, sniffing, referrer), the
+trusted-host check that runs before any view, and the site kept at the root of its host."""
 
 from __future__ import annotations
 
@@ -79,6 +79,24 @@ class TrustedHostCheck:
         return self.wsgi_app(environ, start_response)
 
 
+class SiteAtTheRoot:
+    """WSGI middleware: the site lives at the root of its host, so no request may say it is
+    mounted under a prefix. A SCRIPT_NAME the server took from a request header (gunicorn's
+    forwarder headers) would otherwise prefix every link the page builds, and a page cache
+    would keep those links for every later visitor. The prefix goes back into the path,
+    which is then routed (and refused) as the path it really was."""
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable):
+        script_name = environ.get("SCRIPT_NAME", "")
+        if script_name:
+            environ["PATH_INFO"] = script_name + environ.get("PATH_INFO", "")
+            environ["SCRIPT_NAME"] = ""
+        return self.wsgi_app(environ, start_response)
+
+
 def origin_host(config: dict) -> str:
     """The host named in SMS (the WebOTP line): configured, never taken from a request."""
     return config.get("SMS_ORIGIN_HOST") or config["ALLOWED_HOSTS"][0].lstrip(".")
@@ -94,7 +112,8 @@ def security_headers(app: Flask) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = TrustedHostCheck(app.wsgi_app, tuple(app.config["ALLOWED_HOSTS"]))
+    app.wsgi_app = TrustedHostCheck(SiteAtTheRoot(app.wsgi_app),
+                                    tuple(app.config["ALLOWED_HOSTS"]))
     headers = app.extensions["absher_security_headers"] = security_headers(app)
 
     @app.before_request

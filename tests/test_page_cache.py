@@ -207,7 +207,8 @@ FIXED_VISUAL_CODE_TOKEN = "InZpc3VhbC1jb2RlIg.aSUx2A.Q0lW0c3b5rVJ4pQ9eLmNNcT0a1s
 
 def get_with_fixed_tokens(app, path: str, monkeypatch) -> bytes:
     """A fresh visitor's page, with the CSRF and visual-code tokens every run makes alike."""
-    monkeypatch.setattr("absher_web.web.flow.new_token", lambda _policy: FIXED_VISUAL_CODE_TOKEN)
+    monkeypatch.setattr("absher_web.web.visual_code_tokens.new_token",
+                        lambda _policy: FIXED_VISUAL_CODE_TOKEN)
     client = app.test_client()
     with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=UTC), tick=False):
         with client.session_transaction() as session:
@@ -276,3 +277,20 @@ def test_static_files_answer_head_and_refuse_other_methods(app, client):
     assert head.status_code == 200 and head.data == b""
     assert int(head.headers["Content-Length"]) > 0
     assert client.post(url).status_code in (400, 405)
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/about", "/ar/services", "/en/individuals/login",
+                                  "/ar/register", "/en/recover", "/en/staff/sign-in"])
+def test_a_script_name_sent_first_never_reaches_later_visitors(app, path):
+    """gunicorn may take SCRIPT_NAME from a request header: the first request for each page
+    carries one, and neither it nor anyone after gets a link or form action under it."""
+    first = app.test_client().get(path, environ_overrides={"SCRIPT_NAME": "//evil.example"})
+    assert b"evil.example" not in first.data
+    for _ in range(2):  # rendered, then from memory
+        later = app.test_client().get(path)
+        assert later.status_code == 200
+        assert b"evil.example" not in later.data
+        soup = parse(later)
+        for tag in soup.find_all(["a", "form", "link", "script"]):
+            target = tag.get("href") or tag.get("action") or tag.get("src") or ""
+            assert not target.startswith("//"), target

@@ -175,6 +175,32 @@ class TestProductionConfiguration:
         for named in ("memory://", "SMS_BACKEND=file", "SQLite", "BCRYPT_ROUNDS=4"):
             assert any(named in problem for problem in problems), named
 
+    def test_the_language_cookie_is_host_prefixed_and_the_old_one_read_once(
+            self, monkeypatch, limiter_back_on_its_storage):
+        app = self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",
+                              ALLOW_SQLITE=True,
+                              RATELIMIT_STORAGE_URI=REDIS_URL or "redis://127.0.0.1:6379/0",
+                              SMS_URL="https://sms.example/send", SMS_API_KEY="key")
+        site = "https://absher.example.sa"
+        for _ in range(2):  # rendered by Flask, then from memory before Flask
+            response = app.test_client().get("/en/about", base_url=site)
+            [cookie] = response.headers.getlist("Set-Cookie")
+            assert cookie.startswith("__Host-absher_lang=en;")
+            assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+        # A choice saved under the old name still leads the way, then moves to the new name.
+        visitor = app.test_client()
+        visitor.set_cookie("absher_lang", "ar", domain="absher.example.sa")
+        assert visitor.get("/", base_url=site).headers["Location"].endswith("/ar/")
+        app.test_client().get("/ar/about", base_url=site)  # now kept in memory
+        for path in ("/ar/about", "/ar/"):  # from memory, and rendered
+            visitor.set_cookie("absher_lang", "ar", domain="absher.example.sa")
+            visitor.delete_cookie("__Host-absher_lang", domain="absher.example.sa")
+            cookies = visitor.get(path, base_url=site).headers.getlist("Set-Cookie")
+            assert any(c.startswith("__Host-absher_lang=ar;") for c in cookies), cookies
+            assert any(c.startswith("absher_lang=;") and "Max-Age=0" in c for c in cookies)
+        assert visitor.get_cookie("absher_lang", domain="absher.example.sa") is None
+        assert visitor.get("/", base_url=site).headers["Location"].endswith("/ar/")
+
     def test_starts_with_real_settings_and_hardened_cookies(self, monkeypatch,
                                                             limiter_back_on_its_storage):
         app = self.production(monkeypatch, SECRET_KEY="x" * 40, DATABASE_URL="sqlite://",

@@ -43,17 +43,17 @@ from werkzeug.sansio.http import parse_cookie
 from werkzeug.wrappers import Response
 
 from absher_web.config import TEMPLATES_DIR, TRANSLATIONS_DIR
-from absher_web.localisation import PAGE_QUERY_PARAMETERS, language_cookie
+from absher_web.localisation import PAGE_QUERY_PARAMETERS, language_cookies
 from absher_web.observability import LATENCY, REQUEST_ID_HEADER, REQUESTS, SANE_REQUEST_ID
 from absher_web.security import UNTRUSTED_HOST_KEY
 from absher_web.web import is_htmx_request
+from absher_web.web.visual_code_tokens import VISUAL_CODE_PLACEHOLDER, fresh_captcha_token
 
 # What marks a session as someone's: a citizen's (Flask-Login) or an officer's.
 SIGNED_IN_KEYS = ("_user_id", "staff_officer_id")
 HTML = "text/html; charset=utf-8"
 # Letters only: HTML escaping and URL quoting leave them as they are, as they leave a token.
 CSRF_PLACEHOLDER = "ZqCsrfTokenPlaceholderQz"
-VISUAL_CODE_PLACEHOLDER = "ZqVisualCodeTokenPlaceholderQz"
 PLACEHOLDERS = re.compile(f"{CSRF_PLACEHOLDER}|{VISUAL_CODE_PLACEHOLDER}")
 # Tokens as itsdangerous writes them: nothing in them is escaped in HTML or in a URL.
 PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -134,9 +134,16 @@ class StoredPage:
         return Response(body, status=status, headers=headers)
 
 
+def at_the_root() -> bool:
+    """The request's links start at the site's root, as every kept page's must: a page built
+    under another script root (a SCRIPT_NAME a request slipped in) is never kept.
+    security.SiteAtTheRoot clears it first; this holds if that ever changes."""
+    return request.script_root == ""
+
+
 def public_request() -> bool:
     """A request whose page is the same for everyone: served from memory."""
-    return (request.method in ("GET", "HEAD") and not is_htmx_request()
+    return (request.method in ("GET", "HEAD") and at_the_root() and not is_htmx_request()
             and not any(name in request.args for name in PAGE_QUERY_PARAMETERS)
             and not signed_in())
 
@@ -194,10 +201,9 @@ class MemoryPages:
         self.wsgi_app, self.app = wsgi_app, app
         self.pages: dict[str, StoredPage] = {}  # by path, filled by public_page
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
-        self.language_cookie = app.config["LANGUAGE_COOKIE_NAME"]
 
     def plain(self, environ: dict) -> bool:
-        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("SCRIPT_NAME")
                 or environ.get(UNTRUSTED_HOST_KEY) or environ.get("HTTP_HX_REQUEST") == "true"):
             return False
         query = environ.get("QUERY_STRING")
@@ -219,9 +225,9 @@ class MemoryPages:
                     given_id if SANE_REQUEST_ID.fullmatch(given_id) else uuid.uuid4().hex)]
         if status == 200:
             headers.append(("Content-Length", str(len(body))))
-        if (stored.lang in self.app.config["LANGUAGES"]  # never a pseudo-locale
-                and cookies(environ).get(self.language_cookie) != stored.lang):
-            headers.append(("Set-Cookie", language_cookie(self.app.config, stored.lang)))
+        if stored.lang in self.app.config["LANGUAGES"]:  # never a pseudo-locale
+            headers += [("Set-Cookie", value) for value in
+                        language_cookies(self.app.config, stored.lang, cookies(environ))]
         start_response("200 OK" if status == 200 else "304 Not Modified", headers)
         method = environ["REQUEST_METHOD"]
         REQUESTS.labels(stored.endpoint, method, str(status)).inc()
@@ -281,8 +287,8 @@ class FormMarkup:
 
 
 def untouched_form_request() -> bool:
-    """A plain GET of a form page (htmx asks for the step alone)."""
-    return request.method == "GET" and not is_htmx_request()
+    """A plain GET of a form page (htmx asks for the step alone), at the site's root."""
+    return request.method == "GET" and at_the_root() and not is_htmx_request()
 
 
 @dataclass(frozen=True)
@@ -310,8 +316,6 @@ class FormPage:
         markup = self.markup(query)
         values = {CSRF_PLACEHOLDER: generate_csrf()}
         if VISUAL_CODE_PLACEHOLDER in markup.tokens:
-            from absher_web.web.flow import fresh_captcha_token
-
             values[VISUAL_CODE_PLACEHOLDER] = fresh_captcha_token()
         if not all(PLAIN_TOKEN.fullmatch(value) for value in values.values()):
             # Never with itsdangerous's tokens; a full render would escape them.
@@ -373,11 +377,6 @@ def serve_prepared_page() -> str | Response | None:
     if request.endpoint in current_app.extensions["absher_public_pages"]:
         return serve_public_page()
     return None
-
-
-def visual_code_token() -> str | None:
-    """The placeholder while a form page's markup is rendered, else None."""
-    return VISUAL_CODE_PLACEHOLDER if g.get("visual_code_placeholder") else None
 
 
 def init_app(app: Flask) -> None:
