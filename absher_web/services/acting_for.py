@@ -1,0 +1,202 @@
+"""Acting for someone: the one rule that says whether a holder may use a service for
+another person, and the audit every such act leaves for both.
+
+Who may act for whom comes from the registry's links (agencies/family.py,
+agencies/sponsorship.py):
+
+    SELF        an adult, for themselves
+    PARENT      a father or mother, for their child under 18 (on today's Riyadh date) —
+                unless custody of the child is recorded with someone else
+    CUSTODIAN   the person a recorded custody names, for that child while under 18
+    HEAD        a husband, for his wife while the marriage lasts (she is on his family
+                record); his minor children are his as their PARENT
+    SPONSOR     a sponsor, for the workers, domestic workers and visitors they sponsor
+
+Each service, by its key, allows some of these (SERVICES). Every service that acts for
+someone calls ``may_act_for`` (or ``check_acting_for``, which raises ActingRefused: 403
+in the views) and then ``record_acting``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from absher_web.agencies import family, sponsorship
+from absher_web.models import Account, Marriage, Person, utcnow
+from absher_web.services import audit
+from absher_web.services.eservices import NotYours, local_today
+
+ADULT_AGE = 18
+
+
+class Relation(enum.StrEnum):
+    SELF = "self"
+    PARENT = "parent"
+    CUSTODIAN = "custodian"
+    HEAD = "head_of_household"
+    SPONSOR = "sponsor"
+
+
+class Refusal(enum.StrEnum):
+    """Why not: for tests and operators; the holder is told only "not yours" (403), the
+    same whether the person exists or not."""
+
+    NO_LINK = "no_link"  # nothing in the registry ties them
+    ADULT = "adult"  # a child who is 18 or over acts for themselves
+    CUSTODY_ELSEWHERE = "custody_elsewhere"  # custody is recorded with someone else
+    MINOR = "minor"  # a minor does not act, even for themselves
+    NOT_FOR_SERVICE = "not_for_service"  # the link exists, the service does not allow it
+    UNKNOWN_SERVICE = "unknown_service"
+
+
+# The services that act for someone, by key, and which relations each allows.
+SERVICES: dict[str, frozenset[Relation]] = {
+    # Renewing a national ID or an iqama.
+    "id_renewal": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
+                             Relation.HEAD, Relation.SPONSOR}),
+    # Issuing or renewing a passport (citizens).
+    "passport": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN, Relation.HEAD}),
+    # An exit and re-entry visa (residents): the sponsor or the head of the family.
+    "exit_reentry_visa": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
+                                    Relation.HEAD, Relation.SPONSOR}),
+    # Registering a newborn: the child's parent.
+    "birth_registration": frozenset({Relation.PARENT, Relation.CUSTODIAN}),
+    # The person's own family record: only themselves.
+    "family_record": frozenset({Relation.SELF}),
+}
+
+
+class ActingRefused(NotYours):
+    """The holder may not act for that person in that service (the view answers 403)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer: the relation that allows it, or why not. True when allowed."""
+
+    relation: Relation | None
+    refusal: Refusal | None = None
+
+    def __bool__(self) -> bool:
+        return self.relation is not None
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Whole years lived on ``today`` (someone born on 29 February turns a year older on
+    1 March in common years)."""
+    return today.year - birth_date.year - ((today.month, today.day)
+                                           < (birth_date.month, birth_date.day))
+
+
+def is_minor(person: Person, today: date) -> bool:
+    return age_on(person.birth_date, today) < ADULT_AGE
+
+
+def _holder_id(holder: Account | str) -> str:
+    return holder.national_id if isinstance(holder, Account) else holder
+
+
+def links(session: Session, holder: Account | str, person_id: str,
+          today: date) -> tuple[list[Relation], Refusal]:
+    """Every relation the holder has to the person on ``today``, and, when there is none,
+    why not."""
+    holder_id = _holder_id(holder)
+    found: list[Relation] = []
+    refusal = Refusal.NO_LINK
+    person = session.get(Person, person_id) if isinstance(person_id, str) else None
+    if person is not None:
+        if person_id == holder_id:
+            if is_minor(person, today):
+                return [], Refusal.MINOR
+            return [Relation.SELF], refusal
+        found, refusal = _as_parent(session, holder_id, person, today)
+        if _is_husband_of(session, holder_id, person_id):
+            found.append(Relation.HEAD)
+    if isinstance(person_id, str) and any(
+            s.person_id == person_id for s in sponsorship.sponsored_by(session, holder_id)):
+        found.append(Relation.SPONSOR)
+    return found, refusal
+
+
+def _as_parent(session: Session, holder_id: str, child: Person,
+               today: date) -> tuple[list[Relation], Refusal]:
+    is_parent = any(link.parent_id == holder_id
+                    for link in family.parents_of(session, child.national_id))
+    custody = family.custody_of(session, child.national_id)
+    if not is_parent and (custody is None or custody.custodian_id != holder_id):
+        return [], Refusal.NO_LINK
+    if not is_minor(child, today):
+        return [], Refusal.ADULT
+    if custody is not None and custody.custodian_id != holder_id:
+        return [], Refusal.CUSTODY_ELSEWHERE
+    return [Relation.PARENT if is_parent else Relation.CUSTODIAN], Refusal.NO_LINK
+
+
+def _is_husband_of(session: Session, holder_id: str, wife_id: str) -> bool:
+    return session.scalar(select(Marriage.id).where(
+        Marriage.husband_id == holder_id, Marriage.wife_id == wife_id,
+        Marriage.ended_on.is_(None)).limit(1)) is not None
+
+
+def decide(relations: list[Relation], refusal: Refusal, service: str) -> Decision:
+    """The decision for one service from the holder's relations to the person."""
+    allowed = SERVICES.get(service)
+    if allowed is None:
+        return Decision(None, Refusal.UNKNOWN_SERVICE)
+    if not relations:
+        return Decision(None, refusal)
+    usable = [relation for relation in relations if relation in allowed]
+    return Decision(usable[0]) if usable else Decision(None, Refusal.NOT_FOR_SERVICE)
+
+
+def may_act_for(session: Session, holder: Account | str, person_id: str, service: str,
+                now: datetime | None = None) -> Decision:
+    """Whether ``holder`` (an account or an ID number) may use ``service`` for the person
+    of ``person_id`` now: the Decision names the relation that allows it, or why not."""
+    relations, refusal = links(session, holder, person_id, local_today(now or utcnow()))
+    return decide(relations, refusal, service)
+
+
+def services_for(session: Session, holder: Account | str, person_id: str,
+                 today: date) -> list[str]:
+    """The services (keys, in SERVICES' order) the holder may use for the person."""
+    relations, refusal = links(session, holder, person_id, today)
+    return [service for service in SERVICES if decide(relations, refusal, service)]
+
+
+def check_acting_for(session: Session, holder: Account | str, person_id: str, service: str,
+                     now: datetime | None = None) -> Relation:
+    """The relation that allows it; ActingRefused (403) when none does."""
+    decision = may_act_for(session, holder, person_id, service, now)
+    if decision.relation is None:
+        raise ActingRefused(decision.refusal)
+    return decision.relation
+
+
+# The event the person acted for sees in their security activity.
+ACTED_FOR_YOU = "acted_for_you"
+
+
+def record_acting(session: Session, kind: str, holder_account: Account, person_id: str,
+                  now: datetime, client_address: str | None, **detail: object) -> None:
+    """Audit one act in both security activities: the holder's (``kind``) and, when the
+    person has an account of their own, theirs (ACTED_FOR_YOU, naming the service's kind).
+    Added to the session; the caller commits with the change it records."""
+    audit.record(session, kind, now, holder_account.id, client_address, for_person=person_id,
+                 **detail)
+    if person_id == holder_account.national_id:
+        return
+    theirs = session.scalar(select(Account.id).where(Account.national_id == person_id))
+    if theirs is not None:
+        # Their own activity says what was done and by whom, not from where.
+        audit.record(session, ACTED_FOR_YOU, now, theirs, None, service=kind,
+                     by_person=holder_account.national_id)

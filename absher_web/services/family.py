@@ -1,0 +1,125 @@
+"""My family: the holder's family members and the people they sponsor, as the registry
+links them, each with their documents' validity and the services the holder may use
+for them (the rule in services/acting_for.py)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from absher_web.agencies import civil_registry, family, sponsorship
+from absher_web.models import Account, ParentRole, Person, Sex, SponsoredKind
+from absher_web.services import acting_for, family_records
+from absher_web.services.eservices import Validity, local_today, validity
+
+
+class Kin(enum.StrEnum):
+    """How a listed person is related to the holder (what the page calls them)."""
+
+    WIFE = "wife"
+    HUSBAND = "husband"
+    SON = "son"
+    DAUGHTER = "daughter"
+    CHILD_IN_CUSTODY = "child_in_custody"
+    FATHER = "father"
+    MOTHER = "mother"
+    WORKER = "worker"
+    DOMESTIC_WORKER = "domestic_worker"
+    VISITOR = "visitor"
+
+
+_SPONSORED = {SponsoredKind.WORKER: Kin.WORKER,
+              SponsoredKind.DOMESTIC_WORKER: Kin.DOMESTIC_WORKER,
+              SponsoredKind.VISITOR: Kin.VISITOR}
+
+
+# The order of the list: spouses, children, parents.
+_GROUP = {Kin.WIFE: 0, Kin.HUSBAND: 0, Kin.SON: 1, Kin.DAUGHTER: 1, Kin.CHILD_IN_CUSTODY: 1,
+          Kin.FATHER: 2, Kin.MOTHER: 2}
+
+
+@dataclass(frozen=True)
+class Member:
+    national_id: str  # an ID, iqama or (a visitor's) border number
+    name_ar: str
+    name_en: str
+    kin: Kin
+    age: int | None  # None when the registry does not hold the person (a visitor)
+    id_expiry: date | None  # the ID card's, iqama's or visit visa's
+    id_validity: Validity
+    # Passports are not in the registry yet: nothing recorded, for everyone.
+    passport_expiry: date | None = None
+    passport_validity: Validity = Validity.NONE
+    services: list[str] = field(default_factory=list)  # keys of acting_for.SERVICES
+
+    @property
+    def is_sponsored(self) -> bool:
+        return self.kin in _SPONSORED.values()
+
+    @property
+    def document(self) -> str:
+        """Which document id_expiry is: "id" (a citizen's), "iqama" or "visa"."""
+        if self.kin is Kin.VISITOR:
+            return "visa"
+        return "id" if self.national_id.startswith("1") else "iqama"
+
+
+@dataclass(frozen=True)
+class Family:
+    members: list[Member]  # spouses, children, parents
+    sponsored: list[Member]  # workers, domestic workers, visitors
+    # The family records the holder heads or is listed in (services/family_records.py).
+    records: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.members and not self.sponsored
+
+
+def family_of(session: Session, account: Account, now: datetime) -> Family:
+    """Everyone the registry links to the holder, spouses first, then children (the
+    eldest first), parents, and the people they sponsor."""
+    today = local_today(now)
+    holder = account.national_id
+    kin: dict[str, Kin] = {}
+    for marriage in family.marriages_of(session, holder):
+        if marriage.ended_on is None:
+            if marriage.husband_id == holder:
+                kin.setdefault(marriage.wife_id, Kin.WIFE)
+            else:
+                kin.setdefault(marriage.husband_id, Kin.HUSBAND)
+    for link in family.children_of(session, holder):
+        kin.setdefault(link.child_id, Kin.SON if link.child_sex is Sex.MALE else Kin.DAUGHTER)
+    for custody in family.custodies_held_by(session, holder):
+        kin.setdefault(custody.child_id, Kin.CHILD_IN_CUSTODY)
+    for link in family.parents_of(session, holder):
+        kin.setdefault(link.parent_id,
+                       Kin.FATHER if link.relation is ParentRole.FATHER else Kin.MOTHER)
+    people = civil_registry.stored_people(session, kin)
+    members = sorted(
+        (_member(session, account, people[national_id], relation, today)
+         for national_id, relation in kin.items() if national_id in people),
+        key=lambda m: (_GROUP[m.kin], -(m.age or 0), m.national_id))
+    sponsored = []
+    for record in sponsorship.sponsored_by(session, holder):
+        person = session.get(Person, record.person_id)
+        sponsored.append(Member(
+            record.person_id, record.name_ar, record.name_en, _SPONSORED[record.kind],
+            acting_for.age_on(person.birth_date, today) if person else None,
+            record.permit_expiry, validity(record.permit_expiry, today),
+            services=acting_for.services_for(session, account, record.person_id, today)))
+    records = [family_records.describe(session, record)
+               for record in family_records.records_of(session, holder)]
+    return Family(members, sponsored, records)
+
+
+def _member(session: Session, account: Account, person: Person, kin: Kin,
+            today: date) -> Member:
+    return Member(person.national_id, person.name_ar, person.name_en, kin,
+                  acting_for.age_on(person.birth_date, today), person.id_expiry,
+                  validity(person.id_expiry, today),
+                  services=acting_for.services_for(session, account, person.national_id,
+                                                   today))

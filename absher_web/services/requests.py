@@ -1,0 +1,159 @@
+"""Requests with a state: one table of moves, each move one conditional update.
+
+A service that takes requests registers a ``Kind`` (its name and what it does when a
+request is approved). Every move:
+- is allowed only from the states declared in MOVES (anything else is a programming error);
+- is an UPDATE on the state it leaves, so under any concurrency it happens once and the
+  loser is told (``move`` returns False);
+- is recorded in the applicant's security activity (and the officer's, when one decided);
+- runs the service's ``on_approved`` in the same transaction, so an approval and what it
+  creates (a child's ID, a family record) are saved together or not at all.
+Telling the holder (SMS through the outbox) is the caller's, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from absher_web.identity import luhn_check_digit
+from absher_web.models import Account
+from absher_web.models.requests import RequestStatus, ServiceRequest
+from absher_web.services import audit
+
+S = RequestStatus
+# The moves a request may make: from each state, the states it may go to.
+MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
+    S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.APPROVED, S.REFUSED, S.CANCELLED}),
+    S.UNDER_REVIEW: frozenset({S.APPROVED, S.REFUSED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.DELIVERED}),
+    S.REFUSED: frozenset(),
+    S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+OPEN = (S.SUBMITTED, S.UNDER_REVIEW)
+NUMBER_DIGITS = 9  # then a check digit
+
+
+def _nothing(_session: Session, _request: ServiceRequest, _now: datetime) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A service that takes requests.
+
+    - ``title``: its name as the holder's requests list and the officer's queue show it;
+    - ``role``: the staff role whose officers decide its cases (of the request's city);
+    - ``reasons``: every reason code it sends to an officer or refuses with, worded;
+    - ``endpoint``: its page (takes ``lang_code`` only), where the holder follows it;
+    - ``on_approved(session, request, now)``: what an approval means (creates the child's
+      record, the family record), in the approval's transaction.
+    """
+
+    service: str
+    title: LazyString | str = ""
+    role: str = "civil_affairs"
+    reasons: Mapping[str, LazyString | str] = field(default_factory=dict)
+    endpoint: str | None = None
+    on_approved: Callable[[Session, ServiceRequest, datetime], None] = _nothing
+
+    def reason_text(self, code: str | None) -> str:
+        """The worded reason for ``code`` ('' for none; an unknown code is a bug, shown
+        as the code so the holder still sees something to quote)."""
+        if not code:
+            return ""
+        return str(self.reasons.get(code, code))
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.service] = kind
+    return kind
+
+
+def new_number() -> str:
+    body = str(secrets.randbelow(9 * 10 ** (NUMBER_DIGITS - 1)) + 10 ** (NUMBER_DIGITS - 1))
+    return body + luhn_check_digit(body)
+
+
+def find(session: Session, service: str, request_key: str) -> ServiceRequest | None:
+    return session.scalars(select(ServiceRequest).where(
+        ServiceRequest.service == service, ServiceRequest.request_key == request_key)).first()
+
+
+def submit(session: Session, *, service: str, request_key: str, account: Account,
+           beneficiary_id: str, now: datetime, office_city: str | None = None,
+           details: dict | None = None,
+           client_address: str | None = None) -> tuple[ServiceRequest, bool]:
+    """The request for ``request_key``: (a new one, True), or (the one it already has,
+    False) when the same thing was asked before or is being asked at once elsewhere."""
+    if service not in KINDS:
+        raise ValueError(f"no service takes requests named {service!r}")
+    existing = find(session, service, request_key)
+    if existing is not None:
+        return existing, False
+    for _ in range(5):  # a number already taken is drawn again
+        made = ServiceRequest(number=new_number(), service=service, request_key=request_key,
+                              account_id=account.id, beneficiary_id=beneficiary_id,
+                              status=S.SUBMITTED, office_city=office_city, details=details or {},
+                              created_at=now, changed_at=now)
+        try:
+            with session.begin_nested():
+                session.add(made)
+        except IntegrityError:
+            raced = find(session, service, request_key)
+            if raced is not None:
+                return raced, False
+            continue
+        audit.record(session, "request_submitted", now, account.id, client_address,
+                     service=service, request=made.number)
+        return made, True
+    raise RuntimeError("could not draw a free request number")
+
+
+def move(session: Session, request: ServiceRequest, to: RequestStatus, now: datetime, *,
+         staff_user_id: int | None = None, client_address: str | None = None,
+         **values: object) -> bool:
+    """Move ``request`` to ``to`` from the state it is in: True if this call made the move
+    (False when another request or officer moved it first)."""
+    leaving = request.status
+    if to not in MOVES[leaving]:
+        return False
+    changed = session.execute(
+        update(ServiceRequest).where(ServiceRequest.id == request.id,
+                                     ServiceRequest.status == leaving)
+        .values(status=to, changed_at=now, **values)
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(request)
+    if changed != 1:
+        return False
+    audit.record(session, f"request_{to.value}", now, request.account_id, client_address,
+                 staff_user_id=staff_user_id, service=request.service, request=request.number)
+    if to is S.APPROVED:
+        KINDS[request.service].on_approved(session, request, now)
+    return True
+
+
+def of_holder(session: Session, account: Account, limit: int = 100) -> list[ServiceRequest]:
+    return list(session.scalars(select(ServiceRequest).where(
+        ServiceRequest.account_id == account.id)
+        .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).limit(limit)))
+
+
+def awaiting_officer(session: Session, services: tuple[str, ...], office_city: str,
+                     limit: int = 100) -> list[ServiceRequest]:
+    """The queue of one city's office for the given services, oldest first."""
+    return list(session.scalars(select(ServiceRequest).where(
+        ServiceRequest.status == S.UNDER_REVIEW, ServiceRequest.service.in_(services),
+        ServiceRequest.office_city == office_city)
+        .order_by(ServiceRequest.changed_at, ServiceRequest.id).limit(limit)))
