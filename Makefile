@@ -49,15 +49,22 @@ vnu: java
 
 # The suite runs on SQLite; when ABSHER_TEST_DATABASE_URL names a PostgreSQL
 # server it runs again there. pytest exits non-zero on failures and when it
-# collects no tests.
+# collects no tests. Each run spreads its tests over TEST_WORKERS processes (pytest-xdist;
+# one per core by default), each with its own database, app caches and browser.
 # The browser tests (tests/browser) run once, in the SQLite run: they check what a browser
 # sees and does (layout, scripts, focus, axe), and every journey they drive also runs through
 # the test client on both databases. Running them twice doubled CI's time for no new finding.
+# The tests marked `timing` compare how long two things take (a wrong password and an unknown
+# name, a hanging SMS provider and the budget): they run alone after the parallel run, where
+# no other worker's load can tip a comparison.
+TEST_WORKERS ?= auto
 test: setup chromium nginx vnu lint translations-check
-	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest
+	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS) -m "not timing"
+	env -u ABSHER_TEST_DATABASE_URL $(BIN)/pytest -m timing
 	@if [ -n "$$ABSHER_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL (all but the browser tests) =="; \
-		$(BIN)/pytest --ignore=tests/browser; \
+		$(BIN)/pytest -n $(TEST_WORKERS) -m "not timing" --ignore=tests/browser && \
+		$(BIN)/pytest -m timing --ignore=tests/browser; \
 	fi
 
 wrk:
@@ -66,9 +73,9 @@ wrk:
 # Benchmarks, never part of `make test`: each prints its figures and ratios from one
 # interleaved run and fails when a target is missed. They need PostgreSQL and Redis on
 # 127.0.0.1 (ABSHER_BENCH_DATABASE_URL, ABSHER_BENCH_REDIS_URL), Chromium and wrk; a few
-# minutes each. All three run even if one misses.
+# minutes each. All four run even if one misses.
 bench: setup chromium wrk
-	@status=0; for script in first_paint throughput scale; do \
+	@status=0; for script in first_paint throughput scale sms_outage; do \
 		echo "== bench/$$script.py =="; \
 		$(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status

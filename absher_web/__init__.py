@@ -37,12 +37,19 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     # Every setting checked before anything uses one: all problems at once, then no start.
     settings_check.check(app.config, production=issubclass(config_class, ProductionConfig))
 
-    from absher_web import assets, cli, extensions, localisation, observability, security
-    from absher_web.services import sms
+    from absher_web import assets, cli, extensions, localisation, observability, outside, security
+    from absher_web.services import bill_jobs, family_records, sms  # noqa: F401
+    from absher_web.services.eservices import vehicles, visa  # noqa: F401 (see below)
     from absher_web.web import page_cache, register_blueprints
     from absher_web.web.errors import register_error_handlers
 
+    # family_records registers its requests' kinds (services/requests.py) when imported.
+    # The fee-bearing services (vehicles, visa) register what their paid bills do
+    # (services/bills.py) when imported above: so a bank's notice, run-due or any command
+    # finds them, whether or not a page was ever served.
     observability.init_app(app)  # first: every later hook and log line has the request id
+    observability.add_scraped(app, bill_jobs.WaitingWork())  # refunds and carry-ons waiting
+    outside.track_transactions()  # an outside call inside a transaction is logged
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
     extensions.compress.init_app(app)

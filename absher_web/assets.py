@@ -78,19 +78,26 @@ def _mimetype(name: str) -> str:
     return "application/javascript" if mimetype == "text/javascript" else mimetype
 
 
+# Compressed bodies by (file, its bytes' digest): brotli at quality 11 costs about 20 ms
+# a file, so an app built again in the same process (a test, a reload) pays it only for a
+# file that changed.
+_compressed: dict[tuple[str, str], tuple[bytes | None, bytes | None]] = {}
+
+
 def load_asset(root: Path, file: Path) -> Asset:
     body = file.read_bytes()
+    digest = hashlib.sha256(body).hexdigest()
     relative = file.relative_to(root).as_posix()
     mimetype = _mimetype(file.name)
     compressible = mimetype in COMPRESSIBLE or mimetype.startswith("text/")
-    return Asset(
-        path=relative,
-        digest=hashlib.sha256(body).hexdigest()[:HASH_LENGTH],
-        mimetype=mimetype,
-        body=body,
-        gzip_body=gzip.compress(body, 9, mtime=0) if compressible else None,
-        brotli_body=brotli.compress(body, quality=11) if compressible else None,
-    )
+    key = (str(file), digest)
+    if key not in _compressed:
+        _compressed[key] = (
+            (gzip.compress(body, 9, mtime=0), brotli.compress(body, quality=11))
+            if compressible else (None, None))
+    gzip_body, brotli_body = _compressed[key]
+    return Asset(path=relative, digest=digest[:HASH_LENGTH], mimetype=mimetype, body=body,
+                 gzip_body=gzip_body, brotli_body=brotli_body)
 
 
 class AssetTable:

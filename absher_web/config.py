@@ -106,7 +106,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ar"
     BABEL_DEFAULT_TIMEZONE = "Asia/Riyadh"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)
-    # Not settings: the environment decides (absher_web/catalogs.py). Development reads the
+    # Not settings: the environment decides (absher_web/catalog_runtime.py). Development reads the
     # .po files and reads one again when it is saved (a translator's live preview); the
     # pseudo-locales /xa/ and /xb/ exist in development and tests, never in production.
     CATALOGS_LIVE = False
@@ -120,6 +120,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     LANGUAGE_COOKIE_NAME = "absher_lang"
+    # The name the language cookie had in production before it took the __Host- prefix:
+    # read when the new one is missing, then removed, so nobody loses their choice.
+    LANGUAGE_COOKIE_OLD_NAME = "absher_lang"
 
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     # The site's own host names: any other Host (or X-Forwarded-Host) gets 400 before a view
@@ -161,6 +164,16 @@ class Config:
     SMS_RETRIES = env_int("SMS_RETRIES", 2)
     # All the tries of one message together never take longer than this (seconds).
     SMS_SEND_BUDGET_SECONDS = env_int("SMS_SEND_BUDGET_SECONDS", 3)
+    # Per process (absher_web/sms_gateway.py): at most this many sends wait on the provider
+    # at once, and at most this many more wait for one of them to finish (within the send
+    # budget); any further send is refused at once, so a hanging provider never holds
+    # every thread (gunicorn gives each process 4).
+    SMS_MAX_IN_FLIGHT = env_int("SMS_MAX_IN_FLIGHT", 2)
+    SMS_MAX_WAITING = env_int("SMS_MAX_WAITING", 1)
+    # After this many failures in a row (timeouts, unreachable, 5xx), codes are refused at
+    # once ("try again in N minutes") for this many seconds; then one send tries again.
+    SMS_BREAKER_FAILURES = env_int("SMS_BREAKER_FAILURES", 3)
+    SMS_BREAKER_PAUSE_SECONDS = env_int("SMS_BREAKER_PAUSE_SECONDS", 60)
     # The site's host name for the WebOTP line in code messages (default: the first of
     # ALLOWED_HOSTS; never the request's Host header).
     SMS_ORIGIN_HOST = env("SMS_ORIGIN_HOST")
@@ -169,6 +182,12 @@ class Config:
     SMS_CODES_PER_NUMBER_PER_HOUR = env_int("SMS_CODES_PER_NUMBER_PER_HOUR", 5)
     SMS_CODES_PER_PERSON_PER_HOUR = env_int("SMS_CODES_PER_PERSON_PER_HOUR", 10)
     SMS_CODES_PER_HOUR = env_int("SMS_CODES_PER_HOUR", 50000)
+
+    # A refund instruction waits this long for the bank's answer (services/refunds.py).
+    BANK_TIMEOUT_SECONDS = env_int("BANK_TIMEOUT_SECONDS", 10)
+    # Banks' refund URLs may be http://127.0.0.1 (a stand-in bank on this machine): in
+    # development and tests only; production takes https:// only.
+    LOCAL_BANK_URLS = False
 
     # Failed notices (not codes) are sent again by `flask absher run-due`, this many tries in all.
     SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 10)
@@ -197,11 +216,18 @@ class Config:
     # Per owner account: authorisations given (each texts the person authorised).
     RATELIMIT_DRIVING_AUTHORISATION = env("RATELIMIT_DRIVING_AUTHORISATION", "10 per day")
     # A visit visa may be extended in the last this many days before it expires, by this
-    # many days, for this fee (riyals), up to this many days' stay from entry in all.
+    # many days, for this fee (whole riyals, paid as a bill), up to this many days' stay
+    # from entry in all.
     VISA_EXTENSION_WINDOW_DAYS = env_int("VISA_EXTENSION_WINDOW_DAYS", 30)
     VISA_EXTENSION_DAYS = env_int("VISA_EXTENSION_DAYS", 90)
     VISA_EXTENSION_FEE = env_int("VISA_EXTENSION_FEE", 100)
     VISA_MAX_STAY_DAYS = env_int("VISA_MAX_STAY_DAYS", 180)
+    # A fee's bill (services/bills.py) may be paid for this many hours after it is issued
+    # (a visa extension's bill no later than the visa's last day). 72 hours: a bill issued
+    # on a Thursday evening can still be paid on the Sunday, the next working day, at a
+    # branch or by someone who has to ask a relative to pay; and a request is not held
+    # open much longer than the rules it was checked against are likely to stay true.
+    BILL_LIFETIME_HOURS = env_int("BILL_LIFETIME_HOURS", 72)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 
@@ -213,6 +239,11 @@ class Config:
     RETAIN_AUDIT_EVENTS_SECONDS = env_duration("RETAIN_AUDIT_EVENTS", "730d")
     # Ended driving authorisations, visa extensions and withdrawn absence reports.
     RETAIN_ESERVICE_RECORDS_SECONDS = env_duration("RETAIN_ESERVICE_RECORDS", "730d")
+    # Paid and refunded bills: ten years (with their leap days) from the payment or refund,
+    # the record-keeping period of the Saudi Anti-Money Laundering Law. Expired and cancelled
+    # unpaid bills, which moved no money: as long as the e-service records they belonged to.
+    RETAIN_PAID_BILLS_SECONDS = env_duration("RETAIN_PAID_BILLS", "3653d")
+    RETAIN_UNPAID_BILLS_SECONDS = env_duration("RETAIN_UNPAID_BILLS", "730d")
 
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")
@@ -223,6 +254,8 @@ class Config:
     METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
     # /readyz gives up on the database or Redis after this many seconds.
     READINESS_TIMEOUT_SECONDS = env_int("READINESS_TIMEOUT_SECONDS", 2)
+    # /readyz answers from its last check for this long (0: every probe checks anew).
+    READINESS_CACHE_SECONDS = env_int("READINESS_CACHE_SECONDS", 1)
     OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)  # 1 to 10 minutes (settings_check)
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
 
@@ -237,7 +270,7 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
     COMPRESS_MIN_SIZE = 500
-    # /<lang>/dev/states, every page in every state from fixture data (web/dev_states.py):
+    # /<lang>/dev/states, every page in every state from fixture data (web/dev_states/):
     # development and test only; production has no such pages (404).
     STATES_GALLERY = False
 
@@ -248,6 +281,7 @@ class DevelopmentConfig(Config):
     PSEUDO_LANGUAGES = ("xa", "xb")
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 10)
     STATES_GALLERY = True
+    LOCAL_BANK_URLS = True
 
 
 class TestConfig(Config):
@@ -258,7 +292,12 @@ class TestConfig(Config):
     BCRYPT_ROUNDS = 4
     STATES_GALLERY = True
     RATELIMIT_STORAGE_URI = "memory://"
+    LOCAL_BANK_URLS = True
     SMS_FILE = str(INSTANCE_DIR / "test-sms.jsonl")  # tests point this at a temporary file
+    # Race tests send 20-50 codes at once: they wait in line for the two slots (within the
+    # send budget) instead of being refused for want of one, which would make what they
+    # count depend on the machine's speed. Tests of the cap set their own (test_sms_breaker).
+    SMS_MAX_WAITING = 64
 
 
 class ProductionConfig(Config):
@@ -266,6 +305,7 @@ class ProductionConfig(Config):
     LOG_FORMAT = env("LOG_FORMAT", "json")
     # The __Host- prefix binds the cookie to this host, HTTPS and path / (RFC 6265bis).
     SESSION_COOKIE_NAME = "__Host-absher_session"
+    LANGUAGE_COOKIE_NAME = "__Host-absher_lang"
     SMS_BACKEND = env("SMS_BACKEND", "http")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")  # no default: the operator names them

@@ -67,11 +67,13 @@ SERVICES: tuple[Service, ...] = (
         _l("Family record on marriage"),
         _l("Apply for a family record after you marry."),
         True,
+        "family_records.marriage",
     ),
     Service(
         _l("New family record for mothers"),
         _l("Apply, as a mother, for a new family record of your own."),
         True,
+        "family_records.mother",
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

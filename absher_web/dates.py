@@ -33,3 +33,8 @@ def date_and_time(moment: datetime) -> str:
     """e.g. "25 November 2026, 01:30"; Arabic writes its own comma: "25 نوفمبر 2026، 01:30"."""
     comma = "،" if str(get_locale()) == "ar" else ","
     return format_datetime(moment, f"d MMMM y{comma} HH:mm")
+
+
+def time_of_day(moment: datetime) -> str:
+    """The time on the Riyadh clock, e.g. "13:05" (a receipt's payment time, a bill's expiry)."""
+    return format_datetime(moment, "HH:mm")

@@ -69,7 +69,12 @@ def national_id_check_digit(first_nine: str) -> str:
     first_nine = normalise_digits(first_nine)
     if not _NINE_DIGITS.fullmatch(first_nine):
         raise ValueError("expected nine digits")
-    return str(-_luhn_total(first_nine + "0") % 10)
+    return luhn_check_digit(first_nine)
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn digit that, put after ``digits``, makes the whole pass the check (IDs, bills)."""
+    return str(-_luhn_total(digits + "0") % 10)
 
 
 def is_valid_national_id(value: str) -> bool:

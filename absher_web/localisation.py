@@ -6,11 +6,12 @@ tests the pseudo-locales /xa/ and /xb/ (PSEUDO_LANGUAGES) are pages too; product
 them 404 and names them nowhere (the language switch offers Arabic and English only).
 
 Every translated string comes through CatalogDomain: each app's own checked catalogs
-(absher_web/catalogs.py), never a translation that would fail.
+(absher_web/catalog_runtime.py), never a translation that would fail.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from flask_babel import Domain, get_locale
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
-from absher_web import catalogs
+from absher_web import catalog_runtime
 from absher_web.extensions import babel
 
 RTL_LANGUAGES = {"ar"}
@@ -39,7 +40,9 @@ def supported_languages() -> tuple[str, ...]:
 
 def preferred_language() -> str:
     """The visitor's language when the path does not name one."""
-    saved = request.cookies.get(current_app.config["LANGUAGE_COOKIE_NAME"])
+    config = current_app.config
+    saved = request.cookies.get(config["LANGUAGE_COOKIE_NAME"],
+                                request.cookies.get(config["LANGUAGE_COOKIE_OLD_NAME"]))
     if saved in supported_languages():
         return saved
     best = request.accept_languages.best_match(supported_languages())
@@ -49,14 +52,14 @@ def preferred_language() -> str:
 def pseudo_language() -> str | None:
     """The page's pseudo-locale ("xa", "xb"), or None."""
     lang = g.get("lang")
-    return lang if lang in catalogs.PSEUDO_LANGUAGES else None
+    return lang if lang in catalog_runtime.PSEUDO_LANGUAGES else None
 
 
 def request_locale() -> str | Locale:
     """The locale of the request (Flask-Babel's selector): the path's language; for a
     pseudo-locale, English marked with it (dates and numbers as English)."""
     pseudo = pseudo_language()
-    return catalogs.pseudo_locale(pseudo) if pseudo else current_language()
+    return catalog_runtime.pseudo_locale(pseudo) if pseudo else current_language()
 
 
 class CatalogDomain(Domain):
@@ -108,6 +111,19 @@ def language_cookie(config: dict, lang: str) -> str:
                        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
 
 
+def language_cookies(config: dict, lang: str, sent: Mapping[str, str]) -> list[str]:
+    """The Set-Cookie values a page in ``lang`` adds, given the cookies the visitor ``sent``:
+    the language cookie when it says otherwise, and the end of the cookie's old name."""
+    values = [] if sent.get(config["LANGUAGE_COOKIE_NAME"]) == lang else [
+        language_cookie(config, lang)]
+    old = config["LANGUAGE_COOKIE_OLD_NAME"]
+    if old != config["LANGUAGE_COOKIE_NAME"] and old in sent:
+        values.append(dump_cookie(old, "", max_age=0, expires=0,
+                                  secure=config["SESSION_COOKIE_SECURE"], httponly=True,
+                                  samesite="Lax"))
+    return values
+
+
 def forget_rendered_pages(app: Flask) -> None:
     """Every page kept by web/page_cache.py (a catalog changed under them)."""
     for name in ("absher_page_cache", "absher_form_pages"):
@@ -121,7 +137,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=request_locale)
     # One Babel serves every app in the process; each app keeps its own catalogs.
     babel.domain_instance = CatalogDomain()
-    app.extensions["absher_catalogs"] = catalogs.Catalogs(
+    app.extensions["absher_catalogs"] = catalog_runtime.Catalogs(
         Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]),
         live=app.config["CATALOGS_LIVE"], on_change=lambda: forget_rendered_pages(app))
 
@@ -144,10 +160,9 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_language(response: Response) -> Response:
         lang = g.get("lang")
-        cookie_name = app.config["LANGUAGE_COOKIE_NAME"]
-        if (lang in app.config["LANGUAGES"] and request.cookies.get(cookie_name) != lang
-                and response.status_code < 400):
-            response.headers.add("Set-Cookie", language_cookie(app.config, lang))
+        if lang in app.config["LANGUAGES"] and response.status_code < 400:
+            for value in language_cookies(app.config, lang, request.cookies):
+                response.headers.add("Set-Cookie", value)
         return response
 
     @app.get("/")
@@ -161,7 +176,7 @@ def init_app(app: Flask) -> None:
         lang = str(get_locale() or current_language())
         other = "en" if lang == "ar" else "ar"
         pseudo = pseudo_language()
-        _, html_lang, direction = (catalogs.PSEUDO_LANGUAGES[pseudo] if pseudo
+        _, html_lang, direction = (catalog_runtime.PSEUDO_LANGUAGES[pseudo] if pseudo
                                    else (lang, lang, text_direction(lang)))
         return {
             "lang": lang,  # the language of the content: a pseudo-locale's is English

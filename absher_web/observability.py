@@ -9,7 +9,11 @@
   deploy/gunicorn.conf.py does) so every worker's counts add up.
 - /healthz says the process answers (no I/O); /readyz checks the database and Redis
   within a short timeout and names what failed (503 without the database; "degraded"
-  without Redis, whose limits then fall back to each process's memory).
+  without Redis, whose limits then fall back to each process's memory; "redis: not
+  configured" with memory:// limits), and says "sms: paused" (degraded) while this
+  process's SMS circuit breaker is open. Its answer is kept for
+  ABSHER_READINESS_CACHE_SECONDS and Redis is asked over one pooled connection, so probes
+  cost next to nothing; nginx keeps it, like /metrics, off the public site.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable
@@ -36,6 +41,7 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, object_session
 
+from absher_web import sms_gateway
 from absher_web.text import constant_time_equal
 
 log = logging.getLogger("absher_web")
@@ -44,6 +50,9 @@ security_log = logging.getLogger("absher_web.security")
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id is kept only if it is a plain token: it goes into every log line.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+# Methods counted by name; any other a client makes up counts as "other", so nobody can
+# add series to /metrics (every worker keeps each one for good) by inventing methods.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Paths a load balancer or Prometheus calls: no session, no rate limit, no host check.
 OPERATOR_PATHS = ("/healthz", "/readyz", "/metrics")
 
@@ -68,6 +77,21 @@ DEPENDENCY_ERRORS = Counter("absher_dependency_errors_total",
 API_REFUSALS = Counter("absher_api_refusals_total", "Activation API refusals, by error code.",
                        ["code"])
 RUN_DUE = Counter("absher_run_due_total", "Results of the due-jobs runner.", ["result"])
+BILLS = Counter("absher_bills_total",
+                "Bills by fee-bearing service and what happened to them: created, paid, "
+                "expired, cancelled, refunding, refunded, carry_on_failed.",
+                ["service", "event"])
+PAYMENT_NOTICES = Counter("absher_payment_notices_total",
+                          "Banks' payment notices by outcome: paid, repeated, or the refusal's "
+                          "code (bill_unknown, bill_expired, amount_wrong...).", ["outcome"])
+
+
+def count_bill(service: str, event: str) -> None:
+    BILLS.labels(service, event).inc()
+
+
+def count_payment_notice(outcome: str) -> None:
+    PAYMENT_NOTICES.labels(outcome).inc()
 
 
 def count_event(kind: str) -> None:
@@ -90,6 +114,23 @@ def metrics_text() -> bytes:
         prometheus_multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest()
+
+
+def add_scraped(app: Flask, collector: object) -> None:
+    """Have ``collector`` (prometheus_client's protocol: ``collect()``) read at each scrape
+    of /metrics: for what the database holds (services/bill_jobs.WaitingWork), the same on
+    every instance, unlike the per-process counts."""
+    app.extensions.setdefault("absher_scraped", []).append(collector)
+
+
+def scraped_text(app: Flask) -> bytes:
+    collectors = app.extensions.get("absher_scraped", [])
+    if not collectors:
+        return b""
+    registry = CollectorRegistry(auto_describe=False)
+    for collector in collectors:
+        registry.register(collector)
+    return generate_latest(registry)
 
 
 # --- logs ------------------------------------------------------------------------------
@@ -232,23 +273,83 @@ def check_database() -> str | None:
     return None
 
 
+def readiness_redis(app: Flask):  # noqa: ANN201 (a redis.Redis, imported only when used)
+    """One Redis client per process for /readyz, with its own pool: each probe reuses the
+    pooled connection instead of opening one (redis-py opens a new pool after a fork)."""
+    import redis
+
+    client = app.extensions.get("absher_readiness_redis")
+    if client is None:
+        timeout = app.config["READINESS_TIMEOUT_SECONDS"]
+        client = app.extensions["absher_readiness_redis"] = redis.Redis.from_url(
+            app.config["RATELIMIT_STORAGE_URI"], socket_timeout=timeout,
+            socket_connect_timeout=timeout, max_connections=2,
+            client_name=f"absher-readyz-{os.getpid()}")
+    return client
+
+
+NOT_CONFIGURED = "not configured"
+
+
 def check_redis() -> str | None:
     uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    if uri.startswith("memory://"):
+        return NOT_CONFIGURED  # each process counts alone: nothing to reach, nothing shared
     if not uri.startswith(("redis://", "rediss://")):
-        return None  # memory:// (one process) or a storage this check does not speak
+        return None  # a storage this check does not speak
     try:
-        import redis
-
-        timeout = current_app.config["READINESS_TIMEOUT_SECONDS"]
-        client = redis.Redis.from_url(uri, socket_timeout=timeout,
-                                      socket_connect_timeout=timeout)
-        try:
-            client.ping()
-        finally:
-            client.close()
+        readiness_redis(current_app).ping()
     except Exception as error:  # noqa: BLE001 (any failure means not ready)
         return f"{type(error).__name__}"
     return None
+
+
+def check_readiness() -> tuple[dict, int]:
+    """Ask the database and Redis now: the answer's body and status."""
+    checks = {"database": check_database(), "redis": check_redis()}
+    for name, problem in checks.items():
+        if problem and problem != NOT_CONFIGURED:
+            count_dependency_error(name)
+            log.warning("not ready: %s unavailable (%s)", name, problem,
+                        extra={"dependency": name})
+    # Without the database nothing works: 503 takes the instance out of rotation.
+    # Without Redis every page still works (limits counted in each process's memory):
+    # "degraded", still 200, because a Redis outage must not take every instance out.
+    # The SMS provider failing too often in a row (codes refused at once for a while):
+    # degraded too, since every other page still works.
+    sms = "paused" if sms_gateway.breaker_open() else "ok"
+    if checks["database"]:
+        status, code = "unavailable", 503
+    elif checks["redis"] not in (None, NOT_CONFIGURED) or sms != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    body = {"status": status,
+            "checks": {**{name: problem or "ok" for name, problem in checks.items()},
+                       "sms": sms}}
+    return body, code
+
+
+class ReadinessCache:
+    """The last answer of /readyz, given again for ABSHER_READINESS_CACHE_SECONDS: however
+    often probes ask, a process asks the database and Redis at most once in that time. One
+    thread asks while the others wait for its answer (a lock), so a burst costs one check."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.answer: tuple[dict, int] | None = None
+        self.checked_at = 0.0
+
+    def get(self, max_age: float) -> tuple[dict, int]:
+        with self.lock:
+            if self.answer is None or time.monotonic() - self.checked_at >= max_age:
+                self.answer = check_readiness()
+                self.checked_at = time.monotonic()
+            return self.answer
+
+
+def readiness(app: Flask) -> tuple[dict, int]:
+    return app.extensions["absher_readiness"].get(app.config["READINESS_CACHE_SECONDS"])
 
 
 def json_answer(body: dict, status: int) -> Response:
@@ -264,6 +365,7 @@ def init_app(app: Flask) -> None:
 
     configure_logging(app)
     listen_to_committed_rows()
+    app.extensions["absher_readiness"] = ReadinessCache()
 
     @app.before_request
     def start_request() -> None:
@@ -275,7 +377,8 @@ def init_app(app: Flask) -> None:
     def finish_request(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id") or uuid.uuid4().hex
         endpoint = request.endpoint or "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         if "request_started" in g:
             LATENCY.labels(endpoint).observe(time.perf_counter() - g.request_started)
         if response.status_code == 429:
@@ -293,30 +396,14 @@ def init_app(app: Flask) -> None:
     @app.get("/readyz")
     @limiter.exempt
     def readyz() -> Response:
-        checks = {"database": check_database(), "redis": check_redis()}
-        for name, problem in checks.items():
-            if problem:
-                count_dependency_error(name)
-                log.warning("not ready: %s unavailable (%s)", name, problem,
-                            extra={"dependency": name})
-        # Without the database nothing works: 503 takes the instance out of rotation.
-        # Without Redis every page still works (limits counted in each process's memory):
-        # "degraded", still 200, because a Redis outage must not take every instance out.
-        if checks["database"]:
-            status, code = "unavailable", 503
-        elif checks["redis"]:
-            status, code = "degraded", 200
-        else:
-            status, code = "ok", 200
-        body = {"status": status,
-                "checks": {name: problem or "ok" for name, problem in checks.items()}}
-        return json_answer(body, code)
+        return json_answer(*readiness(app))
 
     @app.get("/metrics")
     @limiter.exempt
     def metrics() -> Response:
         if not may_read_metrics():
             return json_answer({"error": "forbidden"}, 403)
-        response = Response(metrics_text(), mimetype=CONTENT_TYPE_LATEST)
+        response = Response(metrics_text() + scraped_text(app),
+                            mimetype=CONTENT_TYPE_LATEST)
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,4 +1,5 @@
-"""The OpenAPI 3 description of the activation API, served at /api/v1/openapi.json.
+"""The OpenAPI 3 description of the activation API and the banks' payment notices, served
+at /api/v1/openapi.json.
 
 Banks and kiosk operators build their clients from it; a schemathesis run in the
 tests checks every answer the API gives against it.
@@ -18,7 +19,8 @@ ERROR_MESSAGES = {
     # cannot learn which codes are real (the log says which, for operators).
     "bad_signature": "The request is not signed with the key of an active client: check "
                      "X-Absher-Client, the key, and that the body was not changed after signing.",
-    "wrong_client_kind": "This client may not use this endpoint (banks: ATM; operators: kiosk).",
+    "wrong_client_kind": "This client may not use this endpoint (banks: ATM and bill payments; "
+                         "operators: kiosk).",
     "unsupported_media_type": "Send the body as application/json.",
     "invalid_json": "The body is not valid UTF-8 JSON (or is nested too deeply).",
     "invalid_request": "Some fields are missing or not valid; see fields.",
@@ -26,6 +28,14 @@ ERROR_MESSAGES = {
     "mobile_mismatch": "The mobile number is not the one registered for this account.",
     "already_active": "The account is already active.",
     "activation_pending": "An ATM activation of this account is already waiting to take effect.",
+    "bill_number_invalid": "The bill number's check digit is wrong: no bill has this number "
+                           "(a digit was probably mistyped).",
+    "bill_unknown": "No bill has this number.",
+    "bill_expired": "The bill expired before it was paid: return the money to the payer.",
+    "bill_cancelled": "The bill was cancelled before it was paid: return the money to the payer.",
+    "bill_already_paid": "The bill was paid already, by another payment: return this one to "
+                         "the payer.",
+    "amount_wrong": "The amount is not the bill's amount: a bill is paid in full, to the halala.",
     "reference_reused": "This reference was used before with a different request body.",
     "mobile_same": "The new mobile number is already the account's number.",
     "mobile_taken": "The new mobile number belongs to another account.",
@@ -64,7 +74,10 @@ PATTERNS = {
     "reference": r"^[A-Za-z0-9._:-]{1,80}$",
     "date_time": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$",
     "code": r"^[0-9]{6}$",
+    "bill_number": r"^[1-9][0-9]{12}$",
 }
+# The largest amount a bill can have, in halalas (the database keeps it as a 32-bit integer).
+MAX_AMOUNT = 2_147_483_647
 
 
 def whole_value(name: str) -> re.Pattern:
@@ -98,6 +111,15 @@ FIELDS = {
     "requested_at": {"type": "string", "format": "date-time", "pattern": PATTERNS["date_time"],
                      "description": "When the holder confirmed, RFC 3339 with zone; "
                                     "not in the future, at most a day old."},
+    "bill_number": {"type": "string", "pattern": PATTERNS["bill_number"],
+                    "description": "The bill's number as the payer typed it: 13 digits, the "
+                                   "last a check digit."},
+    "amount": {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT,
+               "description": "The amount paid, in halalas (100 halalas = 1 SAR): exactly "
+                              "the bill's amount."},
+    "paid_at": {"type": "string", "format": "date-time", "pattern": PATTERNS["date_time"],
+                "description": "When the bank took the payment, RFC 3339 with zone; not in the "
+                               "future, at most a day old."},
 }
 OPERATOR_FIELDS = ("operator_code", "The operator's client code; must match X-Absher-Client.",
                    "kiosk_id", "The kiosk's identifier.")
@@ -164,6 +186,32 @@ def _operation(summary: str, description: str, schema_name: str, success_status:
     }
 
 
+PAYMENT_ERRORS = {
+    "404": ("No bill has this number.", ["bill_unknown"]),
+    "409": ("The bill can no longer be paid (the money goes back to the payer), or the "
+            "reference was used before.", ["bill_expired", "bill_cancelled",
+                                            "bill_already_paid"]),
+    "422": ("Fields are missing or not valid, the bill number's check digit is wrong, or the "
+            "amount is not the bill's.", ["bill_number_invalid", "amount_wrong"]),
+}
+
+
+def _payment_request_schema() -> dict:
+    properties = {
+        "bill_number": FIELDS["bill_number"],
+        "amount": FIELDS["amount"],
+        "bank_code": {"type": "string", "pattern": PATTERNS["client_code"],
+                      "description": "The bank's client code; must match X-Absher-Client."},
+        "reference": {**FIELDS["reference"],
+                      "description": "The bank's reference of this payment, unique at the "
+                                     "bank: sending it again returns the first answer, and "
+                                     "the bill is paid once."},
+        "paid_at": FIELDS["paid_at"],
+    }
+    return {"type": "object", "additionalProperties": False, "required": list(properties),
+            "properties": properties}
+
+
 def _answer_schema(properties: dict, status: str) -> dict:
     return {"type": "object", "additionalProperties": False,
             "required": [*properties, "status"],
@@ -175,10 +223,11 @@ def document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "Absher Web activation API",
+            "title": "Absher Web activation and payment API",
             "version": "1.0.0",
             "description": (
-                "How banks (ATM) and kiosk operators activate Absher accounts. Each request "
+                "How banks (ATM) and kiosk operators activate Absher accounts, and how banks "
+                "report the payment of a bill. Each request "
                 "is signed: X-Absher-Signature is the lowercase hex HMAC-SHA256, with the "
                 "client's key, of the Unix time in X-Absher-Timestamp, a full stop, and the "
                 "exact body bytes. Requests more than 5 minutes off the server's clock are "
@@ -235,6 +284,16 @@ def document() -> dict:
                     "422": ("Fields are missing or not valid, or the code is not right.",
                             ["code_wrong"]),
                 })},
+            "/api/v1/bill-payments": {"post": _operation(
+                "Report the payment of a bill",
+                "A holder paid a Ministry of Interior bill at the bank (app, online banking "
+                "or ATM). The bill is marked paid, once, and the request it pays for goes on "
+                "by itself; the holder is told by SMS. Send the same notice again with the "
+                "same reference until a 200 or a 4xx answer arrives: a repeat is answered "
+                "with the first answer and never pays twice. Every 4xx refusal means the "
+                "payment was not taken: return the money to the payer.",
+                "BillPaymentRequest", "200", "The bill is paid (by this very payment).",
+                "BillPaid", PAYMENT_ERRORS)},
         },
         "components": {
             "securitySchemes": {
@@ -252,6 +311,13 @@ def document() -> dict:
                 "KioskMobileConfirmRequest": _request_schema(
                     *OPERATOR_FIELDS, names=("national_id",),
                     after=("change_reference", "code")),
+                "BillPaymentRequest": _payment_request_schema(),
+                "BillPaid": _answer_schema({
+                    "bill_number": {"type": "string"},
+                    "amount": {"type": "integer"},
+                    "reference": {"type": "string"},
+                    "paid_at": {"type": "string", "format": "date-time"},
+                }, "paid"),
                 "MobileCodeSent": _answer_schema({
                     "reference": {"type": "string"},
                     "code_expires_at": {"type": "string", "format": "date-time"},

@@ -5,6 +5,8 @@ A sentence never writes a number that a setting or a rule decides: it names it, 
 catalogue (services/notices.py) and the templates (as ``wording``) all use these:
 
     %(code_minutes)s           how long an SMS code lasts (ABSHER_OTP_TTL_SECONDS)
+    %(sms_pause_minutes)s      how long codes are refused at once after the SMS provider
+                               failed too often in a row (ABSHER_SMS_BREAKER_PAUSE_SECONDS)
     %(username_min)s, %(password_min)s   the shortest username and password (passwords.py)
     %(support_number)s, %(support_number_abroad)s   the support lines (content.py)
 
@@ -44,6 +46,7 @@ def standing_values() -> dict[str, object]:
     """The values any sentence may name, from the current app's settings."""
     return {
         "code_minutes": current_policies().codes.minutes,
+        "sms_pause_minutes": current_policies().codes.pause_minutes,
         "username_min": USERNAME_MIN,
         "password_min": PASSWORD_MIN,
         "support_number": SUPPORT_NUMBER,

@@ -10,8 +10,10 @@ own configuration and checks every value it claims below.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import tempfile
+import time
 
 from gunicorn.glogging import Logger
 
@@ -19,10 +21,12 @@ from gunicorn.glogging import Logger
 bind = "127.0.0.1:8000"
 
 # Worker class: threads. A request may wait on the SMS provider for up to 3 s (code steps
-# send inside the request) and on PostgreSQL; with threads a worker keeps answering other
-# requests meanwhile, while bcrypt (which releases the GIL) uses the cores. nginx buffers
-# slow clients' requests and responses, so no worker waits on a slow connection, and the
-# app needs no async libraries (gevent would have to patch psycopg, redis and bcrypt).
+# send inside the request, with no transaction open) and on PostgreSQL; with threads a
+# worker keeps answering other requests meanwhile (at most ABSHER_SMS_MAX_IN_FLIGHT +
+# ABSHER_SMS_MAX_WAITING of its threads, 2 + 1 by default, ever wait on the provider),
+# while bcrypt (which releases the GIL) uses the cores. nginx buffers slow clients'
+# requests and responses, so no worker waits on a slow connection, and the app needs no
+# async libraries (gevent would have to patch psycopg, redis and bcrypt).
 worker_class = "gthread"
 # One process per core (at least two, so one crash never empties an instance; at most
 # eight), four threads each: a process then uses at most four database connections at once,
@@ -55,16 +59,13 @@ preload_app = True
 # here uses it, so it stays closed (older gunicorn has no socket and ignores the setting).
 control_socket_disable = True
 
-# Logs to stdout/stderr: journald keeps them, with the unit's name. The access line carries
-# the request id the app answered with (nginx's X-Request-ID, or the app's own), so it
-# matches the application's log lines for the same request; %(M)s is milliseconds.
+# Logs to stdout/stderr: journald keeps them, with the unit's name. The access log is JSON
+# lines shaped like the application's (absher_web/observability.py JsonFormatter: time,
+# level, logger, message, request_id), carrying the request id the app answered with
+# (nginx's X-Request-ID, or the app's own), so one filter finds every line of a request.
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-access_log_format = (
-    '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms '
-    '"%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
-)
 proc_name = "absher"
 
 # Probes and scrapes that succeed (/healthz, /readyz, /metrics, every few seconds) are
@@ -72,12 +73,40 @@ proc_name = "absher"
 QUIET_WHEN_OK = ("/healthz", "/readyz", "/metrics")
 
 
+def access_line(atoms: dict, status: int) -> str:
+    """One request as a JSON line (gunicorn's atoms: request line, headers, timings)."""
+
+    def atom(name: str) -> str | None:
+        value = atoms.get(name)
+        return None if value in (None, "-", "") else str(value)
+
+    return json.dumps({
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "level": "INFO",
+        "logger": "gunicorn.access",
+        "message": atom("r"),
+        "request_id": atom("{x-request-id}o") or "-",
+        "client_address": atom("{x-forwarded-for}i") or atom("h"),
+        "peer": atom("h"),
+        "method": atom("m"),
+        "path": atom("U"),
+        "status": status,
+        "bytes": atoms.get("B") or 0,
+        "duration_ms": atoms.get("M"),
+        "referer": atom("f"),
+        "user_agent": atom("a"),
+    }, ensure_ascii=False)
+
+
 class AccessLogWithoutProbes(Logger):
     def access(self, resp, req, environ, request_time):
         status = getattr(resp, "status_code", None) or int(str(resp.status).split()[0])
         if environ.get("PATH_INFO") in QUIET_WHEN_OK and status < 400:
             return
-        super().access(resp, req, environ, request_time)
+        if not self.cfg.accesslog:
+            return
+        self.access_log.info(access_line(self.atoms(resp, req, environ, request_time),
+                                         status))
 
 
 logger_class = AccessLogWithoutProbes
@@ -85,6 +114,12 @@ logger_class = AccessLogWithoutProbes
 # X-Forwarded-* are read by the app itself (ABSHER_PROXY_COUNT=1, werkzeug's ProxyFix);
 # gunicorn trusts them only from the loopback proxy, its default.
 forwarded_allow_ips = "127.0.0.1,::1"
+# No header sets a WSGI variable. gunicorn's default lets a trusted (here: any loopback)
+# client set SCRIPT_NAME and PATH_INFO by header; the site lives at the root and nginx
+# sends neither, so a SCRIPT_NAME header could only come from someone who reached gunicorn
+# directly, to put their own prefix into every link of a page (the app clears one anyway:
+# security.SiteAtTheRoot).
+forwarder_headers = ""
 
 # Prometheus counts from every worker add up through files in one directory per
 # instance (prometheus_client's multiprocess mode). The systemd unit gives each instance

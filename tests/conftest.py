@@ -8,14 +8,23 @@ migrations to it and runs the same tests against it.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
+import threading
+import traceback
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import jinja2
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import WSGIRequestHandler, make_server
 
-from absher_web import create_app
+from absher_web import create_app, outside
 from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
@@ -23,6 +32,30 @@ from absher_web.models import Base
 
 POSTGRES_URL = os.environ.get("ABSHER_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("ABSHER_TEST_REDIS_URL")
+MEMORY_DISK = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
+class SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole test process.
+
+    Every test builds its own app, and each app's Jinja environment would otherwise parse
+    and compile every template it renders again (about a fifth of a second a test). Jinja
+    checks each entry against its template's source, so an edited template compiles anew.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()}
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +67,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
+            # A throw-away database need not wait for the disk at each commit.
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         url = server.set(database=name).render_as_string(hide_password=False)
         upgrade_database(url)
         yield url
@@ -41,9 +76,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'absher.sqlite3'}"
+        # In memory-backed storage where the machine has it: each commit of the suite's
+        # thousands would otherwise wait for the disk.
+        folder = Path(tempfile.mkdtemp(prefix="absher-test-", dir=MEMORY_DISK)) if MEMORY_DISK \
+            else tmp_path_factory.mktemp("db")
+        url = f"sqlite:///{folder / 'absher.sqlite3'}"
         upgrade_database(url)
         yield url
+        if MEMORY_DISK:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -67,6 +108,53 @@ def empty_all_tables(app) -> None:
         db.engine.dispose()
 
 
+# --- the guard: no outside call while a transaction is open ------------------------------
+
+def connection_from_the_app(event: str, args: tuple) -> None:
+    """Python's audit hook (sys.addaudithook): any TCP connection the app's code opens is
+    an outside call, whether or not it went through absher_web.outside.call. The database
+    drivers connect from C; the limits' Redis client is the one store reached in Python."""
+    if event != "socket.connect" or not outside.watched():
+        return
+    address = args[1]
+    if not isinstance(address, tuple):
+        return
+    stack = traceback.extract_stack()
+    if not any(frame.filename.startswith(outside.PACKAGE) for frame in stack):
+        return  # a test calling a live server itself
+    if any(f"{os.sep}redis{os.sep}" in frame.filename for frame in stack):
+        return
+    outside.starting(f"connection to {address[0]}:{address[1]}",
+                     outside.call_site(also_not=(__file__,)))
+
+
+sys.addaudithook(connection_from_the_app)
+
+
+class OutsideCallGuard:
+    """Every outside call made inside a database transaction during one test."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def check(self) -> None:
+        if self.problems:
+            found, self.problems = self.problems, []
+            pytest.fail("An outside call started inside a database transaction:\n"
+                        + "\n".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def outside_call_guard() -> Iterator[OutsideCallGuard]:
+    """Fails the test if an outside call (SMS provider, any connection the app opens, or
+    absher_web.outside.call) starts while a session of that thread holds a transaction,
+    naming the call site. On for every test, on SQLite and PostgreSQL."""
+    guard = OutsideCallGuard()
+    with outside.watching(guard.problems.append):
+        yield guard
+    guard.check()
+
+
 @pytest.fixture
 def limiter_back_on_its_storage():
     """For tests whose Redis is unreachable on purpose: one Limiter serves every app in
@@ -75,6 +163,24 @@ def limiter_back_on_its_storage():
     from absher_web.extensions import limiter
 
     limiter._storage_dead = False
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def served(app) -> Iterator[str]:
+    """The app on a real HTTP port of 127.0.0.1 (its base URL): requests arrive as a bank's
+    systems or a command send them, decoded by a WSGI server, many at once on threads."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
 
 
 @pytest.fixture
@@ -124,6 +230,16 @@ def make_person(app):
         return national_id
 
     return factory
+
+
+@pytest.fixture
+def provider():
+    """An SMS provider on 127.0.0.1 (tests/sms_provider.py), stopped after the test."""
+    from tests.sms_provider import FakeProvider
+
+    fake = FakeProvider()
+    yield fake
+    fake.stop()
 
 
 class SmsOutbox:

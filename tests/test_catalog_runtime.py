@@ -115,7 +115,7 @@ def test_pseudo_locales_mark_every_translated_string(client, lang):
 
 
 def test_pseudo_locales_keep_placeholders_and_markup(client):
-    from absher_web.catalogs import pseudo
+    from absher_web.catalog_runtime import pseudo
 
     text = pseudo('Read the <a href="%(url)s">conditions</a> of %(name)s &amp; 100%%')
     assert text.startswith('⟦Ŕéàđ ţĥé <a href="%(url)s">çöñđîţîöñš</a> öƒ %(name)s &amp; '

@@ -69,6 +69,7 @@ print(json.dumps({
     "hooks": {name: getattr(cfg, name).__module__ != "gunicorn.config"  # not the default
               for name in ("on_starting", "post_fork", "child_exit")},
     "metrics_dir": os.environ.get("PROMETHEUS_MULTIPROC_DIR"),
+    "forwarder_headers": cfg.forwarder_headers,
 }))
 """
 
@@ -93,10 +94,102 @@ def test_gunicorn_conf_sets_what_it_claims(gunicorn_settings):
     assert timeouts == (30, 30, 30)
     assert settings["preload_app"] is True
     assert settings["accesslog"] == "-" and settings["errorlog"] == "-"
-    assert "request_id=%({x-request-id}o)s" in settings["access_log_format"]
     assert settings["logger_class"] == "AccessLogWithoutProbes"
     assert all(settings["hooks"].values()), settings["hooks"]
     assert settings["metrics_dir"], "PROMETHEUS_MULTIPROC_DIR is set for the workers"
+
+
+ECHO_APP = """
+import json
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps({name: environ.get(name, "") for name in
+                        ("SCRIPT_NAME", "PATH_INFO", "REMOTE_USER")}).encode()]
+"""
+
+
+def test_gunicorn_lets_no_header_set_a_wsgi_variable(gunicorn_settings, tmp_path):
+    """gunicorn with deploy/gunicorn.conf.py, asked straight from loopback (a trusted
+    forwarder) with SCRIPT_NAME and PATH_INFO headers: the app sees the real path."""
+    assert gunicorn_settings["forwarder_headers"] == []
+    (tmp_path / "echo.py").write_text(ECHO_APP)
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"GUNICORN_CMD_ARGS", "WEB_CONCURRENCY"}}
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "metrics")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF), "--bind",
+         f"127.0.0.1:{port}", "--workers", "1", "echo:app"], cwd=tmp_path, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                status, _, body = request(port, "GET", "//evil.example/en/", tls=False, headers={
+                    "SCRIPT_NAME": "//evil.example", "PATH_INFO": "/en/admin",
+                    "REMOTE_USER": "admin"})
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert status == 200
+    assert json.loads(body) == {"SCRIPT_NAME": "", "PATH_INFO": "//evil.example/en/",
+                                "REMOTE_USER": ""}
+
+
+def test_gunicorn_access_log_is_json_lines_with_the_request_id(database_url, tmp_path):
+    """Served by gunicorn with deploy/gunicorn.conf.py: each request one JSON line shaped
+    like the application's (time, level, logger, message, request_id), the request id the
+    one the app answered with; successful probes left out."""
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "ABSHER_ENV": "development", "ABSHER_DATABASE_URL": database_url,
+           "ABSHER_SMS_FILE": str(tmp_path / "sms.jsonl"),
+           "ABSHER_INSTANCE_DIR": str(tmp_path / "instance"),
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    env.pop("GUNICORN_CMD_ARGS", None)
+    (tmp_path / "metrics").mkdir()
+    out = (tmp_path / "out.log").open("wb")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", str(GUNICORN_CONF),
+         "--workers", "1", "--bind", f"127.0.0.1:{port}", "absher_web:create_app()"],
+        env=env, cwd=tmp_path, stdout=out, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "no gunicorn"
+                time.sleep(0.2)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/en/", headers={
+            "X-Request-ID": "req-access-0001", "X-Forwarded-For": "203.0.113.7",
+            "User-Agent": 'Probe "quoted"'})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.headers["X-Request-ID"] == "req-access-0001"
+        unnamed = urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=10)
+        given_id = unnamed.headers["X-Request-ID"]
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        out.close()
+    lines = [json.loads(line) for line in (tmp_path / "out.log").read_text().splitlines()
+             if line.startswith("{") and '"gunicorn.access"' in line]
+    # Threads write their access lines as each answer ends, so the two may come in either order.
+    assert sorted(line["request_id"] for line in lines) == sorted(["req-access-0001", given_id])
+    first = next(line for line in lines if line["request_id"] == "req-access-0001")
+    assert {"time", "level", "logger", "message", "request_id"} <= set(first)
+    assert first["message"] == "GET /en/ HTTP/1.1" and first["status"] == 200
+    assert first["client_address"] == "203.0.113.7" and first["path"] == "/en/"
+    assert first["user_agent"] == 'Probe "quoted"'
+    assert isinstance(first["duration_ms"], int)
 
 
 def test_gunicorn_control_socket_is_off(gunicorn_settings):
@@ -307,6 +400,18 @@ def test_nginx_serves_both_releases_and_proxies_with_the_right_headers(tmp_path,
             status, headers, body = request(https_port, "GET", path)
             assert status == 200 and json.loads(body)["path"] == path
             assert "cache-control" not in headers
+
+        # Only hashed assets come from disk: collect-static's own files never (they name the
+        # release and every file), whatever the spelling.
+        for path in ("/static/.releases.json", "/static/.lock", "/static/css/../.lock",
+                     "/static/.releases.json?v=1", "/static/%2Ereleases.json",
+                     "/static/.lock.0123456789ab"):
+            status, _, body = request(https_port, "GET", path)
+            assert status == 404 and b"absher-web" not in body, (path, status, body[:200])
+        # Probes and scrapes are for each instance's own port: 404 here, the app never asked.
+        for path in ("/readyz", "/metrics", "/readyz?x=1"):
+            status, _, body = request(https_port, "GET", path)
+            assert status == 404 and b"path" not in body, (path, status)
 
         # The app gets the client's address, scheme and host, and a fresh request id,
         # whatever the client claimed; each request reaches the live instance.

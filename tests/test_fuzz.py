@@ -780,6 +780,8 @@ SIGNED_IN_FORMS = (
     FormSpec("fingerprint_enquiry", "/{lang}/account/services/fingerprint", "citizen",
              nothing),
     FormSpec("vehicles_enquiry", "/{lang}/account/services/vehicles", "citizen", nothing),
+    FormSpec("vehicles_pay", "/{lang}/account/services/vehicles/pay", "citizen",
+             lambda h, v, page: [("item", "1")], page="/{lang}/account/services/vehicles"),
     FormSpec("foreign_vehicle_enquiry", "/{lang}/account/services/foreign-vehicle-violations",
              "citizen", lambda h, v, page: [("country", "BHR"), ("plate", "12345")]),
     FormSpec("workers_and_visitors_enquiry", "/{lang}/account/services/workers-and-visitors",
@@ -1024,6 +1026,7 @@ query_params = st.lists(
 CONTEXTS_BY_BLUEPRINT = {
     "account": ("citizen", "new_citizen"), "changes": ("citizen", "changing_mobile"),
     "eservices": ("citizen", "new_citizen"),
+    "payments": ("citizen", "new_citizen"),
     "security_questions": ("citizen", "new_citizen"),
     "staff": ("officer", "officer_changing_mobile", "citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),

@@ -123,6 +123,10 @@ def test_every_template_rendered_as_a_step_has_a_step_block():
     templates = set(re.findall(
         r'(?:render_step|show_next|CodeStep)\(\s*(?:"[^"]*",\s*)?"([^"]+\.html)"', sources))
     assert len(templates) >= 16
+    # Each e-service's page, rendered as a step by web/eservices/base.py.
+    from absher_web.web.eservices import REGISTRY
+
+    templates |= {service.template for service in REGISTRY}
     missing = [name for name in sorted(templates)
                if "{% block step %}" not in (PROJECT_ROOT / "templates" / name).read_text()]
     assert missing == []

@@ -43,6 +43,10 @@ class TestHealth:
         response = client.get("/readyz")
         assert response.status_code == 200
         assert response.get_json()["checks"]["database"] == "ok"
+        # The tests' limits are counted in memory: no Redis to be "ok".
+        assert response.get_json()["checks"]["redis"] == "not configured"
+        assert response.get_json()["checks"]["sms"] == "ok"
+        assert response.get_json()["status"] == "ok"
 
     @pytest.mark.parametrize("broken", ["database", "redis"])
     def test_readyz_says_what_is_unavailable(self, database_url, tmp_path, broken, caplog):
@@ -93,6 +97,28 @@ class TestMetrics:
                     status="303") == 1
         assert grew("absher_http_request_duration_seconds_count",
                     endpoint="registration.form") >= 2
+
+    def test_made_up_methods_add_no_series(self, client):
+        """Each label set is a series every worker keeps for good: a client inventing
+        methods must not grow /metrics (they all count as one "other")."""
+        import random
+        import string
+
+        client.open("/en/", method="MRLLU")
+        client.open("/nowhere", method="MRLLU")
+        samples(client)  # /metrics counts itself from its first answer
+        before = samples(client)
+        made_up = {"".join(random.choices(string.ascii_uppercase, k=8)) for _ in range(60)}
+        for index, method in enumerate(sorted(made_up)):
+            path = ("/en/", "/en/register", f"/no-such-page-{index}")[index % 3]
+            assert client.open(path, method=method).status_code < 500
+        after = samples(client)
+        names = {name for name, _labels in after if name.startswith("absher_http_requests")}
+        assert {key for key in after if key[0] in names} - set(before) == set()
+        assert value(after, "absher_http_requests_total", endpoint="unmatched",
+                     method="other", status="405") - value(
+            before, "absher_http_requests_total", endpoint="unmatched", method="other",
+            status="405") >= 20
 
     def test_refusals_and_lockouts_are_counted(self, app, client, make_account, sms_outbox):
         citizen = Citizen(client, make_account(), sms_outbox)

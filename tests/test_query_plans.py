@@ -28,7 +28,18 @@ from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
 from absher_web.models import CodePurpose, utcnow
-from absher_web.services import activation, otp, recovery, registration, retention, signin, staff
+from absher_web.services import (
+    activation,
+    api_clients,
+    bill_jobs,
+    otp,
+    reconciliation,
+    recovery,
+    registration,
+    retention,
+    signin,
+    staff,
+)
 from absher_web.services.policies import current_policies
 from tests.conftest import POSTGRES_URL, fresh_national_id
 
@@ -118,14 +129,42 @@ FILL = [
                'act-' || i
         FROM generate_series(1, {ROWS}) AS i
         WHERE now() - i * interval '10 minutes' + interval '2 days' < now()""",
+    # Bills of nine and a half years (one every 50 minutes: none past keeping), four banks:
+    # nearly all paid and carried on, one in a thousand being refunded (not yet due), and
+    # in the last two years one in 997 unpaid and long expired.
+    f"""INSERT INTO bills (id, number, service, request_key, details, account_id,
+                          beneficiary_id, amount, vat, status, created_at, expires_at,
+                          changed_at, paid_at, bank_code, bank_reference, fulfilled_at,
+                          fulfil_attempts, refund_requested_at, refund_reason,
+                          refund_attempts, refund_next_at)
+        SELECT i, '5' || lpad(i::text, 12, '0'), 'visa_extension', 'request-' || i, '{{}}',
+               i, '1' || lpad(i::text, 9, '0'), 10000, 0,
+               CASE WHEN i % 1000 = 0 THEN 'refunding'
+                    WHEN i % 997 = 0 AND i < 20000 THEN 'unpaid'
+                    ELSE 'paid' END,
+               now() - i * interval '50 minutes',
+               now() - i * interval '50 minutes' + interval '3 days',
+               now() - i * interval '50 minutes',
+               CASE WHEN i % 997 <> 0 OR i >= 20000 OR i % 1000 = 0
+                    THEN now() - i * interval '50 minutes' + interval '5 minutes' END,
+               CASE WHEN i % 997 <> 0 OR i >= 20000 OR i % 1000 = 0
+                    THEN (ARRAY['RJHI', 'NCBK', 'SABB', 'ALRA'])[i % 4 + 1] END,
+               CASE WHEN i % 997 <> 0 OR i >= 20000 OR i % 1000 = 0 THEN 'PAY-' || i END,
+               CASE WHEN i % 997 <> 0 OR i >= 20000 OR i % 1000 = 0
+                    THEN now() - i * interval '50 minutes' + interval '6 minutes' END,
+               0,
+               CASE WHEN i % 1000 = 0 THEN now() END,
+               CASE WHEN i % 1000 = 0 THEN 'cancelled' END, 0,
+               CASE WHEN i % 1000 = 0 THEN now() + interval '1 hour' END
+        FROM generate_series(1, {ROWS}) AS i""",
     # The sequences carry on after the filled ids.
     *[f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
       for table in ("accounts", "staff_users", "api_requests", "sms_messages", "audit_events",
-                    "activations", "security_answers")],
+                    "activations", "security_answers", "bills")],
 ]
 BIG_TABLES = {"people", "accounts", "security_answers", "staff_users", "pending_registrations",
               "code_challenges", "recovery_flows", "spent_tokens", "sms_budgets",
-              "api_requests", "sms_messages", "audit_events", "activations"}
+              "api_requests", "sms_messages", "audit_events", "activations", "bills"}
 
 
 @pytest.fixture(scope="module")
@@ -308,6 +347,29 @@ def test_the_purge_is_lookups(context):
     policy = retention.RetentionPolicy.from_config(context.config)
     with statements_sent(context) as sent:
         retention.purge(db.transaction, policy, utcnow())
+    assert_only_index_lookups(sent)
+
+
+def test_the_bill_jobs_and_the_waiting_work_are_lookups(context):
+    cipher = api_clients.cipher_from_config(context.config)
+    with statements_sent(context) as sent:
+        report = bill_jobs.run(db.transaction, utcnow(), cipher, 1)
+        with db.transaction() as session:
+            waiting = bill_jobs.waiting(session)
+            bill_jobs.stuck(session)
+    assert report.expired == 20000 // 997
+    assert waiting.refunds["no_refund_url"] == ROWS // 1000
+    assert_only_index_lookups(sent)
+
+
+def test_a_days_reconciliation_reads_that_days_payments_only(context, tmp_path):
+    day = (utcnow() - timedelta(days=400)).astimezone(reconciliation.RIYADH).date()
+    statement = tmp_path / "statement.csv"
+    statement.write_text("bill,amount,reference,time\n")
+    with statements_sent(context) as sent:
+        report = reconciliation.reconcile(db.transaction, statement, "RJHI",
+                                          lambda _line: None, day)
+    assert 5 <= report.paid_here <= 9  # 29 payments a day, a quarter of them this bank's
     assert_only_index_lookups(sent)
 
 

@@ -80,7 +80,8 @@ class Cable:
 def app_with_limits(storage_uri: str, tmp_path):
     return create_app(type("RedisConfig", (TestConfig,), {
         "RATELIMIT_STORAGE_URI": storage_uri, "RATELIMIT_DEFAULT": "3 per minute",
-        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex, "SMS_FILE": str(tmp_path / "sms.jsonl")}))
+        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex, "SMS_FILE": str(tmp_path / "sms.jsonl"),
+        "READINESS_CACHE_SECONDS": 0}))  # /readyz says at once what changed
 
 
 pytestmark = pytest.mark.usefixtures("limiter_back_on_its_storage")

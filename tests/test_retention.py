@@ -80,6 +80,9 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         SpentToken(token_id="spent-young", expires_at=NOW + timedelta(minutes=5)),
         SmsBudget(scope="site", window_start=NOW - timedelta(hours=3), used=4),
         SmsBudget(scope="site", window_start=NOW.replace(minute=0), used=1),
+        # A holder's uses count for the longest per-account limit (a day): kept three hours.
+        SmsBudget(scope="use:driving_authoris:1:86400", window_start=NOW - timedelta(hours=3),
+                  used=1),
         ApiRequest(client_code="RJHI", reference="old", body_digest="0" * 64, status_code=202,
                    response={}, created_at=NOW - timedelta(days=31)),
         ApiRequest(client_code="RJHI", reference="young", body_digest="0" * 64,
@@ -99,7 +102,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "code message texts redacted": 1, "pending registrations": 2, "code challenges": 1,
         "recovery flows": 1, "spent visual-code tokens": 1, "SMS budget counts": 1,
         "API answers": 1, "SMS records": 1, "audit events": 1, "driving authorisations": 0,
-        "visa extensions": 0, "withdrawn absence reports": 0}
+        "visa extensions": 0, "withdrawn absence reports": 0, "paid and refunded bills": 0,
+        "expired and cancelled bills": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(

@@ -67,8 +67,12 @@ def test_the_eservices_limits_are_checked(app):
     config = {**app.config, "MAX_DRIVING_AUTHORISATIONS": 0, "VISA_EXTENSION_DAYS": 200,
               "VISA_MAX_STAY_DAYS": 150, "ABSENCE_WITHDRAWAL_DAYS": 400,
               "RATELIMIT_DRIVING_AUTHORISATION": "ten a day",
-              "RETAIN_ESERVICE_RECORDS_SECONDS": 60}
+              "RETAIN_ESERVICE_RECORDS_SECONDS": 60, "VISA_EXTENSION_FEE": 0,
+              "BILL_LIFETIME_HOURS": 0}
     found = "\n".join(problems(config))
+    # A fee is a bill, and a bill is for something, payable for some time.
+    assert "ABSHER_VISA_EXTENSION_FEE=0 is outside 1..100000." in found
+    assert "ABSHER_BILL_LIFETIME_HOURS=0 is outside 1..720." in found
     assert "ABSHER_MAX_DRIVING_AUTHORISATIONS=0 is outside 1..50." in found
     assert "ABSHER_VISA_EXTENSION_DAYS must not exceed ABSHER_VISA_MAX_STAY_DAYS." in found
     assert "ABSHER_ABSENCE_WITHDRAWAL_DAYS=400 is outside 1..365." in found

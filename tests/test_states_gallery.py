@@ -1,12 +1,15 @@
-"""The states gallery (web/dev_states.py): every state renders in both languages, the list
+"""The states gallery (web/dev_states/): every state renders in both languages, the list
 links each one, fragments are fragments, and production has no gallery."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from cryptography.fernet import Fernet
 
 from absher_web import create_app
+from absher_web.agencies.traffic import arabic_letters
 from absher_web.config import ProductionConfig
 from absher_web.web import dev_states, eservices
 from tests.conftest import REDIS_URL
@@ -104,3 +107,92 @@ def test_every_public_page_is_in_the_gallery(app):
     public = {endpoint for endpoint, view in app.view_functions.items()
               if getattr(view, "public_page", False)}
     assert public == {endpoint for endpoint, _ in dev_states.PUBLIC_PAGES}
+
+
+def test_every_e_service_answer_has_its_htmx_fragment_within_budget(client):
+    from tests.registration.test_budgets import BUDGET, compressed_size
+
+    fragments = [entry for entry in ENTRIES if entry.fragment
+                 and entry.name.startswith("eservice-")]
+    answers = {f"eservice-{slug}-{name}.htmx" for slug, listed in
+               dev_states.ESERVICE_ANSWERS.items() for name, *_ in listed}
+    assert answers <= {entry.name for entry in fragments}
+    for lang in ("ar", "en"):
+        for entry in fragments:
+            response = client.get(f"/{lang}/dev/states/{entry.name}")
+            assert b"<html" not in response.data, entry.name
+            assert compressed_size(response) <= BUDGET, (lang, entry.name)
+
+
+def test_the_e_service_fragments_mark_where_focus_goes(client):
+    answer = parse(client.get("/en/dev/states/eservice-vehicles-answer.htmx"))
+    assert answer.select_one("#answer-heading").has_attr("data-answer-heading")
+    quote = parse(client.get("/en/dev/states/eservice-visit-visa-extension-quote.htmx"))
+    assert quote.select_one("#quote-heading").has_attr("data-answer-heading")
+    refused = client.get("/en/dev/states/eservice-driving-authorisations-refused.htmx")
+    assert refused.status_code == 422 and parse(refused).select_one("[data-error-summary]")
+    saved = parse(client.get("/en/dev/states/eservice-domestic-worker-absence-saved.htmx"))
+    assert "is reported" in saved.select_one("#live-region[data-hx-swap-oob]").get_text()
+    page = parse(client.get("/en/dev/states/eservice-domestic-worker-absence-saved"))
+    assert page.select_one("#live-region").get_text(strip=True) == ""  # a page says it once
+
+
+# A Saudi plate in Latin letters, e.g. "A B J 1234" (traffic.PLATE_LETTERS).
+LATIN_PLATE = re.compile(r"(?<![\w-])([ABJDRSXTEGKLZNHUV](?: [ABJDRSXTEGKLZNHUV]){0,2}) "
+                         r"(\d{1,4})(?![\w-])")
+ARABIC_LETTER = "\u0621-\u064a"
+# The elements that hold one sentence or value: where an Arabic sentence uses «،».
+TEXT_BLOCKS = ["p", "li", "dd", "dt", "td", "th", "option", "h1", "h2", "h3", "h4",
+               "label", "legend", "a", "button", "strong"]
+
+
+def visible_text(response) -> str:
+    soup = parse(response)
+    for hidden in soup(["script", "style", "template", "title"]):
+        hidden.decompose()
+    for option in soup("option"):  # an option's text ends where the next begins
+        option.append("\n")
+    return soup.get_text()
+
+
+def latin_commas_in_arabic(response) -> list[str]:
+    """The text blocks that hold Arabic words and a Latin comma (not one grouping the
+    digits of an amount, as in 1,234.50 ر.س: Saudi bills and banks write it so)."""
+    soup = parse(response)
+    found = []
+    for piece in soup.find_all(string=re.compile(r"(?<!\d),|,(?!\d{3})")):
+        block = piece.find_parent(TEXT_BLOCKS)
+        text = block.get_text() if block else str(piece)
+        if piece.find_parent(["script", "style", "template"]) is None and re.search(
+                f"[{ARABIC_LETTER}]", text):
+            found.append(" ".join(text.split()))
+    return found
+
+
+def test_arabic_pages_name_saudi_plates_in_arabic_letters_and_use_the_arabic_comma(client):
+    plates_seen = 0
+    for entry in ENTRIES:
+        text = visible_text(client.get(f"/ar/dev/states/{entry.name}"))
+        for match in LATIN_PLATE.finditer(text):
+            letters, number = match.groups()
+            arabic = f"{arabic_letters(letters.replace(' ', ''))} {number}"
+            before = text[max(0, match.start() - len(arabic) - 4):match.start()]
+            assert arabic in before, (entry.name, match.group(), text[max(0, match.start()
+                                                                            - 80):match.end()])
+            plates_seen += 1
+        assert not latin_commas_in_arabic(client.get(f"/ar/dev/states/{entry.name}")), \
+            entry.name
+    # The gallery's vehicles: My vehicles (3, each in a sentence or its details) and the
+    # authorisations (the list to choose from, five entries), in pages and fragments.
+    assert plates_seen >= 10, plates_seen
+
+
+def test_the_waiting_sentence_names_the_plate_in_the_pages_script(client):
+    def waiting(lang: str) -> str:
+        page = parse(client.get(f"/{lang}/dev/states/eservice-driving-authorisations"))
+        return " ".join(page.select_one(".service-list p").get_text().split())
+
+    assert "بقيادة Kia Sportage، لوحة رقم س ن ر 552 / S N R 552 حتى" in waiting("ar")
+    english = waiting("en")
+    assert "to drive Kia Sportage, plate S N R 552 until" in english
+    assert not re.search(f"[{ARABIC_LETTER}]", english.split(" until ")[0]), english

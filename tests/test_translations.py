@@ -11,18 +11,20 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from absher_web.catalogs import (
-    PLACEHOLDER,
+from absher_web.catalog_check import (
     SMS_SAMPLE,
     SMS_SAMPLE_BY_LANGUAGE,
+    check_all,
+    sms_problems,
+    sms_texts,
+)
+from absher_web.catalogs import (
+    PLACEHOLDER,
     CatalogError,
     catalog_problems,
-    check_all,
     compile_catalogs,
     completeness_problems,
     context_problems,
-    sms_problems,
-    sms_texts,
 )
 from absher_web.config import PROJECT_ROOT
 

@@ -20,7 +20,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from absher_web.config import PROJECT_ROOT
 from tests.conftest import POSTGRES_URL, REDIS_URL
-from tests.sms_provider import FakeProvider
 
 pytestmark = [
     pytest.mark.postgres, pytest.mark.redis,
@@ -67,13 +66,6 @@ class Instance:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-@pytest.fixture
-def provider():
-    fake = FakeProvider()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, StopValidation
 from wtforms.widgets import HiddenInput
 
+from absher_web.agencies.traffic import foreign_plate_of
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import digits_filter, strip_spaces
 from absher_web.forms.staff import holder_id_validators
 from absher_web.identity import normalise_digits_only
 from absher_web.nationalities import NATIONALITIES, SAUDI_ARABIA
-from absher_web.services.vehicles_registry import foreign_plate_of
 
 
 def foreign_countries() -> list[tuple[str, str]]:

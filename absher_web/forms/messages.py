@@ -74,6 +74,11 @@ MESSAGES = {
     "resend_too_soon": _l("Wait a minute before asking for another code"),
     "too_many_codes": _l("You have asked for too many codes. Try again in an hour"),
     "sms_failed": _l("We could not send the code. Try again in a moment"),
+    # TRANSLATORS: Shown at once when the text-message provider has failed several times in
+    # a row and the site waits before trying it again. %(count)s is a number of minutes.
+    "sms_paused": lazy_plural("We could not send the code. Try again in %(count)s minute",
+                              "We could not send the code. Try again in %(count)s minutes",
+                              "sms_pause_minutes"),
     # Sign-in
     "identifier_required": _l("Enter your username or your ID or iqama number"),
     "sign_in_rejected": _l("The username, ID number or password is not right. Check them and try again"),

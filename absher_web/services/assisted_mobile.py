@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, SmsMessage
+from absher_web.passwords import new_session_token
 from absher_web.services import audit, notices, otp, outbox
 from absher_web.services.account_changes import number_taken
 from absher_web.services.policies import Policies
@@ -33,7 +34,8 @@ class Outcome:
     step as a whole, or the change done."""
 
     errors: dict[str, str] = field(default_factory=dict)
-    problem: str | None = None  # sms_failed, too_many_codes, resend_too_soon, mobile_taken
+    # sms_failed, sms_paused, too_many_codes, resend_too_soon, mobile_taken
+    problem: str | None = None
     mobile: str | None = None  # the new number
     notice_sent: bool = False  # the old number was told (else run-due tries again)
 
@@ -81,13 +83,17 @@ def check_code(session: Session, policies: Policies, purpose: CodePurpose, flow_
 def swap(session: Session, account: Account, mobile: str, now: datetime, audit_kind: str,
          client_address: str | None = None, staff_user_id: int | None = None,
          **detail: object) -> str | None:
-    """Make ``mobile`` the account's number and audit it with who helped; the old number,
+    """Make ``mobile`` the account's number, end every session of the account, and audit it
+    with who helped; the old number,
     or None when another account has the new one. The caller commits (the unique index
     refuses a number another account took meanwhile) and then tells the old number."""
     if number_taken(session, mobile, account):
         return None
     old_mobile = account.mobile
     account.mobile = mobile
+    # The lost phone may still hold a session: every session of the account ends, as after
+    # a recovery (the per-account session token every session carries changes).
+    account.session_token = new_session_token()
     audit.record(session, audit_kind, now, account.id, client_address,
                  staff_user_id=staff_user_id, old=mask_mobile(old_mobile),
                  new=mask_mobile(mobile), **detail)

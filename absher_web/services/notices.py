@@ -108,11 +108,49 @@ DRIVING_CANCELLED_OWNER = Notice("driving_authorisation_notice", _l(
 DRIVING_CANCELLED_DRIVER = Notice("driving_authorisation_notice", _l(
     "Absher: your authorisation to drive the vehicle with plate %(plate)s was cancelled by "
     "its owner. Do not drive it."))
-# TRANSLATORS: A text message (SMS) about a driving authorisation or a visa extension, in three
-# SMS segments at most. %(name)s is the sponsored person's full name; %(until)s is the last
-# day, as yyyy-mm-dd; %(fee)s is a number of riyals.
+# TRANSLATORS: A text message (SMS) to a vehicle's former owner, in three SMS segments at
+# most. %(national_id)s is a 10-digit ID or iqama number; %(plate)s is the plate (letters and
+# digits).
+DRIVING_ENDED_OWNER = Notice("driving_authorisation_notice", _l(
+    "Absher: the vehicle with plate %(plate)s is no longer registered in your name, so your "
+    "authorisation for the holder of ID number %(national_id)s to drive it has ended."))
+# TRANSLATORS: A text message (SMS) to an authorised driver, in three SMS segments at most.
+# %(plate)s is the plate (letters and digits).
+DRIVING_ENDED_DRIVER = Notice("driving_authorisation_notice", _l(
+    "Absher: the vehicle with plate %(plate)s has a new owner, so your authorisation to drive "
+    "it has ended. Do not drive it unless its new owner authorises you."))
+# TRANSLATORS: A text message (SMS) to a former sponsor, in three SMS segments at most.
+# %(name)s is the domestic worker's full name.
+ABSENCE_CLOSED_SPONSOR_CHANGED = Notice("absence_report_notice", _l(
+    "Absher: %(name)s has moved to another sponsor, so your report of their absence is "
+    "closed."))
+# TRANSLATORS: A text message (SMS) to a sponsor once their bank's payment of the visa
+# extension's bill reached us, in three SMS segments at most. %(fee)s is the amount paid with
+# its currency, e.g. "100.00 ر.س"; %(name)s is the sponsored person's full name; %(until)s
+# is the visa's new last day, as yyyy-mm-dd.
 VISA_EXTENDED = Notice("visa_extension_notice", _l(
-    "Absher: the visit visa of %(name)s is extended until %(until)s. Fee: %(fee)s riyals."))
+    "Absher: we received your payment of %(fee)s. The visit visa of %(name)s is extended "
+    "until %(until)s."))
+# TRANSLATORS: A text message (SMS) to a vehicle's owner once their bank's payment of a
+# traffic violation's bill reached us; one SMS segment (70 Arabic characters).
+# %(reference)s is the violation's reference, e.g. TV-2026-000123; %(amount)s is the amount
+# paid with its currency, e.g. "300.00 ر.س".
+VIOLATION_PAID = Notice("traffic_violation_notice", _l(
+    "Absher: traffic violation %(reference)s is paid (%(amount)s)."))
+# TRANSLATORS: SMS when the fee of a cancelled or undeliverable request has been refunded
+# to the payer's bank; one SMS segment (70 Arabic characters). %(amount)s is the amount
+# with its currency ("150.00 SAR", "150.00 ر.س"), %(bill)s the 13-digit bill number.
+BILL_REFUNDED = Notice("bill_refunded_notice", _l(
+    "Absher: %(amount)s of bill %(bill)s was refunded to your bank."))
+# TRANSLATORS: SMS once Civil Affairs issued the holder's family record (سجل الأسرة); one
+# SMS segment (70 Arabic characters). %(number)s is the record's 11-digit number.
+FAMILY_RECORD_ISSUED = Notice("family_record_notice", _l(
+    "Absher: your family record %(number)s is issued. See it under My family."))
+# TRANSLATORS: SMS once Civil Affairs added the holder's new wife (and children) to the
+# family record they hold; one SMS segment (70 Arabic characters). %(number)s is the
+# record's 11-digit number.
+FAMILY_RECORD_UPDATED = Notice("family_record_notice", _l(
+    "Absher: your family record %(number)s is updated. See it under My family."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

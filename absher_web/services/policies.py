@@ -21,11 +21,12 @@ from absher_web.services.captcha import CaptchaPolicy
 # when one of these changes (tests change settings on a running app; production never does).
 SETTINGS = (
     "SECRET_KEY", "OTP_TTL_SECONDS", "SMS_CODES_PER_NUMBER_PER_HOUR",
-    "SMS_CODES_PER_PERSON_PER_HOUR", "SMS_CODES_PER_HOUR", "CAPTCHA_FIXED_ANSWER",
+    "SMS_CODES_PER_PERSON_PER_HOUR", "SMS_CODES_PER_HOUR", "SMS_BREAKER_PAUSE_SECONDS",
+    "CAPTCHA_FIXED_ANSWER",
     "BCRYPT_ROUNDS", "SMS_ORIGIN_HOST", "ALLOWED_HOSTS", "RECOVERY_SECURITY_QUESTION",
     "MAX_DRIVING_AUTHORISATIONS", "DRIVING_AUTHORISATION_MAX_DAYS",
     "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
-    "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS",
+    "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS", "BILL_LIFETIME_HOURS",
 )
 
 
@@ -39,6 +40,8 @@ class CodePolicy:
     per_number_per_hour: int = 5
     per_person_per_hour: int = 10
     site_per_hour: int = 50000
+    # How long codes are refused at once after the provider failed too often in a row.
+    provider_pause: timedelta = timedelta(minutes=1)
 
     @property
     def minutes(self) -> int:
@@ -46,11 +49,17 @@ class CodePolicy:
         code never lasts less than it is said to."""
         return max(1, int(self.ttl.total_seconds()) // 60)
 
+    @property
+    def pause_minutes(self) -> int:
+        """The pause as "try again in N minutes" states it: rounded up, so trying again
+        then finds the provider tried again."""
+        return max(1, -(-int(self.provider_pause.total_seconds()) // 60))
+
 
 @dataclass(frozen=True)
 class EServicePolicy:
     """The e-services' limits (services/eservices/): driving authorisations, visit visa
-    extensions, absence reports."""
+    extensions, absence reports, and how long their fees' bills may be paid."""
 
     max_driving_authorisations: int = 3  # held at once, waiting or accepted
     driving_authorisation_max_days: int = 365
@@ -59,6 +68,7 @@ class EServicePolicy:
     visa_extension_fee: int = 100  # riyals
     visa_max_stay_days: int = 180  # from entry, extensions included
     absence_withdrawal_days: int = 15
+    bill_lifetime: timedelta = timedelta(hours=72)  # how long a fee's bill may be paid
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -69,7 +79,8 @@ class EServicePolicy:
             visa_extension_days=config["VISA_EXTENSION_DAYS"],
             visa_extension_fee=config["VISA_EXTENSION_FEE"],
             visa_max_stay_days=config["VISA_MAX_STAY_DAYS"],
-            absence_withdrawal_days=config["ABSENCE_WITHDRAWAL_DAYS"])
+            absence_withdrawal_days=config["ABSENCE_WITHDRAWAL_DAYS"],
+            bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]))
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,9 @@ class Policies:
                              ttl=timedelta(seconds=config["OTP_TTL_SECONDS"]),
                              per_number_per_hour=config["SMS_CODES_PER_NUMBER_PER_HOUR"],
                              per_person_per_hour=config["SMS_CODES_PER_PERSON_PER_HOUR"],
-                             site_per_hour=config["SMS_CODES_PER_HOUR"]),
+                             site_per_hour=config["SMS_CODES_PER_HOUR"],
+                             provider_pause=timedelta(
+                                 seconds=config["SMS_BREAKER_PAUSE_SECONDS"])),
             visual_codes=CaptchaPolicy(secret_key=config["SECRET_KEY"],
                                        fixed_answer=config.get("CAPTCHA_FIXED_ANSWER")),
             bcrypt_rounds=config["BCRYPT_ROUNDS"],

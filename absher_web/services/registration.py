@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from absher_web.agencies import civil_registry
 from absher_web.identity import normalise_mobile
 from absher_web.models import (
     Account,
@@ -24,7 +25,7 @@ from absher_web.models import (
     PendingRegistration,
 )
 from absher_web.passwords import hash_password
-from absher_web.services import otp, registry
+from absher_web.services import otp
 from absher_web.services.policies import Policies
 
 PENDING_LIFETIME = timedelta(minutes=30)
@@ -54,7 +55,7 @@ class Outcome:
 def availability_problems(session: Session, national_id: str, mobile: str,
                           username: str) -> dict[str, str]:
     problems: dict[str, str] = {}
-    if registry.find_person(session, national_id) is None:
+    if civil_registry.find_person(session, national_id) is None:
         problems["national_id"] = "national_id_unknown"
     elif session.scalar(select(Account.id).where(Account.national_id == national_id)):
         problems["national_id"] = "national_id_registered"

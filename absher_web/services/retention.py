@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from limits import parse_many
 from sqlalchemy import ColumnElement, delete, or_, select, update
 
 from absher_web.models import (
@@ -21,6 +22,8 @@ from absher_web.models import (
     ApiRequest,
     AuditEvent,
     AuthorisationStatus,
+    Bill,
+    BillStatus,
     CodeChallenge,
     DrivingAuthorisation,
     PendingRegistration,
@@ -45,15 +48,29 @@ class RetentionPolicy:
     audit_events: timedelta
     eservice_records: timedelta = timedelta(days=730)
     code_lifetime_cap: timedelta = timedelta(minutes=10)  # no code lives longer
+    # Per-account counts (services/counters.py, scopes "use:…") as long as the longest
+    # limit's window; SMS budgets count the last hour only.
+    use_counts: timedelta = timedelta(days=1)
+    # Paid and refunded bills: ten years (the Anti-Money Laundering Law's record keeping);
+    # expired and cancelled ones, which moved no money, as long as e-service records.
+    paid_bills: timedelta = timedelta(days=3653)
+    unpaid_bills: timedelta = timedelta(days=730)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
-        return cls(expired_flows=timedelta(seconds=config["RETAIN_EXPIRED_FLOWS_SECONDS"]),
+        from absher_web.settings_check import RATE_LIMIT_SETTINGS
+
+        longest = max(item.get_expiry() for key in RATE_LIMIT_SETTINGS
+                      for item in parse_many(config[key]))
+        return cls(use_counts=timedelta(seconds=longest) + timedelta(hours=1),
+                   expired_flows=timedelta(seconds=config["RETAIN_EXPIRED_FLOWS_SECONDS"]),
                    sms_records=timedelta(seconds=config["RETAIN_SMS_RECORDS_SECONDS"]),
                    api_answers=timedelta(seconds=config["RETAIN_API_ANSWERS_SECONDS"]),
                    audit_events=timedelta(seconds=config["RETAIN_AUDIT_EVENTS_SECONDS"]),
                    eservice_records=timedelta(
-                       seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]))
+                       seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]),
+                   paid_bills=timedelta(seconds=config["RETAIN_PAID_BILLS_SECONDS"]),
+                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -68,26 +85,38 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("code challenges", CodeChallenge, CodeChallenge.expires_at < flows_end),
         ("recovery flows", RecoveryFlow, RecoveryFlow.expires_at < flows_end),
         ("spent visual-code tokens", SpentToken, SpentToken.expires_at < now),
-        ("SMS budget counts", SmsBudget, SmsBudget.window_start < now - timedelta(hours=2)),
+        ("SMS budget counts", SmsBudget,
+         or_(SmsBudget.window_start < now - policy.use_counts,
+             (SmsBudget.window_start < now - timedelta(hours=2))
+             & ~SmsBudget.scope.startswith("use:"))),
         ("API answers", ApiRequest, ApiRequest.created_at < now - policy.api_answers),
         # A notice still waiting to be sent again is kept whatever its age.
         ("SMS records", SmsMessage,
          (SmsMessage.created_at < now - policy.sms_records)
          & ((SmsMessage.status != SmsStatus.FAILED) | SmsMessage.retryable.is_(False))),
         ("audit events", AuditEvent, AuditEvent.created_at < now - policy.audit_events),
-        # E-service records, once they have ended: a declined or cancelled driving
-        # authorisation from its last change, any other from its last day; a visa
-        # extension from when it was made; an absence report once withdrawn (an open
+        # E-service records, once they have ended: a declined, cancelled or owner-changed
+        # driving authorisation from its last change, any other from its last day; a visa
+        # extension from when it was made; an absence report once withdrawn or closed (an open
         # one is kept while it stands).
         ("driving authorisations", DrivingAuthorisation,
          (DrivingAuthorisation.ends_on < (now - policy.eservice_records).date())
          | (DrivingAuthorisation.status.in_((AuthorisationStatus.DECLINED,
-                                             AuthorisationStatus.CANCELLED))
+                                             AuthorisationStatus.CANCELLED,
+                                             AuthorisationStatus.OWNER_CHANGED))
             & (DrivingAuthorisation.changed_at < now - policy.eservice_records))),
         ("visa extensions", VisaExtension,
          VisaExtension.created_at < now - policy.eservice_records),
         ("withdrawn absence reports", AbsenceReport,
          AbsenceReport.withdrawn_at < now - policy.eservice_records),
+        # Bills from their last change (the payment, the refund, the expiry or the
+        # cancellation); an unpaid bill, or one whose refund is still on its way, is kept.
+        ("paid and refunded bills", Bill,
+         Bill.status.in_((BillStatus.PAID, BillStatus.REFUNDED))
+         & (Bill.changed_at < now - policy.paid_bills)),
+        ("expired and cancelled bills", Bill,
+         Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
+         & (Bill.changed_at < now - policy.unpaid_bills)),
     ]
 
 

@@ -30,6 +30,7 @@ class Result(enum.StrEnum):
     LOCKED = "locked"
     NEEDS_RECOVERY = "needs_recovery"
     SMS_FAILED = "sms_failed"
+    SMS_PAUSED = "sms_paused"  # the provider failed too often in a row: refused at once
     RESEND_TOO_SOON = "resend_too_soon"
     TOO_MANY_CODES = "too_many_codes"
 

@@ -22,15 +22,20 @@ def activation_delay_seconds(channel: str) -> int:
 
 def register_blueprints(app: Flask) -> None:
     from absher_web import dates, wording
+    from absher_web.agencies.civil_registry import city_name, district_name
     from absher_web.forms.messages import message
+    from absher_web.money import money
     from absher_web.nationalities import nationality_name
-    from absher_web.services.registry import city_name, district_name
     from absher_web.web import (
         account,
         account_changes,
         api,
+        api_payments,
         auth,
         eservices,
+        family,
+        family_records,
+        payments,
         public,
         recovery,
         registration,
@@ -39,16 +44,22 @@ def register_blueprints(app: Flask) -> None:
         staff,
         visual_code,
     )
-    from absher_web.web.flow import fresh_captcha_token, ltr
+    from absher_web.web.flow import ltr
+    from absher_web.web.vehicle_names import plate_name, vehicle_name
+    from absher_web.web.visual_code_tokens import fresh_captcha_token
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_payments.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(visual_code.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(account_changes.bp)
     app.register_blueprint(eservices.bp)
+    app.register_blueprint(family.bp)
+    app.register_blueprint(family_records.bp)
+    app.register_blueprint(payments.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)
@@ -61,7 +72,9 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.globals.update(message=message, fresh_captcha_token=fresh_captcha_token,
                                  ltr=ltr, dates=dates, nationality_name=nationality_name,
                                  activation_delay_seconds=activation_delay_seconds,
-                                 city_name=city_name, district_name=district_name)
+                                 city_name=city_name, district_name=district_name,
+                                 plate_name=plate_name, vehicle_name=vehicle_name,
+                                 money=money)
 
     @app.context_processor
     def standing_values() -> dict:

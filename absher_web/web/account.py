@@ -9,9 +9,9 @@ from flask_login import current_user
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import utcnow
-from absher_web.services import activation, audit
+from absher_web.services import acting_for, activation, audit
 from absher_web.services.eservices import driving
-from absher_web.web import eservices
+from absher_web.web import eservices, payments
 from absher_web.web.guards import require_active_account, signed_in_only
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
@@ -50,7 +50,11 @@ EVENT_LABELS = {
     "account_unlocked_at_office": _l("Account unlocked at a Passports office"),
     "mobile_changed_at_office": _l("Mobile number changed at a Passports office"),
     "mobile_changed_at_kiosk": _l("Mobile number changed at a self-service kiosk"),
+    # TRANSLATORS: An event in the account's list of recent security activity: a parent, the
+    # husband or the sponsor used a service for the holder.
+    acting_for.ACTED_FOR_YOU: _l("A family member or your sponsor used a service for you"),
     **eservices.event_labels(),
+    **payments.EVENT_LABELS,
 }
 
 

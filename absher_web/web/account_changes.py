@@ -22,9 +22,10 @@ from absher_web.models import utcnow
 from absher_web.services import account_changes
 from absher_web.services.policies import current_policies
 from absher_web.web.account import ACCOUNT_NOTICE_KEY
+from absher_web.web.account_limits import counted_per_account
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, ltr, render_step
-from absher_web.web.guards import signed_in_account_key, signed_in_only
+from absher_web.web.guards import signed_in_only
 from absher_web.web.sessions import SignedInUser
 
 bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
@@ -61,10 +62,9 @@ def password():
 @bp.route("/mobile", methods=["GET", "POST"])
 @signed_in_only
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_CHANGE_MOBILE"], methods=["POST"],
-               key_func=signed_in_account_key,
-               # Counted only when a code went out: a mistyped number costs nothing.
-               deduct_when=lambda response: response.status_code in (200, 303))
+# Counted before the code is sent, given back when none went: a mistyped number costs nothing.
+@counted_per_account("RATELIMIT_CHANGE_MOBILE",
+                     lambda response: response.status_code in (200, 303))
 def mobile():
     form = ChangeMobileForm()
     if form.validate_on_submit():

@@ -5,7 +5,8 @@ client and its signature (401/403; once per request, shared with the rate limit,
 counts per verified client or else per address), the body's form (400/415/422), then
 the reference: a reference already answered gets that first answer again, byte for
 byte. Only then does the service act.
-The OpenAPI document (absher_web/openapi.py) describes every answer given here.
+The OpenAPI document (absher_web/openapi.py) describes every answer given here; the banks'
+payment notices (web/api_payments.py) are checked and kept with these same pieces.
 """
 
 from __future__ import annotations
@@ -220,8 +221,10 @@ def client_checks(shape: BodyShape, client: ApiClient) -> dict[str, Check]:
     }
 
 
-def parse_fields(names: tuple[str, ...], checks: dict[str, Check]) -> dict[str, str]:
-    """The body's fields, each a string in its documented form, or a 415/400/422 refusal."""
+def parse_fields(names: tuple[str, ...], checks: dict[str, Check],
+                 whole_numbers: tuple[str, ...] = ()) -> dict[str, str]:
+    """The body's fields, each a string in its documented form (or, for ``whole_numbers``,
+    a JSON integer), or a 415/400/422 refusal."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type")
     body = load_json(request.get_data(cache=True))
@@ -233,6 +236,11 @@ def parse_fields(names: tuple[str, ...], checks: dict[str, Check]) -> dict[str, 
         value = body.get(name)
         if value is None:
             problems[name] = "required"
+        elif name in whole_numbers:
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[name] = value
+            else:  # 100.0, "100", true: never taken for an amount
+                problems[name] = "must be a whole number (a JSON integer)"
         elif not isinstance(value, str):
             problems[name] = "must be a string"
         else:
@@ -426,7 +434,7 @@ def kiosk_mobile_change() -> Response:
         first = earlier_answer(client.code, reference, digest)  # or it just did, at once
         if first is not None:
             return first
-        raise ApiError(503, "sms_failed") if sent.problem == "sms_failed" else \
+        raise ApiError(503, "sms_failed") if sent.problem in ("sms_failed", "sms_paused") else \
             ApiError(429, "too_many_codes")
     body = {"reference": reference, "status": "code_sent",
             "code_expires_at": utc_text(now + policies.codes.ttl)}

@@ -21,7 +21,8 @@ from absher_web.web.flow import ltr, render_step
 class Sending:
     """What became of asking for a code: sent (the first, or a new one), or why not."""
 
-    problem: str | None = None  # a message key: sms_failed, resend_too_soon, too_many_codes
+    # a message key: sms_failed, sms_paused, resend_too_soon, too_many_codes
+    problem: str | None = None
     again: bool = False
 
     @property

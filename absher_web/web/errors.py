@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from absher_web.extensions import limiter
 from absher_web.observability import OPERATOR_PATHS, count_dependency_error
+from absher_web.services.eservices import NotYours
 from absher_web.web import is_htmx_request
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,9 @@ def rate_limit_words(amount: int, unit: str, multiples: int = 1,
 
 def rate_limit_page(error: HTTPException) -> tuple[tuple, int | None]:
     """The 429 page's words from the limit that was hit (the settings), and the wait in s."""
+    if getattr(error, "item", None) is not None:  # a per-account limit (web/account_limits)
+        item = error.item
+        return rate_limit_words(item.amount, item.GRANULARITY.name, item.multiples), None
     breached = limiter.current_limit
     item = breached.limit if breached else getattr(getattr(error, "limit", None), "limit", None)
     if item is None:
@@ -201,6 +205,12 @@ def register_error_handlers(app: Flask) -> None:
         if code == 405 and error.valid_methods:
             response[2]["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(NotYours)
+    def not_yours(_error: NotYours):
+        # A record, or a person to act for (services/acting_for.ActingRefused), that is not
+        # the holder's: the same 403 whether it exists or not.
+        return api_error(403) if is_api_request() else render_error(403)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

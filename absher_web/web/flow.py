@@ -7,15 +7,7 @@ from flask import redirect, render_template, url_for
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
-from absher_web.services.captcha import new_token
-from absher_web.services.policies import current_policies
 from absher_web.web import is_htmx_request
-from absher_web.web.page_cache import visual_code_token
-
-
-def fresh_captcha_token() -> str:
-    # A form page's markup is rendered once with a placeholder (web/page_cache.py).
-    return visual_code_token() or new_token(current_policies().visual_codes)
 
 
 def render_step(template: str, status: int, **context):

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import render_template, url_for
+from flask import url_for
 from flask_login import current_user, login_required
 
-from absher_web.extensions import client_address
 from absher_web.services import security_questions
-from absher_web.web.flow import go_to
+from absher_web.web.flow import go_to, render_step
 
 SECURITY_QUESTIONS_PAGE = "security_questions.edit"
 
@@ -47,18 +46,11 @@ def require_active_account(title: str, explanation: str | None = None) -> Callab
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.account.is_active:
-                return render_template("account/not_active.html", title=title,
-                                       explanation=explanation)
+                return render_step("account/not_active.html", 200, title=title,
+                                   explanation=explanation)
             return view(*args, **kwargs)
 
         return guarded
 
     return decorate
 
-
-def signed_in_account_key() -> str:
-    """The rate limits' key for what a signed-in holder does (a code to a new number, an
-    authorisation that texts someone): per account; the address is only a fallback."""
-    if current_user.is_authenticated:
-        return f"account:{current_user.account.id}"
-    return client_address()

@@ -57,9 +57,17 @@ NOTICE_KEY = "staff_notice"
 MOBILE_FLOW_KEY = "staff_mobile_flow"  # the change of mobile under way: its flow id only
 SENDING_KEY = "staff_mobile_sending"  # what became of the last request for a code
 
-# Citizens' pages an officer may not open; public pages and the citizen sign-in stay open.
-CITIZEN_BLUEPRINTS = {"account", "changes", "security_questions"}
+# Citizens' pages an officer may not open: every page under /<lang>/account (the account,
+# its changes, security questions, e-services: a prefix, so no new blueprint is missed), and
+# the citizen sign-outs. Public pages and the citizen sign-in stay open.
+CITIZEN_AREA = "/<lang_code>/account/"
 CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
+
+
+def in_citizen_area() -> bool:
+    rule = request.url_rule.rule if request.url_rule is not None else ""
+    return (f"{rule}/".startswith(CITIZEN_AREA)
+            or request.endpoint in CITIZEN_ENDPOINTS)
 
 
 # --- the officer's session -----------------------------------------------------------------
@@ -111,7 +119,7 @@ def keep_roles_apart() -> None:
             end_officer_session()
         elif expired:
             end_officer_session(expired)
-        elif request.blueprint in CITIZEN_BLUEPRINTS or request.endpoint in CITIZEN_ENDPOINTS:
+        elif in_citizen_area():
             abort(403)
         else:
             session[SEEN_KEY] = now.timestamp()

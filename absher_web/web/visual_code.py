@@ -16,7 +16,7 @@ from absher_web.forms.common import VisualCodeForm
 from absher_web.services import captcha
 from absher_web.services.policies import current_policies
 from absher_web.text import has_control_characters
-from absher_web.web.flow import fresh_captcha_token
+from absher_web.web.visual_code_tokens import fresh_captcha_token
 
 bp = Blueprint("visual_code", __name__, url_prefix="/<lang_code>/visual-code")
 

@@ -11,9 +11,11 @@
   }
 
   // After an error or a swapped step, put focus where a screen-reader user
-  // expects it: the error summary first, else the new step's heading.
+  // expects it: the error summary first, else the heading of the answer the step
+  // now shows (an e-service's result), else the new step's heading.
   function focusNewContent(root) {
     var target = root.querySelector("[data-error-summary]") ||
+      root.querySelector("[data-answer-heading]") ||
       root.querySelector("[data-step-heading]");
     if (target) {
       target.focus();
@@ -37,6 +39,22 @@
         var showing = input.type === "password";
         input.type = showing ? "text" : "password";
         button.textContent = showing ? button.dataset.hideLabel : button.dataset.showLabel;
+      });
+    });
+  }
+
+  // Print buttons (a receipt): hidden in the HTML, since without JavaScript they could do
+  // nothing (the page says to use the browser's Print command); shown and bound here.
+  function setUpPrintButtons(root) {
+    var buttons = root.querySelectorAll("[data-print]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (button.dataset.ready || typeof window.print !== "function") {
+        return;
+      }
+      button.dataset.ready = "true";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
       });
     });
   }
@@ -167,6 +185,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpPasswordToggles(document);
+    setUpPrintButtons(document);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
@@ -180,6 +199,7 @@
       target = document.querySelector(target);
     }
     setUpPasswordToggles(document);
+    setUpPrintButtons(document);
     if (target && target.isConnected) {
       if (target.matches("[data-focus-after-swap]")) {
         focusNewContent(target);

@@ -86,6 +86,7 @@ class TestNoEnumeration:
         assert "The username, ID number or password is not right" in \
             wrong_password.get_data(as_text=True)
 
+    @pytest.mark.timing
     def test_unknown_user_costs_the_same_time_as_a_wrong_password(
         self, app, client, make_account, sms_outbox
     ):

@@ -3,32 +3,11 @@ create-officer."""
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from absher_web.extensions import db
 from absher_web.models import Account, ActivationState, ApiClient, StaffUser
 from absher_web.passwords import verify_password
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log(self, *_args) -> None:
-        pass
-
-
-@pytest.fixture
-def served(app):
-    """The app on a real HTTP port, so the simulators send as a bank would."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
 
 
 def invoke(app, *args: str, input: str | None = None, **env: str):

@@ -31,7 +31,6 @@ from absher_web.models import (
 )
 from absher_web.services import activation
 from tests.account.concurrency import at_once
-from tests.activation.test_hostile_requests import served  # noqa: F401 (a fixture)
 
 THREADS = 24
 
@@ -44,11 +43,11 @@ def through_the_test_client(app, caller, account):
     return send
 
 
-def through_a_real_server(port, caller, account):
+def through_a_real_server(base_url, caller, account):
     def send():
         raw = json.dumps(caller.body(account)).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{caller.path}", data=raw, method="POST",
+            f"{base_url}{caller.path}", data=raw, method="POST",
             headers=signing.signed_headers(caller.code, caller.key, raw, time.time()))
         try:
             with urllib.request.urlopen(request, timeout=60) as answer:
@@ -62,8 +61,8 @@ def through_a_real_server(port, caller, account):
 def sender(request, app):
     if request.param == "test client":
         return lambda caller, account: through_the_test_client(app, caller, account)
-    port = request.getfixturevalue("served")
-    return lambda caller, account: through_a_real_server(port, caller, account)
+    base_url = request.getfixturevalue("served")
+    return lambda caller, account: through_a_real_server(base_url, caller, account)
 
 
 def activations_of(app, account) -> list[Activation]:

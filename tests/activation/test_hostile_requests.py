@@ -12,13 +12,11 @@ import hashlib
 import hmac
 import http.client
 import json
-import threading
 import time
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from absher_web import signing
 from absher_web.extensions import db
@@ -136,21 +134,6 @@ def test_a_signature_made_over_arabic_indic_digits_is_still_refused(app, bank, m
     assert assert_json_error(response, 401) == "missing_signature"
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log(self, *_args) -> None:
-        pass
-
-
-@pytest.fixture
-def served(app):
-    """The app on a real HTTP port: header bytes arrive as a WSGI server decodes them."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
 
 
 @pytest.mark.parametrize(("header", "value"), [
@@ -165,7 +148,7 @@ def test_raw_header_bytes_over_http_get_the_json_401(app, bank, make_account, se
                                                       value):
     raw = json.dumps(bank.body(make_account())).encode()
     headers = signing.signed_headers(bank.code, bank.key, raw, time.time())
-    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+    connection = http.client.HTTPConnection(served.removeprefix("http://"), timeout=10)
     connection.putrequest("POST", ATM_PATH)
     for name, text in headers.items():
         connection.putheader(name, value if name == header else text.encode("ascii"))

@@ -112,6 +112,26 @@ def test_the_holder_types_the_code_at_the_kiosk_and_the_number_changes(
     assert "Mobile number changed at a self-service kiosk" in activity
 
 
+def test_a_change_at_the_kiosk_ends_every_session_of_the_holder(app, kiosk, make_account,
+                                                                 sms_outbox):
+    account = make_account()
+    lost_phone = Citizen(app.test_client(), account, sms_outbox)
+    lost_phone.sign_in()
+    name = app.config["SESSION_COOKIE_NAME"]
+    finder = app.test_client()  # a copy of the lost phone's cookie
+    finder.set_cookie(name, lost_phone.client.get_cookie(name).value)
+    assert finder.get("/en/account/").status_code == 200
+
+    asked, _ = ask_code(kiosk, account)
+    _, response = confirm(kiosk, account, asked["reference"], sms_outbox.last_code(NEW_MOBILE))
+    assert response.get_json()["status"] == "changed"
+
+    for client in (finder, lost_phone.client):
+        response = client.get("/en/account/")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/en/individuals/login")
+
+
 def test_a_wrong_code_is_counted_once_per_reference(app, kiosk, make_account, sms_outbox):
     account = make_account()
     asked, _ = ask_code(kiosk, account)

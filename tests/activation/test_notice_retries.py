@@ -26,14 +26,6 @@ from absher_web.models import (
 from absher_web.services import activation
 from tests.activation.test_run_due import count, run_due, state_of
 from tests.conftest import POSTGRES_URL, empty_all_tables
-from tests.sms_provider import FakeProvider
-
-
-@pytest.fixture
-def provider():
-    fake = FakeProvider()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

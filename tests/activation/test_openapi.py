@@ -29,7 +29,8 @@ api = schemathesis.openapi.from_dict(document())
 @pytest.fixture
 def callers(app) -> dict:
     kiosk = add_caller(app, "KSK1", ApiClientKind.KIOSK)
-    return {"/api/v1/atm-activations": add_caller(app, "RJHI", ApiClientKind.BANK),
+    bank = add_caller(app, "RJHI", ApiClientKind.BANK)
+    return {"/api/v1/atm-activations": bank, "/api/v1/bill-payments": bank,
             "/api/v1/kiosk-activations": kiosk, "/api/v1/kiosk-mobile-changes": kiosk,
             "/api/v1/kiosk-mobile-confirmations": kiosk}
 
@@ -74,6 +75,23 @@ def test_real_successes_match_the_document(app, callers, make_account):
         api[path]["POST"].validate_response(response)
 
 
+def test_real_payment_answers_match_the_document(app, callers, make_account):
+    # Nor a real bill's number: a bill is paid, then its payment refused, from real bills.
+    from tests.payments.notices import issue, notice
+
+    bank, path = callers["/api/v1/bill-payments"], "/api/v1/bill-payments"
+    bill = issue(app, make_account())
+    body = notice(bill)
+    for changed, status in (({"amount": bill.amount + 1, "reference": "WRONG-AMOUNT"}, 422),
+                            ({}, 200), ({}, 200),
+                            ({"reference": "OTHER-PAYMENT"}, 409),
+                            ({"bill_number": bill.number[:-1] + str(
+                                (int(bill.number[-1]) + 1) % 10)}, 422)):
+        response = bank.send({**body, **changed}, path=path)
+        assert response.status_code == status, response.get_json()
+        api[path]["POST"].validate_response(response)
+
+
 def test_the_document_is_served_and_names_every_endpoint(app):
     response = app.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -82,6 +100,7 @@ def test_the_document_is_served_and_names_every_endpoint(app):
     assert served["openapi"].startswith("3.")
     assert set(served["paths"]) == {"/api/v1/atm-activations", "/api/v1/kiosk-activations",
                                     "/api/v1/kiosk-mobile-changes",
-                                    "/api/v1/kiosk-mobile-confirmations"}
+                                    "/api/v1/kiosk-mobile-confirmations",
+                                    "/api/v1/bill-payments"}
     url_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert url_rules - {"/api/v1/openapi.json"} == set(served["paths"])

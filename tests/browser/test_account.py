@@ -17,6 +17,8 @@ from .conftest import allow_browser_error, assert_no_axe_violations
 ACCOUNT_PAGES = [
     "/{lang}/account/",
     "/{lang}/account/my-data",
+    "/{lang}/account/family",
+    "/{lang}/account/payments",
     "/{lang}/account/security-questions",
     "/{lang}/account/password",
     "/{lang}/account/mobile",

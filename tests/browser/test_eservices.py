@@ -1,8 +1,8 @@
 """The e-services in a real browser: every service's page and answer (and the foreign
 vehicle form's errors) in both languages at 1280 and 320 px with axe, and an enquiry
-with JavaScript off; two holders completing a driving authorisation, a visa extension and
-an absence report, in each language, one at 1280 px with JavaScript and one at 320 px
-without."""
+with JavaScript off; answers swapped in place with JavaScript, focus on their heading; two
+holders completing a driving authorisation, a visa extension and an absence report, in each
+language, one at 1280 px with JavaScript and one at 320 px without."""
 
 from __future__ import annotations
 
@@ -95,6 +95,61 @@ def test_an_enquiry_works_without_javascript(live_server, make_account, page_fac
     assert "Toyota Camry 2021" in answer and "Expires soon" in answer
     page.goto("/en/account/")
     assert "My vehicles enquiry used" in page.locator("main table").inner_text()
+
+
+# What a swap leaves: the same document (a page load would drop the mark), where focus is,
+# and what the page's one live region says.
+AFTER_SWAP = """() => ({same: window.answeredInPlace === true,
+    focused: document.activeElement.matches("[data-error-summary]") ? "error summary"
+        : document.activeElement.id || document.activeElement.tagName,
+    regions: document.querySelectorAll("[aria-live], [role=status]:not(.notice)").length,
+    said: document.getElementById("live-region").textContent.trim()})"""
+
+
+def test_answers_are_swapped_in_place_with_focus_on_their_heading(live_server, make_account,
+                                                                   page_factory):
+    account = make_account(language="ar", state=ActivationState.ACTIVE)
+    foreign_plate = give_records(live_server.app, account.national_id)
+    give_changeables(live_server.app, account.national_id)
+    page = page_factory(width=1280)
+    allow_browser_error(page, r"status of 422")
+    sign_in(page, live_server, account, "ar")
+    base = "/ar/account/services"
+
+    page.goto(f"{base}/foreign-vehicle-violations")
+    page.evaluate("() => { window.answeredInPlace = true; }")
+    page.locator("#eservice-step form button[type=submit]").click()
+    page.locator("[data-error-summary]").wait_for()
+    after = page.evaluate(AFTER_SWAP)
+    assert after["same"] and after["focused"] == "error summary", after
+    page.select_option("#country", "KWT")
+    page.fill("#plate", foreign_plate)
+    page.locator("#eservice-step form button[type=submit]").click()
+    page.locator("#answer-heading").wait_for()
+    after = page.evaluate(AFTER_SWAP)
+    assert after["same"] and after["focused"] == "answer-heading" and after["regions"] == 1, after
+    assert page.url.endswith(f"{base}/foreign-vehicle-violations")
+    assert foreign_plate in page.locator("section[aria-labelledby=answer-heading]").inner_text()
+    assert_no_axe_violations(page)
+
+    # A change: checked (the fee and new expiry, focus on their heading), then confirmed
+    # (the page again, its notice said by the live region, focus on the page's heading).
+    page.goto(f"{base}/visit-visa-extension")
+    page.evaluate("() => { window.answeredInPlace = true; }")
+    # The visitor whose visa can be extended (the other one's has expired).
+    page.select_option("#item", page.locator("#item option", has_text="سيتي نور")
+                       .get_attribute("value"))
+    submit(page)
+    page.locator("#quote-heading").wait_for()
+    after = page.evaluate(AFTER_SWAP)
+    assert after["same"] and after["focused"] == "quote-heading", after
+    submit(page, "confirm")
+    page.locator(".notice[role=status]").wait_for()
+    after = page.evaluate(AFTER_SWAP)
+    notice = page.locator(".notice[role=status]").inner_text().strip()
+    assert after["same"] and after["focused"] == "H1" and after["said"] == notice, after
+    assert page.locator("#quote-heading").count() == 0
+    assert_no_axe_violations(page)
 
 
 def give_changeables(app, owner: str) -> None:

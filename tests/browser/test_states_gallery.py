@@ -63,11 +63,19 @@ def fullest_state_of_each_page(app) -> set[str]:
     return {name for _, name in fullest.values()}
 
 
-def test_every_state_has_no_axe_violations(browser, live_server, record_property):
+# The gallery is checked in four shards (each language, in two halves), so that the test
+# workers share the few minutes it takes instead of one worker carrying it alone.
+HALVES = 2
+
+
+@pytest.mark.parametrize("half", range(HALVES))
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_every_state_has_no_axe_violations(browser, live_server, record_property, lang, half):
     if POSTGRES_URL:
         pytest.skip("the states gallery reads no database: checked once, in the SQLite run")
     narrow = {"", *(f"/{name}" for name in fullest_state_of_each_page(live_server.app))}
-    names = ["", *(f"/{entry.name}" for entry in dev_states.entries() if not entry.fragment)]
+    every = ["", *(f"/{entry.name}" for entry in dev_states.entries() if not entry.fragment)]
+    names = every[half::HALVES]
     swapped = {f"/{entry.state.name}" for entry in dev_states.entries()
                if entry.fragment and not entry.name.startswith("error-503")}
     context = browser.new_context(base_url=live_server.url,
@@ -95,26 +103,24 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
             found.append(f"{where}: {violation['id']} ({violation['help']}) at {targets}")
 
     try:
-        for lang in ("ar", "en"):
-            for name in names:
+        for name in names:
+            page.set_viewport_size({"width": WIDE, "height": 800})
+            page.goto(f"/{lang}/dev/states{name}")
+            for width in (WIDE, NARROW) if name in narrow else (WIDE,):
+                page.set_viewport_size({"width": width, "height": 800})
+                check(f"{lang} {name or '(gallery)'} @{width}")
+            if name in swapped and lang == "ar":  # the markup is the same in English
                 page.set_viewport_size({"width": WIDE, "height": 800})
-                page.goto(f"/{lang}/dev/states{name}")
-                for width in (WIDE, NARROW) if name in narrow else (WIDE,):
-                    page.set_viewport_size({"width": width, "height": 800})
-                    check(f"{lang} {name or '(gallery)'} @{width}")
-                if name in swapped and lang == "ar":  # the markup is the same in English
-                    page.set_viewport_size({"width": WIDE, "height": 800})
-                    regions, switches = page.evaluate(SWAP, f"/{lang}/dev/states{name}.htmx")
-                    if (regions, switches) != (1, 1):
-                        found.append(f"{lang} {name}.htmx: {regions} live regions and "
-                                     f"{switches} language switches after the swap")
-                    check(f"{lang} {name}.htmx swapped in @{WIDE}")
+                regions, switches = page.evaluate(SWAP, f"/{lang}/dev/states{name}.htmx")
+                if (regions, switches) != (1, 1):
+                    found.append(f"{lang} {name}.htmx: {regions} live regions and "
+                                 f"{switches} language switches after the swap")
+                check(f"{lang} {name}.htmx swapped in @{WIDE}")
         assert_no_browser_errors(page)
     finally:
         context.close()
     record_property("axe_runs", runs)
     record_property("axe_seconds", round(time.monotonic() - started, 1))
-    print(f"axe: {runs} runs ({len(names)} pages x 2 languages at {WIDE} px, "
-          f"{len(narrow)} x 2 at {NARROW} px, {len(swapped)} fragments swapped in) "
+    print(f"axe ({lang}, part {half + 1} of {HALVES}): {runs} runs over {len(names)} pages "
           f"in {time.monotonic() - started:.0f} s")
     assert not found, f"{len(found)} axe violation(s):\n" + "\n".join(found[:80])

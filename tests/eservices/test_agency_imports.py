@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from absher_web.agencies import civil_registry, traffic
 from absher_web.models import Sponsorship, TrafficViolation, Vehicle
-from absher_web.services import registry, vehicles_registry
 
 VEHICLES = ("plate_country,plate_letters,plate_number,make,model,year,colour,owner_id,"
             "insurance_company,insurance_expiry,impounded_since,impound_place")
@@ -132,22 +132,22 @@ def test_seed_demo_gives_every_demo_id_vehicles_workers_and_visitors(app, sessio
     result = app.test_cli_runner().invoke(args=["absher", "seed-demo"])
     assert result.exit_code == 0, result.output
     session.rollback()
-    for national_id in registry.DEMO_IDS:
-        assert vehicles_registry.vehicles_of(session, national_id), national_id
+    for national_id in civil_registry.DEMO_IDS:
+        assert traffic.vehicles_of(session, national_id), national_id
         kinds = set(session.scalars(select(Sponsorship.kind).where(
             Sponsorship.sponsor_id == national_id)))
         assert len(kinds) == 3, national_id
     # The demo resident is someone's worker: he sees his own health insurance.
     assert session.scalars(select(Sponsorship).where(
-        Sponsorship.person_id == registry.DEMO_IDS[2])).one()
-    assert vehicles_registry.find_foreign_vehicle(session, "BHR", "12345").violations
+        Sponsorship.person_id == civil_registry.DEMO_IDS[2])).one()
+    assert traffic.find_foreign_vehicle(session, "BHR", "12345").violations
     # Each demo ID's visitor can be extended, and has a domestic worker to report absent.
     from datetime import date
 
     from absher_web.models import SponsoredKind
     from absher_web.services.eservices import visa
     from absher_web.services.policies import EServicePolicy
-    for national_id in registry.DEMO_IDS:
+    for national_id in civil_registry.DEMO_IDS:
         visitor = session.scalars(select(Sponsorship).where(
             Sponsorship.sponsor_id == national_id,
             Sponsorship.kind == SponsoredKind.VISITOR)).one()

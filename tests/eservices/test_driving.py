@@ -19,7 +19,7 @@ from absher_web.models import (
 )
 from absher_web.services.eservices import NotYours, driving
 from absher_web.services.policies import EServicePolicy
-from tests.account.concurrency import at_once
+from tests.account.concurrency import at_once, same_browser
 from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import fresh_national_id
 from tests.eservices.conftest import Holder
@@ -220,6 +220,43 @@ def test_nobody_else_reaches_an_authorisation(app, people, make_account, client,
             f"/en/account/services/driving-authorisations/{action}",
             data={"csrf_token": csrf_of(page), "item": item})
         assert "This service needs an activated account." in main_text(response)
+    assert only_authorisation(app).status is AuthorisationStatus.PENDING  # the only one
+
+
+def test_a_refusal_for_what_is_not_yours_is_said_on_the_service_page(app, people,
+                                                                       make_account,
+                                                                       sms_outbox):
+    owner, driver, vehicle = people
+    stranger = Driving(app.test_client(), make_account(state=ActivationState.ACTIVE),
+                       sms_outbox, lang="ar")
+    stranger.sign_in()
+    # A form kept open while the vehicle changed hands, or altered: the page, 403, saying
+    # why; the same words for a vehicle that does not exist, so nothing is told about it.
+    for vehicle_id in (vehicle, 2**31 - 1):
+        response = stranger.give(vehicle_id, driver.account.national_id)
+        assert response.status_code == 403
+        page = parse(response)
+        assert page.find("h1").get_text(strip=True) == "طلبات تفويض للقيادة"
+        assert ("هذه المركبة ليست مسجلة باسمك، فلا يمكنك تفويض أحد بقيادتها. اختر إحدى "
+                "المركبات المسجلة باسمك.") in refusal_of(response)
+        assert "Camry" not in main_text(response)
+    # Through htmx: the service's step, swapped in place, with the same sentence.
+    page = stranger.page()
+    fragment = stranger.client.post(URL.format(lang="ar"), headers={"HX-Request": "true"},
+                                    data={"csrf_token": csrf_of(page), "vehicle": vehicle,
+                                          "national_id": driver.account.national_id,
+                                          "until": date.today().isoformat()})
+    assert fragment.status_code == 403 and b"<html" not in fragment.data
+    assert "هذه المركبة ليست مسجلة باسمك" in refusal_of(fragment)
+    # Someone else's authorisation: what it is, in the page too.
+    assert owner.give(vehicle, driver.account.national_id).status_code == 303
+    item = only_authorisation(app).id
+    declined = owner.act("decline", item)
+    assert declined.status_code == 403
+    assert "This authorisation was not given to you" in refusal_of(declined)
+    cancelled = driver.act("cancel", item)
+    assert cancelled.status_code == 403
+    assert "لم تمنح هذا التفويض" in refusal_of(cancelled)
     assert only_authorisation(app).status is AuthorisationStatus.PENDING
 
 
@@ -340,3 +377,38 @@ def test_twenty_owners_at_once_give_one_driver_no_more_than_the_limit(app, peopl
         held = db.session.scalar(select(func.count()).select_from(DrivingAuthorisation).where(
             DrivingAuthorisation.driver_account_id == driver.account.id))
     assert held == 3
+
+
+def test_twenty_authorisations_at_once_from_one_owner_stop_at_the_limit(app, people,
+                                                                         make_account,
+                                                                         sms_outbox):
+    """Counted before the change, not after the answer: of twenty sent at once against a
+    limit of ten a day, exactly ten are given (and texted); the others get the 429 page."""
+    owner, _driver, _vehicle = people
+    drivers = [make_account(state=ActivationState.ACTIVE) for _ in range(20)]
+    vehicles = [add_vehicle(app, owner.account.national_id) for _ in range(20)]
+    token = csrf_of(owner.page())
+    tabs = same_browser(app, owner.client, 20)
+    before = len(sms_outbox.messages())
+
+    def give(tab, vehicle, driver):
+        def job():
+            return tab.post(URL.format(lang="en"), data={
+                "csrf_token": token, "vehicle": vehicle, "national_id": driver.national_id,
+                "until": (date.today() + timedelta(days=30)).isoformat()})
+        return job
+
+    answers = at_once([give(tab, vehicle, driver) for tab, vehicle, driver
+                       in zip(tabs, vehicles, drivers, strict=True)])
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [303] * 10 + [429] * 10
+    refused = next(answer for answer in answers if answer.status_code == 429)
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    with app.app_context():
+        given = db.session.scalar(select(func.count()).select_from(DrivingAuthorisation))
+    assert given == 10
+    assert len(sms_outbox.messages()) - before == 20  # the owner and the driver, each time
+    # Refusals and the ten given used the day's ten: the next is refused too.
+    other = add_vehicle(app, owner.account.national_id)
+    assert owner.give(other, make_account(state=ActivationState.ACTIVE).national_id) \
+        .status_code == 429

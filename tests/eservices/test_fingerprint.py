@@ -53,3 +53,61 @@ def test_the_arabic_page_is_titled_with_the_seed_name(app, client, make_account,
     page = parse(holder.open("fingerprint"))
     assert page.find("html")["dir"] == "rtl"
     assert page.find("h1").get_text(strip=True) == "الاستعلام عن البصمة"
+
+
+def fact(response, label: str) -> str:
+    """The value beside ``label`` in the answer's details."""
+    term = parse(response).find("dt", string=label)
+    assert term is not None, label
+    return " ".join(term.find_next_sibling("dd").get_text().split())
+
+
+def test_fingerprints_read_by_a_kiosk_show_when_and_at_which_kiosk(app, client, make_account,
+                                                                    sms_outbox):
+    from datetime import timedelta
+
+    from absher_web import dates
+    from absher_web.models import ActivationState, ApiClientKind, utcnow
+    from tests.activation.conftest import add_caller
+
+    account = make_account()
+    kiosk = add_caller(app, "KSK9", ApiClientKind.KIOSK)  # named after its code
+    confirmed = (utcnow() - timedelta(hours=20)).replace(microsecond=0)
+    activated = kiosk.send(kiosk.body(account, kiosk_id="RUH-MALL-07",
+                                      requested_at=confirmed.isoformat()))
+    assert activated.status_code == 201, activated.get_data(as_text=True)
+
+    holder = Holder(client, account, sms_outbox)
+    holder.sign_in()
+    answered = holder.enquire("fingerprint")
+    text = answer_text(answered)
+    assert "Your fingerprints are recorded." in text
+    assert fact(answered, "Self-service kiosk") == "RUH-MALL-07, run by KSK9"
+    with app.test_request_context("/en/"):
+        assert dates.both(confirmed) in text  # when the holder stood at the kiosk
+    assert "Passports office" not in text
+
+    # A second kiosk request for the now active account is refused: nothing else recorded.
+    again = kiosk.send(kiosk.body(account, kiosk_id="JED-AIRPORT-01"))
+    assert again.status_code == 409
+    assert "RUH-MALL-07" in answer_text(holder.enquire("fingerprint"))
+    with app.app_context():
+        from absher_web.extensions import db as database
+        from absher_web.models import Account
+
+        assert database.session.get(Account, account.id).activation_state \
+            is ActivationState.ACTIVE
+
+
+def test_the_arabic_answer_names_the_kiosk(app, client, make_account, sms_outbox):
+    from absher_web.models import ApiClientKind
+    from tests.activation.conftest import add_caller
+
+    account = make_account(language="ar")
+    kiosk = add_caller(app, "KSK8", ApiClientKind.KIOSK)
+    assert kiosk.send(kiosk.body(account, kiosk_id="DMM-07")).status_code == 201
+    holder = Holder(client, account, sms_outbox, lang="ar")
+    holder.sign_in()
+    answered = holder.enquire("fingerprint")
+    assert "بصماتك مسجّلة" in answer_text(answered)
+    assert fact(answered, "جهاز الخدمة الذاتية") == "الجهاز DMM-07 التابع لـ KSK8"

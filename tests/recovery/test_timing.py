@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.recovery.test_recovery import hidden
 
 VISUAL_CODE = "24680"
 
 
+@pytest.mark.timing
 def test_a_match_costs_the_same_time_as_no_match(app, client, make_account):
     # A real bcrypt cost, and room under the per-address and per-ID limits for every try.
     app.config.update(BCRYPT_ROUNDS=10, CAPTCHA_FIXED_ANSWER=VISUAL_CODE,

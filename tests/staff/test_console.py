@@ -3,6 +3,7 @@ officers' sessions kept apart from citizens'."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,13 @@ def events(app, kind: str) -> list[AuditEvent]:
 def reload(app, account: Account) -> Account:
     with app.app_context():
         return db.session.get(Account, account.id)
+
+
+def _filled(rule: str) -> str:
+    """A concrete path for a URL rule: the first choice of an ``any(...)`` part, a made-up
+    value for any other part (the refusal comes before any lookup)."""
+    rule = re.sub(r"<any\(([^,)]+)[^>]*>", lambda match: match.group(1).strip(), rule)
+    return re.sub(r"<[^>]+>", "12345678903", rule)
 
 
 def main_text(response) -> str:
@@ -439,6 +447,21 @@ class TestRolesApart:
         # Public pages stay open, and the officer stays signed in.
         assert client.get("/en/about").status_code == 200
         assert client.get("/en/staff/").status_code == 200
+
+    def test_a_signed_in_officer_gets_403_on_every_page_under_account(self, app, signed_in):
+        """E-services included (they were sent to the citizen sign-in): every rule of the
+        citizen area, GET and POST, whatever blueprint holds it."""
+        client = signed_in.client
+        token = csrf_of(client.get("/en/staff/"))
+        rules = [rule for rule in app.url_map.iter_rules()
+                 if rule.rule.startswith("/<lang_code>/account")]
+        assert any(rule.endpoint.startswith("eservices.") for rule in rules)
+        for rule in rules:
+            path = _filled(rule.rule.replace("<lang_code>", "en"))
+            for method in ({"GET", "POST"} & rule.methods):
+                response = client.open(path, method=method, data={"csrf_token": token})
+                assert response.status_code == 403, (method, path, response.status_code)
+        assert client.get("/en/staff/").status_code == 200  # still signed in
 
     def test_officer_sign_in_ends_a_citizens_session(self, client, officer, citizen):
         # A citizen half-way through signing in (password done, code not yet entered).

@@ -144,6 +144,26 @@ class TestChangeOfMobile:
         activity = parse(holder.client.get("/en/account/")).get_text(" ", strip=True)
         assert "Mobile number changed at a Passports office" in activity
 
+    def test_the_change_ends_every_session_of_the_holder_even_on_the_lost_phone(
+        self, app, signed_in, make_account, sms_outbox
+    ):
+        account = make_account()
+        lost_phone = Citizen(app.test_client(), account, sms_outbox)
+        lost_phone.sign_in()
+        name = app.config["SESSION_COOKIE_NAME"]
+        finder = app.test_client()  # whoever holds the phone now, with a copy of its cookie
+        finder.set_cookie(name, lost_phone.client.get_cookie(name).value)
+        assert finder.get("/en/account/").status_code == 200
+
+        signed_in.change_mobile(account.national_id, NEW_MOBILE)
+        signed_in.enter_holder_code(sms_outbox.last_code(NEW_MOBILE))
+        assert reload(app, account).mobile == NEW_MOBILE
+
+        for client in (finder, lost_phone.client):
+            response = client.get("/en/account/")
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/en/individuals/login")
+
     def test_without_the_fingerprint_checkbox_no_code_is_sent(self, app, signed_in,
                                                               make_account, sms_outbox):
         account = make_account()

@@ -38,6 +38,7 @@ class Refusal(enum.StrEnum):
     ALREADY_REPORTED = "already_reported"
     ALREADY_WITHDRAWN = "already_withdrawn"
     TOO_LATE = "too_late"  # the withdrawal window has passed
+    SPONSOR_CHANGED = "sponsor_changed"  # closed when the worker moved (services/ownership)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def withdraw(session: Session, policy: EServicePolicy, account: Account, report_
         raise NotYours
     worker = made.sponsorship
     if made.withdrawn_at is not None:
-        return Refused(Refusal.ALREADY_WITHDRAWN, worker)
+        return Refused(Refusal.SPONSOR_CHANGED if made.closed_because is not None
+                       else Refusal.ALREADY_WITHDRAWN, worker)
     deadline = withdrawable_until(made, policy)
     changed = session.execute(
         update(AbsenceReport).where(AbsenceReport.id == made.id, open_absence_report(),

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from absher_web.agencies import traffic
 from absher_web.models import (
     Account,
     AuthorisationStatus,
@@ -28,7 +29,7 @@ from absher_web.models import (
     Language,
     Vehicle,
 )
-from absher_web.services import audit, notices, vehicles_registry
+from absher_web.services import audit, notices
 from absher_web.services.eservices import NotYours, local_today
 from absher_web.services.policies import EServicePolicy
 
@@ -84,7 +85,7 @@ def overview(session: Session, account: Account, now: datetime) -> Authorisation
     waiting = [a for a in mine if a.status is AuthorisationStatus.PENDING and a.ends_on >= today]
     held = [a for a in mine if a not in waiting]
     return Authorisations(given, waiting, held,
-                          vehicles_registry.vehicles_of(session, account.national_id), today)
+                          traffic.vehicles_of(session, account.national_id), today)
 
 
 def waiting_for(session: Session, account: Account, now: datetime) -> int:
@@ -95,12 +96,6 @@ def waiting_for(session: Session, account: Account, now: datetime) -> int:
         DrivingAuthorisation.ends_on >= local_today(now))) or 0
 
 
-def plate_of(vehicle: Vehicle, language: Language) -> str:
-    letters = (vehicles_registry.arabic_letters(vehicle.plate_letters)
-               if language is Language.ARABIC else " ".join(vehicle.plate_letters))
-    return f"{letters} {vehicle.plate_number}".strip()
-
-
 def _name_of(account: Account, language: Language) -> str:
     return account.person.name_ar if language is Language.ARABIC else account.person.name_en
 
@@ -109,7 +104,7 @@ def _notices(authorisation: DrivingAuthorisation, to_owner: notices.Notice,
              to_driver: notices.Notice) -> list[tuple[notices.Notice, Account, dict]]:
     owner, driver = authorisation.owner, authorisation.driver
     return [(notice, account, {
-        "plate": plate_of(authorisation.vehicle, account.preferred_language),
+        "plate": traffic.plate_of(authorisation.vehicle, account.preferred_language),
         "until": authorisation.ends_on.isoformat(),
         "national_id": driver.national_id,
         "owner": _name_of(owner, account.preferred_language)})

@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from absher_web.agencies import sponsorship
 from absher_web.models import AbsenceReport, Account, SponsoredKind, Sponsorship
-from absher_web.services import sponsorship_registry
 from absher_web.services.eservices import Validity, local_today, record_use, validity
 
 WORKERS_AUDIT_KIND = "sponsored_enquiry"
@@ -45,7 +45,7 @@ def workers_and_visitors(session: Session, account: Account, now: datetime,
     from absher_web.services.eservices.absence import open_reports
 
     today = local_today(now)
-    people = sponsorship_registry.sponsored_by(session, account.national_id)
+    people = sponsorship.sponsored_by(session, account.national_id)
     reports = open_reports(session, [r.id for r in people])
     found = Sponsored([view_of(r, today, reports.get(r.id)) for r in people])
     record_use(session, WORKERS_AUDIT_KIND, account, now, client_address,
@@ -62,11 +62,11 @@ class HealthInsurance:
 def health_insurance(session: Session, account: Account, now: datetime,
                      client_address: str | None) -> HealthInsurance:
     today = local_today(now)
-    own = sponsorship_registry.own_record(session, account.national_id)
+    own = sponsorship.own_record(session, account.national_id)
     found = HealthInsurance(
         view_of(own, today) if own else None,
         [view_of(r, today) for r in
-         sponsorship_registry.sponsored_by(session, account.national_id)
+         sponsorship.sponsored_by(session, account.national_id)
          if r.kind is not SponsoredKind.VISITOR])
     record_use(session, HEALTH_AUDIT_KIND, account, now, client_address,
                own=own is not None, sponsored=len(found.sponsored))

@@ -3,9 +3,11 @@ account home lists them.
 
 A new e-service is a module in services/eservices/ (its rules and data), a module here
 (its EService: words, template, how it answers), a template in templates/eservices/
-and one line in REGISTRY; the catalogue entries it serves name its slug
-(content.Service.eservice), and its fixture answers go in web/dev_states.ESERVICE_ANSWERS
-(the states gallery). docs/ARCHITECTURE.md walks through one.
+(its `step` block, which htmx swaps in place, built from eservices/_parts.html) and one
+line in REGISTRY; the catalogue entries it serves name its slug
+(content.Service.eservice), and its fixture answers go in
+web/dev_states/eservices.ESERVICE_ANSWERS (the states gallery). docs/ARCHITECTURE.md
+walks through one.
 """
 
 from __future__ import annotations

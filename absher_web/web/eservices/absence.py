@@ -10,10 +10,11 @@ from flask_babel import ngettext
 from absher_web import dates
 from absher_web.extensions import client_address, db
 from absher_web.forms.eservices import AbsenceReportForm, ItemForm
-from absher_web.models import utcnow
+from absher_web.models import AbsenceReport, utcnow
+from absher_web.services import ownership
 from absher_web.services.eservices import absence
 from absher_web.services.policies import current_policies
-from absher_web.web.eservices.base import Action, Done, EService, Refused
+from absher_web.web.eservices.base import Action, Done, EService, Refused, own_record
 from absher_web.web.eservices.visa import name_in_page_language
 
 
@@ -35,6 +36,11 @@ def refusal_text(refused: absence.Refused) -> str:
             "wrong.", **values),
         absence.Refusal.ALREADY_WITHDRAWN: lambda: _(
             "This report has already been withdrawn.", **values),
+        # TRANSLATORS: On the e-service for reporting an absent domestic worker. %(name)s is
+        # the sponsored person's full name.
+        absence.Refusal.SPONSOR_CHANGED: lambda: _(
+            "%(name)s has moved to another sponsor, so this report was closed and there is "
+            "nothing to withdraw.", **values),
         # TRANSLATORS: On the e-service for reporting an absent domestic worker. %(num)s is a
         # number of days (of authorisations, on the home page), from the settings; %(date)s is
         # a date written in Gregorian and Hijri.
@@ -57,10 +63,7 @@ def report(form, account) -> Done | Refused:  # noqa: ANN001 (EService.enquire)
                             utcnow(), client_address())
     if isinstance(result, absence.Refused):
         return Refused(refusal_text(result), FIELD_OF.get(result.reason))
-    # TRANSLATORS: On the e-service for reporting an absent domestic worker. %(name)s is the
-    # sponsored person's full name.
-    return Done(_("The absence of %(name)s is reported. It shows on the worker's record.",
-                  name=name_in_page_language(result.sponsorship)))
+    return Done("reported", {"report": result.id})
 
 
 def withdraw(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
@@ -68,10 +71,23 @@ def withdraw(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
                               form.item.data, utcnow(), client_address())
     if isinstance(result, absence.Refused):
         return Refused(refusal_text(result))
+    return Done("withdrawn", {"report": result.id})
+
+
+def reported(account, report: object) -> str | None:  # noqa: ANN001 (EService.notices)
+    made = own_record(AbsenceReport, report, account)
     # TRANSLATORS: On the e-service for reporting an absent domestic worker. %(name)s is the
     # sponsored person's full name.
-    return Done(_("The absence report of %(name)s is withdrawn.",
-                  name=name_in_page_language(result.sponsorship)))
+    return _("The absence of %(name)s is reported. It shows on the worker's record.",
+             name=name_in_page_language(made.sponsorship)) if made else None
+
+
+def withdrawn(account, report: object) -> str | None:  # noqa: ANN001 (EService.notices)
+    made = own_record(AbsenceReport, report, account)
+    # TRANSLATORS: On the e-service for reporting an absent domestic worker. %(name)s is the
+    # sponsored person's full name.
+    return _("The absence report of %(name)s is withdrawn.",
+             name=name_in_page_language(made.sponsorship)) if made else None
 
 
 def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
@@ -94,8 +110,13 @@ SERVICE = EService(
     events={absence.REPORTED: _l("Domestic worker reported absent"),
             # TRANSLATORS: On the e-service for reporting an absent domestic worker; a heading,
             # a button or an entry in the holder's security activity.
-            absence.WITHDRAWN: _l("Absence report withdrawn")},
+            absence.WITHDRAWN: _l("Absence report withdrawn"),
+            # TRANSLATORS: On the e-service for reporting an absent domestic worker; an entry
+            # in the holder's security activity: the worker moved to another sponsor.
+            ownership.ABSENCE_CLOSED: _l("Absence report closed: the worker moved to another "
+                                         "sponsor")},
     form=AbsenceReportForm,
     overview=overview,
+    notices={"reported": reported, "withdrawn": withdrawn},
     actions=(Action("withdraw", ItemForm, withdraw),),
 )

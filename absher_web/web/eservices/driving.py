@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from absher_web.extensions import client_address, db
 from absher_web.forms.eservices import DrivingAuthorisationForm, ItemForm
 from absher_web.models import AuthorisationStatus, utcnow
+from absher_web.services import ownership
 from absher_web.services.eservices import driving
 from absher_web.services.policies import current_policies
 from absher_web.web.eservices.base import Action, Done, EService, Refused
@@ -63,26 +64,33 @@ def give(form, account) -> Done | Refused:  # noqa: ANN001 (EService.enquire)
     result = driving.give(db.session, current_policies().eservices, account,
                           form.vehicle.data, form.national_id.data, form.until.data, utcnow(),
                           client_address())
-    return _answer(result, _("The authorisation is sent. It takes effect once the person "
-                             "accepts it; we have texted you both."))
+    return _answer(result, "given")
 
 
 def accept(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
     return _answer(driving.accept(db.session, account, form.item.data, utcnow(),
-                                  client_address()),
-                   _("You accepted the authorisation. You may drive the vehicle until its "
-                     "last day."))
+                                  client_address()), "accepted")
 
 
 def decline(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
     return _answer(driving.decline(db.session, account, form.item.data, utcnow(),
-                                   client_address()), _("You declined the authorisation."))
+                                   client_address()), "declined")
 
 
 def cancel(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
     return _answer(driving.cancel(db.session, account, form.item.data, utcnow(),
-                                  client_address()),
-                   _("The authorisation is cancelled. We have texted you both."))
+                                  client_address()), "cancelled")
+
+
+NOTICES = {
+    "given": lambda _account: _("The authorisation is sent. It takes effect once the person "
+                                "accepts it; we have texted you both."),
+    "accepted": lambda _account: _("You accepted the authorisation. You may drive the "
+                                   "vehicle until its last day."),
+    "declined": lambda _account: _("You declined the authorisation."),
+    "cancelled": lambda _account: _("The authorisation is cancelled. We have texted you "
+                                    "both."),
+}
 
 
 def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
@@ -105,7 +113,19 @@ STATUSES = {
     # TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة); the status of
     # a driving authorisation.
     AuthorisationStatus.CANCELLED: _l("Cancelled"),
+    # TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة); the status of
+    # a driving authorisation that ended because the vehicle was registered to someone else.
+    AuthorisationStatus.OWNER_CHANGED: _l("Ended: the vehicle has a new owner"),
 }
+
+# TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة), when the
+# authorisation the holder tried to accept or decline is not one given to them.
+NOT_GIVEN_TO_YOU = _l("This authorisation was not given to you, so you cannot accept or "
+                      "decline it. Nothing was changed.")
+# TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة), when the
+# authorisation the holder tried to cancel is not one they gave.
+NOT_GIVEN_BY_YOU = _l("You did not give this authorisation, so you cannot cancel it. Nothing "
+                      "was changed.")
 
 SERVICE = EService(
     slug="driving-authorisations",
@@ -130,10 +150,22 @@ SERVICE = EService(
             driving.DECLINED: _l("Driving authorisation declined"),
             # TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة); a
             # heading, a button or an entry in the holder's security activity.
-            driving.CANCELLED: _l("Driving authorisation cancelled")},
+            driving.CANCELLED: _l("Driving authorisation cancelled"),
+            # TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة); an
+            # entry in the holder's security activity: the vehicle changed owner.
+            ownership.DRIVING_ENDED: _l("Driving authorisation ended: the vehicle changed "
+                                        "owner")},
     form=DrivingAuthorisationForm,
     overview=overview,
+    notices=NOTICES,
     rate_limit="RATELIMIT_DRIVING_AUTHORISATION",
-    actions=(Action("accept", ItemForm, accept), Action("decline", ItemForm, decline),
-             Action("cancel", ItemForm, cancel)),
+    # A form sent after the vehicle changed hands, or altered: said the same whether the
+    # vehicle exists or not.
+    # TRANSLATORS: On the driving authorisations e-service (طلبات تفويض للقيادة), when the
+    # vehicle sent is not registered to the holder (sold since the page was opened, say).
+    not_yours=_l("This vehicle is not registered in your name, so you cannot authorise anyone "
+                 "to drive it. Choose one of the vehicles registered in your name."),
+    actions=(Action("accept", ItemForm, accept, not_yours=NOT_GIVEN_TO_YOU),
+             Action("decline", ItemForm, decline, not_yours=NOT_GIVEN_TO_YOU),
+             Action("cancel", ItemForm, cancel, not_yours=NOT_GIVEN_BY_YOU)),
 )

@@ -19,8 +19,8 @@ SERVICE = EService(
     title=_l("Fingerprint enquiry"),
     summary=_l("Check whether your fingerprints have been recorded."),
     explanation=_l("Once your account is activated, this service shows whether your "
-                   "fingerprints are recorded, when and at which Passports office. "
-                   "Activate it in one of these ways:"),
+                   "fingerprints are recorded, when, and at which Passports office or "
+                   "self-service kiosk. Activate it in one of these ways:"),
     template="eservices/fingerprint.html",
     enquire=enquire,
     # TRANSLATORS: An event in the account's list of recent security activity: the holder used

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from absher_web.agencies.sponsorship import KINDS
 from absher_web.extensions import client_address, db
 from absher_web.models import utcnow
 from absher_web.services.eservices import sponsored
-from absher_web.services.sponsorship_registry import KINDS
 from absher_web.web.eservices.base import EService
 
 

@@ -1,5 +1,6 @@
 """إمداد تأشيرة الزيارة: check a visitor's extension (the fee and the new expiry), then
-confirm it (services/eservices/visa.py)."""
+confirm it, which issues its bill; the visa is extended once a bank pays it
+(services/eservices/visa.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from absher_web import dates
 from absher_web.extensions import client_address, db
 from absher_web.forms.eservices import ConfirmExtensionForm, VisitorForm
-from absher_web.models import utcnow
+from absher_web.models import Bill, utcnow
 from absher_web.services.eservices import visa
 from absher_web.services.policies import current_policies
-from absher_web.web.eservices.base import Action, Done, EService, Refused, Show
+from absher_web.web.eservices.base import Action, Done, EService, Refused, Show, own_record
 
 
 def name_in_page_language(record) -> str:  # noqa: ANN001 (a Sponsorship)
@@ -88,37 +89,62 @@ def check(form, account) -> Show | Refused:  # noqa: ANN001 (EService.enquire)
 
 
 def confirm(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
-    result = visa.extend(db.session, current_policies().eservices, account, form.item.data,
-                         form.new_expiry.data, utcnow(), client_address())
+    result = visa.bill(db.session, current_policies().eservices, account, form.item.data,
+                       form.new_expiry.data, utcnow(), client_address())
     if isinstance(result, visa.Refused):
         return Refused(refusal_text(result))
-    record = result.sponsorship
-    # TRANSLATORS: On the visit visa extension e-service (إمداد تأشيرة الزيارة). %(name)s is
-    # the sponsored person's full name; %(date)s is a date written in Gregorian and Hijri.
-    return Done(_("The visit visa of %(name)s is extended until %(date)s. We have sent you "
-                  "a text message.", name=name_in_page_language(record),
-                  date=dates.both(result.new_expiry)))
+    return Done("billed", {"bill": result.id})
+
+
+def billed(account, bill: object) -> str | None:  # noqa: ANN001 (EService.notices)
+    issued = own_record(Bill, bill, account)
+    record = visa.visitor_of_bill(db.session, issued) \
+        if issued is not None and issued.service == visa.SERVICE else None
+    if record is None:
+        return None
+    return billed_text(record)
+
+
+def billed_text(record) -> str:  # noqa: ANN001 (a Sponsorship)
+    # TRANSLATORS: On the visit visa extension e-service, once the sponsor confirmed an
+    # extension; the bill, with its number and how to pay it, follows on the page. %(name)s
+    # is the sponsored person's full name.
+    return _("The bill for extending the visit visa of %(name)s is issued. The visa is "
+             "extended once it is paid.", name=name_in_page_language(record))
+
+
+def once_paid() -> str:
+    # TRANSLATORS: On the visit visa extension e-service, under a bill waiting to be paid.
+    return _("The visa is extended as soon as your bank's payment reaches us, and we will "
+             "text you.")
 
 
 def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
-    policy = current_policies().eservices
+    policy, now = current_policies().eservices, utcnow()
+    open_bills, settled = visa.bills_of(db.session, account, now)
     return {"visitors": visa.visitors_of(db.session, account),
-            "extensions": visa.extensions_of(db.session, account), "policy": policy}
+            "extensions": visa.extensions_of(db.session, account), "policy": policy,
+            "open_bills": open_bills, "settled_bills": settled, "now": now,
+            "once_paid": once_paid()}
 
 
 SERVICE = EService(
     slug="visit-visa-extension",
     title=_l("Visit visa extension"),
     summary=_l("Extend the visit visa of a visitor you sponsor: see the fee and the new "
-               "expiry before you confirm."),
+               "expiry, confirm, and pay the bill from your bank."),
     explanation=_l("Once your account is activated, this service extends the visit visas of "
                    "visitors you sponsor. Activate it in one of these ways:"),
     template="eservices/visa.html",
     enquire=check,
     # TRANSLATORS: On the visit visa extension e-service (إمداد تأشيرة الزيارة); a heading, a
     # button or an entry in the holder's security activity.
-    events={visa.AUDIT_KIND: _l("Visit visa extended")},
+    events={visa.AUDIT_KIND: _l("Visit visa extended"),
+            # TRANSLATORS: An entry in the holder's security activity: they confirmed a visit
+            # visa extension, and its bill was issued.
+            visa.BILLED_AUDIT_KIND: _l("Bill issued for a visit visa extension")},
     form=VisitorForm,
     overview=overview,
+    notices={"billed": billed},
     actions=(Action("confirm", ConfirmExtensionForm, confirm),),
 )

@@ -8,7 +8,6 @@ Here it is the `sponsorships` table; this module is the only code that writes to
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,11 +16,11 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies.csv_source import ImportResult
 from absher_web.identity import is_valid_national_id, normalise_digits
-from absher_web.models import Person, SponsoredKind, Sponsorship
+from absher_web.models import SponsoredKind, Sponsorship
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
-from absher_web.services import csv_import
-from absher_web.services.csv_import import ImportResult
 
 KINDS: dict[SponsoredKind, LazyString] = {
     # TRANSLATORS: How a sponsored person is related to the sponsor: a domestic worker (e.g. a
@@ -79,19 +78,19 @@ def parse_row(raw: dict[str, str]) -> tuple[SponsorshipEntry | None, list[str]]:
         problems.append(f"person_id {raw['person_id'].strip()!r} is not a valid iqama number")
     if person and person == sponsor:
         problems.append("person_id is the sponsor's own number")
-    name_ar = csv_import.text("name_ar", raw["name_ar"], 200, problems)
-    name_en = csv_import.text("name_en", raw["name_en"], 200, problems)
+    name_ar = csv_source.text("name_ar", raw["name_ar"], 200, problems)
+    name_en = csv_source.text("name_en", raw["name_en"], 200, problems)
     nationality = raw["nationality"].strip().upper()
     if not is_known_nationality(nationality) or nationality == SAUDI_ARABIA:
         problems.append(f"nationality {nationality!r} is not a known foreign ISO alpha-3 code")
-    expiry = csv_import.iso_date("permit_expiry", raw["permit_expiry"], problems)
-    insurer = csv_import.text("health_insurer", raw["health_insurer"], 100, problems,
+    expiry = csv_source.iso_date("permit_expiry", raw["permit_expiry"], problems)
+    insurer = csv_source.text("health_insurer", raw["health_insurer"], 100, problems,
                               required=False) or None
-    insured_until = csv_import.iso_date("health_insurance_expiry",
+    insured_until = csv_source.iso_date("health_insurance_expiry",
                                         raw["health_insurance_expiry"], problems, required=False)
     if (insurer is None) != (insured_until is None):
         problems.append("health_insurer and health_insurance_expiry go together")
-    entered = csv_import.iso_date("entry_date", raw.get("entry_date", ""), problems,
+    entered = csv_source.iso_date("entry_date", raw.get("entry_date", ""), problems,
                                   required=False)
     if entered is not None and expiry is not None and entered > expiry:
         problems.append("entry_date is after permit_expiry")
@@ -101,25 +100,31 @@ def parse_row(raw: dict[str, str]) -> tuple[SponsorshipEntry | None, list[str]]:
                             insurer, insured_until, entered), []
 
 
-def parse_csv(text_stream: Iterable[str]) -> tuple[list[SponsorshipEntry], list[str]]:
-    return csv_import.read_csv(text_stream, HEADER, parse_row, lambda e: e.person_id,
-                               optional=OPTIONAL)
+def store_sponsorships(session: Session, entries: list[SponsorshipEntry]
+                       ) -> csv_source.Stored:
+    """Adds new sponsored people and updates known ones (a new sponsor moves them);
+    refuses one whose sponsor is not in the civil registry."""
+    known = civil_registry.registered_people(session, (e.sponsor_id for e in entries))
+    refused = {index: [f"sponsor_id not in the civil registry: {entry.sponsor_id}"]
+               for index, entry in enumerate(entries) if entry.sponsor_id not in known}
+    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
+    stored: dict[str, Sponsorship] = csv_source.stored_by(
+        session, Sponsorship.person_id, (entry.person_id for entry in accepted))
+    moved = [stored[e.person_id] for e in accepted
+             if e.person_id in stored and stored[e.person_id].sponsor_id != e.sponsor_id]
+    return csv_source.Stored(csv_source.write_rows(
+        session, Sponsorship, {e.person_id: csv_source.values_of(e) for e in accepted}, stored),
+        refused, moved)
+
+
+SOURCE = csv_source.Source(
+    name="sponsorships", noun="sponsored workers and visitors", header=HEADER,
+    optional=OPTIONAL, parse=parse_row, key=lambda entry: entry.person_id,
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_sponsorships)
 
 
 def import_sponsorships(session: Session, entries: list[SponsorshipEntry]) -> ImportResult:
-    """Add new sponsored people and update known ones (a new sponsor moves them); ValueError
-    (nothing changed) when a sponsor is not in the civil registry."""
-    if len({e.person_id for e in entries}) != len(entries):
-        raise ValueError("a person_id appears more than once")
-    sponsors = {e.sponsor_id for e in entries}
-    known = set(session.scalars(select(Person.national_id).where(
-        Person.national_id.in_(sponsors)))) if sponsors else set()
-    missing = sorted(sponsors - known)
-    if missing:
-        raise ValueError(f"sponsor_id not in the civil registry: {', '.join(missing)}")
-    stored = {s.person_id: s for s in session.scalars(select(Sponsorship).where(
-        Sponsorship.person_id.in_([e.person_id for e in entries])))} if entries else {}
-    return csv_import.store(session, Sponsorship, entries, stored, lambda e: e.person_id)
+    return csv_source.store_all(session, SOURCE, entries)
 
 
 def sponsored_by(session: Session, sponsor_id: str) -> list[Sponsorship]:

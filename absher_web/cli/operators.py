@@ -1,52 +1,24 @@
-"""The `flask absher ...` commands for operators, also installed as the `absher` command.
-
-Each command runs inside the app context (FlaskGroup pushes it), uses its own
-short transaction, and exits non-zero when it did not do what was asked.
-"""
+"""The operators' commands: settings, schema and static files, the activation API's clients,
+officers, locked accounts and the runner of due jobs."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
-from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import TextIO
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-from absher_web.config import IS_CHECKOUT, PROJECT_ROOT
+from absher_web.cli.base import (
+    absher,
+    client_key,
+    installed_version,
+    send_signed,
+    table,
+    utc,
+)
 from absher_web.extensions import db
-from absher_web.models import PersonKind, utcnow
-from absher_web.services import registry, sponsorship_registry, vehicles_registry
-
-absher = AppGroup("absher", help="Absher Web operator commands.")
-
-
-def main() -> None:
-    """The `absher` console script: these commands, the app made from the ABSHER_* settings.
-
-    `absher migrate` is `flask --app wsgi absher migrate`, from any directory.
-    """
-    from flask.cli import ScriptInfo
-
-    absher.main(prog_name="absher",
-                obj=ScriptInfo(create_app=app_or_exit, set_debug_flag=False))
-
-
-def app_or_exit():
-    """The app, or each settings problem on its own line and exit status 2."""
-    from absher_web import create_app
-    from absher_web.settings_check import SettingsError
-
-    try:
-        return create_app()
-    except SettingsError as error:
-        click.echo(str(error), err=True)
-        raise SystemExit(2) from None
+from absher_web.models import utcnow
 
 
 @absher.command("check-config")
@@ -59,17 +31,11 @@ def check_config() -> None:
     click.echo("The settings are valid.")
 
 
-def _version() -> str:
-    try:
-        return package_version("absher-web")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "unknown"
-
 
 @absher.command("version")
 def version() -> None:
     """Print the version."""
-    click.echo(f"absher-web {_version()}")
+    click.echo(f"absher-web {installed_version()}")
 
 
 @absher.command("migrate")
@@ -92,212 +58,12 @@ def collect_static(keep: int) -> None:
     directory = Path(current_app.config["RETAINED_STATIC_DIR"])
     try:
         report = assets.collect_static(current_app.extensions["absher_assets"], directory,
-                                       f"absher-web {_version()}", keep)
+                                       f"absher-web {installed_version()}", keep)
     except (OSError, RuntimeError) as error:
         raise click.ClickException(f"{directory}: {error}") from None
     click.echo(f"{report.files} static files of build {report.build} in {directory} "
                f"({report.written} new); builds kept: {', '.join(report.releases)}; "
                f"{report.removed} old file(s) removed.")
-
-
-@absher.command("seed-demo")
-def seed_demo() -> None:
-    """Fill the civil registry with synthetic demo people, and the vehicles and sponsorship
-    registries with their vehicles, workers and visitors (safe to run again)."""
-    with db.transaction() as session:
-        added = registry.seed_demo(session)
-        demo = [registry.find_person(session, national_id) for national_id in registry.DEMO_IDS]
-        lines = [
-            f"  {person.national_id}  {person.kind.value:<8}  {person.name_en}"
-            for person in demo
-            if person is not None
-        ]
-        people = registry.demo_people()
-        vehicles = vehicles_registry.seed_demo(session, [p.national_id for p in people])
-        residents = [(p.national_id, p.name_ar, p.name_en, p.nationality) for p in people
-                     if p.kind is PersonKind.RESIDENT]
-        # The three demo people first: each sponsors a worker, a domestic worker and a
-        # visitor, and the demo resident is the first one's worker.
-        sponsors = [*registry.DEMO_IDS, *(p.national_id for p in people
-                                          if p.kind is PersonKind.CITIZEN
-                                          and p.national_id not in registry.DEMO_IDS)]
-        sponsored = sponsorship_registry.seed_demo(session, sponsors, residents)
-    click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
-               f"{sponsored} sponsored workers and visitors.")
-    click.echo("Register with one of these ID or iqama numbers:")
-    for line in lines:
-        click.echo(line)
-
-
-@absher.command("import-registry")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_registry(csv_file: Path) -> None:
-    """Add or update people from a CSV file; imports nothing if any row is bad.
-
-    The header must be: national_id,name_ar,name_en,birth_date,nationality,
-    id_expiry,city,district (dates as yyyy-mm-dd, UTF-8 text).
-    """
-    try:
-        # utf-8-sig drops the byte-order mark spreadsheets write; newline=""
-        # lets the csv module handle line breaks inside quoted fields.
-        with csv_file.open(encoding="utf-8-sig", newline="") as stream:
-            people, errors = registry.parse_registry_csv(stream)
-    except UnicodeDecodeError as exc:
-        click.echo(f"{csv_file}: not UTF-8 text ({exc.reason} at byte {exc.start})", err=True)
-        sys.exit(1)
-    if errors:
-        for error in errors:
-            click.echo(error, err=True)
-        click.echo(
-            f"{len(errors)} bad row(s) in {csv_file}; nothing was imported.", err=True
-        )
-        sys.exit(1)
-    with db.transaction() as session:
-        result = registry.import_people(session, people)
-    click.echo(
-        f"Imported {result.total} people from {csv_file}: {result.added} added, "
-        f"{result.updated} updated, {result.unchanged} unchanged."
-    )
-
-
-def _read_csv(csv_file: Path, parse: Callable[[TextIO], tuple[list, list[str]]]) -> list:
-    """The records of an agency's CSV file, or exit 1 with one line per bad row."""
-    try:
-        # utf-8-sig drops the byte-order mark spreadsheets write; newline="" lets the csv
-        # module handle line breaks inside quoted fields.
-        with csv_file.open(encoding="utf-8-sig", newline="") as stream:
-            records, errors = parse(stream)
-    except UnicodeDecodeError as exc:
-        click.echo(f"{csv_file}: not UTF-8 text ({exc.reason} at byte {exc.start})", err=True)
-        sys.exit(1)
-    if errors:
-        for error in errors:
-            click.echo(error, err=True)
-        click.echo(f"{len(errors)} bad row(s) in {csv_file}; nothing was imported.", err=True)
-        sys.exit(1)
-    return records
-
-
-def _store(csv_file: Path, store: Callable, records: list, noun: str) -> None:
-    try:
-        with db.transaction() as session:
-            result = store(session, records)
-    except ValueError as error:
-        click.echo(f"{csv_file}: {error}; nothing was imported.", err=True)
-        sys.exit(1)
-    click.echo(f"Imported {result.total} {noun} from {csv_file}: {result.added} added, "
-               f"{result.updated} updated.")
-
-
-@absher.command("import-vehicles")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_vehicles(csv_file: Path) -> None:
-    """Add or update vehicles from a CSV file; imports nothing if any row is bad.
-
-    The header must be: plate_country,plate_letters,plate_number,make,model,year,colour,
-    owner_id,insurance_company,insurance_expiry,impounded_since,impound_place (README).
-    """
-    records = _read_csv(csv_file, vehicles_registry.parse_vehicles_csv)
-    _store(csv_file, vehicles_registry.import_vehicles, records, "vehicles")
-
-
-@absher.command("import-violations")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_violations(csv_file: Path) -> None:
-    """Add or update traffic violations from a CSV file; imports nothing if any row is bad.
-
-    The header must be: reference,plate_country,plate_letters,plate_number,kind,amount,
-    committed_on,place,status (README); the vehicles must be imported first.
-    """
-    records = _read_csv(csv_file, vehicles_registry.parse_violations_csv)
-    _store(csv_file, vehicles_registry.import_violations, records, "violations")
-
-
-@absher.command("import-sponsorships")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_sponsorships(csv_file: Path) -> None:
-    """Add or update sponsored workers and visitors from a CSV file; imports nothing if any
-    row is bad.
-
-    The header must be: sponsor_id,person_id,name_ar,name_en,kind,nationality,
-    permit_expiry,health_insurer,health_insurance_expiry (README).
-    """
-    records = _read_csv(csv_file, sponsorship_registry.parse_csv)
-    _store(csv_file, sponsorship_registry.import_sponsorships, records,
-           "sponsored workers and visitors")
-
-
-@absher.group("translate")
-def translate() -> None:
-    """Extract, update and compile the message catalogs (translations/)."""
-    if not IS_CHECKOUT:
-        raise click.ClickException("The catalogs are edited in a checkout of the source "
-                                   "(make translations-update); an installed package "
-                                   "carries compiled ones only.")
-
-
-TRANSLATIONS = PROJECT_ROOT / "translations"
-TEMPLATE = TRANSLATIONS / "messages.pot"
-
-
-def _pybabel(*args: str) -> None:
-    # The venv's own Babel, whatever pybabel happens to be first on PATH.
-    command = [sys.executable, "-m", "babel.messages.frontend", *args]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, check=False)
-    if completed.returncode:
-        raise click.ClickException(f"pybabel {args[0]} failed (exit {completed.returncode})")
-
-
-def extract_messages(output_file: Path) -> None:
-    """Collect every translatable string from the code and templates into ``output_file``."""
-    from absher_web.catalogs import extract
-
-    extract(output_file, PROJECT_ROOT, _version())
-
-
-@translate.command("extract")
-def translate_extract() -> None:
-    """Collect every translatable string into translations/messages.pot."""
-    TRANSLATIONS.mkdir(exist_ok=True)
-    extract_messages(TEMPLATE)
-
-
-@translate.command("update")
-def translate_update() -> None:
-    """Merge messages.pot into each language's catalog (creating missing ones)."""
-    if not TEMPLATE.exists():
-        raise click.ClickException("translations/messages.pot is missing; run extract first")
-    for language in current_app.config["LANGUAGES"]:
-        catalog = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
-        action = "update" if catalog.exists() else "init"
-        # Obsolete (#~) entries are dropped: git keeps old translations.
-        options = ["--no-fuzzy-matching", "--ignore-pot-creation-date", "--ignore-obsolete"]
-        _pybabel(
-            action,
-            "--input-file", str(TEMPLATE.relative_to(PROJECT_ROOT)),
-            "--output-dir", str(TRANSLATIONS.relative_to(PROJECT_ROOT)),
-            "--locale", language,
-            *(options if action == "update" else []),
-        )  # fmt: skip
-
-
-@translate.command("compile")
-def translate_compile() -> None:
-    """Build the .mo files the app reads; none at all while any catalog has a placeholder,
-    plural or format mistake (each is named)."""
-    from absher_web import catalogs
-
-    if catalogs.main(["compile"]):
-        raise SystemExit(1)
-
-
-@translate.command("check")
-def translate_check() -> None:
-    """Run every catalog check (make translations-check; TRANSLATING.md explains each)."""
-    from absher_web import catalogs
-
-    if catalogs.main(["check"]):
-        raise SystemExit(1)
 
 
 # --- activation: banks, kiosks, officers and the due-jobs runner -------------------
@@ -342,36 +108,15 @@ def _simulate(path: str, client_field: str, terminal_field: str, code: str, term
               national_id: str, mobile: str, reference: str | None, key: str | None,
               url: str) -> None:
     import json
-    import time
-    import urllib.error
-    import urllib.request
     import uuid
 
-    from absher_web import signing
-    from absher_web.services import api_clients
-
-    if key is None:  # the operator's machine can read the key the portal keeps
-        with db.transaction() as session:
-            client = api_clients.find_client(session, code.upper())
-            key = api_clients.signing_key(
-                api_clients.cipher_from_config(current_app.config), client) if client else None
-        if key is None:
-            raise click.ClickException(f"No key for {code}: add it first, or pass --key.")
+    key = client_key(code.upper(), key)
     body = json.dumps({
         "national_id": national_id, "mobile": mobile, client_field: code.upper(),
         terminal_field: terminal, "reference": reference or f"SIM-{uuid.uuid4().hex[:16]}",
         "requested_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z"),
     }).encode()
-    headers = signing.signed_headers(code.upper(), key, body, time.time())
-    request = urllib.request.Request(url.rstrip("/") + path, data=body, headers=headers,
-                                     method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, answer = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, answer = error.code, error.read()
-    except urllib.error.URLError as error:
-        raise click.ClickException(f"Could not reach {url}: {error.reason}") from None
+    status, answer = send_signed(url, path, code.upper(), key, body)
     click.echo(f"HTTP {status}")
     click.echo(answer.decode("utf-8", "replace"))
     if status >= 300:
@@ -416,18 +161,35 @@ def kiosk_simulate(code: str, kiosk_id: str, **request) -> None:
 
 @absher.command("run-due")
 def run_due() -> None:
-    """Activate accounts whose ATM activation is due and send failed notices again.
+    """Expire unpaid bills past their expiry, carry paid requests on, send due refunds,
+    activate accounts whose ATM activation is due, and send failed notices again.
 
-    Safe to run from cron on several machines at once.
+    Safe to run from cron on several machines at once: every item is claimed by one runner.
     """
     from absher_web.observability import RUN_DUE
-    from absher_web.services import activation
+    from absher_web.services import activation, api_clients, bill_jobs
 
+    now = utcnow()
+    # Bills first: the notices they save (a refund's SMS) go out with the others below.
+    payments = bill_jobs.run(db.transaction, now,
+                             api_clients.cipher_from_config(current_app.config),
+                             current_app.config["BANK_TIMEOUT_SECONDS"])
     report = activation.run_due(db.transaction,
-                                activation.Settings.from_config(current_app.config), utcnow())
-    RUN_DUE.labels("activated").inc(report.activated)
-    RUN_DUE.labels("notice_sent").inc(report.notices_sent)
-    RUN_DUE.labels("notice_failed").inc(report.notices_failed)
+                                activation.Settings.from_config(current_app.config), now)
+    for result, count in (("activated", report.activated),
+                          ("notice_sent", report.notices_sent),
+                          ("notice_failed", report.notices_failed),
+                          ("bill_expired", payments.expired),
+                          ("bill_carried_on", payments.carried_on),
+                          ("bill_carry_on_failed", payments.carry_on_failed),
+                          ("bill_refunded", payments.refunded),
+                          ("bill_refund_failed", payments.refund_failed)):
+        RUN_DUE.labels(result).inc(count)
+    click.echo(f"Bills: {payments.expired} expired; {payments.carried_on} paid request(s) "
+               f"carried on, {payments.carry_on_failed} failed and will be tried again; "
+               f"{payments.refunded} refund(s) taken by the bank, {payments.refund_failed} "
+               f"failed and {payments.refunds_deferred} left for the next run (their bank "
+               "is failing).")
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")
@@ -476,17 +238,6 @@ def create_officer(username: str, full_name: str, office: str, password: str) ->
 
 # --- operators' routine work: clients, keys, officers, locked accounts -----------------
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    for row in (header, *rows):
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-                   .rstrip())
-
-
-def _utc(moment) -> str:  # noqa: ANN001 (a datetime)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
 @absher.command("list-clients")
 def list_clients() -> None:
     """List the banks and kiosk operators that may call the activation API."""
@@ -495,13 +246,13 @@ def list_clients() -> None:
     with db.transaction() as session:
         rows = [(client.code, client.kind.value,
                  "active" if client.is_active else "disabled",
-                 _utc(client.key_created_at), client.name)
+                 utc(client.key_created_at), client.name)
                 for client in api_clients.all_clients(session)]
     if not rows:
         click.echo("No banks or kiosk operators yet: add one with add-bank or "
                    "add-kiosk-operator.")
         return
-    _table(("CODE", "KIND", "STATUS", "KEY MADE", "NAME"), rows)
+    table(("CODE", "KIND", "STATUS", "KEY MADE", "NAME"), rows)
 
 
 def _set_client(code: str, active: bool) -> None:
@@ -597,14 +348,14 @@ def list_officers() -> None:
     with db.transaction() as session:
         rows = [(officer.username,
                  "disabled" if not officer.is_active
-                 else f"locked until {_utc(officer.locked_until)}"
+                 else f"locked until {utc(officer.locked_until)}"
                  if officer.locked_until and officer.locked_until > now else "active",
                  officer.office, officer.full_name)
                 for officer in staff.all_officers(session)]
     if not rows:
         click.echo("No officers yet: add one with create-officer.")
         return
-    _table(("USERNAME", "STATUS", "OFFICE", "NAME"), rows)
+    table(("USERNAME", "STATUS", "OFFICE", "NAME"), rows)
 
 
 def _set_officer(username: str, active: bool) -> None:

@@ -16,14 +16,14 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
+from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies.csv_source import ImportResult
 from absher_web.identity import is_valid_national_id, normalise_digits
-from absher_web.models import Person, TrafficViolation, Vehicle, ViolationStatus
+from absher_web.models import Language, TrafficViolation, Vehicle, ViolationStatus
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
-from absher_web.services import csv_import
-from absher_web.services.csv_import import ImportResult
 
 # The letters of a Saudi plate: each Arabic letter has one Latin letter on the plate.
 PLATE_LETTERS = {
@@ -147,9 +147,9 @@ def parse_vehicle(raw: dict[str, str], today: date | None = None
     today = today or date.today()
     problems: list[str] = []
     country, letters, number = _plate(raw, problems)
-    make = csv_import.text("make", raw["make"], 40, problems)
-    model = csv_import.text("model", raw["model"], 40, problems)
-    year = csv_import.whole_number("year", raw["year"], EARLIEST_YEAR, today.year + 1, problems)
+    make = csv_source.text("make", raw["make"], 40, problems)
+    model = csv_source.text("model", raw["model"], 40, problems)
+    year = csv_source.whole_number("year", raw["year"], EARLIEST_YEAR, today.year + 1, problems)
     colour = raw["colour"].strip().lower()
     if colour not in COLOURS:
         problems.append(f"colour {colour!r} is not one of: {', '.join(COLOURS)}")
@@ -158,15 +158,15 @@ def parse_vehicle(raw: dict[str, str], today: date | None = None
         problems.append(f"owner_id {raw['owner_id'].strip()!r} is not a valid ID or iqama number")
     if owner is None and country == SAUDI_ARABIA:
         problems.append("owner_id is empty (a Saudi vehicle has an owner)")
-    company = csv_import.text("insurance_company", raw["insurance_company"], 100, problems,
+    company = csv_source.text("insurance_company", raw["insurance_company"], 100, problems,
                               required=False) or None
-    expiry = csv_import.iso_date("insurance_expiry", raw["insurance_expiry"], problems,
+    expiry = csv_source.iso_date("insurance_expiry", raw["insurance_expiry"], problems,
                                  required=False)
     if (company is None) != (expiry is None):
         problems.append("insurance_company and insurance_expiry go together")
-    since = csv_import.iso_date("impounded_since", raw["impounded_since"], problems,
+    since = csv_source.iso_date("impounded_since", raw["impounded_since"], problems,
                                 required=False)
-    place = csv_import.text("impound_place", raw["impound_place"], 100, problems,
+    place = csv_source.text("impound_place", raw["impound_place"], 100, problems,
                             required=False) or None
     if (since is None) != (place is None):
         problems.append("impounded_since and impound_place go together")
@@ -190,11 +190,11 @@ def parse_violation(raw: dict[str, str], today: date | None = None
     kind = raw["kind"].strip().lower()
     if kind not in VIOLATION_KINDS:
         problems.append(f"kind {kind!r} is not one of: {', '.join(VIOLATION_KINDS)}")
-    amount = csv_import.whole_number("amount", raw["amount"], 1, 1_000_000, problems)
-    committed_on = csv_import.iso_date("committed_on", raw["committed_on"], problems)
+    amount = csv_source.whole_number("amount", raw["amount"], 1, 1_000_000, problems)
+    committed_on = csv_source.iso_date("committed_on", raw["committed_on"], problems)
     if committed_on is not None and committed_on > today:
         problems.append("committed_on is in the future")
-    place = csv_import.text("place", raw["place"], 100, problems)
+    place = csv_source.text("place", raw["place"], 100, problems)
     try:
         status = ViolationStatus(raw["status"].strip().lower())
     except ValueError:
@@ -205,70 +205,92 @@ def parse_violation(raw: dict[str, str], today: date | None = None
     return ViolationEntry(reference, plate, kind, amount, committed_on, place, status), []
 
 
-def parse_vehicles_csv(text_stream: Iterable[str], today: date | None = None
-                       ) -> tuple[list[VehicleEntry], list[str]]:
-    return csv_import.read_csv(text_stream, VEHICLES_HEADER,
-                               lambda raw: parse_vehicle(raw, today), lambda e: e.plate)
-
-
-def parse_violations_csv(text_stream: Iterable[str], today: date | None = None
-                         ) -> tuple[list[ViolationEntry], list[str]]:
-    return csv_import.read_csv(text_stream, VIOLATIONS_HEADER,
-                               lambda raw: parse_violation(raw, today), lambda e: e.reference)
-
-
 # --- storing -------------------------------------------------------------------------
 
-def _refuse_repeats(keys: list, name: str) -> None:
-    seen: set = set()
-    for key in keys:
-        if key in seen:
-            raise ValueError(f"{name} {key} appears more than once")
-        seen.add(key)
+def _plate_key(plate: tuple[str, str, str]) -> str:
+    return "/".join(plate)
 
 
-def _vehicles_by_plate(session: Session) -> dict[tuple[str, str, str], Vehicle]:
-    return {(v.plate_country, v.plate_letters, v.plate_number): v
-            for v in session.scalars(select(Vehicle))}
+def _plate_label(plate: tuple[str, str, str]) -> str:
+    return " ".join(filter(None, plate))
+
+
+def vehicles_with_plates(session: Session, plates: Iterable[tuple[str, str, str]]
+                         ) -> dict[tuple[str, str, str], Vehicle]:
+    """The stored vehicles of these plates (those that are stored)."""
+    found: dict[tuple[str, str, str], Vehicle] = {}
+    for chunk in csv_source.in_chunks(set(plates)):
+        for vehicle in session.scalars(select(Vehicle).where(tuple_(
+                Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number).in_(chunk))):
+            found[vehicle.plate_country, vehicle.plate_letters, vehicle.plate_number] = vehicle
+    return found
+
+
+def store_vehicles(session: Session, entries: list[VehicleEntry]) -> csv_source.Stored:
+    """Adds new vehicles and updates known plates; refuses a vehicle whose owner is not in
+    the civil registry."""
+    known = civil_registry.registered_people(session, (e.owner_id for e in entries if e.owner_id))
+    refused = {index: [f"owner_id not in the civil registry: {entry.owner_id}"]
+               for index, entry in enumerate(entries)
+               if entry.owner_id and entry.owner_id not in known}
+    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
+    stored = vehicles_with_plates(session, (entry.plate for entry in accepted))
+    moved = [stored[e.plate] for e in accepted
+             if e.plate in stored and stored[e.plate].owner_id != e.owner_id]
+    return csv_source.Stored(csv_source.write_rows(
+        session, Vehicle, {_plate_key(e.plate): csv_source.values_of(e) for e in accepted},
+        {_plate_key(plate): vehicle for plate, vehicle in stored.items()}), refused, moved)
+
+
+def plate_of(vehicle: Vehicle, language: Language) -> str:
+    """A stored vehicle's plate as a sentence in ``language`` names it: Arabic letters on an
+    Arabic page or text, Latin letters otherwise."""
+    return plate_forms(vehicle, language)[0]
+
+
+def plate_forms(vehicle: Vehicle, language: Language) -> tuple[str, ...]:
+    """A stored vehicle's plate in each script it carries, ``language``'s first: a Saudi
+    plate bears its letters in Arabic and Latin; a foreign plate is written one way."""
+    if not vehicle.plate_letters:
+        return (vehicle.plate_number,)
+    arabic = f"{arabic_letters(vehicle.plate_letters)} {vehicle.plate_number}"
+    latin = f"{' '.join(vehicle.plate_letters)} {vehicle.plate_number}"
+    return (arabic, latin) if language is Language.ARABIC else (latin, arabic)
+
+
+def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_source.Stored:
+    """Adds new violations and updates known references; refuses a violation whose plate
+    is not in the vehicles registry."""
+    vehicles = vehicles_with_plates(session, (entry.plate for entry in entries))
+    refused = {index: [f"no vehicle with plate: {_plate_label(entry.plate)}"]
+               for index, entry in enumerate(entries) if entry.plate not in vehicles}
+    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
+    stored: dict[str, TrafficViolation] = csv_source.stored_by(
+        session, TrafficViolation.reference, (entry.reference for entry in accepted))
+    return csv_source.Stored(csv_source.write_rows(session, TrafficViolation, {
+        entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate].id,
+                              kind=entry.kind, amount=entry.amount,
+                              committed_on=entry.committed_on, place=entry.place,
+                              status=entry.status)
+        for entry in accepted}, stored), refused)
+
+
+VEHICLES = csv_source.Source(
+    name="vehicles", noun="vehicles", header=VEHICLES_HEADER, parse=parse_vehicle,
+    key=lambda entry: _plate_key(entry.plate),
+    key_label=lambda entry: f"plate {_plate_label(entry.plate)}", store=store_vehicles)
+VIOLATIONS = csv_source.Source(
+    name="violations", noun="violations", header=VIOLATIONS_HEADER, parse=parse_violation,
+    key=lambda entry: entry.reference,
+    key_label=lambda entry: f"reference {entry.reference}", store=store_violations)
 
 
 def import_vehicles(session: Session, entries: list[VehicleEntry]) -> ImportResult:
-    """Add new vehicles and update known plates; ValueError (nothing changed) when an owner
-    is not in the civil registry."""
-    _refuse_repeats([e.plate for e in entries], "plate")
-    owners = {e.owner_id for e in entries if e.owner_id}
-    known = set(session.scalars(select(Person.national_id).where(
-        Person.national_id.in_(owners)))) if owners else set()
-    missing = sorted(owners - known)
-    if missing:
-        raise ValueError(f"owner_id not in the civil registry: {', '.join(missing)}")
-    stored = _vehicles_by_plate(session)
-    return csv_import.store(session, Vehicle, entries, stored, lambda e: e.plate)
+    return csv_source.store_all(session, VEHICLES, entries)
 
 
 def import_violations(session: Session, entries: list[ViolationEntry]) -> ImportResult:
-    """Add new violations and update known references; ValueError (nothing changed) when a
-    plate is not in the vehicles registry."""
-    _refuse_repeats([e.reference for e in entries], "reference")
-    vehicles = _vehicles_by_plate(session)
-    unknown = sorted({" ".join(filter(None, e.plate)) for e in entries if e.plate not in vehicles})
-    if unknown:
-        raise ValueError(f"no vehicle with plate: {', '.join(unknown)}")
-    stored = {v.reference: v for v in session.scalars(select(TrafficViolation))}
-    added = updated = 0
-    for entry in entries:
-        values = dict(vehicle_id=vehicles[entry.plate].id, kind=entry.kind, amount=entry.amount,
-                      committed_on=entry.committed_on, place=entry.place, status=entry.status)
-        violation = stored.get(entry.reference)
-        if violation is None:
-            session.add(TrafficViolation(reference=entry.reference, **values))
-            added += 1
-        else:
-            for name, value in values.items():
-                setattr(violation, name, value)
-            updated += 1
-    session.flush()
-    return ImportResult(added, updated)
+    return csv_source.store_all(session, VIOLATIONS, entries)
 
 
 # --- reading --------------------------------------------------------------------------

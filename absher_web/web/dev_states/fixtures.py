@@ -1,4 +1,4 @@
-"""Fixture data for the states gallery (web/dev_states.py): one citizen, one officer,
+"""Fixture data for the states gallery (web/dev_states/): one citizen, one officer,
 their records, always the same. Plain model objects, never added to a database session,
 so rendering a state reads and writes nothing.
 """
@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from absher_web.agencies.civil_registry import DEMO_IDS
+from absher_web.identity import luhn_check_digit
 from absher_web.models import (
     Account,
     ActivationState,
     AuditEvent,
+    Bill,
+    BillStatus,
     Language,
     Person,
     PersonKind,
@@ -25,7 +29,6 @@ from absher_web.services.eservices import Validity
 from absher_web.services.eservices.fingerprint import Enrolment
 from absher_web.services.eservices.sponsored import HealthInsurance, Sponsored, SponsoredView
 from absher_web.services.eservices.vehicles import MyVehicles, VehicleView
-from absher_web.services.registry import DEMO_IDS
 
 # Every date a state shows counts from here, so a state looks the same on every day.
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -74,6 +77,11 @@ def enrolment() -> Enrolment:
     return Enrolment(recorded_at=NOW - timedelta(days=30), office="Riyadh Passports Office")
 
 
+def enrolment_at_kiosk() -> Enrolment:
+    return Enrolment(recorded_at=NOW - timedelta(days=3), kiosk="RUH-MALL-07",
+                     operator="Absher Kiosks")
+
+
 def _vehicle(letters: str, number: str, make: str, model: str, insurance: int | None,
              impounded: bool = False, violations: tuple[tuple[str, int, bool], ...] = (),
              country: str = "SAU") -> Vehicle:
@@ -85,7 +93,8 @@ def _vehicle(letters: str, number: str, make: str, model: str, insurance: int | 
         impounded_since=TODAY - timedelta(days=12) if impounded else None,
         impound_place="حجز الرياض - السلي" if impounded else None)
     vehicle.violations = [
-        TrafficViolation(reference=f"FX{number}{n}", kind=kind, amount=amount,
+        TrafficViolation(id=int(number) * 10 + n, reference=f"FX{number}{n}", kind=kind,
+                         amount=amount,
                          committed_on=TODAY - timedelta(days=40 * (n + 1)), place="الرياض",
                          status=ViolationStatus.PAID if paid else ViolationStatus.UNPAID)
         for n, (kind, amount, paid) in enumerate(violations)]
@@ -95,7 +104,7 @@ def _vehicle(letters: str, number: str, make: str, model: str, insurance: int | 
 def _view(vehicle: Vehicle, insurance: Validity) -> VehicleView:
     unpaid = [v for v in vehicle.violations if v.status is ViolationStatus.UNPAID]
     return VehicleView(vehicle, insurance, list(vehicle.violations), len(unpaid),
-                       sum(v.amount for v in unpaid))
+                       sum(v.halalas for v in unpaid))
 
 
 def my_vehicles() -> MyVehicles:
@@ -209,7 +218,7 @@ def visa_extensions():
     from absher_web.models import VisaExtension
 
     done = VisaExtension(previous_expiry=TODAY - timedelta(days=70),
-                         new_expiry=TODAY + timedelta(days=20), fee=100, created_at=NOW)
+                         new_expiry=TODAY + timedelta(days=20), fee=10000, created_at=NOW)
     done.sponsorship = visitor()
     return [done]
 
@@ -234,3 +243,83 @@ def absence_reports() -> dict:
                          last_seen_on=TODAY - timedelta(days=4),
                          reported_at=NOW - timedelta(days=3))
     return {31: made}
+
+
+# --- bills ------------------------------------------------------------------------------------
+
+def bill(id: int, service: str, request_key: str, amount: int,  # noqa: A002
+         status: BillStatus = BillStatus.UNPAID, fulfilled: bool = True,
+         beneficiary: str = DEMO_IDS[0], **details: object) -> Bill:
+    """A bill issued yesterday (paid, if it is, this morning), payable for 72 hours."""
+    body = f"{7_310_000_000_00 + id:012d}"
+    paid = status in (BillStatus.PAID, BillStatus.REFUNDING, BillStatus.REFUNDED)
+    issued = NOW - timedelta(days=1)
+    return Bill(id=id, number=body + luhn_check_digit(body), service=service,
+                request_key=request_key, details=details, account_id=1,
+                beneficiary_id=beneficiary, amount=amount, vat=0, status=status,
+                created_at=issued, expires_at=issued + timedelta(hours=72),
+                changed_at=NOW - timedelta(hours=2) if status is not BillStatus.UNPAID
+                else issued,
+                paid_at=NOW - timedelta(hours=2) if paid else None,
+                fulfilled_at=NOW - timedelta(hours=2) if paid and fulfilled else None,
+                fulfil_attempts=0, refund_attempts=0)
+
+
+def visa_bill(id: int, status: BillStatus = BillStatus.UNPAID,  # noqa: A002
+              fulfilled: bool = True):
+    """A visa extension's bill, with the visitor it is for (services/eservices/visa.Billed)."""
+    from absher_web.services.eservices.visa import Billed
+
+    extended = visitor()
+    new_expiry = extended.permit_expiry + timedelta(days=90)
+    return Billed(bill(id, "visa_extension", f"{extended.id}:{new_expiry.isoformat()}", 10000,
+                       status, fulfilled, beneficiary=extended.person_id,
+                       sponsorship_id=extended.id,
+                       previous_expiry=extended.permit_expiry.isoformat(),
+                       new_expiry=new_expiry.isoformat()), extended)
+
+
+def violation_bill(id: int, reference: str, amount: int,  # noqa: A002
+                   status: BillStatus = BillStatus.UNPAID, fulfilled: bool = True) -> Bill:
+    return bill(id, "traffic_violation", reference, amount, status, fulfilled)
+
+
+# --- my family --------------------------------------------------------------------------
+
+
+def family():
+    """The citizen's wife (ID expiring soon), a son of 10 and a daughter of 19 (whose ID
+    has expired), his father, a newborn under a year, and a worker and a visitor he
+    sponsors."""
+    from absher_web.services.family import Family, Kin, Member
+
+    def member(number, name_ar, name_en, kin, age, expires_in, validity_, services,
+               passport_in=None, passport=Validity.NONE):
+        return Member(number, name_ar, name_en, kin, age,
+                      TODAY + timedelta(days=expires_in) if expires_in is not None else None,
+                      validity_,
+                      TODAY + timedelta(days=passport_in) if passport_in is not None else None,
+                      passport, services)
+
+    everything = ["id_renewal", "passport", "exit_reentry_visa", "birth_registration"]
+    return Family(
+        members=[
+            member(DEMO_IDS[1], "نورة فهد خالد القحطاني", "Noura Fahad Khalid Al-Qahtani",
+                   Kin.WIFE, 31, 20, Validity.EXPIRES_SOON,
+                   ["id_renewal", "passport", "exit_reentry_visa"], 900, Validity.VALID),
+            member("1050201605", "سعد محمد عبدالله العتيبي", "Saad Mohammed Abdullah Al-Otaibi",
+                   Kin.SON, 10, 2000, Validity.VALID, everything, -15, Validity.EXPIRED),
+            member("1050202009", "لطيفة محمد عبدالله العتيبي",
+                   "Latifa Mohammed Abdullah Al-Otaibi", Kin.DAUGHTER, 19, -40,
+                   Validity.EXPIRED, []),
+            member("1050202504", "فيصل محمد عبدالله العتيبي", "Faisal Mohammed Abdullah Al-Otaibi",
+                   Kin.SON, 0, 3000, Validity.VALID, everything),
+            member("1050196201", "عبدالله سعد فهد العتيبي", "Abdullah Saad Fahad Al-Otaibi",
+                   Kin.FATHER, 64, 1200, Validity.VALID, []),
+        ],
+        sponsored=[
+            member(DEMO_IDS[2], "أحمد محمود حسن منصور", "Ahmed Mahmoud Hassan Mansour",
+                   Kin.WORKER, 41, 300, Validity.VALID, ["id_renewal", "exit_reentry_visa"]),
+            member("3100000000", "سيتي نور", "Siti Nur", Kin.VISITOR, None, 20,
+                   Validity.EXPIRES_SOON, ["id_renewal", "exit_reentry_visa"]),
+        ])

@@ -1,0 +1,273 @@
+"""The civil registry: look people up, import them from CSV (the demo people are in
+civil_registry_demo.py).
+
+The registry is the government's record of people. Here it is the `people`
+table; this module (and the demo's) is the only code that writes to it. Cities and districts are
+stored in Arabic, as the registry holds them; CITY_NAMES and DISTRICT_NAMES give
+their English names for English pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date
+
+from flask_babel import get_locale, lazy_pgettext
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from absher_web.agencies import csv_source
+from absher_web.identity import (
+    is_valid_national_id,
+    normalise_digits,
+    person_kind_of,
+)
+from absher_web.models import Person, PersonKind
+from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
+
+CSV_HEADER = (
+    "national_id",
+    "name_ar",
+    "name_en",
+    "birth_date",
+    "nationality",
+    "id_expiry",
+    "city",
+    "district",
+)
+# Column sizes in models.Person: checked here so an over-long value is a row
+# error on every database, not a crash on PostgreSQL and silent on SQLite.
+NAME_MAX = 200
+PLACE_MAX = 100
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3\ufb50-\ufdff\ufe70-\ufefc]")
+
+CITY_NAMES: dict[str, LazyString] = {
+    "الرياض": lazy_pgettext("Saudi city", "Riyadh"),
+    "جدة": lazy_pgettext("Saudi city", "Jeddah"),
+    "مكة المكرمة": lazy_pgettext("Saudi city", "Makkah"),
+    "المدينة المنورة": lazy_pgettext("Saudi city", "Madinah"),
+    "الدمام": lazy_pgettext("Saudi city", "Dammam"),
+    "الخبر": lazy_pgettext("Saudi city", "Khobar"),
+    "الأحساء": lazy_pgettext("Saudi city", "Al-Ahsa"),
+    "الطائف": lazy_pgettext("Saudi city", "Taif"),
+    "تبوك": lazy_pgettext("Saudi city", "Tabuk"),
+    "أبها": lazy_pgettext("Saudi city", "Abha"),
+    "بريدة": lazy_pgettext("Saudi city", "Buraydah"),
+    "حائل": lazy_pgettext("Saudi city", "Hail"),
+    "جازان": lazy_pgettext("Saudi city", "Jazan"),
+    "نجران": lazy_pgettext("Saudi city", "Najran"),
+}
+
+DISTRICT_NAMES: dict[str, LazyString] = {
+    "حي العليا": lazy_pgettext("district of a Saudi city", "Al Olaya"),
+    "حي الملز": lazy_pgettext("district of a Saudi city", "Al Malaz"),
+    "حي النخيل": lazy_pgettext("district of a Saudi city", "Al Nakheel"),
+    "حي الياسمين": lazy_pgettext("district of a Saudi city", "Al Yasmin"),
+    "حي السويدي": lazy_pgettext("district of a Saudi city", "Al Suwaidi"),
+    "حي الروضة": lazy_pgettext("district of a Saudi city", "Al Rawdah"),
+    "حي الصفا": lazy_pgettext("district of a Saudi city", "Al Safa"),
+    "حي الشاطئ": lazy_pgettext("district of a Saudi city", "Al Shati"),
+    "حي الحمراء": lazy_pgettext("district of a Saudi city", "Al Hamra"),
+    "حي العزيزية": lazy_pgettext("district of a Saudi city", "Al Aziziyah"),
+    "حي الشوقية": lazy_pgettext("district of a Saudi city", "Al Shawqiyah"),
+    "حي النسيم": lazy_pgettext("district of a Saudi city", "Al Naseem"),
+    "حي قباء": lazy_pgettext("district of a Saudi city", "Quba"),
+    "حي العوالي": lazy_pgettext("district of a Saudi city", "Al Awali"),
+    "حي العنابس": lazy_pgettext("district of a Saudi city", "Al Anabis"),
+    "حي الفيصلية": lazy_pgettext("district of a Saudi city", "Al Faisaliyah"),
+    "حي النور": lazy_pgettext("district of a Saudi city", "Al Noor"),
+    "حي العقربية": lazy_pgettext("district of a Saudi city", "Al Aqrabiyah"),
+    "حي الثقبة": lazy_pgettext("district of a Saudi city", "Al Thuqbah"),
+    "حي اليرموك": lazy_pgettext("district of a Saudi city", "Al Yarmouk"),
+    "حي المبرز": lazy_pgettext("district of a Saudi city", "Al Mubarraz"),
+    "حي الحوية": lazy_pgettext("district of a Saudi city", "Al Hawiyah"),
+    "حي شهار": lazy_pgettext("district of a Saudi city", "Shihar"),
+    "حي المروج": lazy_pgettext("district of a Saudi city", "Al Muruj"),
+    "حي السليمانية": lazy_pgettext("district of a Saudi city", "Al Sulaimaniyah"),
+    "حي المنسك": lazy_pgettext("district of a Saudi city", "Al Mansak"),
+    "حي الخالدية": lazy_pgettext("district of a Saudi city", "Al Khalidiyah"),
+    "حي الإسكان": lazy_pgettext("district of a Saudi city", "Al Iskan"),
+    "حي الصفراء": lazy_pgettext("district of a Saudi city", "Al Safra"),
+    "حي النقرة": lazy_pgettext("district of a Saudi city", "Al Nuqrah"),
+    "حي المنتزه": lazy_pgettext("district of a Saudi city", "Al Muntazah"),
+    "حي السويس": lazy_pgettext("district of a Saudi city", "Al Suways"),
+    "حي الفهد": lazy_pgettext("district of a Saudi city", "Al Fahd"),
+}
+
+
+def city_name(city: str) -> LazyString | str:
+    """A stored (Arabic) city name in the current language; as stored if unknown."""
+    return _place_name(city, CITY_NAMES)
+
+
+def district_name(district: str) -> LazyString | str:
+    """A stored (Arabic) district name in the current language; as stored if unknown."""
+    return _place_name(district, DISTRICT_NAMES)
+
+
+def _place_name(stored: str, english: dict[str, LazyString]) -> LazyString | str:
+    locale = get_locale()
+    if locale is not None and locale.language == "ar":
+        # The registry's own spelling, not a catalog's copy of it.
+        return stored
+    return english.get(stored, stored)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    """One person as the registry records them, before it is stored."""
+
+    national_id: str
+    name_ar: str
+    name_en: str
+    birth_date: date
+    nationality: str
+    id_expiry: date
+    city: str
+    district: str
+
+    @property
+    def kind(self) -> PersonKind:
+        return person_kind_of(self.national_id)
+
+    def to_person(self) -> Person:
+        return Person(kind=self.kind, **{f.name: getattr(self, f.name) for f in fields(self)})
+
+
+_BAD_ID = "is not a valid ID or iqama number (10 digits, starting 1 or 2, correct check digit)"
+
+
+def entry_problems(entry: RegistryEntry, today: date | None = None) -> list[str]:
+    """Everything wrong with an entry, as short reasons an operator can act on."""
+    today = today or date.today()
+    problems: list[str] = []
+    # Stored IDs are the canonical ASCII form, so lookups compare like with like.
+    if entry.national_id != normalise_digits(entry.national_id) or not is_valid_national_id(
+        entry.national_id
+    ):
+        problems.append(f"national_id {entry.national_id!r} {_BAD_ID}")
+    problems += _field_problems(entry.name_ar, entry.name_en, entry.nationality,
+                                entry.city, entry.district)
+    if entry.birth_date >= today:
+        problems.append(f"birth_date {entry.birth_date.isoformat()} is not in the past")
+    elif entry.birth_date < EARLIEST_BIRTH_DATE:
+        problems.append(f"birth_date {entry.birth_date.isoformat()} is before 1900")
+    if entry.id_expiry <= entry.birth_date:
+        problems.append("id_expiry is not after birth_date")
+    if is_known_nationality(entry.nationality):
+        if entry.national_id.startswith("1") and entry.nationality != SAUDI_ARABIA:
+            problems.append("a national ID (starting with 1) must have nationality SAU")
+        elif entry.national_id.startswith("2") and entry.nationality == SAUDI_ARABIA:
+            problems.append("an iqama number (starting with 2) must not have nationality SAU")
+    return problems
+
+
+def _field_problems(
+    name_ar: str, name_en: str, nationality: str, city: str, district: str
+) -> list[str]:
+    # The checks that need no other column, so a row with a bad ID or date
+    # still reports every other mistake in one go.
+    problems = _text_problems("name_ar", name_ar, NAME_MAX)
+    problems += _text_problems("name_en", name_en, NAME_MAX)
+    # Catches the two name columns swapped, the commonest spreadsheet mistake.
+    if name_ar and not _ARABIC_LETTER.search(name_ar):
+        problems.append("name_ar must be written in Arabic letters")
+    if _ARABIC_LETTER.search(name_en):
+        problems.append("name_en must not contain Arabic letters")
+    if not is_known_nationality(nationality):
+        problems.append(f"nationality {nationality!r} is not a known ISO alpha-3 code")
+    problems += _text_problems("city", city, PLACE_MAX)
+    problems += _text_problems("district", district, PLACE_MAX)
+    return problems
+
+
+def _text_problems(column: str, value: str, limit: int) -> list[str]:
+    if not value:
+        return [f"{column} is empty"]
+    if len(value) > limit:
+        return [f"{column} is longer than {limit} characters"]
+    return []
+
+
+def parse_row(raw: dict[str, str], today: date | None = None
+              ) -> tuple[RegistryEntry | None, list[str]]:
+    """One CSV row (column -> text) as an entry, or the reasons it is not one."""
+    problems: list[str] = []
+    national_id = normalise_digits(raw["national_id"])
+    if not national_id:
+        problems.append("national_id is empty")
+    elif not is_valid_national_id(national_id):
+        problems.append(f"national_id {raw['national_id'].strip()!r} {_BAD_ID}")
+    birth_date = csv_source.iso_date("birth_date", raw["birth_date"], problems)
+    id_expiry = csv_source.iso_date("id_expiry", raw["id_expiry"], problems)
+    text = {column: csv_source.clean_text(raw[column])
+            for column in ("name_ar", "name_en", "city", "district")}
+    nationality = raw["nationality"].strip().upper()
+    if problems or birth_date is None or id_expiry is None:
+        return None, problems + _field_problems(nationality=nationality, **text)
+    entry = RegistryEntry(national_id=national_id, birth_date=birth_date, id_expiry=id_expiry,
+                          nationality=nationality, **text)
+    problems = entry_problems(entry, today)
+    return (None, problems) if problems else (entry, [])
+
+
+def stored_people(session: Session, national_ids: Iterable[str]) -> dict[str, Person]:
+    """The stored people of these ID numbers (those that are stored)."""
+    return csv_source.stored_by(session, Person.national_id, national_ids)
+
+
+def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]:
+    """Those of these ID numbers that the civil registry holds."""
+    known: set[str] = set()
+    for chunk in csv_source.in_chunks(set(national_ids)):
+        known.update(session.scalars(select(Person.national_id).where(
+            Person.national_id.in_(chunk))))
+    return known
+
+
+def store_people(session: Session, entries: list[RegistryEntry]) -> csv_source.Stored:
+    """Adds new people and updates known ones: re-importing a corrected file is safe and
+    a repeated import changes nothing."""
+    stored = stored_people(session, [entry.national_id for entry in entries])
+    return csv_source.Stored(csv_source.write_rows(
+        session, Person, {entry.national_id: {"kind": entry.kind, **csv_source.values_of(entry)}
+                          for entry in entries}, stored))
+
+
+SOURCE = csv_source.Source(
+    name="registry", noun="people", header=CSV_HEADER, parse=parse_row,
+    key=lambda entry: entry.national_id,
+    key_label=lambda entry: f"national_id {entry.national_id}", store=store_people)
+
+
+def parse_registry_csv(text_stream: Iterable[str]) -> tuple[list[RegistryEntry], list[str]]:
+    """A small registry CSV's (entries, errors), one "row N: reason" line per bad row."""
+    return csv_source.read_all(text_stream, SOURCE)
+
+
+def import_people(session: Session, rows: Iterable[RegistryEntry], today: date | None = None
+                  ) -> csv_source.ImportResult:
+    """Add new people and update known ones; ValueError (and no change) if any row is bad."""
+    rows = list(rows)
+    for entry in rows:
+        problems = entry_problems(entry, today)
+        if problems:
+            raise ValueError(f"{entry.national_id}: {'; '.join(problems)}")
+    return csv_source.store_all(session, SOURCE, rows)
+
+
+def find_person(session: Session, national_id: str) -> Person | None:
+    """The registry's record for an ID or iqama number as typed, or None."""
+    if not is_valid_national_id(national_id):
+        return None  # not worth a query, and never matches a stored row
+    return session.get(Person, normalise_digits(national_id))
+
+
+# Three people who are always in the demo registry, whatever the seed or count,
+# so the README and `make run` can name them: two citizens and one resident.
+DEMO_IDS: tuple[str, str, str] = ("1012345672", "1087654321", "2123456788")

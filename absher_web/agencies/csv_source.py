@@ -1,0 +1,361 @@
+"""Importing a government source's CSV file: streamed in batches, all or nothing.
+
+Every source (agencies/civil_registry.py, traffic.py, sponsorship.py) describes itself
+with a `Source`: its header, how one row becomes a typed record or the problems that
+name its columns, and how a batch of records is checked against the database and
+stored. `import_csv` reads the file with the csv module one batch at a time, so memory
+stays bounded whatever the file's size: a batch looks up only the stored rows it needs,
+and the keys already seen (a record may appear once per file) wait in a temporary SQLite
+file, not in memory. Each bad row is one "row N: reason" line, N being the line the row
+starts on (the header is line 1). A file with any bad row stores nothing, unless the
+operator asks to skip bad rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Generic, TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy import text as sql
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from absher_web.identity import normalise_digits_only
+
+T = TypeVar("T")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Rows read, checked and stored together: large enough for few queries, small enough
+# that a batch's records and stored rows weigh a few megabytes. SQLite allows 32766
+# bound parameters (999 before 3.32): a batch's lookups go in chunks under both.
+BATCH = 2000
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # bad rows left out, when the operator asked for it
+    # The file ended in a wrong header, broken CSV or text not UTF-8: what follows
+    # could not be read, so nothing of it is stored, even when skipping bad rows.
+    broken: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def keep(self, skip_bad_rows: bool) -> bool:
+        """Whether the records stored may be committed: none of a file with bad rows,
+        unless the operator skips them and the file could be read to its end."""
+        return not self.skipped or (skip_bad_rows and not self.broken)
+
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(self.added + other.added, self.updated + other.updated,
+                            self.unchanged + other.unchanged, self.skipped + other.skipped,
+                            self.broken or other.broken)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a batch did, the records the database refused, by their index in the
+    batch (an owner not in the civil registry, a plate not in the vehicles), and the stored
+    rows the batch gave to someone else (a vehicle's new owner, a person's new sponsor)."""
+
+    result: ImportResult
+    refused: dict[int, list[str]] = field(default_factory=dict)
+    moved: list[object] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source(Generic[T]):
+    """One CSV format of a government source (`flask absher import <name> FILE`)."""
+
+    name: str
+    noun: str  # what a row is, for the operator: "people", "vehicles"
+    header: tuple[str, ...]
+    parse: Callable[[dict[str, str]], tuple[T | None, list[str]]]
+    key: Callable[[T], str]  # what may appear once in a file, as stored text
+    key_label: Callable[[T], str]  # the same, as a row error names it
+    store: Callable[[Session, list[T]], Stored]
+    # Columns added to a format later: a file may leave them out together.
+    optional: tuple[str, ...] = ()
+
+    def header_problem(self) -> str:
+        full = self.header + self.optional
+        return (f"row 1: the header must be exactly: {','.join(full)}"
+                + (f" (or without {','.join(self.optional)})" if self.optional else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Row(Generic[T]):
+    line: int
+    record: T | None
+    problems: list[str]
+    ends_file: bool = False
+
+
+def utf8_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
+    """A file opened in binary mode, line by line as text, so a byte that is not UTF-8 is
+    named by its line; the first line may start with the byte-order mark spreadsheets
+    write."""
+    for number, line in enumerate(binary_lines):
+        yield line.decode("utf-8-sig" if number == 0 else "utf-8")
+
+
+def _unreadable(line: int, error: Exception) -> Row:
+    if isinstance(error, UnicodeDecodeError):
+        reason = f"not UTF-8 text ({error.reason} at byte {error.start + 1} of the line)"
+    else:
+        reason = f"not valid CSV ({error})"
+    return Row(line, None, [reason], ends_file=True)
+
+
+def rows(text_stream: Iterable[str], source: Source[T]) -> Iterator[Row[T]]:
+    """Each row of the file as a record or its problems, one at a time (blank lines skipped).
+
+    A wrong header or broken CSV ends the file: no later row can be read reliably.
+    """
+    reader = csv.reader(text_stream, strict=True)
+    try:
+        first = next(reader, None)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        yield _unreadable(1, exc)
+        return
+    if first and first[0].startswith("\ufeff"):
+        # A byte-order mark from Excel's "CSV UTF-8" is not part of the header.
+        first[0] = first[0][1:]
+    if first is None or tuple(first) not in (source.header, source.header + source.optional):
+        yield Row(1, None, [source.header_problem().removeprefix("row 1: ")], ends_file=True)
+        return
+    columns = tuple(first)
+    missing = dict.fromkeys((source.header + source.optional)[len(columns):], "")
+    while True:
+        # line_num counts physical lines read, so a quoted field spanning lines
+        # still reports the line its row starts on.
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            yield _unreadable(line, exc)
+            return
+        if not any(value.strip() for value in values):
+            continue  # blank lines, often at the end of a file, carry nothing
+        if len(values) != len(columns):
+            yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
+            continue
+        record, problems = source.parse({**dict(zip(columns, values, strict=True)), **missing})
+        yield Row(line, record, problems)
+
+
+class _SeenKeys:
+    """The key and first line of every record read so far, in a temporary SQLite file
+    (deleted when closed) rather than in memory: a million keys would weigh over 100 MB
+    as Python strings."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a private temporary file
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def first_lines(self, keyed: list[tuple[str, int]]) -> dict[str, int]:
+        """Records each (key, line) not seen before; returns the first line of each key
+        that was (earlier in the file or earlier in this list)."""
+        earlier: dict[str, int] = {}
+        for chunk in in_chunks({key for key, _ in keyed}):
+            earlier.update(self._db.execute(
+                f"SELECT key, line FROM seen WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk))
+        new: dict[str, int] = {}
+        repeated: dict[str, int] = {}
+        for key, line in keyed:
+            first = earlier.get(key, new.get(key))
+            if first is None:
+                new[key] = line
+            else:
+                repeated[key] = first
+        self._db.executemany("INSERT INTO seen VALUES (?, ?)", new.items())
+        return repeated
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def import_csv(session: Session, text_stream: Iterable[str], source: Source[T],
+               report: Callable[[str], None],
+               on_moved: Callable[[Session, list[object]], object] | None = None
+               ) -> ImportResult:
+    """Stores the file's records in ``session``'s transaction; ``report`` gets one
+    "row N: reason" line per bad row, in line order; ``on_moved`` the rows each batch gave
+    to a new holder, in the same transaction (what was tied to the old one ends). The
+    caller rolls back when ``ImportResult.keep`` says the records must not be kept."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner's statistics cannot count the rows this transaction has added, so
+        # after the first batches into a new table it would scan the whole table for
+        # each batch's keys; every lookup here is by an indexed key.
+        session.execute(sql("SET LOCAL enable_seqscan = off"))
+    total = ImportResult()
+    seen = _SeenKeys()
+    try:
+        batches = iter(rows(text_stream, source))
+        while batch := list(islice(batches, BATCH)):
+            total += _import_batch(session, batch, source, seen, report, on_moved)
+    finally:
+        seen.close()
+    return total
+
+
+def _import_batch(session: Session, batch: list[Row[T]], source: Source[T], seen: _SeenKeys,
+                  report: Callable[[str], None],
+                  on_moved: Callable[[Session, list[object]], object] | None) -> ImportResult:
+    parsed = [row for row in batch if row.record is not None]
+    repeated = seen.first_lines([(source.key(row.record), row.line) for row in parsed])
+    for row in parsed:
+        earlier = repeated.get(source.key(row.record))
+        if earlier is not None and earlier != row.line:
+            row.problems.append(f"{source.key_label(row.record)} already appears on row "
+                                f"{earlier}")
+    good = [row for row in parsed if not row.problems]
+    stored = source.store(session, [row.record for row in good])
+    if stored.moved and on_moved is not None:
+        on_moved(session, stored.moved)
+    for index, problems in stored.refused.items():
+        good[index].problems.extend(problems)
+    bad = [row for row in batch if row.problems]
+    for row in bad:
+        report(f"row {row.line}: {'; '.join(row.problems)}")
+    return stored.result + ImportResult(skipped=len(bad),
+                                        broken=any(row.ends_file for row in bad))
+
+
+def read_all(text_stream: Iterable[str], source: Source[T]) -> tuple[list[T], list[str]]:
+    """(records, errors) of a small file, without the database: the records are usable
+    only when there are no errors."""
+    records: list[T] = []
+    errors: list[str] = []
+    first_line_of: dict[str, int] = {}
+    for row in rows(text_stream, source):
+        if row.record is not None:
+            earlier = first_line_of.setdefault(source.key(row.record), row.line)
+            if earlier != row.line:
+                row.problems.append(f"{source.key_label(row.record)} already appears on row "
+                                    f"{earlier}")
+        if row.problems:
+            errors.append(f"row {row.line}: {'; '.join(row.problems)}")
+        elif row.record is not None:
+            records.append(row.record)
+    return records, errors
+
+
+def store_all(session: Session, source: Source[T], records: list[T]) -> ImportResult:
+    """Stores records made in code (the demo data); ValueError, nothing flushed after it,
+    when one appears twice or the database refuses one."""
+    keys = [source.key(record) for record in records]
+    if len(set(keys)) != len(keys):
+        twice = next(record for record in records if keys.count(source.key(record)) > 1)
+        raise ValueError(f"{source.key_label(twice)} appears more than once")
+    total = ImportResult()
+    for start in range(0, len(records), BATCH):
+        stored = source.store(session, records[start:start + BATCH])
+        if stored.refused:
+            raise ValueError("; ".join(problem for problems in stored.refused.values()
+                                       for problem in problems))
+        total += stored.result
+    return total
+
+
+def in_chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    """Values for an IN (...) clause, a few hundred at a time."""
+    values = iter(values)
+    while chunk := list(islice(values, CHUNK)):
+        yield chunk
+
+
+def stored_by(session: Session, column: InstrumentedAttribute, keys: Iterable[str]) -> dict:
+    """The stored rows whose unique ``column`` holds one of ``keys``, by that value: what a
+    batch needs of its table, a few hundred keys a query."""
+    found = {}
+    for chunk in in_chunks(set(keys)):
+        for row in session.scalars(select(column.class_).where(column.in_(chunk))):
+            found[getattr(row, column.key)] = row
+    return found
+
+
+def write_rows(session: Session, model: type, rows_by_key: Mapping[str, dict[str, object]],
+               stored: Mapping[str, object]) -> ImportResult:
+    """Adds a ``model`` row for each key not in ``stored`` and overwrites the stored row
+    of the others where a value differs."""
+    new = []
+    updated = unchanged = 0
+    for key, values in rows_by_key.items():
+        row = stored.get(key)
+        if row is None:
+            new.append(values)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            updated += 1
+        else:
+            unchanged += 1
+    session.flush()
+    if new:
+        # One multi-row INSERT per few hundred rows, and no object kept for any of them.
+        session.execute(insert(model), new)
+    return ImportResult(len(new), updated, unchanged)
+
+
+def values_of(record: object) -> dict[str, object]:
+    """A record's slots as column values."""
+    return {name: getattr(record, name) for name in type(record).__slots__}
+
+
+# --- reading one field ----------------------------------------------------------------
+
+def clean_text(value: str) -> str:
+    """One form of the text: NFC, single spaces (spreadsheets leave doubled ones)."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def text(column: str, value: str, limit: int, problems: list[str],
+         required: bool = True) -> str:
+    value = clean_text(value)
+    if not value and required:
+        problems.append(f"{column} is empty")
+    elif len(value) > limit:
+        problems.append(f"{column} is longer than {limit} characters")
+    elif any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+        problems.append(f"{column} holds control or formatting characters")
+    return value
+
+
+def iso_date(column: str, value: str, problems: list[str], required: bool = True
+             ) -> date | None:
+    value = normalise_digits_only(value.strip())
+    if not value:
+        if required:
+            problems.append(f"{column} is empty")
+        return None
+    # fromisoformat alone would also take "20240101" and week dates.
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(f"{column} {value!r} is not a date in the form yyyy-mm-dd")
+    return None
+
+
+def whole_number(column: str, value: str, low: int, high: int, problems: list[str]) -> int:
+    value = normalise_digits_only(value.strip())
+    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+        problems.append(f"{column} {value!r} is not a whole number from {low} to {high}")
+        return low
+    return int(value)

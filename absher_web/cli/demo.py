@@ -1,0 +1,49 @@
+"""`flask absher seed-demo`: the demo records of every source."""
+
+from __future__ import annotations
+
+import click
+
+from absher_web.agencies import (
+    civil_registry,
+    civil_registry_demo,
+    family_demo,
+    sponsorship,
+    traffic,
+)
+from absher_web.cli.base import absher
+from absher_web.extensions import db
+from absher_web.models import PersonKind
+
+
+@absher.command("seed-demo")
+def seed_demo() -> None:
+    """Fill the civil registry with synthetic demo people, and the vehicles and sponsorship
+    registries with their vehicles, workers and visitors (safe to run again)."""
+    with db.transaction() as session:
+        added = civil_registry_demo.seed_demo(session)
+        demo = [civil_registry.find_person(session, national_id)
+                for national_id in civil_registry.DEMO_IDS]
+        lines = [
+            f"  {person.national_id}  {person.kind.value:<8}  {person.name_en}"
+            for person in demo
+            if person is not None
+        ]
+        people = civil_registry_demo.demo_people()
+        vehicles = traffic.seed_demo(session, [p.national_id for p in people])
+        residents = [(p.national_id, p.name_ar, p.name_en, p.nationality) for p in people
+                     if p.kind is PersonKind.RESIDENT]
+        # The three demo people first: each sponsors a worker, a domestic worker and a
+        # visitor, and the demo resident is the first one's worker.
+        sponsors = [*civil_registry.DEMO_IDS, *(p.national_id for p in people
+                                          if p.kind is PersonKind.CITIZEN
+                                          and p.national_id not in civil_registry.DEMO_IDS)]
+        sponsored = sponsorship.seed_demo(session, sponsors, residents)
+        families = family_demo.seed_demo(session)
+    click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
+               f"{sponsored} sponsored workers and visitors, {families} family records.")
+    click.echo("Register with one of these ID or iqama numbers:")
+    for line in lines:
+        click.echo(line)
+    click.echo(f"  {family_demo.HESSA}  citizen   a divorced mother with her children in her "
+               "custody (New family record for mothers)")

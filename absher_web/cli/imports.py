@@ -1,0 +1,66 @@
+"""`flask absher import <source> FILE`: the government's records from CSV files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from absher_web.agencies import csv_source
+from absher_web.agencies.sources import SOURCES
+from absher_web.cli.base import absher
+from absher_web.extensions import db
+from absher_web.services import ownership
+
+
+def _import(source_name: str, csv_file: Path, skip_bad_rows: bool) -> None:
+    source = SOURCES[source_name]
+
+    def report(error: str) -> None:
+        click.echo(error, err=True)
+
+    # Binary, so that each line is decoded alone and a byte that is not UTF-8 is named
+    # by its line; the csv module handles line breaks inside quoted fields.
+    with csv_file.open("rb") as stream, db.transaction() as session:
+        result = csv_source.import_csv(session, csv_source.utf8_lines(stream), source, report,
+                                       on_moved=ownership.follow_new_holders)
+        if not result.keep(skip_bad_rows):
+            session.rollback()
+    if not result.keep(skip_bad_rows):
+        click.echo(f"{result.skipped} bad row(s) in {csv_file}; nothing was imported.",
+                   err=True)
+        sys.exit(1)
+    skipped = f" {result.skipped} bad row(s) skipped." if result.skipped else ""
+    click.echo(f"Imported {result.total} {source.noun} from {csv_file}: {result.added} added, "
+               f"{result.updated} updated, {result.unchanged} unchanged.{skipped}")
+
+
+CSV_FILE = click.argument("csv_file",
+                          type=click.Path(exists=True, dir_okay=False, path_type=Path))
+SKIP_BAD_ROWS = click.option(
+    "--skip-bad-rows", is_flag=True,
+    help="Store the good rows of a file that has bad ones (each bad row is still named).")
+
+
+@absher.command("import")
+@click.argument("source", type=click.Choice(list(SOURCES)))
+@CSV_FILE
+@SKIP_BAD_ROWS
+def import_source(source: str, csv_file: Path, skip_bad_rows: bool) -> None:
+    """Add or update a government source's records from a UTF-8 CSV file (README gives
+    each header); imports nothing if any row is bad, unless --skip-bad-rows."""
+    _import(source, csv_file, skip_bad_rows)
+
+
+def _alias(source: str) -> None:
+    # The command each source had before `import <source>`, kept for existing scripts.
+    @absher.command(f"import-{source}", help=f"The same as `import {source} FILE`.")
+    @CSV_FILE
+    @SKIP_BAD_ROWS
+    def alias(csv_file: Path, skip_bad_rows: bool) -> None:
+        _import(source, csv_file, skip_bad_rows)
+
+
+for _source in SOURCES:
+    _alias(_source)

@@ -1,0 +1,145 @@
+"""The data model: typed SQLAlchemy 2 models for every table the portal uses, one module
+per area; every model is named here, so `from absher_web.models import Account` is the
+way to reach one.
+
+State lives here, never in a process, so any app process can serve any step.
+Alembic owns the schema (migrations/); tests check the two agree.
+"""
+
+from __future__ import annotations
+
+from absher_web.models.accounts import (
+    Account,
+    Activation,
+    ActivationChannel,
+    ActivationRequestStatus,
+    ActivationState,
+    CodeChallenge,
+    CodePurpose,
+    Language,
+    PendingRegistration,
+    Person,
+    PersonKind,
+    RecoveryFlow,
+    RecoveryStep,
+    SecurityAnswer,
+)
+from absher_web.models.agencies import (
+    SponsoredKind,
+    Sponsorship,
+    TrafficViolation,
+    Vehicle,
+    ViolationStatus,
+)
+from absher_web.models.base import (
+    NAMING,
+    Base,
+    UTCDateTime,
+    enum_column,
+    utcnow,
+)
+from absher_web.models.bills import (
+    Bill,
+    BillStatus,
+    open_bill,
+)
+from absher_web.models.eservices import (
+    AbsenceReport,
+    AuthorisationStatus,
+    DrivingAuthorisation,
+    VisaExtension,
+    open_absence_report,
+)
+from absher_web.models.family import (
+    BirthNotification,
+    Custody,
+    FamilyRecord,
+    FamilyRecordKind,
+    FamilyRecordMember,
+    FamilyRelation,
+    Marriage,
+    MarriageEnd,
+    ParentLink,
+    ParentRole,
+    Sex,
+)
+from absher_web.models.requests import (
+    RequestStatus,
+    ServiceRequest,
+)
+from absher_web.models.security import (
+    ApiClient,
+    ApiClientKind,
+    ApiRequest,
+    AuditEvent,
+    SpentToken,
+    StaffUser,
+)
+from absher_web.models.sms import (
+    CODE_PURPOSE_PATTERN,
+    REDACTED_CODE_BODY,
+    SmsBudget,
+    SmsMessage,
+    SmsStatus,
+    unredacted_code_message,
+)
+
+__all__ = [
+    "AbsenceReport",
+    "Account",
+    "Activation",
+    "ActivationChannel",
+    "ActivationRequestStatus",
+    "ActivationState",
+    "ApiClient",
+    "ApiClientKind",
+    "ApiRequest",
+    "AuditEvent",
+    "AuthorisationStatus",
+    "Base",
+    "Bill",
+    "BirthNotification",
+    "BillStatus",
+    "CODE_PURPOSE_PATTERN",
+    "CodeChallenge",
+    "CodePurpose",
+    "Custody",
+    "FamilyRecord",
+    "FamilyRecordKind",
+    "FamilyRecordMember",
+    "FamilyRelation",
+    "DrivingAuthorisation",
+    "Language",
+    "Marriage",
+    "MarriageEnd",
+    "NAMING",
+    "ParentLink",
+    "ParentRole",
+    "PendingRegistration",
+    "Person",
+    "PersonKind",
+    "REDACTED_CODE_BODY",
+    "RecoveryFlow",
+    "RecoveryStep",
+    "RequestStatus",
+    "SecurityAnswer",
+    "ServiceRequest",
+    "Sex",
+    "SmsBudget",
+    "SmsMessage",
+    "SmsStatus",
+    "SpentToken",
+    "SponsoredKind",
+    "Sponsorship",
+    "StaffUser",
+    "TrafficViolation",
+    "UTCDateTime",
+    "Vehicle",
+    "ViolationStatus",
+    "VisaExtension",
+    "enum_column",
+    "open_absence_report",
+    "open_bill",
+    "unredacted_code_message",
+    "utcnow",
+]
