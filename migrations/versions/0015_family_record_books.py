@@ -1,7 +1,7 @@
 """Family records (سجل الأسرة): a husband's after a marriage, a mother's for the children
 in her custody, and their members.
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-05
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from absher_web.models.base import UTCDateTime
 
-revision: str = "0017"
+revision: str = "0015"
 down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
