@@ -7,7 +7,7 @@ command on it twice in a process of its own, against a new SQLite file (or, with
 --postgresql, a new PostgreSQL database: bench/support.py): the first run adds everyone,
 the second finds everyone stored and unchanged (every row looked up). The process's peak
 resident set size comes from the kernel (wait4's ru_maxrss), so it counts the interpreter,
-the app and every batch. Target (DESIGN.md §10, bounded memory): under 200 MB for 10^6
+the app and every batch. Target (imports stream in bounded memory): under 200 MB for 10^6
 rows on both runs. Exit status 1 if a run fails or misses it.
 """
 
