@@ -4,10 +4,20 @@ there, and that is the day shown."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from hijridate import Gregorian
+
+# The day a record is valid on is the day in Saudi Arabia, whatever the server's clock says.
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The day in the Kingdom at ``now`` (an aware time; this moment when None): from
+    21:00 UTC it is already tomorrow there."""
+    return (now or datetime.now(UTC)).astimezone(RIYADH).date()
 
 
 def hijri(day: date) -> str:

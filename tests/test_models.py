@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from absher_web.extensions import db
 from absher_web.models import Account, Base, Language, Person, PersonKind, utcnow
+from tests.days import riyadh_today
 
 
 # SQLite cannot reflect the lower(username) index; its behaviour is tested below instead.
@@ -40,7 +41,7 @@ def make_person(national_id: str) -> Person:
     return Person(
         national_id=national_id, kind=PersonKind.CITIZEN, name_ar="اسم", name_en="Name",
         birth_date=date(1990, 1, 1), nationality="SAU",
-        id_expiry=date.today() + timedelta(days=900), city="الرياض", district="حي النخيل",
+        id_expiry=riyadh_today() + timedelta(days=900), city="الرياض", district="حي النخيل",
     )
 
 

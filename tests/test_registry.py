@@ -21,10 +21,11 @@ from absher_web.agencies.civil_registry_demo import demo_people
 from absher_web.agencies.family_demo import KHALID, LAILA, LATIFA, MAHMOUD, REEM, SAAD, SALMA
 from absher_web.identity import is_valid_national_id
 from absher_web.models import Person, PersonKind
+from tests.days import riyadh_today
 
 HEADER = "national_id,name_ar,name_en,birth_date,nationality,id_expiry,city,district"
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
+NEXT_YEAR = (riyadh_today() + timedelta(days=365)).isoformat()
 
 # IDs worked out by hand. The third is also the first demo person (DEMO_IDS[0]).
 GOOD_ROWS = [
@@ -80,7 +81,7 @@ def test_seed_demo_fills_the_registry_with_valid_people(app, session) -> None:
             person.national_id in FAMILY_IDS)
         # Every city shown on an English page has an English name.
         assert person.city in CITY_NAMES
-    in_date = sum(person.id_expiry > date.today() for person in people.values())
+    in_date = sum(person.id_expiry > riyadh_today() for person in people.values())
     assert in_date / len(people) > 0.8
 
 
@@ -92,7 +93,7 @@ def test_seed_demo_names_three_demo_ids_that_exist(app, session) -> None:
     for national_id in DEMO_IDS:
         person = people[national_id]
         assert f"{national_id}  {person.kind.value:<8}  {person.name_en}" in result.output
-        assert person.id_expiry > date.today()  # usable for registration right away
+        assert person.id_expiry > riyadh_today()  # usable for registration right away
     assert [people[i].kind for i in DEMO_IDS] == [
         PersonKind.CITIZEN,
         PersonKind.CITIZEN,

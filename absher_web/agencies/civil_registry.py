@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import csv_source
+from absher_web.dates import local_today
 from absher_web.identity import (
     is_valid_national_id,
     normalise_digits,
@@ -144,7 +145,7 @@ _BAD_ID = "is not a valid ID or iqama number (10 digits, starting 1 or 2, correc
 
 def entry_problems(entry: RegistryEntry, today: date | None = None) -> list[str]:
     """Everything wrong with an entry, as short reasons an operator can act on."""
-    today = today or date.today()
+    today = today or local_today()
     problems: list[str] = []
     # Stored IDs are the canonical ASCII form, so lookups compare like with like.
     if entry.national_id != normalise_digits(entry.national_id) or not is_valid_national_id(

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from absher_web.agencies.civil_registry import DEMO_IDS, RegistryEntry, stored_people
+from absher_web.dates import local_today
 from absher_web.identity import national_id_check_digit
 from absher_web.nationalities import SAUDI_ARABIA
 
@@ -201,7 +202,7 @@ def demo_people(
     """
     if count < 0:
         raise ValueError("count must not be negative")
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(seed)
     people = [
         RegistryEntry(national_id, name_ar, name_en, birth, nationality,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, csv_source
 from absher_web.agencies.csv_source import ImportResult
+from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
 from absher_web.models import (
     BirthNotification,
@@ -122,7 +123,7 @@ def _past_date(column: str, raw: dict[str, str], problems: list[str], today: dat
 def parse_row(raw: dict[str, str], today: date | None = None
               ) -> tuple[FamilyEntry | None, list[str]]:
     """One CSV row as a record of its kind, or every reason it is not one."""
-    today = today or date.today()
+    today = today or local_today()
     kind = raw["record"].strip().lower()
     if kind not in _KINDS:
         return None, [f"record {raw['record'].strip()!r} is not one of: {', '.join(_KINDS)}"]

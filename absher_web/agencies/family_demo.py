@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from absher_web.agencies import civil_registry, family
 from absher_web.agencies.civil_registry import DEMO_IDS, RegistryEntry
 from absher_web.agencies.family import BirthEntry, CustodyEntry, MarriageEntry, ParentEntry
+from absher_web.dates import local_today
 from absher_web.identity import national_id_check_digit
 from absher_web.models import Marriage, MarriageEnd, ParentRole, Sex
 
@@ -116,7 +117,7 @@ def seed_demo(session: Session, today: date | None = None) -> int:
     must be in the registry. Returns how many family records were added."""
     if session.scalar(select(Marriage.id).limit(1)) is not None:
         return 0
-    today = today or date.today()
+    today = today or local_today()
     people = relatives(today)
     stored = civil_registry.stored_people(session, [p.national_id for p in people])
     civil_registry.import_people(session, [p for p in people if p.national_id not in stored],

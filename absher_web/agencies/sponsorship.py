@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, csv_source
 from absher_web.agencies.csv_source import ImportResult
+from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
 from absher_web.models import SponsoredKind, Sponsorship
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
@@ -202,6 +203,6 @@ def seed_demo(session: Session, sponsor_ids: list[str], residents: list[Resident
     sponsorship exists."""
     if session.scalar(select(Sponsorship.id).limit(1)) is not None:
         return 0
-    entries = demo_sponsorships(sponsor_ids, residents, today or date.today())
+    entries = demo_sponsorships(sponsor_ids, residents, today or local_today())
     import_sponsorships(session, entries)
     return len(entries)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from absher_web.agencies import civil_registry, csv_source
 from absher_web.agencies.csv_source import ImportResult
+from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
 from absher_web.models import Language, TrafficViolation, Vehicle, ViolationStatus
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
@@ -144,7 +145,7 @@ def _plate(raw: dict[str, str], problems: list[str]) -> tuple[str, str, str]:
 
 def parse_vehicle(raw: dict[str, str], today: date | None = None
                   ) -> tuple[VehicleEntry | None, list[str]]:
-    today = today or date.today()
+    today = today or local_today()
     problems: list[str] = []
     country, letters, number = _plate(raw, problems)
     make = csv_source.text("make", raw["make"], 40, problems)
@@ -180,7 +181,7 @@ def parse_vehicle(raw: dict[str, str], today: date | None = None
 
 def parse_violation(raw: dict[str, str], today: date | None = None
                     ) -> tuple[ViolationEntry | None, list[str]]:
-    today = today or date.today()
+    today = today or local_today()
     problems: list[str] = []
     reference = normalise_digits(raw["reference"]).upper()
     if not re.fullmatch(r"[A-Z0-9]{4,20}", reference):
@@ -376,7 +377,7 @@ def seed_demo(session: Session, owner_ids: list[str], today: date | None = None)
     """Give the demo people vehicles, once: nothing is added if any vehicle exists."""
     if session.scalar(select(Vehicle.id).limit(1)) is not None:
         return 0
-    vehicles, violations = demo_vehicles(owner_ids, today or date.today())
+    vehicles, violations = demo_vehicles(owner_ids, today or local_today())
     import_vehicles(session, vehicles)
     import_violations(session, violations)
     return len(vehicles)

@@ -6,7 +6,7 @@ language, one at 1280 px with JavaScript and one at 320 px without."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -21,6 +21,7 @@ from absher_web.models import (
 )
 from absher_web.web.eservices import REGISTRY
 from tests.conftest import fresh_national_id
+from tests.days import riyadh_today
 
 from .conftest import allow_browser_error, assert_no_axe_violations
 from .test_account import sign_in
@@ -29,7 +30,7 @@ from .test_account import sign_in
 def give_records(app, owner: str) -> str:
     """Vehicles in every state, violations, an impounded car, a foreign car (its plate is
     returned), and people under the holder's sponsorship."""
-    today = date.today()
+    today = riyadh_today()
     plate = fresh_national_id()[-4:]
     with app.app_context(), db.transaction() as session:
         camry = Vehicle(plate_country="SAU", plate_letters="ABJ", plate_number=plate,
@@ -154,7 +155,7 @@ def test_answers_are_swapped_in_place_with_focus_on_their_heading(live_server, m
 
 def give_changeables(app, owner: str) -> None:
     """A car to authorise, a visitor whose visa can be extended, a domestic worker."""
-    today = date.today()
+    today = riyadh_today()
     with app.app_context(), db.transaction() as session:
         session.add(Vehicle(plate_country="SAU", plate_letters="KLZ",
                             plate_number=fresh_national_id()[-4:], make="Hyundai",
@@ -192,7 +193,7 @@ def test_two_holders_authorise_extend_and_report(live_server, make_account, page
     wide.goto(f"{base}/driving-authorisations")
     assert_no_axe_violations(wide)
     wide.fill("#national_id", "1000000008")  # no account: refused, naming nobody
-    wide.fill("#until", (date.today() + timedelta(days=30)).isoformat())
+    wide.fill("#until", (riyadh_today() + timedelta(days=30)).isoformat())
     submit(wide)
     wide.locator("[data-error-summary]").wait_for()
     assert_no_axe_violations(wide)
@@ -222,11 +223,11 @@ def test_two_holders_authorise_extend_and_report(live_server, make_account, page
     submit(wide, "confirm")
     wide.locator(".notice[role=status]").wait_for()
     wide.goto(f"{base}/domestic-worker-absence")
-    wide.fill("#last_seen", (date.today() + timedelta(days=2)).isoformat())
+    wide.fill("#last_seen", (riyadh_today() + timedelta(days=2)).isoformat())
     submit(wide)
     wide.locator("[data-error-summary]").wait_for()
     assert_no_axe_violations(wide)
-    wide.fill("#last_seen", date.today().isoformat())
+    wide.fill("#last_seen", riyadh_today().isoformat())
     submit(wide)
     wide.locator("main form[action$='/withdraw']").wait_for()
     assert_no_axe_violations(wide)

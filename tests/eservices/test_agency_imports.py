@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from absher_web.agencies import civil_registry, traffic
 from absher_web.models import Sponsorship, TrafficViolation, Vehicle
+from tests.days import riyadh_today
 
 VEHICLES = ("plate_country,plate_letters,plate_number,make,model,year,colour,owner_id,"
             "insurance_company,insurance_expiry,impounded_since,impound_place")
@@ -142,7 +143,6 @@ def test_seed_demo_gives_every_demo_id_vehicles_workers_and_visitors(app, sessio
         Sponsorship.person_id == civil_registry.DEMO_IDS[2])).one()
     assert traffic.find_foreign_vehicle(session, "BHR", "12345").violations
     # Each demo ID's visitor can be extended, and has a domestic worker to report absent.
-    from datetime import date
 
     from absher_web.models import SponsoredKind
     from absher_web.services.eservices import visa
@@ -151,7 +151,7 @@ def test_seed_demo_gives_every_demo_id_vehicles_workers_and_visitors(app, sessio
         visitor = session.scalars(select(Sponsorship).where(
             Sponsorship.sponsor_id == national_id,
             Sponsorship.kind == SponsoredKind.VISITOR)).one()
-        assert isinstance(visa.rule(EServicePolicy(), visitor, date.today()), visa.Quote)
+        assert isinstance(visa.rule(EServicePolicy(), visitor, riyadh_today()), visa.Quote)
         assert session.scalars(select(Sponsorship).where(
             Sponsorship.sponsor_id == national_id,
             Sponsorship.kind == SponsoredKind.DOMESTIC_WORKER)).one().entry_date

@@ -22,6 +22,7 @@ from absher_web.services.policies import EServicePolicy
 from tests.account.concurrency import at_once, same_browser
 from tests.account.conftest import Citizen, csrf_of
 from tests.conftest import fresh_national_id
+from tests.days import riyadh_today
 from tests.eservices.conftest import Holder
 from tests.pages import parse
 
@@ -33,7 +34,7 @@ def add_vehicle(app, owner_id: str, impounded: bool = False) -> int:
         vehicle = Vehicle(plate_country="SAU", plate_letters="ABJ",
                           plate_number=fresh_national_id()[-4:], make="Toyota", model="Camry",
                           year=2021, colour="white", owner_id=owner_id,
-                          impounded_since=date.today() if impounded else None,
+                          impounded_since=riyadh_today() if impounded else None,
                           impound_place="حجز جدة" if impounded else None)
         session.add(vehicle)
         session.flush()
@@ -46,7 +47,7 @@ class Driving(Holder):
 
     def give(self, vehicle: int, national_id: str, until: date | str | None = None):
         page = self.page()
-        until = date.today() + timedelta(days=30) if until is None else until
+        until = riyadh_today() + timedelta(days=30) if until is None else until
         return self.client.post(URL.format(lang=self.lang), data={
             "csrf_token": csrf_of(page), "vehicle": vehicle, "national_id": national_id,
             "until": until.isoformat() if isinstance(until, date) else until})
@@ -175,9 +176,9 @@ def test_every_other_refusal_is_explained(app, people):
         (owner.give(vehicle, owner.account.national_id), "You cannot authorise yourself"),
         (owner.give(add_vehicle(app, owner.account.national_id, impounded=True),
                     driver.account.national_id), "This vehicle is impounded"),
-        (owner.give(vehicle, driver.account.national_id, date.today() - timedelta(days=1)),
+        (owner.give(vehicle, driver.account.national_id, riyadh_today() - timedelta(days=1)),
          "must be today or later"),
-        (owner.give(vehicle, driver.account.national_id, date.today() + timedelta(days=366)),
+        (owner.give(vehicle, driver.account.national_id, riyadh_today() + timedelta(days=366)),
          "at most 365 days"),
         (owner.give(vehicle, driver.account.national_id, "31/12/2026"), "Enter a real date"),
         (owner.give(vehicle, driver.account.national_id, ""), "Enter the last day"),
@@ -245,7 +246,7 @@ def test_a_refusal_for_what_is_not_yours_is_said_on_the_service_page(app, people
     fragment = stranger.client.post(URL.format(lang="ar"), headers={"HX-Request": "true"},
                                     data={"csrf_token": csrf_of(page), "vehicle": vehicle,
                                           "national_id": driver.account.national_id,
-                                          "until": date.today().isoformat()})
+                                          "until": riyadh_today().isoformat()})
     assert fragment.status_code == 403 and b"<html" not in fragment.data
     assert "هذه المركبة ليست مسجلة باسمك" in refusal_of(fragment)
     # Someone else's authorisation: what it is, in the page too.
@@ -279,14 +280,14 @@ def test_the_service_refuses_someone_elses_records(app, people):
         me = session.merge(driver.account)
         with pytest.raises(NotYours):
             driving.give(session, EServicePolicy(), me, vehicle, owner.account.national_id,
-                         date.today(), utcnow(), None)
+                         riyadh_today(), utcnow(), None)
         with pytest.raises(NotYours):
             driving.cancel(session, me, 2**31 - 1, utcnow(), None)
 
 
 def test_an_authorisation_past_its_last_day_cannot_be_answered(app, people):
     owner, driver, vehicle = people
-    owner.give(vehicle, driver.account.national_id, date.today())
+    owner.give(vehicle, driver.account.national_id, riyadh_today())
     authorisation = only_authorisation(app)
     with app.app_context():
         me = db.session.merge(driver.account)
@@ -361,7 +362,7 @@ def test_twenty_owners_at_once_give_one_driver_no_more_than_the_limit(app, peopl
     owners = [make_account(state=ActivationState.ACTIVE) for _ in range(20)]
     vehicles = [add_vehicle(app, owner.national_id) for owner in owners]
     policy = EServicePolicy(max_driving_authorisations=3)
-    until = date.today() + timedelta(days=10)
+    until = riyadh_today() + timedelta(days=10)
 
     def give(owner, vehicle):
         def job():
@@ -395,7 +396,7 @@ def test_twenty_authorisations_at_once_from_one_owner_stop_at_the_limit(app, peo
         def job():
             return tab.post(URL.format(lang="en"), data={
                 "csrf_token": token, "vehicle": vehicle, "national_id": driver.national_id,
-                "until": (date.today() + timedelta(days=30)).isoformat()})
+                "until": (riyadh_today() + timedelta(days=30)).isoformat()})
         return job
 
     answers = at_once([give(tab, vehicle, driver) for tab, vehicle, driver

@@ -7,13 +7,14 @@ after a change."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from absher_web.models import ActivationState
 from absher_web.web.eservices import REGISTRY
 from tests.account.conftest import Citizen, csrf_of
+from tests.days import riyadh_today
 from tests.eservices.billing import pay, the_bill
 from tests.eservices.conftest import Holder
 from tests.eservices.test_driving import add_vehicle
@@ -76,7 +77,7 @@ def test_a_form_with_errors_comes_back_in_place_with_its_summary(holder):
 def test_a_driving_authorisation_refused_then_given_in_place(app, holder, make_account):
     vehicle = add_vehicle(app, holder.account.national_id)
     url = holder.url("driving-authorisations")
-    until = (date.today() + timedelta(days=30)).isoformat()
+    until = (riyadh_today() + timedelta(days=30)).isoformat()
     refused = post(holder, url, vehicle=vehicle, national_id="1000000008", until=until)
     summary = assert_fragment(refused, 422).select_one("[data-error-summary]")
     assert "cannot be authorised" in summary.get_text()
@@ -124,10 +125,10 @@ def test_an_absence_reported_refused_and_withdrawn_in_place(app, holder):
 
     item = add_worker(app, holder.account.national_id)
     url = holder.url("domestic-worker-absence")
-    future = (date.today() + timedelta(days=2)).isoformat()
+    future = (riyadh_today() + timedelta(days=2)).isoformat()
     refused = assert_fragment(post(holder, url, item=item, last_seen=future), 422)
     assert refused.select_one("#last_seen")["aria-invalid"] == "true"
-    reported = post(holder, url, item=item, last_seen=date.today().isoformat())
+    reported = post(holder, url, item=item, last_seen=riyadh_today().isoformat())
     assert reported.status_code == 303
     fragment = assert_fragment(holder.client.get(reported.headers["Location"], headers=HTMX),
                                200)
@@ -174,7 +175,7 @@ def test_a_post_without_the_form_token_gets_the_error_in_place(holder):
 
 def test_the_per_account_limit_counts_changes_made_through_htmx(app, holder, make_account):
     url = holder.url("driving-authorisations")
-    until = (date.today() + timedelta(days=30)).isoformat()
+    until = (riyadh_today() + timedelta(days=30)).isoformat()
     driver = make_account(state=ActivationState.ACTIVE)
     app.config["RATELIMIT_DRIVING_AUTHORISATION"] = "1 per day"
     try:

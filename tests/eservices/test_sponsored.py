@@ -3,15 +3,16 @@ from the sponsorship registry."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from absher_web.extensions import db
 from absher_web.models import ActivationState, SponsoredKind, Sponsorship
 from tests.conftest import fresh_national_id
+from tests.days import riyadh_today
 from tests.eservices.conftest import Holder, answer_text
 from tests.pages import parse
 
-TODAY = date.today()
+TODAY = riyadh_today()
 
 
 def sponsor(app, sponsor_id: str, kind: SponsoredKind, name: str, permit_days: int,

@@ -4,7 +4,7 @@ bill: once, only by the vehicle's owner, refunded when it cannot be recorded."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -21,6 +21,7 @@ from absher_web.services import bills
 from absher_web.services.eservices import vehicles
 from tests.account.concurrency import at_once
 from tests.account.conftest import csrf_of
+from tests.days import riyadh_today
 from tests.eservices.billing import (
     bills_of,
     pay,
@@ -36,7 +37,7 @@ from tests.eservices.test_ownership import sell
 from tests.pages import parse
 from tests.registration.test_budgets import BUDGET, compressed_size
 
-TODAY = date.today()
+TODAY = riyadh_today()
 
 
 def add_vehicle(app, owner: str | None, **values) -> Vehicle:

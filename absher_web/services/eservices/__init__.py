@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from absher_web.dates import RIYADH, local_today  # noqa: F401 (the services' day)
 from absher_web.models import Account
 from absher_web.services import audit
 
@@ -27,14 +27,6 @@ def record_use(session: Session, kind: str, account: Account, now: datetime,
     """Audit one use of a service by the account's holder and commit it."""
     audit.record(session, kind, now, account.id, client_address, **detail)
     session.commit()
-
-
-# The day a record is valid on is the day in Saudi Arabia (as absher_web/dates.py shows it).
-RIYADH = ZoneInfo("Asia/Riyadh")
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(RIYADH).date()
 
 
 # A document (insurance, visa, iqama) ending within this many days is shown as expiring soon.
