@@ -11,8 +11,9 @@ bank, as an outbox does:
 2. Call, with no transaction open (absher_web.outside.call): an HTTP POST of the refund
    instruction to the bank's refund URL (ApiClient.refund_url, `flask absher
    set-refund-url`), signed with that bank's key exactly as banks sign to us
-   (absher_web/signing.py), within ABSHER_BANK_TIMEOUT_SECONDS. The instruction carries
-   our refund reference, one per bill, so the bank pays a repeated instruction once.
+   (absher_web/signing.py), within ABSHER_BANK_TIMEOUT_SECONDS, by absher_web/bank_gateway.py.
+   The instruction carries our refund reference, one per bill, so the bank pays a
+   repeated instruction once.
 3. Record: a 2xx answer moves the bill REFUNDING -> REFUNDED (a conditional update, so a
    repeat records nothing twice) with the bank's reference, and saves one SMS to the holder
    with it (sent by the outbox). Anything else keeps the bill REFUNDING with the error and
@@ -37,10 +38,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,7 +47,8 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from absher_web import observability, outside, signing
+from absher_web import observability, outside
+from absher_web.bank_gateway import RefundFailed, post_to_bank
 from absher_web.models import Account, ApiClient, ApiClientKind
 from absher_web.models.bills import Bill, BillStatus
 from absher_web.money import money
@@ -65,9 +63,6 @@ CLAIM_HOLD = timedelta(minutes=10)
 # After this many failed tries (about four hours of failures) a refund is shown to
 # operators as stuck; it goes on being tried every two hours.
 STUCK_AFTER = 8
-# What the bank may call its reference: what a bill keeps (40 characters), plain text.
-BANK_REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,40}")
-ANSWER_LIMIT = 64 * 1024  # bytes of the bank's answer read at most
 
 def refund_reference(bill_id: int) -> str:
     """Ours, one per bill: the bank pays a repeated instruction once."""
@@ -78,50 +73,6 @@ def instruction(bill: Bill) -> bytes:
     return json.dumps({"bill_number": bill.number, "amount": bill.amount,
                        "payment_reference": bill.bank_reference,
                        "refund_reference": refund_reference(bill.id)}).encode()
-
-
-class RefundFailed(Exception):
-    """The bank did not take the refund; ``bank_fault``: it is down or failing (timeout,
-    unreachable, 5xx), so its other refunds wait for the next run."""
-
-    def __init__(self, reason: str, bank_fault: bool = True) -> None:
-        super().__init__(reason)
-        self.bank_fault = bank_fault
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A bank's redirect is an error (kept for another try), never followed: the signed
-    instruction goes to the URL an operator set, and nowhere else."""
-
-    def redirect_request(self, *_args, **_kwargs) -> None:  # noqa: ANN002, ANN003
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirects)
-
-
-def post_to_bank(url: str, bank_code: str, key: str, body: bytes, timeout: float) -> str | None:
-    """Send one signed instruction; the bank's reference of the refund (None if its answer
-    names none). Raises RefundFailed."""
-    headers = signing.signed_headers(bank_code, key, body, time.time())
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with OPENER.open(request, timeout=timeout) as response:
-            answer = response.read(ANSWER_LIMIT)
-    except urllib.error.HTTPError as error:
-        raise RefundFailed(f"the bank answered {error.code}", bank_fault=error.code >= 500) \
-            from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
-        raise RefundFailed(f"the bank could not be reached: {reason}"[:200]) from None
-    try:
-        reference = json.loads(answer).get("bank_reference")
-    except (ValueError, AttributeError):
-        reference = None
-    if isinstance(reference, str) and BANK_REFERENCE.fullmatch(reference):
-        return reference
-    log.warning("the bank %s took a refund but named no usable reference", bank_code)
-    return None
 
 
 def due(now: datetime):  # noqa: ANN201 (a SQL condition)
