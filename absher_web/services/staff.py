@@ -109,7 +109,8 @@ def create_officer(session: Session, username: str, full_name: str, office: str,
     roles = checked_roles(roles)
     city = checked_city(city, roles)
     officer = StaffUser(username=username, full_name=full_name.strip() or username,
-                        office=office.strip(), roles=roles, city=city, password_hash=hash_password(password, bcrypt_rounds),
+                        office=office.strip(), roles=roles, city=city,
+                        password_hash=hash_password(password, bcrypt_rounds),
                         session_token=new_session_token(), created_at=now)
     session.add(officer)
     return officer
