@@ -342,8 +342,7 @@ def apply(session: Session, account: Account, kind: FamilyRecordKind, now: datet
         return checked
     service = SERVICES[kind]
     key = str(checked.marriage.id) if checked.marriage else account.national_id
-    details = {"children": ", ".join(planned.person.national_id
-                                     for planned in checked.members)} \
+    details = {"children": [planned.person.national_id for planned in checked.members]} \
         if checked.officer_reason else {}
     made, new = requests.submit(session, service=service, request_key=key, account=account,
                                 beneficiary_id=account.national_id, now=now,

@@ -57,15 +57,16 @@ EVENT_LABELS = {
 }
 
 
-def render_list(found: list[ServiceRequest], notice: dict | None = None):
+def render_list(found: list[ServiceRequest], notice: dict | None = None, **context):
     return render_template("account/requests.html", found=found, kinds=requests.KINDS,
                            status_names=STATUS_NAMES, open_states=requests.OPEN,
-                           notice=notice)
+                           notice=notice, **context)
 
 
-def render_cancel(found: ServiceRequest):
+def render_cancel(found: ServiceRequest, **context):
     return render_template("account/request_cancel.html", asked=found, kinds=requests.KINDS,
-                           status_names=STATUS_NAMES, form=ConfirmForm(formdata=None))
+                           status_names=STATUS_NAMES, form=ConfirmForm(formdata=None),
+                           **context)
 
 
 @bp.get("")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from absher_web.agencies import civil_registry
@@ -42,9 +43,12 @@ class Case:
 
     @property
     def details(self) -> list[tuple[object, str]]:
+        """The details the Kind labels; a list joined by the page language's comma."""
         values = self.request.details or {}
-        return [(label, str(values[key])) for key, label in self.kind.detail_labels.items()
-                if values.get(key)]
+        comma = "، " if str(get_locale()) == "ar" else ", "
+        return [(label, comma.join(map(str, value)) if isinstance(value, list) else str(value))
+                for key, label in self.kind.detail_labels.items()
+                if (value := values.get(key))]
 
 
 def cases_of(found: list[ServiceRequest]) -> list[Case]:
@@ -68,16 +72,17 @@ def never_cached(response: Response) -> Response:
     return response
 
 
-def render_queue(cases: list[Case], notice: dict | None = None):
-    return render_template("staff/civil_affairs.html", cases=cases, notice=notice)
+def render_queue(cases: list[Case], notice: dict | None = None, **context):
+    return render_template("staff/civil_affairs.html", cases=cases, notice=notice, **context)
 
 
-def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status: int = 200):
+def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status: int = 200,
+                **context):
     return render_template(
         "staff/civil_affairs_request.html", case=case, approve_form=ConfirmForm(formdata=None),
         refuse_form=refuse_form or RefuseRequestForm(formdata=None),
         open=case.request.status is RequestStatus.UNDER_REVIEW,
-        page_has_errors=status >= 400), status
+        page_has_errors=status >= 400, **context), status
 
 
 @bp.get("")
