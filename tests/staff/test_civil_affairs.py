@@ -355,3 +355,19 @@ def test_the_queue_and_a_case_in_arabic(app, case):
     case_page = parse(console.client.get(f"/ar/staff/civil-affairs/{made.number}"))
     assert case_page.find("textarea", attrs={"name": "reason"}) is not None
     assert console.client.get("/ar/staff/civil-affairs").headers["Cache-Control"] == "no-store"
+
+
+def test_the_demo_has_a_mother_whose_request_goes_to_an_officer(app, session):
+    from types import SimpleNamespace
+
+    from absher_web.agencies import family_demo
+    from absher_web.models import Person
+    from tests.family.test_import import absher
+
+    assert absher(app, "seed-demo").exit_code == 0
+    session.rollback()
+    amal = SimpleNamespace(person=session.get(Person, family_demo.AMAL))
+    checked = family_records.check_mother(session, amal, utcnow())
+    assert checked.met and checked.officer_reason == family_records.CUSTODY_UNRECORDED
+    assert [p.person.national_id for p in checked.members] == [family_demo.YOUSEF]
+    assert amal.person.city == "الرياض"
