@@ -4,13 +4,18 @@ giving every officer made before it the Passports role."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from absher_web.agencies.civil_registry import city_named
 from absher_web.extensions import db
 from absher_web.models import AuditEvent, StaffUser
+from tests.conftest import POSTGRES_URL
 from tests.staff.conftest import OFFICER_PASSWORD, add_officer
 
 
@@ -90,25 +95,45 @@ def test_set_officer_roles_refuses_an_unknown_officer_and_a_bad_city(app):
     assert invoke(app, "set-officer-roles", "k.alharbi").exit_code == 2  # --role is required
 
 
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[str]:
+    """A database with no schema yet: on the suite's PostgreSQL server when it runs there
+    (a throw-away database of its own), else a SQLite file."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'roles.sqlite3'}"
+        return
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"absher_roles_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection:sqlalchemy.exc.SAWarning")
-def test_migration_0016_makes_every_existing_officer_a_passports_officer(tmp_path):
+def test_migration_0016_makes_every_existing_officer_a_passports_officer(empty_database):
     from alembic import command
 
     from absher_web.migrate import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'roles.sqlite3'}"
-    config = alembic_config(url)
+    config = alembic_config(empty_database)
     command.upgrade(config, "0015")
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(empty_database)
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO staff_users (username, full_name, office, password_hash, "
             "session_token, is_active, consecutive_failures, lockouts, created_at) VALUES "
-            "('old.officer', 'Old', 'Olaya', 'x', 't', 1, 0, 0, '2026-01-01 00:00:00')"))
+            "('old.officer', 'Old', 'Olaya', 'x', 't', true, 0, 0, '2026-01-01 00:00:00')"))
     command.upgrade(config, "0016")
     with engine.connect() as connection:
         roles, city = connection.execute(sa.text(
             "SELECT roles, city FROM staff_users WHERE username = 'old.officer'")).one()
     assert roles in ('["passports"]', ["passports"]) and city is None
     command.downgrade(config, "0015")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("staff_users")}
+    assert "roles" not in columns and "city" not in columns
     engine.dispose()
