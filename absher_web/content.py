@@ -49,6 +49,11 @@ class Service:
     needs_active_account: bool
     # The page of a working service (an endpoint): the catalogue links to it.
     endpoint: str | None = None
+    # The government agency that provides it (CIVIL_AFFAIRS…): its page lists it.
+    agency: str | None = None
+
+
+CIVIL_AFFAIRS = "civil_affairs"
 
 
 SERVICES: tuple[Service, ...] = (
@@ -62,18 +67,29 @@ SERVICES: tuple[Service, ...] = (
         _l("Birth registration"),
         _l("Register the birth of a child with the civil registry without visiting an office."),
         True,
+        agency=CIVIL_AFFAIRS,
     ),
     Service(
         _l("Family record on marriage"),
         _l("Apply for a family record after you marry."),
         True,
         "family_records.marriage",
+        agency=CIVIL_AFFAIRS,
     ),
     Service(
         _l("New family record for mothers"),
         _l("Apply, as a mother, for a new family record of your own."),
         True,
         "family_records.mother",
+        agency=CIVIL_AFFAIRS,
+    ),
+    Service(
+        _l("My family"),
+        _l("See your family members and dependents from the civil registry, with their ID and "
+           "passport validity, and your family record."),
+        True,
+        "family.page",
+        agency=CIVIL_AFFAIRS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
@@ -185,6 +201,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Tahseen service"),
         _l("Send a complaint, a question or a suggestion to the Civil Affairs agency."),
         False,
+        agency=CIVIL_AFFAIRS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
@@ -216,6 +233,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Civil Affairs"),
         _l("Find out about the Civil Affairs agency and its services on Absher."),
         False,
+        "public.civil_affairs",
+        agency=CIVIL_AFFAIRS,
     ),
     Service(
         _l("New workers and visitors enquiry"),
@@ -224,6 +243,17 @@ SERVICES: tuple[Service, ...] = (
         "eservices.workers_and_visitors",
     ),
 )
+
+
+def agency_services(agency: str) -> list[Service]:
+    """The agency's working services (those with a page), once each, in the catalogue's
+    order; its own page left out."""
+    listed, seen = [], {f"public.{agency}"}
+    for service in SERVICES:
+        if service.agency == agency and service.endpoint and service.endpoint not in seen:
+            seen.add(service.endpoint)
+            listed.append(service)
+    return listed
 
 
 def search_services(query: str) -> list[Service]:

@@ -9,6 +9,7 @@ catalogue (services/notices.py) and the templates (as ``wording``) all use these
                                failed too often in a row (ABSHER_SMS_BREAKER_PAUSE_SECONDS)
     %(username_min)s, %(password_min)s   the shortest username and password (passwords.py)
     %(support_number)s, %(support_number_abroad)s   the support lines (content.py)
+    %(refusal_reason_max)s     the longest reason an officer may give for a refusal
 
 A sentence whose words change with a number is a ``lazy_plural`` (Arabic has six forms);
 it names the number %(count)s, and says which standing value that is.
@@ -26,6 +27,9 @@ from markupsafe import escape
 from absher_web.content import SUPPORT_NUMBER, SUPPORT_NUMBER_ABROAD
 from absher_web.passwords import PASSWORD_MIN, USERNAME_MIN
 from absher_web.services.policies import current_policies
+
+# The longest reason an officer may write when refusing a request (ServiceRequest.note).
+REFUSAL_REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ def standing_values() -> dict[str, object]:
         "password_min": PASSWORD_MIN,
         "support_number": SUPPORT_NUMBER,
         "support_number_abroad": SUPPORT_NUMBER_ABROAD,
+        "refusal_reason_max": REFUSAL_REASON_MAX,
     }
 
 

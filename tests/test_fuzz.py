@@ -44,8 +44,9 @@ from absher_web import create_app, signing
 from absher_web.config import PROJECT_ROOT
 from absher_web.extensions import db, limiter
 from absher_web.identity import normalise_mobile
-from absher_web.models import ActivationState, ApiClientKind
+from absher_web.models import ActivationState, ApiClientKind, RequestStatus, utcnow
 from absher_web.observability import OPERATOR_PATHS
+from absher_web.services import family_records, requests
 from absher_web.services.captcha import CaptchaPolicy, answer_for, new_token
 from absher_web.settings_check import RANGES
 from tests.activation.conftest import add_caller
@@ -354,6 +355,7 @@ class Harness:
         self.endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
         self.victim = make_account(state=ActivationState.NOT_ACTIVATED)
         self.officer_victim = add_officer(self.app, username="fuzz.victim")
+        self.queued = self.queue_a_request()
         self.people = [make_person() for _ in range(3)]
 
     # -- one hostile request, checked ------------------------------------------------------
@@ -562,7 +564,8 @@ class Harness:
         elif kind == "new_citizen":
             self.sign_in(visitor, self.make_account(with_questions=False))
         elif kind in ("officer", "officer_changing_mobile"):
-            officer = add_officer(self.app, username=f"fuzz.officer{self.number()}")
+            officer = add_officer(self.app, username=f"fuzz.officer{self.number()}",
+                                  roles=("passports", "civil_affairs"), city="Riyadh")
             page = self.step(visitor, "GET", "/en/staff/sign-in", (200,), "open console")
             self.step(visitor, "POST", "/en/staff/sign-in", (303,), "sign in an officer",
                       {"csrf_token": hidden(page, "csrf_token"), "username": officer.username,
@@ -594,6 +597,17 @@ class Harness:
         else:
             raise ValueError(kind)
         return visitor
+
+    def queue_a_request(self) -> str:
+        """A request waiting for a Civil Affairs officer of Riyadh (the fuzz officers')."""
+        with self.app.app_context(), db.transaction() as session:
+            made, _ = requests.submit(session, service=family_records.MOTHER_SERVICE,
+                                      request_key=self.victim.national_id, account=self.victim,
+                                      beneficiary_id=self.victim.national_id, now=utcnow(),
+                                      office_city="الرياض")
+            made.status, made.reason = RequestStatus.UNDER_REVIEW, "custody_unrecorded"
+            made.number = QUEUED_NUMBER
+            return made.number
 
     def visitor(self, kind: str) -> Visitor:
         if kind not in self.visitors:
@@ -661,9 +675,12 @@ def harness(app, make_account, make_person, sms_outbox, caplog) -> Iterator[Harn
 Baseline = Callable[[Harness, Visitor, str], list[tuple[str, Value]]]
 
 
+QUEUED_NUMBER = "5028471937"
+
+
 @dataclass(frozen=True)
 class FormSpec:
-    name: str
+    name: str  # {number} in a path: the request Harness.queue_a_request put in the queue
     path: str  # with {lang}; the form posts here
     context: str  # the visitor kind that has this form in front of it
     baseline: Baseline  # valid values, so one hostile field reaches deep into the service
@@ -671,13 +688,14 @@ class FormSpec:
     still_there: Callable[[str], bool] | None = None
 
     def url(self, lang: str) -> str:
-        return self.path.format(lang=lang)
+        return self.path.format(lang=lang, number=QUEUED_NUMBER)
 
     def page_url(self, lang: str) -> str:
-        return (self.page or self.path).format(lang=lang)
+        return (self.page or self.path).format(lang=lang, number=QUEUED_NUMBER)
 
     def rule(self) -> str:
-        return "/<lang_code>" + self.path.split("?")[0].removeprefix("/{lang}")
+        return "/<lang_code>" + self.path.split("?")[0].removeprefix("/{lang}").replace(
+            "{number}", "<number>")
 
 
 def captcha_pairs(h: Harness, page: str) -> list[tuple[str, Value]]:
@@ -825,6 +843,11 @@ SIGNED_IN_FORMS = (
              code_of_visitor),
     FormSpec("staff_mobile_resend", "/{lang}/staff/mobile/code/resend",
              "officer_changing_mobile", nothing, page="/{lang}/staff/mobile/code"),
+    FormSpec("staff_refuse_request", "/{lang}/staff/civil-affairs/{number}/refuse", "officer",
+             lambda h, v, page: [("reason", "The custody deed is for another child.")],
+             page="/{lang}/staff/civil-affairs/{number}"),
+    FormSpec("staff_approve_request", "/{lang}/staff/civil-affairs/{number}/approve",
+             "officer", nothing, page="/{lang}/staff/civil-affairs/{number}"),
 )
 
 
@@ -1029,6 +1052,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "payments": ("citizen", "new_citizen"),
     "security_questions": ("citizen", "new_citizen"),
     "staff": ("officer", "officer_changing_mobile", "citizen"),
+    "staff_queues": ("officer", "citizen"), "my_requests": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

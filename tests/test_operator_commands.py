@@ -212,7 +212,7 @@ def test_list_officers_names_each_with_their_status(app):
     result = invoke(app, "list-officers")
     assert result.exit_code == 0, result.output
     header, *rows = result.output.strip().splitlines()
-    assert header.split() == ["USERNAME", "STATUS", "OFFICE", "NAME"]
+    assert header.split() == ["USERNAME", "STATUS", "ROLES", "CITY", "OFFICE", "NAME"]
     assert rows[0].split()[:2] == ["k.alharbi", "active"] and "Khalid Alharbi" in rows[0]
     assert rows[1].split()[:2] == ["n.alqahtani", "disabled"]
     assert rows[2].split()[:3] == ["s.alzahrani", "locked", "until"] and "UTC" in rows[2]

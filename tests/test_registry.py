@@ -18,7 +18,16 @@ from absher_web.agencies.civil_registry import (
     parse_registry_csv,
 )
 from absher_web.agencies.civil_registry_demo import demo_people
-from absher_web.agencies.family_demo import KHALID, LAILA, LATIFA, MAHMOUD, REEM, SAAD, SALMA
+from absher_web.agencies.family_demo import (
+    KHALID,
+    LAILA,
+    LATIFA,
+    MAHMOUD,
+    REEM,
+    SAAD,
+    SALMA,
+    YOUSEF,
+)
 from absher_web.identity import is_valid_national_id
 from absher_web.models import Person, PersonKind
 from tests.days import riyadh_today
@@ -53,7 +62,7 @@ def stored_people(session) -> dict[str, Person]:
     session.rollback()
     return {person.national_id: person for person in session.scalars(select(Person))}
 
-FAMILY_IDS = {SAAD, LATIFA, MAHMOUD, LAILA, SALMA, REEM, KHALID}
+FAMILY_IDS = {SAAD, LATIFA, MAHMOUD, LAILA, SALMA, REEM, KHALID, YOUSEF}
 
 
 # --- seed-demo ----------------------------------------------------------------------

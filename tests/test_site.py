@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     "/{lang}/business",
     "/{lang}/about",
     "/{lang}/services",
+    "/{lang}/civil-affairs",
     "/{lang}/contact",
     "/{lang}/terms",
     "/{lang}/privacy",

@@ -28,6 +28,7 @@ from absher_web.identity import (
 )
 from absher_web.models import Person, PersonKind
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
+from absher_web.text import normalise_for_matching
 
 CSV_HEADER = (
     "national_id",
@@ -104,6 +105,24 @@ DISTRICT_NAMES: dict[str, LazyString] = {
 def city_name(city: str) -> LazyString | str:
     """A stored (Arabic) city name in the current language; as stored if unknown."""
     return _place_name(city, CITY_NAMES)
+
+
+def _city_key(name: str) -> str:
+    key = normalise_for_matching(name).replace("-", " ")
+    return " ".join(word for word in key.split() if word != "al")
+
+
+def city_named(name: str) -> str | None:
+    """The registry's (Arabic) spelling of a city given in Arabic or by its English name
+    ("Riyadh", "al-ahsa", "MAKKAH"); None for a city the registry does not know."""
+    wanted = _city_key(name)
+    if not wanted:
+        return None
+    for arabic, english in CITY_NAMES.items():
+        # A lazy_pgettext keeps (context, English name): the English is the msgid itself.
+        if wanted in (_city_key(arabic), _city_key(english._args[1])):
+            return arabic
+    return None
 
 
 def district_name(district: str) -> LazyString | str:

@@ -12,6 +12,9 @@ hospitals notified; their workers and visitors come from sponsorship.py.
                           in her custody: she can apply for a family record of her own
                           (register with her ID number); Mohammed, married without a
                           family record, can apply for his
+    1050198611 Amal       a Saudi mother divorced from Saleh, with their son whose custody
+                          nobody recorded: her request for a family record goes to a Civil
+                          Affairs officer of Riyadh (the queue in the officer console)
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ LAILA, DINA, SALMA = _id("205020150"), _id("205019870"), _id("205020110")
 # husband, and their daughter and son in her custody.
 HESSA, FAHAD = _id("105019851"), _id("105019790")
 REEM, KHALID = _id("105020140"), _id("105020170")
+# A divorced Saudi mother whose son's custody is not recorded: a case for an officer.
+AMAL, SALEH, YOUSEF = _id("105019861"), _id("105019780"), _id("105020180")
 
 
 def relatives(today: date) -> list[RegistryEntry]:
@@ -81,6 +86,12 @@ def relatives(today: date) -> list[RegistryEntry]:
               date(2014, 5, 20), "SAU", *riyadh),
         entry(KHALID, "خالد فهد سلطان الغامدي", "Khalid Fahad Sultan Al-Ghamdi",
               date(2017, 11, 8), "SAU", *riyadh),
+        entry(AMAL, "أمل سعد عبدالعزيز الزهراني", "Amal Saad Abdulaziz Al-Zahrani",
+              date(1988, 7, 14), "SAU", *riyadh),
+        entry(SALEH, "صالح ناصر علي المطيري", "Saleh Nasser Ali Al-Mutairi",
+              date(1978, 1, 30), "SAU", *riyadh),
+        entry(YOUSEF, "يوسف صالح ناصر المطيري", "Yousef Saleh Nasser Al-Mutairi",
+              date(2018, 3, 2), "SAU", *riyadh),
     ]
 
 
@@ -105,6 +116,8 @@ def records(today: date) -> list[family.FamilyEntry]:
         ParentEntry(FAHAD, REEM, father, female), ParentEntry(HESSA, REEM, mother, female),
         ParentEntry(FAHAD, KHALID, father, male), ParentEntry(HESSA, KHALID, mother, male),
         CustodyEntry(HESSA, REEM, date(2021, 2, 1)), CustodyEntry(HESSA, KHALID, date(2021, 2, 1)),
+        MarriageEntry(SALEH, AMAL, date(2016, 9, 1), date(2023, 5, 4), MarriageEnd.DIVORCE),
+        ParentEntry(SALEH, YOUSEF, father, male), ParentEntry(AMAL, YOUSEF, mother, male),
         BirthEntry("KFSH-2026-0001", mohammed, noura, "مستشفى الملك فيصل التخصصي",
                    today - timedelta(days=5), male),
         BirthEntry("DMM-2026-0417", ahmed, MARIAM, "مستشفى الدمام المركزي",

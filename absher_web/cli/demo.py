@@ -47,3 +47,5 @@ def seed_demo() -> None:
         click.echo(line)
     click.echo(f"  {family_demo.HESSA}  citizen   a divorced mother with her children in her "
                "custody (New family record for mothers)")
+    click.echo(f"  {family_demo.AMAL}  citizen   a divorced mother whose son's custody is not "
+               "recorded: her request goes to a Civil Affairs officer of Riyadh")

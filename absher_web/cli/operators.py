@@ -217,23 +217,53 @@ def purge() -> None:
     print_purge(purge_now())
 
 
+_ROLE_HELP = ("A role: passports (the account lookup) or civil_affairs (the Civil Affairs "
+              "queue of the officer's city). Repeat it for several; default passports.")
+_CITY_HELP = ("The city of the officer's office, in English (Riyadh, Jeddah, Dammam...) or "
+              "in Arabic; needed for civil_affairs.")
+
+
 @absher.command("create-officer")
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="The officer's full name.")
-@click.option("--office", required=True, help="The Passports office, e.g. 'Riyadh - Olaya'.")
+@click.option("--office", required=True, help="The office, e.g. 'Riyadh - Olaya'.")
+@click.option("--role", "roles", multiple=True, default=("passports",), show_default=True,
+              help=_ROLE_HELP)
+@click.option("--city", default=None, help=_CITY_HELP)
 @click.password_option(envvar="ABSHER_OFFICER_PASSWORD",
                        help="Asked for twice when not given.")
-def create_officer(username: str, full_name: str, office: str, password: str) -> None:
-    """Create a Passports office officer who can sign in at /<lang>/staff."""
+def create_officer(username: str, full_name: str, office: str, roles: tuple[str, ...],
+                   city: str | None, password: str) -> None:
+    """Create an officer who can sign in at /<lang>/staff."""
     from absher_web.services import staff
 
     try:
         with db.transaction() as session:
-            staff.create_officer(session, username, full_name, office, password,
-                                 current_app.config["BCRYPT_ROUNDS"], utcnow())
+            officer = staff.create_officer(session, username, full_name, office, password,
+                                           current_app.config["BCRYPT_ROUNDS"], utcnow(),
+                                           roles=roles, city=city)
+            granted = ", ".join(officer.roles)
     except staff.OfficerError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Officer {username} can now sign in at /ar/staff or /en/staff.")
+    click.echo(f"Officer {username} ({granted}) can now sign in at /ar/staff or /en/staff.")
+
+
+@absher.command("set-officer-roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help=_ROLE_HELP)
+@click.option("--city", default=None, help=_CITY_HELP + " Default: the city they have.")
+def set_officer_roles(username: str, roles: tuple[str, ...], city: str | None) -> None:
+    """Give an officer their roles (all of them: the ones not named are taken away)."""
+    from absher_web.services import staff
+
+    try:
+        with db.transaction() as session:
+            officer = staff.set_roles(session, username, roles, city, utcnow())
+            granted, where = ", ".join(officer.roles), officer.city
+    except staff.OfficerError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Officer {username} now has the roles {granted}"
+               + (f", city {where}." if where else "."))
 
 
 # --- operators' routine work: clients, keys, officers, locked accounts -----------------
@@ -341,7 +371,7 @@ def unlock_account(national_id: str) -> None:
 
 @absher.command("list-officers")
 def list_officers() -> None:
-    """List the Passports office officers."""
+    """List the officers, with their roles and city."""
     from absher_web.services import staff
 
     now = utcnow()
@@ -350,12 +380,13 @@ def list_officers() -> None:
                  "disabled" if not officer.is_active
                  else f"locked until {utc(officer.locked_until)}"
                  if officer.locked_until and officer.locked_until > now else "active",
-                 officer.office, officer.full_name)
+                 ",".join(officer.roles or []), officer.city or "-", officer.office,
+                 officer.full_name)
                 for officer in staff.all_officers(session)]
     if not rows:
         click.echo("No officers yet: add one with create-officer.")
         return
-    table(("USERNAME", "STATUS", "OFFICE", "NAME"), rows)
+    table(("USERNAME", "STATUS", "ROLES", "CITY", "OFFICE", "NAME"), rows)
 
 
 def _set_officer(username: str, active: bool) -> None:

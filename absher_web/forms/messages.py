@@ -165,6 +165,29 @@ MESSAGES = {
     # TRANSLATORS: A message shown beside a form field or at the top of the form. %(mobile)s is a
     # mobile number, e.g. +966512345678; %(national_id)s is a 10-digit ID or iqama number.
     "staff_mobile_changed_sms_failed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. The text message to the old number could not be sent yet: it will be sent again automatically"),
+    # TRANSLATORS: On My requests, after the holder withdrew a request. %(number)s is its
+    # number.
+    "request_withdrawn": _l("Your request %(number)s is withdrawn"),
+    # TRANSLATORS: On My requests: the request was decided before the holder could withdraw
+    # it. %(number)s is its number.
+    "request_not_open": _l("Your request %(number)s was already decided, so it cannot be withdrawn"),
+    # TRANSLATORS: In a Civil Affairs officer's queue, beside the field for the reason of
+    # a refusal.
+    "staff_refusal_reason_required": _l("Write why you refuse the request: the holder reads it"),
+    # TRANSLATORS: In a Civil Affairs officer's queue, beside the field for the reason of a
+    # refusal. %(count)s is the most characters it takes (500).
+    "staff_refusal_reason_too_long": lazy_plural(
+        "Write the reason in %(count)s character or fewer",
+        "Write the reason in %(count)s characters or fewer", "refusal_reason_max"),
+    # TRANSLATORS: In a Civil Affairs officer's queue, after the officer approved a request.
+    # %(number)s is the request's number.
+    "staff_request_approved": _l("Request %(number)s is approved. The holder is told by SMS"),
+    # TRANSLATORS: In a Civil Affairs officer's queue, after the officer refused a request.
+    # %(number)s is the request's number.
+    "staff_request_refused": _l("Request %(number)s is refused. The holder is told by SMS and reads your reason on Absher"),
+    # TRANSLATORS: In a Civil Affairs officer's queue: another officer decided the request,
+    # or the holder withdrew it, before this officer's decision. %(number)s is its number.
+    "staff_request_already_decided": _l("Request %(number)s was already decided or withdrawn. Nothing was changed"),
 }
 
 

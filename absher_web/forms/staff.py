@@ -5,7 +5,7 @@ mobile number, unlock it."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import (
@@ -16,6 +16,7 @@ from absher_web.forms.fields import (
     rule,
     strip_spaces,
 )
+from absher_web.wording import REFUSAL_REASON_MAX
 
 # The officer types someone else's number: the same rule, worded for the holder's ID.
 HOLDER_ID_PROBLEMS = {
@@ -78,3 +79,20 @@ class HolderCodeForm(SiteForm):
 
     code = StringField(_l("Code from the holder's phone"), filters=[strip_spaces, digits_filter],
                        validators=[Required("staff_code_required")])
+
+
+
+
+def refusal_reason_rule(value: str) -> str | None:
+    return "staff_refusal_reason_too_long" if len(value) > REFUSAL_REASON_MAX else None
+
+
+class RefuseRequestForm(SiteForm):
+    """An officer refuses a request: their reason, which the holder reads on My requests."""
+
+    reason = TextAreaField(
+        # TRANSLATORS: In a Civil Affairs officer's queue, the label of the field where the
+        # officer writes why they refuse a request; the holder reads it.
+        _l("Reason for the refusal"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Required("staff_refusal_reason_required"), rule(refusal_reason_rule)])

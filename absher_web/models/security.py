@@ -34,7 +34,12 @@ class AuditEvent(Base):
 
 
 class StaffUser(Base):
-    """A Passports office officer: signs in separately from citizens."""
+    """An officer (Passports, Civil Affairs): signs in separately from citizens.
+
+    ``roles`` say which consoles and queues the officer may open (services/staff.ROLES);
+    ``city`` is the city of their office in the civil registry's Arabic spelling, as
+    Person.city holds it: a queue shows only the requests of that city.
+    """
 
     __tablename__ = "staff_users"
 
@@ -42,6 +47,8 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     office: Mapped[str] = mapped_column(String(100))
+    roles: Mapped[list] = mapped_column(JSON, default=lambda: ["passports"])
+    city: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(100))
     session_token: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -53,9 +53,8 @@ from absher_web.models import (
     RequestStatus,
     ServiceRequest,
     Sex,
-    SmsMessage,
 )
-from absher_web.services import notices, outbox, requests
+from absher_web.services import notices, requests
 from absher_web.services.acting_for import ADULT_AGE, age_on
 from absher_web.services.eservices import local_today
 
@@ -65,7 +64,6 @@ SERVICES = {FamilyRecordKind.MARRIAGE: MARRIAGE_SERVICE, FamilyRecordKind.MOTHER
 NUMBER_DIGITS = 10  # then a check digit: 11 digits, never mistaken for an ID or a request
 CUSTODY_UNRECORDED = "custody_unrecorded"
 NOT_ELIGIBLE = "not_eligible"  # an officer's refusal
-_SENT_AFTER_COMMIT = "family_record_notices"
 
 
 class Refusal:
@@ -344,9 +342,12 @@ def apply(session: Session, account: Account, kind: FamilyRecordKind, now: datet
         return checked
     service = SERVICES[kind]
     key = str(checked.marriage.id) if checked.marriage else account.national_id
+    details = {"children": [planned.person.national_id for planned in checked.members]} \
+        if checked.officer_reason else {}
     made, new = requests.submit(session, service=service, request_key=key, account=account,
                                 beneficiary_id=account.national_id, now=now,
-                                office_city=checked.holder.city, client_address=client_address)
+                                office_city=checked.holder.city, details=details,
+                                client_address=client_address)
     if new:
         if checked.officer_reason:
             requests.move(session, made, RequestStatus.UNDER_REVIEW, now,
@@ -354,12 +355,7 @@ def apply(session: Session, account: Account, kind: FamilyRecordKind, now: datet
         else:
             requests.move(session, made, RequestStatus.APPROVED, now,
                           client_address=client_address)
-    waiting = session.info.pop(_SENT_AFTER_COMMIT, [])
-    session.commit()
-    for message_id in waiting:
-        message = session.get(SmsMessage, message_id)
-        if message is not None:
-            outbox.deliver(session, message, now)
+    requests.commit_and_tell(session, now)
     return Applied(made, new)
 
 
@@ -395,8 +391,8 @@ def _issue(session: Session, request: ServiceRequest, kind: FamilyRecordKind,
             listed.add(planned.person.national_id)
     session.flush()
     notice = notices.FAMILY_RECORD_ISSUED if issued else notices.FAMILY_RECORD_UPDATED
-    message = notices.queue(session, notice, request.account, now, number=record.number)
-    session.info.setdefault(_SENT_AFTER_COMMIT, []).append(message.id)
+    requests.tell_after_commit(
+        session, notices.queue(session, notice, request.account, now, number=record.number))
 
 
 def _approve_marriage(session: Session, request: ServiceRequest, now: datetime) -> None:
@@ -425,7 +421,7 @@ _NOT_ELIGIBLE = _l("The civil registry's records do not allow this family record
                    "Civil Affairs office with your documents.")
 requests.register(requests.Kind(
     MARRIAGE_SERVICE, title=MARRIAGE_TITLE, role="civil_affairs",
-    reasons={NOT_ELIGIBLE: _NOT_ELIGIBLE},
+    reasons={NOT_ELIGIBLE: _NOT_ELIGIBLE}, refused_reason=NOT_ELIGIBLE, approval_notice=False,
     endpoint="family_records.marriage", on_approved=_approve_marriage))
 requests.register(requests.Kind(
     MOTHER_SERVICE, title=MOTHER_TITLE, role="civil_affairs",
@@ -436,4 +432,8 @@ requests.register(requests.Kind(
                                     "registry: a Civil Affairs officer checks the court's "
                                     "custody deed."),
              NOT_ELIGIBLE: _NOT_ELIGIBLE},
+    # TRANSLATORS: In a Civil Affairs officer's queue, a mother's request for a family
+    # record: the label before the ID numbers of the children whose custody they check.
+    detail_labels={"children": _l("Children whose custody is checked")},
+    refused_reason=NOT_ELIGIBLE, approval_notice=False,
     endpoint="family_records.mother", on_approved=_approve_mother))

@@ -151,6 +151,17 @@ FAMILY_RECORD_ISSUED = Notice("family_record_notice", _l(
 # record's 11-digit number.
 FAMILY_RECORD_UPDATED = Notice("family_record_notice", _l(
     "Absher: your family record %(number)s is updated. See it under My family."))
+# TRANSLATORS: SMS when a Civil Affairs (or other) officer approved the holder's request;
+# two SMS segments. %(service)s is the service's name (e.g. New family record for mothers),
+# %(number)s the request's 10-digit number.
+REQUEST_APPROVED = Notice("request_decided_notice", _l(
+    "Absher: your request %(number)s (%(service)s) was approved. See it under My requests."))
+# TRANSLATORS: SMS when an officer refused the holder's request; two SMS segments. The
+# officer's reason is not in the SMS: the holder reads it on Absher. %(service)s is the
+# service's name, %(number)s the request's 10-digit number.
+REQUEST_REFUSED = Notice("request_decided_notice", _l(
+    "Absher: your request %(number)s (%(service)s) was refused. See the reason under My "
+    "requests on Absher."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

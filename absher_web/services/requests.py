@@ -8,7 +8,12 @@ request is approved). Every move:
 - is recorded in the applicant's security activity (and the officer's, when one decided);
 - runs the service's ``on_approved`` in the same transaction, so an approval and what it
   creates (a child's ID, a family record) are saved together or not at all.
-Telling the holder (SMS through the outbox) is the caller's, in the same transaction.
+Telling the holder (SMS through the outbox) is queued in the same transaction
+(``tell_after_commit``) and sent once it is committed (``commit_and_tell``).
+
+A case the rules cannot decide goes UNDER_REVIEW with a reason code; the officers of its
+Kind's role in the request's ``office_city`` see it in their queue (``awaiting_officer``)
+and ``decide`` it; the holder may ``cancel`` it until then.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from absher_web.identity import luhn_check_digit
-from absher_web.models import Account
+from absher_web.models import Account, SmsMessage, StaffUser
 from absher_web.models.requests import RequestStatus, ServiceRequest
-from absher_web.services import audit
+from absher_web.services import audit, notices, outbox
+from absher_web.wording import REFUSAL_REASON_MAX
 
 S = RequestStatus
 # The moves a request may make: from each state, the states it may go to.
@@ -40,6 +46,13 @@ MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 OPEN = (S.SUBMITTED, S.UNDER_REVIEW)
 NUMBER_DIGITS = 9  # then a check digit
+NOTE_MAX = REFUSAL_REASON_MAX  # an officer's reason for a refusal (ServiceRequest.note)
+_AFTER_COMMIT = "request_notices"  # session.info: the messages to send once committed
+
+
+class NotAllowed(Exception):
+    """The officer may not decide this request (not their role or city), or the holder may
+    not withdraw it (not theirs): the pages answer 403."""
 
 
 def _nothing(_session: Session, _request: ServiceRequest, _now: datetime) -> None:
@@ -55,7 +68,13 @@ class Kind:
     - ``reasons``: every reason code it sends to an officer or refuses with, worded;
     - ``endpoint``: its page (takes ``lang_code`` only), where the holder follows it;
     - ``on_approved(session, request, now)``: what an approval means (creates the child's
-      record, the family record), in the approval's transaction.
+      record, the family record), in the approval's transaction;
+    - ``detail_labels``: the request's ``details`` an officer sees, by key, each with its
+      label (the chosen first name, the children whose custody is checked);
+    - ``refused_reason``: the reason code an officer's refusal records (their own words go
+      in ``note``); None keeps the reason the request went to them with;
+    - ``approval_notice``: whether an officer's approval texts REQUEST_APPROVED (False when
+      ``on_approved`` texts a notice of its own, saying more).
     """
 
     service: str
@@ -64,6 +83,9 @@ class Kind:
     reasons: Mapping[str, LazyString | str] = field(default_factory=dict)
     endpoint: str | None = None
     on_approved: Callable[[Session, ServiceRequest, datetime], None] = _nothing
+    detail_labels: Mapping[str, LazyString | str] = field(default_factory=dict)
+    refused_reason: str | None = None
+    approval_notice: bool = True
 
     def reason_text(self, code: str | None) -> str:
         """The worded reason for ``code`` ('' for none; an unknown code is a bug, shown
@@ -157,3 +179,91 @@ def awaiting_officer(session: Session, services: tuple[str, ...], office_city: s
         ServiceRequest.status == S.UNDER_REVIEW, ServiceRequest.service.in_(services),
         ServiceRequest.office_city == office_city)
         .order_by(ServiceRequest.changed_at, ServiceRequest.id).limit(limit)))
+
+
+# --- telling the holder once the change is saved ----------------------------------------------
+
+
+def tell_after_commit(session: Session, message: SmsMessage) -> None:
+    """Send ``message`` (queued in this transaction) once ``commit_and_tell`` commits."""
+    session.flush()
+    session.info.setdefault(_AFTER_COMMIT, []).append(message.id)
+
+
+def commit_and_tell(session: Session, now: datetime) -> None:
+    """Commit, then text what the transaction queued (no call out with it open; a message
+    the provider refuses is sent again by run-due)."""
+    waiting = session.info.pop(_AFTER_COMMIT, [])
+    session.commit()
+    for message_id in waiting:
+        message = session.get(SmsMessage, message_id)
+        if message is not None:
+            outbox.deliver(session, message, now)
+
+
+# --- an officer's decision, the holder's withdrawal ---------------------------------------------
+
+
+def may_decide(officer: StaffUser, request: ServiceRequest) -> bool:
+    """Whether ``officer`` decides requests like this one: their role, their city."""
+    kind = KINDS.get(request.service)
+    return (kind is not None and kind.role in (officer.roles or [])
+            and officer.city is not None and request.office_city == officer.city)
+
+
+def services_of_role(role: str) -> tuple[str, ...]:
+    return tuple(sorted(name for name, kind in KINDS.items() if kind.role == role))
+
+
+def decide(session: Session, request: ServiceRequest, approve: bool, officer: StaffUser,
+           now: datetime, note: str | None = None,
+           client_address: str | None = None) -> bool:
+    """An officer approves or refuses a request waiting for one; True if this decision was
+    the one made (False: it was decided or withdrawn first). NotAllowed when the request is
+    not of the officer's role and city. The holder's notice is queued; the caller sends it
+    with ``commit_and_tell``."""
+    if not may_decide(officer, request):
+        raise NotAllowed(request.number)
+    if request.status is not S.UNDER_REVIEW:
+        return False
+    kind = KINDS[request.service]
+    values: dict[str, object] = {"decided_by": officer.id}
+    if not approve:
+        values["note"] = (note or "").strip()[:NOTE_MAX] or None
+        if kind.refused_reason:
+            values["reason"] = kind.refused_reason
+    if not move(session, request, S.APPROVED if approve else S.REFUSED, now,
+                staff_user_id=officer.id, client_address=client_address, **values):
+        return False
+    if approve and not kind.approval_notice:
+        return True
+    notice = notices.REQUEST_APPROVED if approve else notices.REQUEST_REFUSED
+    tell_after_commit(session, notices.queue(session, notice, request.account, now,
+                                             service=kind.title, number=request.number))
+    return True
+
+
+def cancel(session: Session, request: ServiceRequest, account: Account, now: datetime,
+           client_address: str | None = None) -> bool:
+    """The holder withdraws their open request; True if this call did (False: it was
+    decided or withdrawn first). NotAllowed when the request is not the holder's."""
+    if request.account_id != account.id:
+        raise NotAllowed(request.number)
+    if request.status not in OPEN:
+        return False
+    return move(session, request, S.CANCELLED, now, client_address=client_address)
+
+
+def of_holder_by_number(session: Session, account: Account,
+                        number: str) -> ServiceRequest | None:
+    """The holder's request of that number; None for anyone else's (or none at all)."""
+    if not number.isdigit() or len(number) != NUMBER_DIGITS + 1:
+        return None
+    return session.scalars(select(ServiceRequest).where(
+        ServiceRequest.number == number, ServiceRequest.account_id == account.id)).first()
+
+
+def by_number(session: Session, number: str) -> ServiceRequest | None:
+    if not number.isdigit() or len(number) != NUMBER_DIGITS + 1:
+        return None
+    return session.scalars(select(ServiceRequest).where(ServiceRequest.number == number)).first()

@@ -1,4 +1,10 @@
-"""Passports office officers: accounts made by an operator, their sign-in and their lookups.
+"""Officers: accounts made by an operator, their roles and city, their sign-in and their
+lookups.
+
+An officer's roles decide which consoles and queues they open (ROLES): a Passports officer
+the account lookup and what follows it, a Civil Affairs officer the queue of requests
+that the rules could not decide, for the city of their office only (``city``, the civil
+registry's Arabic spelling).
 
 Officers sign in apart from citizens (web/staff.py keeps the two sessions apart).
 The same answer for an unknown officer and a wrong password; five failures in a
@@ -16,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from absher_web.agencies.civil_registry import city_named
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
 from absher_web.passwords import PASSWORD_MIN, hash_password, new_session_token, password_problem
@@ -23,6 +30,9 @@ from absher_web.services import audit, lockout
 from absher_web.services.activation import account_by_national_id
 
 USERNAME_MAX = 64
+PASSPORTS = "passports"
+CIVIL_AFFAIRS = "civil_affairs"
+ROLES = (PASSPORTS, CIVIL_AFFAIRS)
 
 
 class OfficerError(Exception):
@@ -46,8 +56,44 @@ def find_officer(session: Session, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
 
 
+def checked_roles(roles: tuple[str, ...] | list[str]) -> list[str]:
+    """The roles as stored (each once, in ROLES' order); OfficerError for an unknown one."""
+    wanted = [role.strip().lower().replace("-", "_") for role in roles]
+    unknown = sorted({role for role in wanted if role not in ROLES})
+    if unknown:
+        raise OfficerError(f"Unknown role {', '.join(unknown)}: the roles are "
+                           f"{', '.join(ROLES)}.")
+    if not wanted:
+        raise OfficerError(f"Give at least one role: {', '.join(ROLES)}.")
+    return [role for role in ROLES if role in wanted]
+
+
+def checked_city(city: str | None, roles: list[str]) -> str | None:
+    """The city in the registry's spelling; OfficerError for a city it does not know, or
+    when a role that decides a city's requests has no city."""
+    if city is None or not city.strip():
+        if CIVIL_AFFAIRS in roles:
+            raise OfficerError("A civil_affairs officer needs --city: the city of their "
+                               "office, whose requests they decide.")
+        return None
+    found = city_named(city)
+    if found is None:
+        from absher_web.agencies.civil_registry import CITY_NAMES
+
+        known = ", ".join(str(english._args[1]) for english in CITY_NAMES.values())
+        raise OfficerError(f"Unknown city {city.strip()!r}. The cities are: {known} "
+                           "(in English or in Arabic).")
+    return found
+
+
+def has_role(officer: StaffUser | None, role: str) -> bool:
+    return officer is not None and role in (officer.roles or [])
+
+
 def create_officer(session: Session, username: str, full_name: str, office: str,
-                   password: str, bcrypt_rounds: int, now: datetime) -> StaffUser:
+                   password: str, bcrypt_rounds: int, now: datetime,
+                   roles: tuple[str, ...] | list[str] = (PASSPORTS,),
+                   city: str | None = None) -> StaffUser:
     username = username.strip()
     if not username or len(username) > USERNAME_MAX or not username.isascii():
         raise OfficerError("The username must be 1 to 64 Latin letters, digits or signs.")
@@ -60,10 +106,28 @@ def create_officer(session: Session, username: str, full_name: str, office: str,
             f"The password is not accepted ({reason}). It needs at least {PASSWORD_MIN} "
             "characters with capital and small letters and a digit, not a common one, and not "
             "the username.")
+    roles = checked_roles(roles)
+    city = checked_city(city, roles)
     officer = StaffUser(username=username, full_name=full_name.strip() or username,
-                        office=office.strip(), password_hash=hash_password(password, bcrypt_rounds),
+                        office=office.strip(), roles=roles, city=city,
+                        password_hash=hash_password(password, bcrypt_rounds),
                         session_token=new_session_token(), created_at=now)
     session.add(officer)
+    return officer
+
+
+def set_roles(session: Session, username: str, roles: tuple[str, ...] | list[str],
+              city: str | None, now: datetime) -> StaffUser:
+    """Give an officer these roles (and city, when given; else the one they have).
+    Audited for the operator; the caller commits."""
+    officer = find_officer(session, username)
+    if officer is None:
+        raise OfficerError(f"No officer has the username {username.strip()!r}.")
+    roles = checked_roles(roles)
+    city = checked_city(city if city is not None else officer.city, roles)
+    officer.roles, officer.city = roles, city
+    audit.record(session, "officer_roles_set", now, by="operator", officer=officer.username,
+                 roles=roles, city=city)
     return officer
 
 

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         eservices,
         family,
         family_records,
+        my_requests,
         payments,
         public,
         recovery,
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_queues,
         visual_code,
     )
     from absher_web.web.flow import ltr
@@ -63,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_queues.bp)
+    app.register_blueprint(my_requests.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

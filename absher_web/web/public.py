@@ -1,5 +1,6 @@
-"""Public pages: landing, the Individuals entry, Business, About, services, contact, terms,
-privacy, registration conditions and the accessibility statement.
+"""Public pages: landing, the Individuals entry, Business, About, services, an agency's page
+(Civil Affairs), contact, terms, privacy, registration conditions and the accessibility
+statement.
 
 Each is the same for every visitor not signed in: kept in memory (web/page_cache.py).
 """
@@ -9,7 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from jinja2_fragments.flask import render_block
 
-from absher_web.content import ACCESSIBILITY_REVIEWED, search_services
+from absher_web.content import (
+    ACCESSIBILITY_REVIEWED,
+    CIVIL_AFFAIRS,
+    agency_services,
+    search_services,
+)
 from absher_web.web import is_htmx_request
 from absher_web.web.page_cache import public_page
 
@@ -42,6 +48,13 @@ def services() -> str:
     if is_htmx_request():
         return render_block("public/services.html", "results", **context)
     return render_template("public/services.html", **context)
+
+
+@bp.get("/civil-affairs")
+@public_page
+def civil_affairs() -> str:
+    # The agency's working services come from the catalogue (content.SERVICES' agency).
+    return render_template("public/civil_affairs.html", services=agency_services(CIVIL_AFFAIRS))
 
 
 @bp.get("/contact")

@@ -1,6 +1,10 @@
-"""The Passports office officer console: sign-in, account lookup, and what an officer does
-for a holder whose fingerprints they verified: activate the account, change its mobile
-number (with a code to the new number that the holder reads out), unlock it.
+"""The officer console: the one officer sign-in, and the Passports office's pages (account
+lookup, and what an officer does for a holder whose fingerprints they verified: activate
+the account, change its mobile number with a code the holder reads out, unlock it).
+
+An officer's roles decide which consoles they open (services/staff.ROLES): the Passports
+pages answer 403 to an officer without the passports role; the Civil Affairs queue is
+web/staff_queues.py. After sign-in an officer lands on the first console their roles allow.
 
 Officers are not citizens: their session lives under its own keys, never through
 Flask-Login, and each side gets 403 on the other's pages (see keep_roles_apart).
@@ -62,6 +66,12 @@ SENDING_KEY = "staff_mobile_sending"  # what became of the last request for a co
 # the citizen sign-outs. Public pages and the citizen sign-in stay open.
 CITIZEN_AREA = "/<lang_code>/account/"
 CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
+# Every blueprint of the officer console (web/staff_queues.py adds the queues).
+STAFF_BLUEPRINTS = {"staff", "staff_queues"}
+# The console of each role, in the order an officer with several lands on them.
+CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"))
+# Pages of this blueprint any signed-in officer opens, whatever their roles.
+EVERY_OFFICER = {"staff.sign_in", "staff.sign_out"}
 
 
 def in_citizen_area() -> bool:
@@ -123,14 +133,24 @@ def keep_roles_apart() -> None:
             abort(403)
         else:
             session[SEEN_KEY] = now.timestamp()
-    if request.blueprint == bp.name and current_user.is_authenticated:
+    if request.blueprint in STAFF_BLUEPRINTS and current_user.is_authenticated:
         abort(403)
+
+
+def landing() -> str:
+    """Where a signed-in officer starts: the first console their roles allow."""
+    officer = signed_in_officer()
+    return next((url_for(endpoint) for role, endpoint in CONSOLES
+                 if staff.has_role(officer, role)), url_for("staff.home"))
 
 
 @bp.before_request
 def officers_only() -> Response | None:
     if request.endpoint != "staff.sign_in" and signed_in_officer() is None:
         return redirect(url_for(".sign_in"), 303)
+    if request.endpoint not in EVERY_OFFICER and not staff.has_role(signed_in_officer(),
+                                                                    staff.PASSPORTS):
+        abort(403)
     return None
 
 
@@ -143,7 +163,7 @@ def never_cached(response: Response) -> Response:
 
 @bp.app_context_processor
 def officer_context() -> dict:
-    if request.blueprint != bp.name or signed_in_officer() is None:
+    if request.blueprint not in STAFF_BLUEPRINTS or signed_in_officer() is None:
         return {}
     return {"officer": signed_in_officer(), "staff_sign_out_form": ConfirmForm(formdata=None)}
 
@@ -158,7 +178,7 @@ def officer_context() -> dict:
 @limiter.limit(lambda: current_app.config["RATELIMIT_STAFF_SIGN_IN"], methods=["POST"])
 def sign_in():
     if signed_in_officer() is not None:
-        return redirect(url_for(".home"), 303)
+        return redirect(landing(), 303)
     form = StaffSignInForm()
     problem = None
     if form.validate_on_submit():
@@ -166,7 +186,7 @@ def sign_in():
                                 current_policies().bcrypt_rounds, utcnow(), client_address())
         if attempt.result is staff.SignInResult.SIGNED_IN:
             start_officer_session(attempt.officer)
-            return redirect(url_for(".home"), 303)
+            return redirect(landing(), 303)
         if attempt.result is staff.SignInResult.LOCKED:
             problem = message("staff_sign_in_locked",
                               time=dates.date_and_time(attempt.locked_until))

@@ -1,4 +1,5 @@
-"""A Passports office officer, and a driver for the console through the test client."""
+"""An officer (Passports by default; any roles and city), and a driver for the console
+through the test client."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ OFFICER_PASSWORD = "Vx8kPw3nRt"
 
 
 def add_officer(app, username: str = "k.alharbi", full_name: str = "Khalid Alharbi",
-                office: str = "Riyadh Passports") -> StaffUser:
+                office: str = "Riyadh Passports", roles: tuple[str, ...] = ("passports",),
+                city: str | None = None) -> StaffUser:
     with app.app_context():
         officer = staff.create_officer(db.session, username, full_name, office, OFFICER_PASSWORD,
-                                       app.config["BCRYPT_ROUNDS"], utcnow())
+                                       app.config["BCRYPT_ROUNDS"], utcnow(), roles=roles,
+                                       city=city)
         db.session.commit()
         return officer
 

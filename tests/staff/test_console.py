@@ -76,7 +76,7 @@ class TestSignIn:
         assert response.headers["Location"] == "/en/staff/"
         page = parse(console.client.get("/en/staff/"))
         assert page.h1.get_text(strip=True) == "Passports office console"
-        nav = page.find("nav", attrs={"aria-label": "Passports office console"}).get_text()
+        nav = page.find("nav", attrs={"aria-label": "Officer console"}).get_text()
         assert "Khalid Alharbi" in nav and "Riyadh Passports" in nav
         [event] = events(app, "staff_signed_in")
         assert event.staff_user_id == console.officer.id and event.account_id is None

@@ -66,8 +66,10 @@ def events() -> list[AuditEvent]:
 
 
 def officer() -> StaffUser:
+    """An officer of both consoles (the menu shows both), in Riyadh."""
     return StaffUser(id=1, username="officer.riyadh", full_name="Khalid Saleh Al-Harbi",
-                     office="Riyadh Passports Office", is_active=True)
+                     office="Riyadh Passports Office", is_active=True,
+                     roles=["passports", "civil_affairs"], city="الرياض")
 
 
 # --- e-service answers ---------------------------------------------------------------------
