@@ -7,7 +7,9 @@ request is approved). Every move:
   loser is told (``move`` returns False);
 - is recorded in the applicant's security activity (and the officer's, when one decided);
 - runs the service's ``on_approved`` in the same transaction, so an approval and what it
-  creates (a child's ID, a family record) are saved together or not at all.
+  creates (a child's ID, a family record) are saved together or not at all;
+- ends the request's bill when it is refused or withdrawn (services.bills.cancel: an unpaid
+  bill is cancelled, a paid one refunded), in the same transaction.
 Telling the holder (SMS through the outbox) is queued in the same transaction
 (``tell_after_commit``) and sent once it is committed (``commit_and_tell``).
 
@@ -30,8 +32,9 @@ from sqlalchemy.orm import Session
 
 from absher_web.identity import luhn_check_digit
 from absher_web.models import Account, SmsMessage, StaffUser
+from absher_web.models.bills import Bill
 from absher_web.models.requests import RequestStatus, ServiceRequest
-from absher_web.services import audit, notices, outbox
+from absher_web.services import audit, bills, notices, outbox
 from absher_web.wording import REFUSAL_REASON_MAX
 
 S = RequestStatus
@@ -163,6 +166,11 @@ def move(session: Session, request: ServiceRequest, to: RequestStatus, now: date
                  staff_user_id=staff_user_id, service=request.service, request=request.number)
     if to is S.APPROVED:
         KINDS[request.service].on_approved(session, request, now)
+    elif to in (S.REFUSED, S.CANCELLED) and request.bill_id is not None:
+        # Nothing will be delivered: its unpaid bill is cancelled, a paid one refunded.
+        bill = session.get(Bill, request.bill_id)
+        if bill is not None:
+            bills.cancel(session, bill, now)
     return True
 
 
