@@ -120,8 +120,10 @@ def notification(number: str):
 @require_active_account(TITLE, EXPLANATION)
 def confirm(number: str):
     notified, father, mother = _notified(number)
-    if not births.is_citizen(current_user.account) or notified.request is not None:
+    if not births.is_citizen(current_user.account):
         return _show(number)
+    if notified.request is not None:  # confirmed before (another tab, another device)
+        return redirect(url_for("births.notification", number=number), 303)
     form = BirthConfirmForm()
     if not form.validate_on_submit():
         return render_birth(notified, Mode.FORM, father=father, mother=mother, status=422,
