@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, StringField
+from wtforms.validators import ValidationError
 
 from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, rule
+from absher_web.forms.messages import message
 from absher_web.services import names
 
 DELIVERY_CHOICES = (
@@ -18,6 +20,17 @@ DELIVERY_CHOICES = (
 )
 
 
+def name_rule(check):  # noqa: ANN001, ANN201 (a rule function; a WTForms validator)
+    """A validator from a name rule: its message, with the longest name it allows."""
+
+    def validate(_form, field) -> None:  # noqa: ANN001 (WTForms' signature)
+        problem = check(field.data or "")
+        if problem:
+            raise ValidationError(message(problem, num=names.LONGEST))
+
+    return validate
+
+
 def _delivery_rule(value: str) -> str | None:
     return None if value in {c.value for c in DELIVERY_CHOICES} else "birth_delivery_required"
 
@@ -25,10 +38,10 @@ def _delivery_rule(value: str) -> str | None:
 class BirthNameForm(SiteForm):
     # TRANSLATORS: A field label: the newborn's first name, in Arabic letters.
     first_name_ar = StringField(_l("First name in Arabic"),
-                                validators=[rule(names.arabic_problem)])
+                                validators=[name_rule(names.arabic_problem)])
     # TRANSLATORS: A field label: the newborn's first name, in English letters.
     first_name_en = StringField(_l("First name in English"),
-                                validators=[rule(names.english_problem)])
+                                validators=[name_rule(names.english_problem)])
     # TRANSLATORS: The question above the two ways a newborn's birth certificate may reach
     # the holder.
     delivery = RadioField(_l("How do you want to receive the birth certificate?"),

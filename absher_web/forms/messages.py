@@ -164,13 +164,14 @@ MESSAGES = {
     "staff_mobile_changed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. A text message has told the old number"),
     # TRANSLATORS: A message shown beside a form field or at the top of the form. %(mobile)s is a
     # mobile number, e.g. +966512345678; %(national_id)s is a 10-digit ID or iqama number.
+    "staff_mobile_changed_sms_failed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. The text message to the old number could not be sent yet: it will be sent again automatically"),
     # Birth registration: the newborn's first name (services/names.py) and the delivery.
     # TRANSLATORS: A message beside the newborn's first name in Arabic (birth registration).
     "birth_name_ar_required": _l("Enter the child's first name in Arabic"),
     # TRANSLATORS: A message beside the English form of the newborn's first name.
     "birth_name_en_required": _l("Enter the child's first name in English letters"),
-    # TRANSLATORS: A message beside the newborn's first name (birth registration).
-    "birth_name_too_long": _l("The first name is too long. Enter one name of 20 letters at most"),
+    # TRANSLATORS: A message beside the newborn's first name (birth registration). %(num)s is the longest a first name may be, in letters (20).
+    "birth_name_too_long": _l("The first name is too long. Enter one name of at most %(num)s letters"),
     # TRANSLATORS: A message beside the newborn's first name: titles such as الأمير، الشيخ، سمو (Prince, Sheikh, His Highness) are not part of a name.
     "birth_name_title": _l("Enter the name without a title such as Prince, Sheikh or Highness: titles are not part of a name"),
     # TRANSLATORS: A message beside the newborn's first name. عبدالله is written in Arabic in both languages' messages: it is an example of a compound name written as one word.
@@ -189,7 +190,6 @@ MESSAGES = {
     "birth_name_refused": _l("Civil Affairs does not accept this name for a child. Choose another first name"),
     # TRANSLATORS: A message beside the choice of how the birth certificate reaches the holder.
     "birth_delivery_required": _l("Choose how you will receive the birth certificate"),
-    "staff_mobile_changed_sms_failed": _l("The mobile number of the account of ID %(national_id)s is now %(mobile)s. The text message to the old number could not be sent yet: it will be sent again automatically"),
 }
 
 
