@@ -52,7 +52,7 @@ def render_list(notified: list[Notified], citizen: bool, status: int = 200, **co
 
 def render_birth(notified: Notified, mode: str, *, father: Person, mother: Person | None,
                  status: int = 200, form=None, quote: Quote | None = None,  # noqa: ANN001
-                 changed: bool = False, **context):
+                 changed: bool = False, now=None, **context):  # noqa: ANN001
     """The notification's page, whole or (for htmx) its step."""
     rest = births_registry.four_part_name(db.session, father, "", "") \
         if mode == Mode.FORM and "rest" not in context else context.pop("rest", None)
@@ -60,7 +60,7 @@ def render_birth(notified: Notified, mode: str, *, father: Person, mother: Perso
                        form=form or BirthNameForm(formdata=None), quote=quote,
                        changed=changed, mother=mother, rest=rest, policy=_policy(),
                        delivery_names=DELIVERY_NAMES, reason_text=reason_text,
-                       action_form=ConfirmForm(formdata=None), now=utcnow(), title=TITLE,
+                       action_form=ConfirmForm(formdata=None), now=now or utcnow(), title=TITLE,
                        refund_days=births.REFUND_DAYS, **context)
 
 
