@@ -25,6 +25,7 @@ registry and how the documents reach him, confirms, and the request is submitted
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,7 +59,8 @@ REFUND_DAYS = DELIVERY_REFUND_AFTER.days
 # How far back run-due looks for approvals past DELIVERY_REFUND_AFTER (it runs daily).
 _REFUND_WINDOW = timedelta(days=90)
 _SENT_AFTER_COMMIT = births_registry.SENT_AFTER_COMMIT
-NUMBER_LENGTH = 20  # a notification's number, as hospitals write it
+# A notification's number, as hospitals write it (KFSH-2026-0001).
+NOTIFICATION_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 
 
 class Delivery(enum.StrEnum):
@@ -149,8 +151,8 @@ def notification_for(session: Session, account: Account, number: str) -> BirthNo
     """The notification of that number naming the holder as the father. NotNamed (404)
     when it does not exist or does not name them; ActingRefused (403) when it names them
     as the mother: the father registers the birth (the acting-for rule's answer)."""
-    if not number or len(number) > NUMBER_LENGTH:
-        raise NotNamed(number)
+    if not NOTIFICATION_NUMBER.fullmatch(number or ""):
+        raise NotNamed(number)  # never sent to the database (PostgreSQL refuses NUL)
     found = session.scalars(select(BirthNotification).where(
         BirthNotification.number == number)).first()
     if found is None:
