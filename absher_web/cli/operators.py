@@ -187,11 +187,11 @@ def run_due() -> None:
         RUN_DUE.labels(result).inc(count)
     click.echo(f"Bills: {payments.expired} expired; {payments.carried_on} paid request(s) "
                f"carried on, {payments.carry_on_failed} failed and will be tried again; "
-               f"{payments.service_work} refund(s) of undelivered or refused requests "
-               "started; "
                f"{payments.refunded} refund(s) taken by the bank, {payments.refund_failed} "
                f"failed and {payments.refunds_deferred} left for the next run (their bank "
                "is failing).")
+    click.echo(f"Services: {payments.service_work} refund(s) started for fees of requests "
+               "not delivered in time or refused.")
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")

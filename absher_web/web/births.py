@@ -6,7 +6,7 @@ mother: 403 (the father registers). The rules are in services/births.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -46,8 +46,8 @@ def reason_text(code: str | None) -> str:
 
 
 def render_list(notified: list[Notified], citizen: bool, status: int = 200, **context):
-    return render_step("account/births.html", status, notified=notified, citizen=citizen,
-                       policy=_policy(), title=TITLE, **context)
+    return render_template("account/births.html", notified=notified, citizen=citizen,
+                           policy=_policy(), title=TITLE, **context), status
 
 
 def render_birth(notified: Notified, mode: str, *, father: Person, mother: Person | None,
