@@ -11,7 +11,7 @@ from absher_web.forms.common import ConfirmForm
 from absher_web.models import utcnow
 from absher_web.services import acting_for, activation, audit
 from absher_web.services.eservices import driving
-from absher_web.web import eservices, payments
+from absher_web.web import births, eservices, payments
 from absher_web.web.guards import require_active_account, signed_in_only
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
@@ -55,6 +55,7 @@ EVENT_LABELS = {
     acting_for.ACTED_FOR_YOU: _l("A family member or your sponsor used a service for you"),
     **eservices.event_labels(),
     **payments.EVENT_LABELS,
+    **births.EVENT_LABELS,
 }
 
 

@@ -25,6 +25,15 @@ bp = Blueprint("births", __name__, url_prefix="/<lang_code>/account/family/birth
 TITLE = births.TITLE
 EXPLANATION = _l("Once your account is activated, you can register your newborn here from "
                  "the hospital's birth notification. Activate it in one of these ways:")
+# How birth registration's own events read in the holder's security activity.
+EVENT_LABELS = {
+    # TRANSLATORS: An event in the account's list of recent security activity: the holder
+    # registered their newborn's birth (the child got an ID number).
+    births_registry.CHILD_AUDIT_KIND: _l("Newborn's birth registered"),
+    # TRANSLATORS: An event in the account's list of recent security activity: a birth
+    # registration's delivery fee (or its whole bill) is being refunded.
+    "birth_fee_refunded": _l("Birth registration fee refunded"),
+}
 DELIVERY_NAMES = {choice.value: choice.label for choice in DELIVERY_CHOICES}
 
 

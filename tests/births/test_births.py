@@ -220,3 +220,16 @@ def test_an_expired_bill_can_be_issued_again(app, father):
                                   data={"csrf_token": father.token()})
     assert response.status_code == 303
     assert the_request(app).bill_id != made.bill_id
+
+
+def test_the_registration_is_in_the_fathers_security_activity(app, father):
+    father.confirm(delivery="office", total=0)
+    for lang, words in (("en", "Newborn's birth registered"), ("ar", "تسجيل ميلاد مولود")):
+        home = text_of(father.client.get(f"/{lang}/account/"))
+        assert words in home
+    from absher_web.models import AuditEvent
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "birth_registered")).one()
+        assert event.account_id == father.account.id
+        assert event.detail["for_person"] == child_of(app).national_id
