@@ -56,25 +56,23 @@ def key(text: str) -> str:
 class Lists:
     accepted_ar: frozenset[str]
     accepted_en: frozenset[str]
-    english_of: dict[str, str]  # an accepted Arabic name's key -> its usual English form
     refused: frozenset[str]
     titles: frozenset[str]
 
 
 @cache
 def lists() -> Lists:
-    accepted_ar, accepted_en, english_of = set(), set(), {}
+    accepted_ar, accepted_en = set(), set()
     for line in _lines("accepted.txt"):
         arabic, _, english = line.partition("|")
         accepted_ar.add(key(arabic))
         if english.strip():
             accepted_en.add(key(english))
-            english_of[key(arabic)] = english.strip()
     refused = {key(part) for line in _lines("refused.txt") for part in line.split("|")
                if part.strip()}
     titles = {key(line) for line in _lines("titles.txt")}
-    return Lists(frozenset(accepted_ar), frozenset(accepted_en), english_of,
-                 frozenset(refused), frozenset(titles))
+    return Lists(frozenset(accepted_ar), frozenset(accepted_en), frozenset(refused),
+                 frozenset(titles))
 
 
 def clean(text: str) -> str:
@@ -154,8 +152,3 @@ def english_form(text: str) -> str:
 def is_listed(arabic: str) -> bool:
     """On the accepted list: registered without an officer."""
     return key(arabic) in lists().accepted_ar
-
-
-def usual_english(arabic: str) -> str | None:
-    """The accepted list's English form of an Arabic name (a hint on the form)."""
-    return lists().english_of.get(key(arabic))
