@@ -228,6 +228,8 @@ def new_bill(session: Session, policy: EServicePolicy, account: Account, number:
     request = requests.find(session, SERVICE, notification.number)
     if request is None or request.status is not RequestStatus.SUBMITTED:
         return None
+    if request.details.get("delivery_fee", 0) + request.details.get("fine", 0) <= 0:
+        return None  # nothing to pay: it went on when it was submitted
     held = _bill_of(session, request)
     if held is not None and held.status is not BillStatus.EXPIRED and not (
             held.status is BillStatus.UNPAID and held.expires_at <= now):
