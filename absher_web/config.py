@@ -228,6 +228,12 @@ class Config:
     # branch or by someone who has to ask a relative to pay; and a request is not held
     # open much longer than the rules it was checked against are likely to stay true.
     BILL_LIFETIME_HOURS = env_int("BILL_LIFETIME_HOURS", 72)
+    # Birth registration (services/births.py): the fee for delivering the birth certificate
+    # and family record to the national address by post, and the fine for a birth
+    # registered more than BIRTH_REGISTRATION_DAYS after it, both in halalas (0: none).
+    BIRTH_DELIVERY_FEE = env_int("BIRTH_DELIVERY_FEE", 3000)
+    BIRTH_LATE_FINE = env_int("BIRTH_LATE_FINE", 10000)
+    BIRTH_REGISTRATION_DAYS = env_int("BIRTH_REGISTRATION_DAYS", 30)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

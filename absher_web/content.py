@@ -67,6 +67,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Birth registration"),
         _l("Register the birth of a child with the civil registry without visiting an office."),
         True,
+        "births.page",
         agency=CIVIL_AFFAIRS,
     ),
     Service(

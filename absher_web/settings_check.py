@@ -54,6 +54,9 @@ RANGES = {
     # A fee is a bill, and a bill is never for nothing.
     "VISA_EXTENSION_FEE": (1, 100_000), "VISA_MAX_STAY_DAYS": (1, 2 * 365),
     "ABSENCE_WITHDRAWAL_DAYS": (1, 365), "BILL_LIFETIME_HOURS": (1, 30 * 24),
+    # Halalas; 0 charges nothing (no bill is issued for nothing).
+    "BIRTH_DELIVERY_FEE": (0, 10_000_000), "BIRTH_LATE_FINE": (0, 10_000_000),
+    "BIRTH_REGISTRATION_DAYS": (1, 365),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -501,6 +501,27 @@ class Harness:
     def new_visitor(self, kind: str = "anonymous") -> Visitor:
         return Visitor(kind, self.app.test_client())
 
+    def give_birth(self, father_id: str) -> None:
+        """The one fuzzed birth notification (FUZZ_BIRTH) names this father now, and is
+        not registered yet: the birth registration forms reach the service."""
+        from datetime import date
+
+        from sqlalchemy import delete, select
+
+        from absher_web.models import BirthNotification, ServiceRequest, Sex
+
+        with self.app.app_context(), db.transaction() as session:
+            session.execute(delete(ServiceRequest).where(
+                ServiceRequest.request_key == FUZZ_BIRTH))
+            found = session.scalars(select(BirthNotification).where(
+                BirthNotification.number == FUZZ_BIRTH)).first()
+            if found is None:
+                found = BirthNotification(number=FUZZ_BIRTH, mother_id=self.people[0],
+                                          hospital="مستشفى", birth_date=date(2026, 11, 1),
+                                          sex=Sex.MALE)
+                session.add(found)
+            found.father_id, found.child_id = father_id, None
+
     def sign_in(self, visitor: Visitor, account) -> None:
         page = self.step(visitor, "GET", "/en/individuals/login", (200,), "open sign-in")
         self.step(visitor, "POST", "/en/individuals/login", (303,), "enter a password",
@@ -552,6 +573,11 @@ class Harness:
         """A new visitor at the named place of a journey."""
         visitor = self.new_visitor(kind)
         if kind == "anonymous":
+            return visitor
+        if kind == "father":
+            account = self.make_account(state=ActivationState.ACTIVE)
+            self.sign_in(visitor, account)
+            self.give_birth(account.national_id)
             return visitor
         if kind in ("citizen", "changing_mobile"):
             self.sign_in(visitor, self.make_account(state=ActivationState.ACTIVE))
@@ -756,6 +782,14 @@ ANONYMOUS_FORMS = (
                                  ("password", OFFICER_PASSWORD)]),
 )
 
+# The birth notification the birth registration forms are fuzzed on (Harness.give_birth).
+FUZZ_BIRTH = "FUZZ-2026-0001"
+
+
+def birth_form_shown(text: str) -> bool:
+    """The birth's name form is still there (not yet registered by an earlier post)."""
+    return 'name="first_name_ar"' in text
+
 STEP_FORMS = (
     FormSpec("registration_code", "/{lang}/register/code", "registering", code_of_visitor),
     FormSpec("registration_resend", "/{lang}/register/code/resend", "registering", nothing,
@@ -825,6 +859,15 @@ SIGNED_IN_FORMS = (
     FormSpec("absence_withdraw", "/{lang}/account/services/domestic-worker-absence/withdraw",
              "citizen", lambda h, v, page: [("item", "1")],
              page="/{lang}/account/services/domestic-worker-absence"),
+    FormSpec("birth_name", "/{lang}/account/family/births/" + FUZZ_BIRTH, "father",
+             lambda h, v, page: [("first_name_ar", "سعد"), ("first_name_en", "Saad"),
+                                 ("delivery", "post")], still_there=birth_form_shown),
+    FormSpec("birth_confirm", "/{lang}/account/family/births/" + FUZZ_BIRTH + "/confirm",
+             "father", lambda h, v, page: [("first_name_ar", "سعد"), ("first_name_en", "Saad"),
+                                           ("delivery", "post"), ("total", "3000")],
+             page="/{lang}/account/family/births/" + FUZZ_BIRTH, still_there=birth_form_shown),
+    FormSpec("birth_new_bill", "/{lang}/account/family/births/" + FUZZ_BIRTH + "/bill",
+             "father", nothing, page="/{lang}/account/family/births/" + FUZZ_BIRTH),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id)]),
     FormSpec("staff_activate", "/{lang}/staff/activate", "officer",

@@ -4,7 +4,7 @@ Each command runs inside the app context (FlaskGroup pushes it), uses its own
 short transaction, and exits non-zero when it did not do what was asked. One module per
 group: operators (settings, schema, API clients, officers, accounts, the runner),
 imports (the government's records), payments (pay-bill, refund URLs, bills,
-reconciliation), demo, translate.
+reconciliation), civil_affairs (a birth registration delivered), demo, translate.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from absher_web.cli import (  # noqa: F401 (their commands)
+    civil_affairs,
     demo,
     imports,
     operators,

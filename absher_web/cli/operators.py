@@ -190,6 +190,8 @@ def run_due() -> None:
                f"{payments.refunded} refund(s) taken by the bank, {payments.refund_failed} "
                f"failed and {payments.refunds_deferred} left for the next run (their bank "
                "is failing).")
+    click.echo(f"Services: {payments.service_work} refund(s) started for fees of requests "
+               "not delivered in time or refused.")
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")

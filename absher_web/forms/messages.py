@@ -188,6 +188,31 @@ MESSAGES = {
     # TRANSLATORS: In a Civil Affairs officer's queue: another officer decided the request,
     # or the holder withdrew it, before this officer's decision. %(number)s is its number.
     "staff_request_already_decided": _l("Request %(number)s was already decided or withdrawn. Nothing was changed"),
+    # Birth registration: the newborn's first name (services/names.py) and the delivery.
+    # TRANSLATORS: A message beside the newborn's first name in Arabic (birth registration).
+    "birth_name_ar_required": _l("Enter the child's first name in Arabic"),
+    # TRANSLATORS: A message beside the English form of the newborn's first name.
+    "birth_name_en_required": _l("Enter the child's first name in English letters"),
+    # TRANSLATORS: A message beside the newborn's first name (birth registration). %(num)s is the longest a first name may be, in letters (20).
+    "birth_name_too_long": _l("The first name is too long. Enter one name of at most %(num)s letters"),
+    # TRANSLATORS: A message beside the newborn's first name: titles such as الأمير، الشيخ، سمو (Prince, Sheikh, His Highness) are not part of a name.
+    "birth_name_title": _l("Enter the name without a title such as Prince, Sheikh or Highness: titles are not part of a name"),
+    # TRANSLATORS: A message beside the newborn's first name. عبدالله is written in Arabic in both languages' messages: it is an example of a compound name written as one word.
+    "birth_name_one": _l("Enter one first name only, without spaces. A compound name such as عبدالله is written as one word"),
+    # TRANSLATORS: A message beside the newborn's first name in Arabic.
+    "birth_name_ar_letters": _l("Use Arabic letters only in the Arabic name: no Latin letters, digits or signs"),
+    # TRANSLATORS: A message beside the English form of the newborn's first name.
+    "birth_name_en_letters": _l("Use English letters only (A to Z) in the English name: no Arabic letters, digits, hyphens or signs"),
+    # TRANSLATORS: A message beside the newborn's first name in Arabic: a name may not begin with the article ال unless it is a name accepted as such (الجوهرة).
+    "birth_name_ar_article": _l("Enter the first name without the article ال in front of it"),
+    # TRANSLATORS: A message beside the English form of the newborn's first name: no "Al-" or "El-" in front.
+    "birth_name_en_article": _l("Enter the first name without Al- or El- in front of it"),
+    # TRANSLATORS: A message beside the newborn's first name: compound names (عبد…, أبو…) are accepted only from the list of names.
+    "birth_name_compound": _l("This compound name is not accepted. Choose a single name, or a compound name Civil Affairs accepts, such as Abdullah or Abdulrahman"),
+    # TRANSLATORS: A message beside the newborn's first name: the name is on the list Civil Affairs refuses.
+    "birth_name_refused": _l("Civil Affairs does not accept this name for a child. Choose another first name"),
+    # TRANSLATORS: A message beside the choice of how the birth certificate reaches the holder.
+    "birth_delivery_required": _l("Choose how you will receive the birth certificate"),
 }
 
 

@@ -79,6 +79,9 @@ class Bill(Base):
     # Why: "cancelled" by the holder, or the service's code for a request that could no
     # longer be delivered once paid (services.bills.Undeliverable).
     refund_reason: Mapped[str | None] = mapped_column(String(40))
+    # How much goes back, in halalas, when it is a part of the amount (a birth
+    # registration's delivery fee, not its fine); None: the whole amount.
+    refund_amount: Mapped[int | None] = mapped_column(Integer)
     refund_attempts: Mapped[int] = mapped_column(Integer, default=0)
     refund_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     refund_error: Mapped[str | None] = mapped_column(String(200))
@@ -86,6 +89,11 @@ class Bill(Base):
     refund_reference: Mapped[str | None] = mapped_column(String(40))
 
     account: Mapped[Account] = relationship()
+
+    @property
+    def refunded_amount(self) -> int:
+        """What a refund gives back: the part named, or the whole amount."""
+        return self.amount if self.refund_amount is None else self.refund_amount
 
 
 def open_bill():  # noqa: ANN201 (a SQL condition)

@@ -80,6 +80,9 @@ class BirthNotification(Base):
     hospital: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[Sex] = mapped_column(enum_column(Sex))
+    # The child once registered (services/births.py): one child per notification.
+    child_id: Mapped[str | None] = mapped_column(ForeignKey("people.national_id"),
+                                                 unique=True)
 
 
 class FamilyRecordKind(enum.StrEnum):

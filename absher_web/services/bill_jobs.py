@@ -39,12 +39,16 @@ class BillJobsReport:
     refunded: int = 0
     refund_failed: int = 0
     refunds_deferred: int = 0  # their bank failed in this run: left for the next one
+    service_work: int = 0  # done by the services' own due work (Fulfilment.due)
 
 
 def run(begin: Callable[[], object], now: datetime, cipher, bank_timeout: float) -> BillJobsReport:
     report = BillJobsReport()
     report.expired = bills.expire_due(begin, now)
     report.carried_on, report.carry_on_failed = bills.carry_on_due(begin, now)
+    for fulfilment in bills.SERVICES.values():  # the services' own due work, refunds first
+        if fulfilment.due is not None:
+            report.service_work += fulfilment.due(begin, now)
     sent = refunds.send_due(begin, now, cipher, bank_timeout)
     report.refunded, report.refund_failed = sent.refunded, sent.failed
     report.refunds_deferred = sent.deferred

@@ -84,6 +84,9 @@ class Fulfilment:
     service: str
     carry_on: Callable[[Session, Bill, datetime], None]
     refundable: Callable[[Session, Bill], bool] = lambda _session, _bill: False
+    # run-due's part for the service's own bills (the birth registration's delivery fee
+    # refunded when nothing was delivered in time): ``due(begin, now)`` -> how many.
+    due: Callable[[Callable[[], object], datetime], int] | None = None
 
 
 SERVICES: dict[str, Fulfilment] = {}
@@ -297,6 +300,19 @@ def cancel(session: Session, bill: Bill, now: datetime) -> Cancelled:
                 refund_reason="cancelled"):
             return Cancelled.REFUNDING
     return Cancelled.ENDED
+
+
+def refund_part(session: Session, bill: Bill, amount: int, reason: str,
+                now: datetime) -> bool:
+    """Give back ``amount`` halalas (all or part) of a paid bill whose request went on,
+    in the caller's transaction: True if this call started the refund (once, however many
+    runners try; a bill refunded or refunding already is left as it is)."""
+    if not 0 < amount <= bill.amount:
+        raise ValueError("a refund gives back a positive part of the amount paid")
+    return move(session, bill, BillStatus.PAID, BillStatus.REFUNDING, now,
+                refund_requested_at=now, refund_next_at=now, refund_attempts=0,
+                refund_reason=reason[:40],
+                refund_amount=None if amount == bill.amount else amount)
 
 
 def expire_due(begin: Callable[[], object], now: datetime, batch: int = 500) -> int:

@@ -162,6 +162,24 @@ REQUEST_APPROVED = Notice("request_decided_notice", _l(
 REQUEST_REFUSED = Notice("request_decided_notice", _l(
     "Absher: your request %(number)s (%(service)s) was refused. See the reason under My "
     "requests on Absher."))
+# TRANSLATORS: SMS once a newborn is registered (تسجيل المواليد); one or two SMS segments.
+# %(name)s is the child's full name in the holder's language, %(national_id)s the child's
+# new 10-digit ID number.
+BIRTH_REGISTERED = Notice("birth_registered_notice", _l(
+    "Absher: the birth of %(name)s is registered. ID number: %(national_id)s. See it under "
+    "My family."))
+# TRANSLATORS: SMS once the birth certificate and family record of a registered newborn
+# were printed and sent by post to the holder's national address; at most two SMS
+# segments. %(request)s is the request's 10-digit number.
+BIRTH_SENT = Notice("birth_delivered_notice", _l(
+    "Absher: the birth certificate of request %(request)s is printed and sent by post to "
+    "your national address."))
+# TRANSLATORS: SMS once the birth certificate of a registered newborn is printed and waits
+# at the Civil Affairs office the holder chose; at most two SMS segments. %(request)s is
+# the request's 10-digit number.
+BIRTH_READY = Notice("birth_delivered_notice", _l(
+    "Absher: the birth certificate of request %(request)s is printed. Collect it at your "
+    "Civil Affairs office with your ID card."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

@@ -27,6 +27,7 @@ SETTINGS = (
     "MAX_DRIVING_AUTHORISATIONS", "DRIVING_AUTHORISATION_MAX_DAYS",
     "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
     "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS", "BILL_LIFETIME_HOURS",
+    "BIRTH_DELIVERY_FEE", "BIRTH_LATE_FINE", "BIRTH_REGISTRATION_DAYS",
 )
 
 
@@ -69,6 +70,9 @@ class EServicePolicy:
     visa_max_stay_days: int = 180  # from entry, extensions included
     absence_withdrawal_days: int = 15
     bill_lifetime: timedelta = timedelta(hours=72)  # how long a fee's bill may be paid
+    birth_delivery_fee: int = 3000  # halalas, delivery by post
+    birth_late_fine: int = 10000  # halalas, a birth registered late
+    birth_registration_days: int = 30  # after the birth, before the fine
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -80,7 +84,10 @@ class EServicePolicy:
             visa_extension_fee=config["VISA_EXTENSION_FEE"],
             visa_max_stay_days=config["VISA_MAX_STAY_DAYS"],
             absence_withdrawal_days=config["ABSENCE_WITHDRAWAL_DAYS"],
-            bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]))
+            bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]),
+            birth_delivery_fee=config["BIRTH_DELIVERY_FEE"],
+            birth_late_fine=config["BIRTH_LATE_FINE"],
+            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"])
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ The instruction, as the bank receives it (POST, application/json, UTF-8):
     {"bill_number": "1234567890123", "amount": 10000, "payment_reference": "<the bank's
      reference of the payment>", "refund_reference": "absher-refund-<bill id>"}
 
-with the headers X-Absher-Client (the bank's code), X-Absher-Timestamp and
-X-Absher-Signature. The bank answers 2xx when it has taken the refund (or took it
-before), with JSON {"bank_reference": "<its reference of the refund>"}.
+("amount" is what goes back, in halalas: the bill's amount, or the part of it a partial
+refund names, bills.refund_part) with the headers X-Absher-Client (the bank's code),
+X-Absher-Timestamp and X-Absher-Signature. The bank answers 2xx when it has taken the
+refund (or took it before), with JSON {"bank_reference": "<its reference of the refund>"}.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def refund_reference(bill_id: int) -> str:
 
 
 def instruction(bill: Bill) -> bytes:
-    return json.dumps({"bill_number": bill.number, "amount": bill.amount,
+    return json.dumps({"bill_number": bill.number, "amount": bill.refunded_amount,
                        "payment_reference": bill.bank_reference,
                        "refund_reference": refund_reference(bill.id)}).encode()
 
@@ -142,7 +143,7 @@ def refunded(session: Session, bill_id: int, reference: str, now: datetime) -> b
     account = session.get(Account, bill.account_id)
     # The amount is written in the holder's language when the notice is (LazyString).
     notices.queue(session, notices.BILL_REFUNDED, account, now, at_once=False,
-                  amount=LazyString(money, bill.amount), bill=bill.number)
+                  amount=LazyString(money, bill.refunded_amount), bill=bill.number)
     return True
 
 

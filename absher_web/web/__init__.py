@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         api_payments,
         auth,
+        births,
         eservices,
         family,
         family_records,
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_changes.bp)
     app.register_blueprint(eservices.bp)
     app.register_blueprint(family.bp)
+    app.register_blueprint(births.bp)
     app.register_blueprint(family_records.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(recovery.bp)
