@@ -10,16 +10,18 @@ registry and how the documents reach him, confirms, and the request is submitted
   registered more than birth_registration_days after it adds birth_late_fine. Anything to
   pay is one bill (services/bills.py, request_key the request's number); the request goes
   on once a bank pays it (``carry_on``, in the bill's transaction). Nothing to pay: at once.
-- Going on: a first name on the accepted list is approved at once; one that is not waits
-  for a Civil Affairs officer of the father's city (reason NAME_NOT_LISTED), who approves
-  or refuses it in the staff console.
+- Going on: a birth registered in time with a first name on the accepted list is approved
+  at once. A late one (LATE_REGISTRATION: the officer hears why it is late) or one whose
+  name is not on the list (NAME_NOT_LISTED) waits for a Civil Affairs officer of the
+  father's city, who approves or refuses it in the staff console.
 - Approved (``on_approved``, in the approval's transaction): the child is created in the
   civil registry with a new national ID (services/births_registry.py) and the father is
   texted.
 - Delivered: an operator marks the printed documents sent (`flask absher delivered`);
   the father is texted. A delivery fee paid for a request approved DELIVERY_REFUND_AFTER
-  ago and still not delivered is refunded by run-due (``refund_due``), and the whole bill
-  of a request an officer refused.
+  ago and still not delivered is refunded by run-due (``refund_due``). A paid request
+  refused by an officer or withdrawn by the father before approval is refunded whole at
+  once (services/requests.py ends its bill; ``refundable`` says it may be).
 """
 
 from __future__ import annotations
@@ -42,9 +44,8 @@ from absher_web.models import (
     PersonKind,
     RequestStatus,
     ServiceRequest,
-    SmsMessage,
 )
-from absher_web.services import audit, bills, births_registry, notices, outbox, requests
+from absher_web.services import audit, bills, births_registry, notices, requests
 from absher_web.services.acting_for import ActingRefused
 from absher_web.services.acting_for import Refusal as ActingRefusal
 from absher_web.services.eservices import fees, local_today
@@ -52,13 +53,13 @@ from absher_web.services.policies import EServicePolicy
 
 SERVICE = "birth_registration"  # its requests, its bills and its acting_for key
 NAME_NOT_LISTED = "name_not_listed"  # to an officer: the first name is not on the list
+LATE_REGISTRATION = "late_registration"  # to an officer: past the registration days
 NOT_ELIGIBLE = "not_eligible"  # an officer's refusal
 # A paid delivery fee comes back if nothing was delivered this long after the approval.
 DELIVERY_REFUND_AFTER = timedelta(days=30)
 REFUND_DAYS = DELIVERY_REFUND_AFTER.days
 # How far back run-due looks for approvals past DELIVERY_REFUND_AFTER (it runs daily).
 _REFUND_WINDOW = timedelta(days=90)
-_SENT_AFTER_COMMIT = births_registry.SENT_AFTER_COMMIT
 # A notification's number, as hospitals write it (KFSH-2026-0001).
 NOTIFICATION_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 
@@ -194,7 +195,7 @@ def register(session: Session, policy: EServicePolicy, account: Account, number:
                "first_name_en": seen.names.first_en, "name_ar": seen.names.full_ar,
                "name_en": seen.names.full_en, "delivery": delivery.value,
                "delivery_fee": seen.fee, "fine": seen.fine, "listed": seen.listed,
-               "birth_date": notification.birth_date.isoformat()}
+               "birth_date": notification.birth_date.isoformat(), "days": seen.days}
     made, new = requests.submit(session, service=SERVICE, request_key=notification.number,
                                 account=account, beneficiary_id=account.national_id,
                                 now=now, office_city=account.person.city, details=details,
@@ -241,22 +242,21 @@ def new_bill(session: Session, policy: EServicePolicy, account: Account, number:
 
 def go_on(session: Session, request: ServiceRequest, now: datetime,
           client_address: str | None = None) -> bool:
-    """A submitted request, paid or free, approved (its name on the list) or with an
-    officer: True if this call moved it."""
-    if request.details.get("listed"):
+    """A submitted request, paid or free, approved (in time, its name on the list) or with
+    an officer: True if this call moved it."""
+    if request.details.get("fine"):
+        reason = LATE_REGISTRATION
+    elif not request.details.get("listed"):
+        reason = NAME_NOT_LISTED
+    else:
         return requests.move(session, request, RequestStatus.APPROVED, now,
                              client_address=client_address)
     return requests.move(session, request, RequestStatus.UNDER_REVIEW, now,
-                         client_address=client_address, reason=NAME_NOT_LISTED)
+                         client_address=client_address, reason=reason)
 
 
 def _commit_and_text(session: Session, now: datetime) -> None:
-    waiting = session.info.pop(_SENT_AFTER_COMMIT, [])
-    session.commit()
-    for message_id in waiting:
-        message = session.get(SmsMessage, message_id)
-        if message is not None:
-            outbox.deliver(session, message, now)
+    requests.commit_and_tell(session, now)
 
 
 # --- the bill, once paid -------------------------------------------------------------------
@@ -275,39 +275,39 @@ def carry_on(session: Session, paid: Bill, now: datetime) -> None:
     if request.status is not RequestStatus.SUBMITTED or not go_on(session, request, now):
         raise bills.Undeliverable("request_moved")
     # Texts go out with run-due: nothing leaves inside the bill's transaction.
-    session.info.pop(_SENT_AFTER_COMMIT, None)
+    requests.leave_to_outbox(session)
 
 
-def refundable(_session: Session, paid: Bill) -> bool:
-    return paid.fulfilled_at is None
+def refundable(session: Session, paid: Bill) -> bool:
+    """Until the child is registered: not yet gone on, or with an officer, refused or
+    withdrawn (the delivery fee alone comes back later: ``refund_due``)."""
+    request = requests.find_number(session, paid.details.get("request", ""))
+    return paid.fulfilled_at is None or (
+        request is not None and request.status not in (RequestStatus.APPROVED,
+                                                         RequestStatus.DELIVERED))
 
 
 def refund_due(begin, now: datetime) -> int:  # noqa: ANN001 (db.transaction)
-    """run-due: the delivery fee of requests approved DELIVERY_REFUND_AFTER ago and not
-    delivered, and the whole bill of requests an officer refused after payment, go back
-    (services/refunds.py sends them). How many refunds were started."""
+    """run-due: the delivery fee of requests approved DELIVERY_REFUND_AFTER ago and still
+    not delivered goes back (services/refunds.py sends it). How many refunds were started."""
     cutoff = now - DELIVERY_REFUND_AFTER
     with begin() as session:
         due = session.execute(
             select(ServiceRequest.id, Bill.id).join(Bill, Bill.id == ServiceRequest.bill_id)
             .where(ServiceRequest.service == SERVICE, Bill.status == BillStatus.PAID,
-                   Bill.fulfilled_at.is_not(None),
-                   ((ServiceRequest.status == RequestStatus.REFUSED)
-                    | ((ServiceRequest.status == RequestStatus.APPROVED)
-                       & (ServiceRequest.changed_at <= cutoff)
-                       & (ServiceRequest.changed_at > cutoff - _REFUND_WINDOW))))
+                   ServiceRequest.status == RequestStatus.APPROVED,
+                   ServiceRequest.changed_at <= cutoff,
+                   ServiceRequest.changed_at > cutoff - _REFUND_WINDOW)
             .limit(500)).all()
     started = 0
     for request_id, bill_id in due:
         with begin() as session:
             request = session.get(ServiceRequest, request_id)
             bill = session.get(Bill, bill_id)
-            refused = request.status is RequestStatus.REFUSED
-            amount = bill.amount if refused else int(bill.details.get("delivery_fee", 0))
+            amount = int(bill.details.get("delivery_fee", 0))
             if amount <= 0:
                 continue
-            reason = "refused" if refused else "not_delivered"
-            if bills.refund_part(session, bill, amount, reason, now):
+            if bills.refund_part(session, bill, amount, "not_delivered", now):
                 audit.record(session, "birth_fee_refunded", now, request.account_id, None,
                              request=request.number, bill=bill.number, amount=amount)
                 started += 1
@@ -353,10 +353,27 @@ requests.register(requests.Kind(
     # name chosen is not on the list of names accepted at once.
     reasons={NAME_NOT_LISTED: _l("The first name you chose is not on the list of names "
                                  "registered at once: a Civil Affairs officer checks it."),
+             # TRANSLATORS: Why a birth registration waits for a Civil Affairs officer: it
+             # was registered after the days the law allows (the fine was paid).
+             LATE_REGISTRATION: _l("The birth was registered after the time allowed: a "
+                                   "Civil Affairs officer reviews the late registration."),
              # TRANSLATORS: Why a Civil Affairs officer refused a birth registration.
              NOT_ELIGIBLE: _l("Civil Affairs could not register the birth with this name. "
                               "Visit a Civil Affairs office with the hospital's birth "
                               "notification.")},
-    endpoint="births.page", on_approved=births_registry.create_child))
+    endpoint="births.page", on_approved=births_registry.create_child,
+    detail_labels={
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: the newborn's four-part
+        # name in Arabic follows.
+        "name_ar": _l("Child's name in Arabic"),
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: the newborn's four-part
+        # name in English follows.
+        "name_en": _l("Child's name in English"),
+        "birth_date": _l("Date of birth"),
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: a number of days follows
+        # (from the birth to the day the father registered it).
+        "days": _l("Days from the birth to the registration")},
+    # The child's registration is texted by its own notice (births_registry.create_child).
+    refused_reason=NOT_ELIGIBLE, approval_notice=False))
 bills.register(bills.Fulfilment(SERVICE, carry_on=carry_on, refundable=refundable,
                                 due=refund_due))

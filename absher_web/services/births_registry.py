@@ -38,9 +38,8 @@ from absher_web.models import (
     ServiceRequest,
     Sex,
 )
-from absher_web.services import acting_for, family_records, names, notices
+from absher_web.services import acting_for, family_records, names, notices, requests
 
-SENT_AFTER_COMMIT = "birth_notices"
 CHILD_AUDIT_KIND = "birth_registered"
 # A child's ID card is due at 15: until then the registry's expiry is that birthday.
 ID_CARD_AGE = 15
@@ -138,6 +137,6 @@ def create_child(session: Session, request: ServiceRequest, now: datetime) -> No
                              request=request.number)
     name = details["name_ar"] if account.preferred_language is Language.ARABIC \
         else details["name_en"]
-    message = notices.queue(session, notices.BIRTH_REGISTERED, account, now, at_once=False,
-                            name=name, national_id=child_id)
-    session.info.setdefault(SENT_AFTER_COMMIT, []).append(message.id)
+    requests.tell_after_commit(session, notices.queue(
+        session, notices.BIRTH_REGISTERED, account, now, at_once=False, name=name,
+        national_id=child_id))

@@ -205,6 +205,12 @@ def tell_after_commit(session: Session, message: SmsMessage) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(message.id)
 
 
+def leave_to_outbox(session: Session) -> None:
+    """Forget what this transaction would text once committed: its messages stay in the
+    outbox, and run-due sends them (a bill's transaction, where nothing may call out)."""
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def commit_and_tell(session: Session, now: datetime) -> None:
     """Commit, then text what the transaction queued (no call out with it open; a message
     the provider refuses is sent again by run-due)."""

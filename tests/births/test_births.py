@@ -136,8 +136,13 @@ def test_a_late_registration_adds_the_fine_and_says_why(app, father):
         db.session.expunge(bill)
     assert (bill.amount, bill.details["delivery_fee"], bill.details["fine"]) == (13000, 3000,
                                                                                  10000)
+    assert "a Civil Affairs officer reviews it once the bill is paid" in page
     pay(app, bill)
-    assert child_of(app, LATE) is not None
+    # Late: an officer reviews it (staff/test_civil_affairs.py approves such cases).
+    made = the_request(app)
+    assert made.status is RequestStatus.UNDER_REVIEW
+    assert made.reason == births.LATE_REGISTRATION
+    assert child_of(app, LATE) is None
 
 
 def test_a_late_fine_alone_is_billed_for_an_office_pickup(app, father):

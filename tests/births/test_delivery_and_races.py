@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from absher_web.extensions import db
-from absher_web.models import Bill, BillStatus, Person, RequestStatus, SmsMessage
-from absher_web.services import api_clients, bill_jobs, births
+from absher_web.models import Bill, BillStatus, Person, RequestStatus, SmsMessage, utcnow
+from absher_web.services import api_clients, bill_jobs, births, requests
 from tests.account.concurrency import at_once, open_limits, same_browser
-from tests.births.conftest import NEWBORN, Father, child_of, requests_of, the_request
+from tests.births.conftest import LATE, NEWBORN, Father, child_of, requests_of, the_request
 from tests.eservices.billing import pay
 from tests.payments.paid_bills import bank_stand_in  # noqa: F401 (the bank fixture)
 
@@ -129,13 +130,16 @@ def test_the_delivery_fee_is_refunded_a_month_after_approval_if_nothing_was_deli
 
 
 def test_only_the_delivery_fee_comes_back_not_the_fine(app, father, bank):
-    from tests.births.conftest import LATE
     father.confirm(number=LATE, total=13000)
     made = the_request(app)
     with app.app_context():
         bill = db.session.get(Bill, made.bill_id)
         db.session.expunge(bill)
     pay(app, bill, bank="RJHI")
+    with app.app_context():  # late: an officer approves it
+        found = requests.find(db.session, births.SERVICE, LATE)
+        assert requests.move(db.session, found, RequestStatus.APPROVED, utcnow())
+        db.session.commit()
     made = the_request(app)
     run_bills(app, made.changed_at + timedelta(days=31))
     assert bank.calls == [{**bank.calls[0], "amount": 3000}]
@@ -150,7 +154,9 @@ def test_nothing_is_refunded_once_delivered(app, father, bank):
     assert bank.calls == []
 
 
-def test_an_officers_refusal_after_payment_refunds_the_whole_bill(app, father, bank):
+@pytest.mark.parametrize("ended", [RequestStatus.REFUSED, RequestStatus.CANCELLED])
+def test_a_paid_request_refused_or_withdrawn_before_approval_refunds_the_whole_bill(
+        app, father, bank, ended):
     father.confirm(first_ar="غيث", first_en="Ghaith")
     made = the_request(app)
     with app.app_context():
@@ -158,13 +164,14 @@ def test_an_officers_refusal_after_payment_refunds_the_whole_bill(app, father, b
         db.session.expunge(bill)
     pay(app, bill, bank="RJHI")
     assert the_request(app).status is RequestStatus.UNDER_REVIEW
-    from absher_web.models import utcnow
-    from absher_web.services import requests
     with app.app_context():
         found = requests.find(db.session, births.SERVICE, NEWBORN)
-        requests.move(db.session, found, RequestStatus.REFUSED, utcnow(),
-                      reason=births.NOT_ELIGIBLE)
+        assert requests.move(db.session, found, ended, utcnow(), reason=births.NOT_ELIGIBLE)
         db.session.commit()
+        # Ended with the request, in its transaction: the refund is on its way.
+        assert db.session.get(Bill, bill.id).status is BillStatus.REFUNDING
     report = run_bills(app, utcnow())
-    assert report.service_work == 1 and bank.calls[-1]["amount"] == 3000
+    assert report.refunded == 1 and bank.calls[-1]["amount"] == 3000
+    with app.app_context():
+        assert db.session.get(Bill, bill.id).status is BillStatus.REFUNDED
     assert child_of(app) is None
