@@ -223,8 +223,9 @@ def _issue_bill(session: Session, policy: EServicePolicy, account: Account,
 
 def new_bill(session: Session, policy: EServicePolicy, account: Account, number: str,
              now: datetime) -> Bill | None:
-    """A fresh bill for a submitted request whose bill expired unpaid (the same amounts);
-    None when the request needs none now. Commits."""
+    """A fresh bill for a submitted request whose bill expired unpaid; None when the
+    request needs none now. The fine is added if the birth has become late meanwhile (the
+    request then goes to an officer, as a late one does). Commits."""
     notification = notification_for(session, account, number)
     request = requests.find(session, SERVICE, notification.number)
     if request is None or request.status is not RequestStatus.SUBMITTED:
@@ -235,6 +236,9 @@ def new_bill(session: Session, policy: EServicePolicy, account: Account, number:
     if held is not None and held.status is not BillStatus.EXPIRED and not (
             held.status is BillStatus.UNPAID and held.expires_at <= now):
         return None
+    if _days(notification, now) > policy.birth_registration_days \
+            and not request.details.get("fine"):
+        request.details = {**request.details, "fine": policy.birth_late_fine}
     issued = _issue_bill(session, policy, account, request, now)
     session.commit()
     return issued

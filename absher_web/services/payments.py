@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from absher_web.models import Account, Person, Sponsorship
 from absher_web.models.bills import Bill, BillStatus
-from absher_web.services import api_clients, audit, bills
+from absher_web.services import api_clients, audit, bills, requests
 from absher_web.services.eservices import NotYours
 
 # What each fee-bearing service (Bill.service, a key of services.bills.SERVICES) is called.
@@ -174,6 +174,7 @@ def cancel_unpaid(session: Session, account: Account, number: str, now: datetime
     if bills.move(session, bill, BillStatus.UNPAID, BillStatus.CANCELLED, now):
         audit.record(session, AUDIT_CANCELLED, now, account.id, client_address,
                      bill=bill.number)
+        requests.withdraw_for_bill(session, bill, now, client_address)
         return CancelOutcome.CANCELLED
     return cancel_refusal(bill)
 

@@ -9,7 +9,10 @@ request is approved). Every move:
 - runs the service's ``on_approved`` in the same transaction, so an approval and what it
   creates (a child's ID, a family record) are saved together or not at all;
 - ends the request's bill when it is refused or withdrawn (services.bills.cancel: an unpaid
-  bill is cancelled, a paid one refunded), in the same transaction.
+  bill is cancelled, a paid one refunded), in the same transaction;
+- gives up the request's key when it is withdrawn (``WITHDRAWN_KEY``), so the holder may
+  ask again; the withdrawn request stays on My requests. A refusal keeps its key: the
+  service's page shows the officer's reason and sends the holder to an office.
 Telling the holder (SMS through the outbox) is queued in the same transaction
 (``tell_after_commit``) and sent once it is committed (``commit_and_tell``).
 
@@ -48,6 +51,9 @@ MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.CANCELLED: frozenset(),
 }
 OPEN = (S.SUBMITTED, S.UNDER_REVIEW)
+ENDED = (S.REFUSED, S.CANCELLED)
+# What a withdrawn request's key becomes: still readable, and the key is free again.
+WITHDRAWN_KEY = "{key}~{id}"
 NUMBER_DIGITS = 9  # then a check digit
 NOTE_MAX = REFUSAL_REASON_MAX  # an officer's reason for a refusal (ServiceRequest.note)
 _AFTER_COMMIT = "request_notices"  # session.info: the messages to send once committed
@@ -161,6 +167,9 @@ def move(session: Session, request: ServiceRequest, to: RequestStatus, now: date
     leaving = request.status
     if to not in MOVES[leaving]:
         return False
+    if to is S.CANCELLED:
+        values = {"request_key": WITHDRAWN_KEY.format(key=request.request_key, id=request.id),
+                  **values}
     changed = session.execute(
         update(ServiceRequest).where(ServiceRequest.id == request.id,
                                      ServiceRequest.status == leaving)
@@ -173,12 +182,22 @@ def move(session: Session, request: ServiceRequest, to: RequestStatus, now: date
                  staff_user_id=staff_user_id, service=request.service, request=request.number)
     if to is S.APPROVED:
         KINDS[request.service].on_approved(session, request, now)
-    elif to in (S.REFUSED, S.CANCELLED) and request.bill_id is not None:
+    elif to in ENDED and request.bill_id is not None:
         # Nothing will be delivered: its unpaid bill is cancelled, a paid one refunded.
         bill = session.get(Bill, request.bill_id)
         if bill is not None:
             bills.cancel(session, bill, now)
     return True
+
+
+def withdraw_for_bill(session: Session, bill: Bill, now: datetime,
+                      client_address: str | None = None) -> None:
+    """The holder cancelled the unpaid bill of a request that waits for it: calling off the
+    payment calls off the request (it would otherwise wait for a bill nobody can pay)."""
+    waiting = session.scalars(select(ServiceRequest).where(
+        ServiceRequest.bill_id == bill.id, ServiceRequest.status == S.SUBMITTED)).first()
+    if waiting is not None:
+        move(session, waiting, S.CANCELLED, now, client_address=client_address)
 
 
 def of_holder(session: Session, account: Account, limit: int = 100) -> list[ServiceRequest]:

@@ -477,6 +477,21 @@ def test_an_officers_refusal_is_shown_with_its_reason(app, unrecorded_custody):
     assert len(requests_of(app, family_records.MOTHER_SERVICE)) == 1
 
 
+def test_a_withdrawn_request_leaves_the_way_open_to_apply_again(app, unrecorded_custody):
+    holder = unrecorded_custody
+    holder.apply()
+    [made] = requests_of(app, family_records.MOTHER_SERVICE)
+    url = f"/en/account/requests/{made.number}/withdraw"
+    assert holder.client.post(url, data={"csrf_token": csrf_of(holder.client.get(url))}
+                              ).status_code == 303
+    page = parse(holder.page())
+    assert page.find("button", string=lambda text: text and "Apply" in text) is not None
+    assert holder.apply().status_code == 303
+    found = {r.number: r.status for r in requests_of(app, family_records.MOTHER_SERVICE)}
+    assert found.pop(made.number) is RequestStatus.CANCELLED
+    assert list(found.values()) == [RequestStatus.UNDER_REVIEW]
+
+
 # --- hostile input ------------------------------------------------------------------------
 
 
