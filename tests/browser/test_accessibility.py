@@ -191,7 +191,8 @@ def test_the_officer_console_has_its_own_menu_and_look_up_beside_its_field(
     sign_in_with_the_mouse(page, officer, lang)
     header = page.locator("header nav")
     assert header.locator("a").count() == 1
-    assert header.locator("a").get_attribute("href") == f"/{lang}/staff/"
+    # The console's entry: it lands each officer on the console their roles allow.
+    assert header.locator("a").get_attribute("href") == f"/{lang}/staff/sign-in"
     assert page.locator(f"header a[href='/{lang}/individuals/login']").count() == 0
     gap = page.evaluate("""() => {
       const input = document.querySelector('#national_id').getBoundingClientRect();
