@@ -153,11 +153,21 @@ class RecordView:
         return self.record.number
 
 
+def current_members(session: Session, record: FamilyRecord) -> list[FamilyRecordMember]:
+    """The members the registry still counts as the head's family: a wife whose marriage
+    to the head has ended (divorce, death) is no longer one; children stay."""
+    wives = {m.wife_id for m in family.marriages_of(session, record.head_id)
+             if m.husband_id == record.head_id and m.ended_on is None}
+    return [m for m in record.members
+            if m.relation is not FamilyRelation.WIFE or m.person_id in wives]
+
+
 def describe(session: Session, record: FamilyRecord) -> RecordView:
-    ids = [record.head_id, *(m.person_id for m in record.members)]
+    members = current_members(session, record)
+    ids = [record.head_id, *(m.person_id for m in members)]
     people = civil_registry.stored_people(session, ids)
     return RecordView(record, people[record.head_id],
-                      [Planned(people[m.person_id], m.relation) for m in record.members
+                      [Planned(people[m.person_id], m.relation) for m in members
                        if m.person_id in people])
 
 
@@ -171,17 +181,23 @@ def record_of(session: Session, head_id: str, kind: FamilyRecordKind) -> FamilyR
 
 
 def records_of(session: Session, national_id: str) -> list[FamilyRecord]:
-    """The records the person heads or is listed in, the oldest first."""
+    """The records the person heads or is a current member of, the oldest first."""
     listed = select(FamilyRecordMember.record_id).where(
         FamilyRecordMember.person_id == national_id)
-    return list(session.scalars(select(FamilyRecord).where(or_(
+    found = session.scalars(select(FamilyRecord).where(or_(
         FamilyRecord.head_id == national_id, FamilyRecord.id.in_(listed)))
         .options(selectinload(FamilyRecord.members))
-        .order_by(FamilyRecord.issued_at, FamilyRecord.id)))
+        .order_by(FamilyRecord.issued_at, FamilyRecord.id))
+    return [record for record in found if _belongs(session, record, national_id)]
+
+
+def _belongs(session: Session, record: FamilyRecord, national_id: str) -> bool:
+    return record.head_id == national_id or any(
+        m.person_id == national_id for m in current_members(session, record))
 
 
 def record_for(session: Session, number: str, national_id: str) -> FamilyRecord | None:
-    """The record of that number if the person heads it or is listed in it, else None
+    """The record of that number if the person heads it or is a current member, else None
     (the same whether it exists or not: nothing is told about other families)."""
     if not number.isdigit() or len(number) != NUMBER_DIGITS + 1:
         return None
@@ -189,10 +205,7 @@ def record_for(session: Session, number: str, national_id: str) -> FamilyRecord 
                              .options(selectinload(FamilyRecord.members))).first()
     if record is None:
         return None
-    if record.head_id == national_id or any(m.person_id == national_id
-                                            for m in record.members):
-        return record
-    return None
+    return record if _belongs(session, record, national_id) else None
 
 
 def _current_marriages_as_husband(session: Session, husband: str) -> list[Marriage]:

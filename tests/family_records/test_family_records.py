@@ -492,6 +492,31 @@ def test_a_withdrawn_request_leaves_the_way_open_to_apply_again(app, unrecorded_
     assert list(found.values()) == [RequestStatus.UNDER_REVIEW]
 
 
+def test_a_former_wife_no_longer_sees_the_record_nor_is_listed_in_it(
+        app, make_account, make_person, sms_outbox):
+    husband = make_account(state=ActivationState.ACTIVE, birth_date=date(1980, 1, 1))
+    wife = make_account(state=ActivationState.ACTIVE, birth_date=date(1990, 1, 1),
+                        name_en="Nouf Al-Otaibi")
+    add_family(app, [MarriageEntry(husband.national_id, wife.national_id, date(2015, 1, 1))])
+    holder = signed_in(app.test_client(), husband, sms_outbox, MARRIAGE_URL)
+    assert holder.apply().status_code == 303
+    [record] = records(app)
+    former = signed_in(app.test_client(), wife, sms_outbox, MARRIAGE_URL)
+    url = f"/en/account/family/records/{record.number}"
+    assert former.client.get(url).status_code == 200  # his wife: on the record
+
+    second = make_person(name_en="Amal Al-Dosari", birth_date=date(1995, 1, 1))
+    add_family(app, [MarriageEntry(husband.national_id, wife.national_id, date(2015, 1, 1),
+                                   TODAY - timedelta(days=10), MarriageEnd.DIVORCE),
+                     MarriageEntry(husband.national_id, second, TODAY - timedelta(days=5))])
+    assert holder.apply().status_code == 303  # the new wife joins his record
+
+    assert former.client.get(url).status_code == 404  # divorced: not her family now
+    assert record.number not in former.client.get("/en/account/family").get_data(as_text=True)
+    page = holder.client.get(url).get_data(as_text=True)
+    assert "Amal Al-Dosari" in page and "Nouf Al-Otaibi" not in page
+
+
 # --- hostile input ------------------------------------------------------------------------
 
 
