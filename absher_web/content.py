@@ -231,7 +231,7 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
-        _l("Civil Affairs"),
+        _l("Civil Affairs Agency"),
         _l("Find out about the Civil Affairs agency and its services on Absher."),
         False,
         "public.civil_affairs",

@@ -357,10 +357,11 @@ requests.register(requests.Kind(
     # name chosen is not on the list of names accepted at once.
     reasons={NAME_NOT_LISTED: _l("The first name you chose is not on the list of names "
                                  "registered at once: a Civil Affairs officer checks it."),
-             # TRANSLATORS: Why a birth registration waits for a Civil Affairs officer: it
-             # was registered after the days the law allows (the fine was paid).
-             LATE_REGISTRATION: _l("The birth was registered after the time allowed: a "
-                                   "Civil Affairs officer reviews the late registration."),
+             # TRANSLATORS: Why a birth registration waits for a Civil Affairs officer: the
+             # father applied after the days the law allows (the fine was paid); the
+             # birth is not registered yet.
+             LATE_REGISTRATION: _l("The registration was made after the time allowed: a "
+                                   "Civil Affairs officer reviews it."),
              # TRANSLATORS: Why a Civil Affairs officer refused a birth registration.
              NOT_ELIGIBLE: _l("Civil Affairs could not register the birth with this name. "
                               "Visit a Civil Affairs office with the hospital's birth "

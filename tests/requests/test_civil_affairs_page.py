@@ -29,7 +29,7 @@ def test_signed_out_visitors_see_the_agencys_working_services(client):
 def test_the_arabic_page(client):
     page = parse(client.get("/ar/civil-affairs"))
     assert page.html["dir"] == "rtl"
-    assert page.h1.get_text(strip=True) == "إدارة الأحوال المدنية"
+    assert page.h1.get_text(strip=True) == "وكالة الأحوال المدنية"
     assert "/ar/account/family/records/mother" in links_of(client.get("/ar/civil-affairs"))
 
 

@@ -21,7 +21,7 @@ PUBLIC_PAGES = (
     ("public.business", _l("Absher Business")),
     ("public.about", _l("About Absher")),
     ("public.services", _l("Services on Absher")),
-    ("public.civil_affairs", _l("Civil Affairs")),
+    ("public.civil_affairs", _l("Civil Affairs Agency")),
     ("public.contact", _l("Contact Absher")),
     ("public.terms", _l("Terms of use")),
     ("public.privacy", _l("Privacy policy")),
