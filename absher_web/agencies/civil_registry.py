@@ -125,6 +125,13 @@ def city_named(name: str) -> str | None:
     return None
 
 
+def office_city(city: str) -> str:
+    """The city whose office decides a person's requests, as officers are given it: the
+    registry's spelling of a known city however it was written ("Riyadh", "الرياض"), else
+    the name as stored, trimmed (a town outside CITY_NAMES still has its office)."""
+    return city_named(city) or " ".join(city.split())
+
+
 def district_name(district: str) -> LazyString | str:
     """A stored (Arabic) district name in the current language; as stored if unknown."""
     return _place_name(district, DISTRICT_NAMES)

@@ -1,11 +1,12 @@
 """Civil Affairs' operator commands: `delivered` marks a birth registration's documents
-printed and sent (or waiting at the office), and the holder is texted."""
+printed and sent (or waiting at the office), and the holder is texted; `waiting-requests`
+shows what each office has to decide, and which have no officer to decide it."""
 
 from __future__ import annotations
 
 import click
 
-from absher_web.cli.base import absher
+from absher_web.cli.base import absher, table, utc
 from absher_web.extensions import db
 from absher_web.models import utcnow
 
@@ -31,3 +32,25 @@ def delivered(number: str) -> None:
                                        "officer, refused or cancelled). Nothing changed.",
     }
     raise click.ClickException(problems[outcome])
+
+
+@absher.command("waiting-requests")
+def waiting_requests() -> None:
+    """Requests waiting for an officer, by role and city, the oldest first, with how many
+    active officers can decide them. Exit status 1 when a city has requests and no officer
+    (create one with create-officer --role ROLE --city CITY)."""
+    from absher_web.services import requests
+
+    with db.transaction() as session:
+        waiting = requests.waiting_by_office(session)
+    if not waiting:
+        click.echo("No request is waiting for an officer.")
+        return
+    table(("ROLE", "CITY", "WAITING", "OLDEST SINCE", "OFFICERS"),
+          [(w.role, w.office_city or "-", str(w.count), utc(w.oldest),
+            str(w.officers) if w.officers else "none") for w in waiting])
+    nobody = [w for w in waiting if not w.officers]
+    if nobody:
+        click.echo(f"{len(nobody)} office(s) have requests and no officer to decide them.",
+                   err=True)
+        raise SystemExit(1)

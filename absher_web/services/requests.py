@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from absher_web.agencies import civil_registry
 from absher_web.identity import luhn_check_digit
 from absher_web.models import Account, SmsMessage, StaffUser
 from absher_web.models.bills import Bill
@@ -143,7 +144,8 @@ def submit(session: Session, *, service: str, request_key: str, account: Account
     for _ in range(5):  # a number already taken is drawn again
         made = ServiceRequest(number=new_number(), service=service, request_key=request_key,
                               account_id=account.id, beneficiary_id=beneficiary_id,
-                              status=S.SUBMITTED, office_city=office_city, details=details or {},
+                              status=S.SUBMITTED, details=details or {},
+                              office_city=office_city and civil_registry.office_city(office_city),
                               created_at=now, changed_at=now)
         try:
             with session.begin_nested():
@@ -198,6 +200,38 @@ def withdraw_for_bill(session: Session, bill: Bill, now: datetime,
         ServiceRequest.bill_id == bill.id, ServiceRequest.status == S.SUBMITTED)).first()
     if waiting is not None:
         move(session, waiting, S.CANCELLED, now, client_address=client_address)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The requests one city's office has to decide for one role, as operators see them."""
+
+    role: str
+    office_city: str
+    count: int
+    oldest: datetime
+    officers: int  # active officers of that role and city: none means nobody can decide
+
+
+def waiting_by_office(session: Session) -> list[Waiting]:
+    """Requests under review by role and city, the oldest first, each with how many active
+    officers can decide them (`flask absher waiting-requests`)."""
+    rows = session.execute(
+        select(ServiceRequest.service, ServiceRequest.office_city, func.count(),
+               func.min(ServiceRequest.changed_at))
+        .where(ServiceRequest.status == S.UNDER_REVIEW)
+        .group_by(ServiceRequest.service, ServiceRequest.office_city)).all()
+    officers = list(session.scalars(select(StaffUser).where(StaffUser.is_active.is_(True))))
+    by_office: dict[tuple[str, str], list] = {}
+    for service, city, count, oldest in rows:
+        role = KINDS[service].role if service in KINDS else "?"
+        found = by_office.setdefault((role, city or ""), [0, oldest])
+        found[0] += count
+        found[1] = min(found[1], oldest)
+    return sorted((Waiting(role, city, count, oldest,
+                           sum(1 for o in officers if role in (o.roles or []) and o.city == city))
+                   for (role, city), (count, oldest) in by_office.items()),
+                  key=lambda waiting: waiting.oldest)
 
 
 def of_holder(session: Session, account: Account, limit: int = 100) -> list[ServiceRequest]:

@@ -16,18 +16,22 @@ Every lookup and activation is audited with the officer's id.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies.civil_registry import city_named
+from absher_web.agencies.civil_registry import city_named, office_city
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
 from absher_web.passwords import PASSWORD_MIN, hash_password, new_session_token, password_problem
 from absher_web.services import audit, lockout
 from absher_web.services.activation import account_by_national_id
+
+# A town's name as the civil registry writes it: Arabic letters and spaces, two to forty.
+ARABIC_PLACE = re.compile(r"[\u0621-\u064A ]{2,40}")
 
 USERNAME_MAX = 64
 PASSPORTS = "passports"
@@ -69,20 +73,25 @@ def checked_roles(roles: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def checked_city(city: str | None, roles: list[str]) -> str | None:
-    """The city in the registry's spelling; OfficerError for a city it does not know, or
-    when a role that decides a city's requests has no city."""
+    """The city of the officer's office as requests name it (civil_registry.office_city):
+    a known city in English or Arabic, or another town in Arabic letters as the registry
+    writes it; OfficerError for anything else, or when a role that decides a city's
+    requests has no city."""
     if city is None or not city.strip():
         if CIVIL_AFFAIRS in roles:
             raise OfficerError("A civil_affairs officer needs --city: the city of their "
                                "office, whose requests they decide.")
         return None
     found = city_named(city)
+    if found is None and ARABIC_PLACE.fullmatch(" ".join(city.split())):
+        found = office_city(city)
     if found is None:
         from absher_web.agencies.civil_registry import CITY_NAMES
 
         known = ", ".join(str(english._args[1]) for english in CITY_NAMES.values())
-        raise OfficerError(f"Unknown city {city.strip()!r}. The cities are: {known} "
-                           "(in English or in Arabic).")
+        raise OfficerError(f"Unknown city {city.strip()[:40]!r}. Give one of {known} (in "
+                           "English or in Arabic), or another town in Arabic as the civil "
+                           "registry writes it.")
     return found
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from absher_web.agencies import family
 from absher_web.agencies.family import MarriageEntry, ParentEntry
@@ -21,6 +21,7 @@ from absher_web.models import (
     FamilyRelation,
     MarriageEnd,
     ParentRole,
+    Person,
     RequestStatus,
     ServiceRequest,
     Sex,
@@ -58,8 +59,8 @@ def mother_applies(app, make_account, make_person, sms_outbox, language="en",
     account = make_account(state=ActivationState.ACTIVE, language=language)
     if city != "الرياض":
         with app.app_context():
-            account.person.city = city
-            db.session.merge(account.person)
+            db.session.execute(update(Person).where(Person.national_id == account.national_id)
+                               .values(city=city))
             db.session.commit()
     former = make_person()
     child = make_person(birth_date=TODAY.replace(year=TODAY.year - 4) - timedelta(days=3))
@@ -371,3 +372,34 @@ def test_the_demo_has_a_mother_whose_request_goes_to_an_officer(app, session):
     assert checked.met and checked.officer_reason == family_records.CUSTODY_UNRECORDED
     assert [p.person.national_id for p in checked.members] == [family_demo.YOUSEF]
     assert amal.person.city == "الرياض"
+
+
+def test_a_town_outside_the_known_cities_has_its_office_and_operators_see_it_waiting(
+        app, make_account, make_person, sms_outbox):
+    """A mother of القطيف (not one of the cities the site names in English): her case waits
+    for an officer of القطيف, `waiting-requests` says nobody can decide it until an
+    operator creates one, who then sees and decides it."""
+    _holder, made, _child = mother_applies(app, make_account, make_person, sms_outbox,
+                                           city=" القطيف ")
+    assert status_of(app, made).office_city == "القطيف"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["absher", "waiting-requests"])
+    assert result.exit_code == 1
+    assert "القطيف" in result.output and "none" in result.output
+
+    console = officer_console(app, username="q.officer", city="القطيف")
+    assert made.number in text_of(console.client.get("/en/staff/civil-affairs"))
+    result = runner.invoke(args=["absher", "waiting-requests"])
+    assert result.exit_code == 0, result.output
+    assert decide(console, made.number).status_code == 303
+    result = runner.invoke(args=["absher", "waiting-requests"])
+    assert (result.exit_code, result.output.strip()) == (
+        0, "No request is waiting for an officer.")
+
+
+@pytest.mark.parametrize("city", ["Qatif<script>", "ا", "x" * 300, "\u202eالقطيف"])
+def test_a_city_that_is_neither_known_nor_a_town_in_arabic_is_refused(app, city):
+    result = app.test_cli_runner().invoke(args=[
+        "absher", "create-officer", "c.officer", "--name", "C Officer", "--office", "Office",
+        "--role", "civil_affairs", "--city", city], input="Kx7-Strong-Pass-9\nKx7-Strong-Pass-9\n")
+    assert result.exit_code != 0 and "Unknown city" in result.output
