@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from absher_web.models import (
@@ -94,8 +94,10 @@ class Quote:
     delivery: Delivery
     fee: int  # halalas
     fine: int  # halalas
-    listed: bool  # the first name is on the accepted list: no officer needed
+    listed: bool  # the first name and its English form are on the list: no officer needed
     days: int  # since the birth
+    # The Arabic name is on the list but not with this English form: the officer checks it.
+    spelling_unlisted: bool = False
 
     @property
     def total(self) -> int:
@@ -174,7 +176,9 @@ def quote(session: Session, policy: EServicePolicy, account: Account,
     return Quote(notification, names, delivery,
                  policy.birth_delivery_fee if delivery is Delivery.POST else 0,
                  policy.birth_late_fine if days > policy.birth_registration_days else 0,
-                 births_registry.is_listed(first_ar), days)
+                 births_registry.is_listed(first_ar, first_en), days,
+                 births_registry.is_listed(first_ar, None)
+                 and not births_registry.is_listed(first_ar, first_en))
 
 
 def register(session: Session, policy: EServicePolicy, account: Account, number: str,
@@ -306,6 +310,16 @@ def refund_due(begin, now: datetime) -> int:  # noqa: ANN001 (db.transaction)
     started = 0
     for request_id, bill_id in due:
         with begin() as session:
+            # Held until this transaction ends (an UPDATE that changes nothing: a row lock
+            # on PostgreSQL, the write lock on SQLite), so `delivered` cannot slip in
+            # between this check and the refund.
+            still_approved = session.execute(
+                update(ServiceRequest).where(ServiceRequest.id == request_id,
+                                             ServiceRequest.status == RequestStatus.APPROVED)
+                .values(changed_at=ServiceRequest.changed_at)
+                .execution_options(synchronize_session=False)).rowcount
+            if still_approved != 1:
+                continue
             request = session.get(ServiceRequest, request_id)
             bill = session.get(Bill, bill_id)
             amount = int(bill.details.get("delivery_fee", 0))
@@ -355,8 +369,9 @@ requests.register(requests.Kind(
     SERVICE, title=TITLE, role="civil_affairs",
     # TRANSLATORS: Why a birth registration waits for a Civil Affairs officer: the first
     # name chosen is not on the list of names accepted at once.
-    reasons={NAME_NOT_LISTED: _l("The first name you chose is not on the list of names "
-                                 "registered at once: a Civil Affairs officer checks it."),
+    reasons={NAME_NOT_LISTED: _l("The first name you chose, or its English spelling, is not "
+                                 "on the list of names registered at once: a Civil Affairs "
+                                 "officer checks it."),
              # TRANSLATORS: Why a birth registration waits for a Civil Affairs officer: the
              # father applied after the days the law allows (the fine was paid); the
              # birth is not registered yet.

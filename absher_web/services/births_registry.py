@@ -78,8 +78,8 @@ def four_part_name(session: Session, father: Person, first_ar: str,
     return FourPartName(first_ar, first_en, full_ar, full_en)
 
 
-def is_listed(first_ar: str) -> bool:
-    return names.is_listed(first_ar)
+def is_listed(first_ar: str, first_en: str | None) -> bool:
+    return names.is_listed(first_ar, first_en)
 
 
 def new_national_id(session: Session) -> str:

@@ -389,9 +389,9 @@ def _issue(session: Session, request: ServiceRequest, kind: FamilyRecordKind,
     if record is None:
         record = FamilyRecord(number=_new_number(session), head_id=head, kind=kind,
                               marriage_id=marriage_id, issued_at=now)
-        session.add(record)
         try:
-            with session.begin_nested():
+            with session.begin_nested():  # the savepoint holds the INSERT, so a clash undoes
+                session.add(record)       # only it
                 session.flush()
         except IntegrityError:  # issued meanwhile for another request of the same head
             record = record_of(session, head, kind)

@@ -58,21 +58,26 @@ class Lists:
     accepted_en: frozenset[str]
     refused: frozenset[str]
     titles: frozenset[str]
+    # Each accepted Arabic name's accepted English forms (a name may have several lines).
+    english_of: dict[str, frozenset[str]]
 
 
 @cache
 def lists() -> Lists:
     accepted_ar, accepted_en = set(), set()
+    english_of: dict[str, set[str]] = {}
     for line in _lines("accepted.txt"):
         arabic, _, english = line.partition("|")
         accepted_ar.add(key(arabic))
         if english.strip():
             accepted_en.add(key(english))
+            english_of.setdefault(key(arabic), set()).add(key(english))
     refused = {key(part) for line in _lines("refused.txt") for part in line.split("|")
                if part.strip()}
     titles = {key(line) for line in _lines("titles.txt")}
     return Lists(frozenset(accepted_ar), frozenset(accepted_en), frozenset(refused),
-                 frozenset(titles))
+                 frozenset(titles),
+                 {arabic: frozenset(forms) for arabic, forms in english_of.items()})
 
 
 def clean(text: str) -> str:
@@ -101,7 +106,8 @@ def arabic_problem(text: str) -> str | None:
     if len(name) > LONGEST:
         return "birth_name_too_long"
     words = name.split(" ")
-    if any(_is_title(word) for word in words):
+    # A name on the list is a name, even where a title has the same letters (أميرة, شيخة).
+    if key(name) not in lists().accepted_ar and any(_is_title(word) for word in words):
         return "birth_name_title"
     if len(words) > 1:
         return "birth_name_one"
@@ -125,7 +131,8 @@ def english_problem(text: str) -> str | None:
     if len(name) > LONGEST:
         return "birth_name_too_long"
     words = name.split(" ")
-    if any(_is_title(word.strip(".")) for word in words):
+    if key(name) not in lists().accepted_en and any(_is_title(word.strip("."))
+                                                     for word in words):
         return "birth_name_title"
     lowered = name.casefold()
     listed = key(name) in lists().accepted_en
@@ -149,6 +156,11 @@ def english_form(text: str) -> str:
     return name[:1].upper() + name[1:].lower()
 
 
-def is_listed(arabic: str) -> bool:
-    """On the accepted list: registered without an officer."""
-    return key(arabic) in lists().accepted_ar
+def is_listed(arabic: str, english: str | None = None) -> bool:
+    """On the accepted list, with (when given) one of its accepted English forms: registered
+    without an officer. An English form the list does not give for that name goes to an
+    officer, who checks it matches (it goes on the child's passport)."""
+    arabic_key = key(arabic)
+    if arabic_key not in lists().accepted_ar:
+        return False
+    return english is None or key(english) in lists().english_of.get(arabic_key, frozenset())

@@ -37,6 +37,9 @@ SERVICE_NAMES: dict[str, LazyString] = {
     # TRANSLATORS: The name of a fee-bearing service on a bill and its receipt: paying the
     # fines of traffic violations.
     "traffic_violation": _l("Traffic violation payment"),
+    # TRANSLATORS: The name of a fee-bearing service on a bill and its receipt (تسجيل
+    # المواليد): the delivery fee of the birth certificate, and a late registration's fine.
+    "birth_registration": _l("Birth registration"),
 }
 # TRANSLATORS: On a bill or receipt, the service's name when the site has no name for it.
 UNKNOWN_SERVICE = _l("Government fee")

@@ -106,6 +106,23 @@ def purpose(bill: Bill, beneficiary: Beneficiary) -> str | None:
         reference = str((bill.details or {}).get("reference") or bill.request_key)[:60]
         # TRANSLATORS: What a bill pays for. %(reference)s is the violation's number.
         return _("The fine of traffic violation %(reference)s.", reference=reference)
+    if bill.service == "birth_registration":
+        details = bill.details or {}
+        number = str(details.get("request") or bill.request_key)[:12]
+        if details.get("fine") and details.get("delivery_fee"):
+            # TRANSLATORS: What a bill pays for. %(number)s is the birth registration
+            # request's 10-digit number.
+            return _("The delivery of the birth certificate and the late registration fine "
+                     "of request %(number)s.", number=number)
+        if details.get("fine"):
+            # TRANSLATORS: What a bill pays for. %(number)s is the birth registration
+            # request's 10-digit number.
+            return _("The late registration fine of birth registration request "
+                     "%(number)s.", number=number)
+        # TRANSLATORS: What a bill pays for. %(number)s is the birth registration request's
+        # 10-digit number.
+        return _("The delivery of the birth certificate of request %(number)s to your "
+                 "national address.", number=number)
     return None
 
 

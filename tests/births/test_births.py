@@ -234,3 +234,12 @@ def test_the_registration_is_in_the_fathers_security_activity(app, father):
             AuditEvent.kind == "birth_registered")).one()
         assert event.account_id == father.account.id
         assert event.detail["for_person"] == child_of(app).national_id
+
+
+def test_an_english_spelling_the_list_does_not_give_goes_to_an_officer(app, father):
+    page = text_of(father.choose(first_ar="محمد", first_en="Zzz", delivery="office"))
+    assert "Zzz is not a spelling of محمد on the list" in page
+    father.confirm(first_ar="محمد", first_en="Zzz", delivery="office", total=0)
+    made = the_request(app)
+    assert made.status is RequestStatus.UNDER_REVIEW and made.reason == births.NAME_NOT_LISTED
+    assert child_of(app) is None

@@ -46,3 +46,17 @@ def test_the_lists_are_read_once_and_hold_what_the_pages_promise():
     assert names.is_listed("عبدالله") and names.is_listed("محمد")
     assert not names.is_listed("غيث")
     assert names.english_form("sAAD") == "Saad"
+
+
+def test_a_listed_name_is_never_taken_for_a_title():
+    for arabic, english in (("أميرة", "Amira"), ("شيخة", "Sheikha"), ("أمير", "Amir")):
+        assert names.arabic_problem(arabic) is None and names.english_problem(english) is None
+        assert names.is_listed(arabic, english)
+    assert names.arabic_problem("الأمير") == "birth_name_title"
+    assert names.english_problem("Prince") == "birth_name_title"
+
+
+def test_an_english_form_the_list_does_not_give_for_the_name_is_not_listed():
+    assert names.is_listed("محمد", "Muhammad") and names.is_listed("محمد", "mohammed")
+    assert not names.is_listed("محمد", "Zzz")
+    assert names.is_listed("محمد")  # the Arabic alone
