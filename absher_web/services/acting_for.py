@@ -8,9 +8,12 @@ agencies/sponsorship.py):
     PARENT      a father or mother, for their child under 18 (on today's Riyadh date) —
                 unless custody of the child is recorded with someone else
     CUSTODIAN   the person a recorded custody names, for that child while under 18
-    HEAD        a husband, for his wife while the marriage lasts (she is on his family
-                record); his minor children are his as their PARENT
+    HEAD        a head of household, for the dependents on their family record: his wife
+                while the marriage lasts, and the sons and daughters the record lists
+                (his minor children are also his as their PARENT)
     SPONSOR     a sponsor, for the workers, domestic workers and visitors they sponsor
+    NOTIFIED_FATHER  the father a hospital's birth notification names, for that newborn,
+                who has no record of their own yet (``for_newborn``)
 
 Each service, by its key, allows some of these (SERVICES). Every service that acts for
 someone calls ``may_act_for`` (or ``check_acting_for``, which raises ActingRefused: 403
@@ -27,7 +30,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import family, sponsorship
-from absher_web.models import Account, Marriage, Person, utcnow
+from absher_web.models import (
+    Account,
+    BirthNotification,
+    FamilyRecord,
+    FamilyRecordMember,
+    FamilyRelation,
+    Marriage,
+    Person,
+    utcnow,
+)
 from absher_web.services import audit
 from absher_web.services.eservices import NotYours, local_today
 
@@ -40,6 +52,7 @@ class Relation(enum.StrEnum):
     CUSTODIAN = "custodian"
     HEAD = "head_of_household"
     SPONSOR = "sponsor"
+    NOTIFIED_FATHER = "notified_father"
 
 
 class Refusal(enum.StrEnum):
@@ -64,8 +77,9 @@ SERVICES: dict[str, frozenset[Relation]] = {
     # An exit and re-entry visa (residents): the sponsor or the head of the family.
     "exit_reentry_visa": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
                                     Relation.HEAD, Relation.SPONSOR}),
-    # Registering a newborn: the child's parent.
-    "birth_registration": frozenset({Relation.PARENT, Relation.CUSTODIAN}),
+    # Registering a newborn: the father the hospital's notification names (Civil Affairs:
+    # the father names the child; the mother is refused, anyone else not told it exists).
+    "birth_registration": frozenset({Relation.NOTIFIED_FATHER}),
     # The person's own family record: only themselves.
     "family_record": frozenset({Relation.SELF}),
 }
@@ -119,7 +133,8 @@ def links(session: Session, holder: Account | str, person_id: str,
                 return [], Refusal.MINOR
             return [Relation.SELF], refusal
         found, refusal = _as_parent(session, holder_id, person, today)
-        if _is_husband_of(session, holder_id, person_id):
+        if _is_husband_of(session, holder_id, person_id) \
+                or _is_child_on_record_of(session, holder_id, person_id):
             found.append(Relation.HEAD)
     if isinstance(person_id, str) and any(
             s.person_id == person_id for s in sponsorship.sponsored_by(session, holder_id)):
@@ -145,6 +160,28 @@ def _is_husband_of(session: Session, holder_id: str, wife_id: str) -> bool:
     return session.scalar(select(Marriage.id).where(
         Marriage.husband_id == holder_id, Marriage.wife_id == wife_id,
         Marriage.ended_on.is_(None)).limit(1)) is not None
+
+
+def _is_child_on_record_of(session: Session, head_id: str, person_id: str) -> bool:
+    """A son or daughter listed on the family record the holder heads (a wife is HEAD's
+    only while the marriage lasts: _is_husband_of)."""
+    return session.scalar(
+        select(FamilyRecordMember.id).join(FamilyRecord,
+                                           FamilyRecord.id == FamilyRecordMember.record_id)
+        .where(FamilyRecord.head_id == head_id, FamilyRecordMember.person_id == person_id,
+               FamilyRecordMember.relation != FamilyRelation.WIFE).limit(1)) is not None
+
+
+def for_newborn(notification: BirthNotification, holder: Account | str) -> Decision:
+    """Whether the holder may register the birth a hospital notified: its father may; the
+    mother is refused (NOT_FOR_SERVICE: 403); anyone else has no link (NO_LINK: the
+    notification is not shown to exist)."""
+    holder_id = _holder_id(holder)
+    if notification.father_id == holder_id:
+        return decide([Relation.NOTIFIED_FATHER], Refusal.NO_LINK, "birth_registration")
+    if notification.mother_id == holder_id:
+        return Decision(None, Refusal.NOT_FOR_SERVICE)
+    return Decision(None, Refusal.NO_LINK)
 
 
 def decide(relations: list[Relation], refusal: Refusal, service: str) -> Decision:

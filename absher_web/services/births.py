@@ -45,7 +45,7 @@ from absher_web.models import (
     RequestStatus,
     ServiceRequest,
 )
-from absher_web.services import audit, bills, births_registry, notices, requests
+from absher_web.services import acting_for, audit, bills, births_registry, notices, requests
 from absher_web.services.acting_for import ActingRefused
 from absher_web.services.acting_for import Refusal as ActingRefusal
 from absher_web.services.eservices import fees, local_today
@@ -151,19 +151,20 @@ def notifications_of(session: Session, policy: EServicePolicy, account: Account,
 
 
 def notification_for(session: Session, account: Account, number: str) -> BirthNotification:
-    """The notification of that number naming the holder as the father. NotNamed (404)
-    when it does not exist or does not name them; ActingRefused (403) when it names them
-    as the mother: the father registers the birth (the acting-for rule's answer)."""
+    """The notification of that number, if the acting-for rule lets the holder register
+    it (acting_for.for_newborn: its father). NotNamed (404) when it does not exist or does
+    not name them; ActingRefused (403) when it names them as the mother."""
     if not NOTIFICATION_NUMBER.fullmatch(number or ""):
         raise NotNamed(number)  # never sent to the database (PostgreSQL refuses NUL)
     found = session.scalars(select(BirthNotification).where(
         BirthNotification.number == number)).first()
     if found is None:
         raise NotNamed(number)
-    if found.father_id == account.national_id:
+    decision = acting_for.for_newborn(found, account)
+    if decision:
         return found
-    if found.mother_id == account.national_id:
-        raise ActingRefused(ActingRefusal.NOT_FOR_SERVICE)
+    if decision.refusal is ActingRefusal.NOT_FOR_SERVICE:
+        raise ActingRefused(decision.refusal)
     raise NotNamed(number)
 
 

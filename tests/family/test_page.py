@@ -84,7 +84,8 @@ def test_the_father_sees_his_family_with_what_he_may_do_for_each(father):
     assert "Renew the ID or iqama" in wife and "Family record" not in wife
     son = listed["Omar Al-Shammari"]
     assert "Relation Son" in son and "Age 7 years" in son
-    assert "Issue or renew the passport" in son and "Birth registration" in son
+    assert "Issue or renew the passport" in son
+    assert "Birth registration" not in son  # a newborn is registered from its notification
     adult = listed["Reem Al-Shammari"]
     assert "Relation Daughter" in adult and "Expired on" in adult
     assert "None: they use their own account" in adult

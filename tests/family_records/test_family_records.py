@@ -28,7 +28,7 @@ from absher_web.models import (
     Sex,
     utcnow,
 )
-from absher_web.services import family_records, requests
+from absher_web.services import acting_for, family_records, requests
 from absher_web.services.eservices import local_today
 from absher_web.services.family_records import Refusal
 from tests.account.concurrency import at_once, open_limits, same_browser
@@ -515,6 +515,24 @@ def test_a_former_wife_no_longer_sees_the_record_nor_is_listed_in_it(
     assert record.number not in former.client.get("/en/account/family").get_data(as_text=True)
     page = holder.client.get(url).get_data(as_text=True)
     assert "Amal Al-Dosari" in page and "Nouf Al-Otaibi" not in page
+
+
+def test_the_head_of_household_acts_for_the_dependents_his_record_lists(app, husband):
+    """An unmarried daughter of 22 is on his record: he acts for her as head of household
+    (an adult, not his as a parent); a married daughter, not on it, acts for herself."""
+    people = husband.people
+    with app.app_context():
+        before = acting_for.may_act_for(db.session, husband.account,
+                                        people["daughter"], "passport")
+    assert before.refusal is acting_for.Refusal.ADULT
+    assert husband.apply().status_code == 303
+    with app.app_context():
+        decision = acting_for.may_act_for(db.session, husband.account,
+                                          people["daughter"], "passport")
+        married = acting_for.may_act_for(db.session, husband.account,
+                                         people["married_daughter"], "passport")
+    assert decision.relation is acting_for.Relation.HEAD
+    assert married.relation is None
 
 
 # --- hostile input ------------------------------------------------------------------------
