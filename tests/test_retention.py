@@ -102,7 +102,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "code message texts redacted": 1, "pending registrations": 2, "code challenges": 1,
         "recovery flows": 1, "spent visual-code tokens": 1, "SMS budget counts": 1,
         "API answers": 1, "SMS records": 1, "audit events": 1, "driving authorisations": 0,
-        "visa extensions": 0, "withdrawn absence reports": 0, "paid and refunded bills": 0,
+        "visa extensions": 0, "withdrawn absence reports": 0, "ended requests": 0,
+        "paid and refunded bills": 0,
         "expired and cancelled bills": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
@@ -186,3 +187,50 @@ def test_eservice_records_are_kept_until_they_have_ended_long_enough(app, make_a
     assert count(app, DrivingAuthorisation) == 2
     assert count(app, VisaExtension) == 1
     assert count(app, AbsenceReport) == 1
+
+
+def test_requests_are_kept_while_they_stand_and_their_bills_while_a_request_points_to_them(
+        app, make_account):
+    """Ended requests go two years after their last move (a submitted one never paid, two
+    years after it was made); one with an officer or waiting for delivery stays, and so does
+    an old bill such a request points to (PostgreSQL would refuse to delete it anyway)."""
+    from absher_web.models import Bill, BillStatus, RequestStatus, ServiceRequest
+
+    holder = make_account()
+    old, young = NOW - timedelta(days=800), NOW - timedelta(days=1)
+    S = RequestStatus
+    with app.app_context(), db.transaction() as session:
+        def bill(number: str) -> Bill:
+            made = Bill(number=number, service="birth_registration", request_key=number,
+                        account_id=holder.id, beneficiary_id=holder.national_id, amount=3000,
+                        status=BillStatus.EXPIRED, created_at=old, expires_at=old,
+                        changed_at=old)
+            session.add(made)
+            session.flush()
+            return made
+
+        def request(number: str, status: RequestStatus, changed_at: datetime,
+                    with_bill: Bill | None = None) -> ServiceRequest:
+            return ServiceRequest(number=number, service="birth_registration",
+                                  request_key=number, account_id=holder.id,
+                                  beneficiary_id=holder.national_id, status=status,
+                                  details={"name_ar": "سعد"}, created_at=old,
+                                  changed_at=changed_at,
+                                  bill_id=with_bill.id if with_bill else None)
+
+        abandoned_bill, approved_bill = bill("1000000000001"), bill("1000000000002")
+        session.add_all([
+            request("1000000001", S.REFUSED, old), request("1000000002", S.CANCELLED, old),
+            request("1000000003", S.DELIVERED, old),
+            request("1000000004", S.SUBMITTED, old, abandoned_bill),  # never paid: goes
+            request("1000000005", S.REFUSED, young),  # ended yesterday: kept
+            request("1000000006", S.UNDER_REVIEW, old),  # with an officer: kept
+            request("1000000007", S.APPROVED, old, approved_bill),  # not delivered: kept
+        ])
+    output = run_purge(app, app.test_cli_runner(), "purge")
+    assert "4 ended requests" in output and "1 expired and cancelled bills" in output
+    with app.app_context():
+        kept = set(db.session.scalars(select(ServiceRequest.number)))
+        bills = set(db.session.scalars(select(Bill.number)))
+    assert kept == {"1000000005", "1000000006", "1000000007"}
+    assert bills == {"1000000000002"}

@@ -28,6 +28,8 @@ from absher_web.models import (
     DrivingAuthorisation,
     PendingRegistration,
     RecoveryFlow,
+    RequestStatus,
+    ServiceRequest,
     SmsBudget,
     SmsMessage,
     SmsStatus,
@@ -109,15 +111,28 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          VisaExtension.created_at < now - policy.eservice_records),
         ("withdrawn absence reports", AbsenceReport,
          AbsenceReport.withdrawn_at < now - policy.eservice_records),
+        # Requests (their details hold names and ID numbers) once ended: refused, withdrawn
+        # or delivered, from that last move; one left submitted (its bill never paid) from
+        # when it was made. An approved one waiting for delivery, or one with an officer, is
+        # kept. Before the bills, which they point to.
+        ("ended requests", ServiceRequest,
+         (ServiceRequest.status.in_((RequestStatus.REFUSED, RequestStatus.CANCELLED,
+                                     RequestStatus.DELIVERED, RequestStatus.SUBMITTED)))
+         & (ServiceRequest.changed_at < now - policy.eservice_records)),
         # Bills from their last change (the payment, the refund, the expiry or the
-        # cancellation); an unpaid bill, or one whose refund is still on its way, is kept.
+        # cancellation); an unpaid bill, or one whose refund is still on its way, is kept,
+        # and so is one a request that is kept still points to.
         ("paid and refunded bills", Bill,
          Bill.status.in_((BillStatus.PAID, BillStatus.REFUNDED))
-         & (Bill.changed_at < now - policy.paid_bills)),
+         & (Bill.changed_at < now - policy.paid_bills) & ~_held_by_a_request()),
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
-         & (Bill.changed_at < now - policy.unpaid_bills)),
+         & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
     ]
+
+
+def _held_by_a_request() -> ColumnElement:
+    return Bill.id.in_(select(ServiceRequest.bill_id).where(ServiceRequest.bill_id.is_not(None)))
 
 
 def primary_key(model: type):
