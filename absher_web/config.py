@@ -243,7 +243,7 @@ class Config:
     RETAIN_SMS_RECORDS_SECONDS = env_duration("RETAIN_SMS_RECORDS", "90d")
     RETAIN_API_ANSWERS_SECONDS = env_duration("RETAIN_API_ANSWERS", "30d")
     RETAIN_AUDIT_EVENTS_SECONDS = env_duration("RETAIN_AUDIT_EVENTS", "730d")
-    # Ended driving authorisations, visa extensions and withdrawn absence reports.
+    # Ended driving authorisations, visa extensions, withdrawn absence reports, ended requests.
     RETAIN_ESERVICE_RECORDS_SECONDS = env_duration("RETAIN_ESERVICE_RECORDS", "730d")
     # Paid and refunded bills: ten years (with their leap days) from the payment or refund,
     # the record-keeping period of the Saudi Anti-Money Laundering Law. Expired and cancelled
