@@ -200,7 +200,8 @@ def register(session: Session, policy: EServicePolicy, account: Account, number:
                "first_name_en": seen.names.first_en, "name_ar": seen.names.full_ar,
                "name_en": seen.names.full_en, "delivery": delivery.value,
                "delivery_fee": seen.fee, "fine": seen.fine, "listed": seen.listed,
-               "birth_date": notification.birth_date.isoformat(), "days": seen.days}
+               "birth_date": notification.birth_date.isoformat(), "days": seen.days,
+               "hospital": notification.hospital, "mother_id": notification.mother_id}
     made, new = requests.submit(session, service=SERVICE, request_key=notification.number,
                                 account=account, beneficiary_id=account.national_id,
                                 now=now, office_city=account.person.city, details=details,
@@ -384,6 +385,9 @@ requests.register(requests.Kind(
                               "notification.")},
     endpoint="births.page", on_approved=births_registry.create_child,
     detail_labels={
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: the number of the
+        # hospital's birth notification follows.
+        "notification": _l("Birth notification number"),
         # TRANSLATORS: A label in a Civil Affairs officer's queue: the newborn's four-part
         # name in Arabic follows.
         "name_ar": _l("Child's name in Arabic"),
@@ -391,6 +395,12 @@ requests.register(requests.Kind(
         # name in English follows.
         "name_en": _l("Child's name in English"),
         "birth_date": _l("Date of birth"),
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: the hospital that
+        # notified the birth follows.
+        "hospital": _l("Hospital"),
+        # TRANSLATORS: A label in a Civil Affairs officer's queue: the newborn's mother's ID
+        # or iqama number follows.
+        "mother_id": _l("Mother's ID number"),
         # TRANSLATORS: A label in a Civil Affairs officer's queue: a number of days follows
         # (from the birth to the day the father registered it).
         "days": _l("Days from the birth to the registration")},

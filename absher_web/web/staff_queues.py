@@ -11,11 +11,13 @@ audited with the officer and the holder, and texted to the holder after the comm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from absher_web import dates
 from absher_web.agencies import civil_registry
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
@@ -43,12 +45,24 @@ class Case:
 
     @property
     def details(self) -> list[tuple[object, str]]:
-        """The details the Kind labels; a list joined by the page language's comma."""
+        """The details the Kind labels: a list joined by the page language's comma, a date
+        (a key ending in _date) in Gregorian and Hijri."""
         values = self.request.details or {}
         comma = "، " if str(get_locale()) == "ar" else ", "
-        return [(label, comma.join(map(str, value)) if isinstance(value, list) else str(value))
+        return [(label, _shown(key, value, comma))
                 for key, label in self.kind.detail_labels.items()
                 if (value := values.get(key))]
+
+
+def _shown(key: str, value: object, comma: str) -> str:
+    if isinstance(value, list):
+        return comma.join(map(str, value))
+    if key.endswith("_date") and isinstance(value, str):
+        try:
+            return dates.both(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return str(value)
 
 
 def cases_of(found: list[ServiceRequest]) -> list[Case]:

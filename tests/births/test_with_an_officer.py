@@ -31,6 +31,10 @@ def test_a_name_not_on_the_list_is_approved_by_an_officer_and_the_child_gets_an_
     assert made.number in queue and "Birth registration" in queue
     assert "غيث محمد عبدالله العتيبي" in queue and "Ghaith Mohammed" in queue
     assert "not on the list of names" in queue
+    assert "Birth notification number" in queue and "KFSH-2026-0001" in queue
+    assert made.details["hospital"] in queue and made.details["mother_id"] in queue
+    assert made.details["birth_date"] not in queue  # written as a date people read, Hijri too
+    assert "AH" in queue
     before = len(sms_outbox.messages())
 
     assert decide(console, made.number).status_code == 303
