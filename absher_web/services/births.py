@@ -35,6 +35,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from absher_web.agencies import family
 from absher_web.models import (
     Account,
     Bill,
@@ -144,10 +145,8 @@ def describe(session: Session, policy: EServicePolicy, notification: BirthNotifi
 def notifications_of(session: Session, policy: EServicePolicy, account: Account,
                      now: datetime) -> list[Notified]:
     """The births notified with the holder as the father, the newest first."""
-    found = session.scalars(select(BirthNotification).where(
-        BirthNotification.father_id == account.national_id)
-        .order_by(BirthNotification.birth_date.desc(), BirthNotification.id.desc()))
-    return [describe(session, policy, notification, now) for notification in found]
+    return [describe(session, policy, notification, now)
+            for notification in family.birth_notifications_for(session, account.national_id)]
 
 
 def notification_for(session: Session, account: Account, number: str) -> BirthNotification:
@@ -275,7 +274,7 @@ def _commit_and_text(session: Session, now: datetime) -> None:
 def carry_on(session: Session, paid: Bill, now: datetime) -> None:
     """The paid request goes on (approved, or to an officer), once; Undeliverable (the bill
     refunded) when it can no longer: cancelled, or the child registered meanwhile."""
-    request = requests.find_number(session, paid.details.get("request", ""))
+    request = requests.by_number(session, paid.details.get("request", ""))
     if request is None or request.service != SERVICE:
         raise bills.Undeliverable("request_gone")
     notification = session.scalars(select(BirthNotification).where(
@@ -291,7 +290,7 @@ def carry_on(session: Session, paid: Bill, now: datetime) -> None:
 def refundable(session: Session, paid: Bill) -> bool:
     """Until the child is registered: not yet gone on, or with an officer, refused or
     withdrawn (the delivery fee alone comes back later: ``refund_due``)."""
-    request = requests.find_number(session, paid.details.get("request", ""))
+    request = requests.by_number(session, paid.details.get("request", ""))
     return paid.fulfilled_at is None or (
         request is not None and request.status not in (RequestStatus.APPROVED,
                                                          RequestStatus.DELIVERED))
@@ -347,7 +346,7 @@ class Delivered(enum.StrEnum):
 def mark_delivered(session: Session, number: str, now: datetime) -> Delivered:
     """An operator's word that the documents were printed and sent (or are waiting at the
     office): the request is delivered, once, and the holder texted. Commits."""
-    request = requests.find_number(session, number)
+    request = requests.by_number(session, number)
     if request is None or request.service != SERVICE:
         return Delivered.UNKNOWN
     if request.status is RequestStatus.DELIVERED:

@@ -123,13 +123,6 @@ def find(session: Session, service: str, request_key: str) -> ServiceRequest | N
         ServiceRequest.service == service, ServiceRequest.request_key == request_key)).first()
 
 
-def find_number(session: Session, number: str) -> ServiceRequest | None:
-    """The request of that number (what the holder quotes), or None."""
-    if not number or len(number) > NUMBER_DIGITS + 1 or not number.isdigit():
-        return None
-    return session.scalars(select(ServiceRequest).where(ServiceRequest.number == number)).first()
-
-
 def submit(session: Session, *, service: str, request_key: str, account: Account,
            beneficiary_id: str, now: datetime, office_city: str | None = None,
            details: dict | None = None,
