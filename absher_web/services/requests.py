@@ -233,13 +233,26 @@ def of_holder(session: Session, account: Account, limit: int = 100) -> list[Serv
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).limit(limit)))
 
 
+QUEUE_SHOWN = 100  # an office's queue shows its oldest requests, decided first
+
+
+def _awaiting(services: tuple[str, ...], office_city: str):  # noqa: ANN202 (a condition)
+    return ((ServiceRequest.status == S.UNDER_REVIEW) & ServiceRequest.service.in_(services)
+            & (ServiceRequest.office_city == office_city))
+
+
 def awaiting_officer(session: Session, services: tuple[str, ...], office_city: str,
-                     limit: int = 100) -> list[ServiceRequest]:
+                     limit: int = QUEUE_SHOWN) -> list[ServiceRequest]:
     """The queue of one city's office for the given services, oldest first."""
-    return list(session.scalars(select(ServiceRequest).where(
-        ServiceRequest.status == S.UNDER_REVIEW, ServiceRequest.service.in_(services),
-        ServiceRequest.office_city == office_city)
-        .order_by(ServiceRequest.changed_at, ServiceRequest.id).limit(limit)))
+    return list(session.scalars(select(ServiceRequest).where(_awaiting(services, office_city))
+                                .order_by(ServiceRequest.changed_at, ServiceRequest.id)
+                                .limit(limit)))
+
+
+def awaiting_count(session: Session, services: tuple[str, ...], office_city: str) -> int:
+    """How many requests the office's queue holds, shown or not."""
+    return session.scalar(select(func.count()).select_from(ServiceRequest)
+                          .where(_awaiting(services, office_city))) or 0
 
 
 # --- telling the holder once the change is saved ----------------------------------------------

@@ -102,9 +102,12 @@ def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status
 @bp.get("")
 def queue():
     officer = signed_in_officer()
-    found = requests.awaiting_officer(db.session, requests.services_of_role(staff.CIVIL_AFFAIRS),
-                                      officer.city or "") if officer.city else []
-    return render_queue(cases_of(found), session.pop(NOTICE_KEY, None))
+    services = requests.services_of_role(staff.CIVIL_AFFAIRS)
+    found = requests.awaiting_officer(db.session, services, officer.city,
+                                      requests.QUEUE_SHOWN) if officer.city else []
+    waiting = requests.awaiting_count(db.session, services, officer.city) \
+        if len(found) >= requests.QUEUE_SHOWN else len(found)
+    return render_queue(cases_of(found), session.pop(NOTICE_KEY, None), waiting=waiting)
 
 
 def _case(number: str) -> Case:

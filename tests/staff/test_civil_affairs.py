@@ -403,3 +403,13 @@ def test_a_city_that_is_neither_known_nor_a_town_in_arabic_is_refused(app, city)
         "absher", "create-officer", "c.officer", "--name", "C Officer", "--office", "Office",
         "--role", "civil_affairs", "--city", city], input="Kx7-Strong-Pass-9\nKx7-Strong-Pass-9\n")
     assert result.exit_code != 0 and "Unknown city" in result.output
+
+
+def test_a_queue_longer_than_it_shows_says_how_many_wait(app, make_account, make_person,
+                                                        sms_outbox, monkeypatch):
+    monkeypatch.setattr(requests, "QUEUE_SHOWN", 1)
+    _first, oldest, _ = mother_applies(app, make_account, make_person, sms_outbox)
+    _second, newer, _ = mother_applies(app, make_account, make_person, sms_outbox)
+    queue = text_of(officer_console(app).client.get("/en/staff/civil-affairs"))
+    assert "The oldest 1 request of 2 is shown" in queue
+    assert oldest.number in queue and newer.number not in queue
