@@ -99,6 +99,24 @@ def app(database_url: str, tmp_path):
     empty_all_tables(app)
 
 
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[str]:
+    """A database with no schema yet, for a migration's test: on the suite's PostgreSQL
+    server when it runs there (a throw-away database of its own), else a SQLite file."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"absher_empty_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def empty_all_tables(app) -> None:
     """Leave the session's database empty for the next test, and close the app's pool."""
     with app.app_context():

@@ -196,3 +196,18 @@ def test_the_waiting_sentence_names_the_plate_in_the_pages_script(client):
     english = waiting("en")
     assert "to drive Kia Sportage, plate S N R 552 until" in english
     assert not re.search(f"[{ARABIC_LETTER}]", english.split(" until ")[0]), english
+
+
+@pytest.mark.parametrize(("lang", "label", "states"), [
+    ("en", "Passport", ("Valid until", "Expires soon, on", "Expired on",
+                        "No passport is recorded")),
+    ("ar", "جواز السفر", ("الصلاحية سارية حتى", "تنتهي الصلاحية قريبًا", "انتهت الصلاحية في",
+                          "لا يوجد جواز سفر مسجل")),
+])
+def test_my_family_shows_every_passport_state(client, lang, label, states):
+    soup = parse(client.get(f"/{lang}/dev/states/family"))
+    shown = [dt.find_next_sibling("dd").get_text(" ", strip=True)
+             for dt in soup.select("li.card dt") if dt.get_text(strip=True) == label]
+    assert len(shown) == 7  # five family members, a worker and a visitor
+    for state in states:
+        assert any(text.startswith(state) for text in shown), state

@@ -15,6 +15,9 @@ hospitals notified; their workers and visitors come from sponsorship.py.
     1050198611 Amal       a Saudi mother divorced from Saleh, with their son whose custody
                           nobody recorded: her request for a family record goes to a Civil
                           Affairs officer of Riyadh (the queue in the officer console)
+
+Their passports (PASSPORTS) show My family's every state: valid, expiring within the
+ID's 30 days, expired, and none recorded.
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, family
+from absher_web.agencies import civil_registry, family, passports
 from absher_web.agencies.civil_registry import DEMO_IDS, RegistryEntry
 from absher_web.agencies.family import BirthEntry, CustodyEntry, MarriageEntry, ParentEntry
+from absher_web.agencies.passports import PassportEntry
 from absher_web.dates import local_today
 from absher_web.identity import national_id_check_digit
-from absher_web.models import Marriage, MarriageEnd, ParentRole, Sex
+from absher_web.models import Marriage, MarriageEnd, ParentRole, Passport, Sex
 
 
 def _id(first_nine: str) -> str:
@@ -137,4 +141,42 @@ def seed_demo(session: Session, today: date | None = None) -> int:
                                  today)
     entries = records(today)
     family.import_family(session, entries)
+    return len(entries)
+
+
+# Who has a passport, issued by which country, and the days it has left (negative: expired
+# that long ago); the others have none recorded. Mohammed's family shows every state, and
+# so does Ahmed's (his passport shows on Mohammed's page too: Ahmed is his worker).
+PASSPORTS: tuple[tuple[str, str, int], ...] = (
+    (DEMO_IDS[0], "SAU", 1500), (DEMO_IDS[1], "SAU", 900), (SAAD, "SAU", 20),
+    (ABDULLAH, "SAU", -60),  # Latifa and Munira: none
+    (DEMO_IDS[2], "EGY", 700), (MARIAM, "EGY", 1100), (MAHMOUD, "EGY", -120),
+    (LAILA, "EGY", 12),  # Salma: none
+    (HESSA, "SAU", 2400), (REEM, "SAU", 25), (AMAL, "SAU", 600), (YOUSEF, "SAU", -30),
+)
+
+
+def demo_passports(today: date) -> list[PassportEntry]:
+    """PASSPORTS as the Passports registry holds them: a Saudi passport for 10 years, an
+    Egyptian one for 7, each issued that long before its expiry."""
+    entries = []
+    for n, (national_id, country, days_left) in enumerate(PASSPORTS, start=1):
+        expires = today + timedelta(days=days_left)
+        years = 10 if country == "SAU" else 7
+        number = f"{'A' if country == 'SAU' else 'E'}{23456780 + n * 1371:08d}"
+        entries.append(PassportEntry(national_id, number,
+                                     expires - timedelta(days=years * 365 + years // 4),
+                                     expires, country))
+    return entries
+
+
+def seed_passports(session: Session, today: date | None = None) -> int:
+    """Give the demo holders and their families passports once (nothing if any passport is
+    recorded); only to those the civil registry holds. Returns how many were added."""
+    if session.scalar(select(Passport.id).limit(1)) is not None:
+        return 0
+    entries = demo_passports(today or local_today())
+    known = civil_registry.registered_people(session, (e.person_id for e in entries))
+    entries = [entry for entry in entries if entry.person_id in known]
+    passports.import_passports(session, entries)
     return len(entries)

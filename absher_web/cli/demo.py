@@ -18,8 +18,8 @@ from absher_web.models import PersonKind
 
 @absher.command("seed-demo")
 def seed_demo() -> None:
-    """Fill the civil registry with synthetic demo people, and the vehicles and sponsorship
-    registries with their vehicles, workers and visitors (safe to run again)."""
+    """Fill the civil registry with synthetic demo people, and the vehicles, sponsorship,
+    family and passports registries with their records (safe to run again)."""
     with db.transaction() as session:
         added = civil_registry_demo.seed_demo(session)
         demo = [civil_registry.find_person(session, national_id)
@@ -40,8 +40,10 @@ def seed_demo() -> None:
                                           and p.national_id not in civil_registry.DEMO_IDS)]
         sponsored = sponsorship.seed_demo(session, sponsors, residents)
         families = family_demo.seed_demo(session)
+        passports = family_demo.seed_passports(session)
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
-               f"{sponsored} sponsored workers and visitors, {families} family records.")
+               f"{sponsored} sponsored workers and visitors, {families} family records, "
+               f"{passports} passports.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)

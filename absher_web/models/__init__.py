@@ -25,6 +25,7 @@ from absher_web.models.accounts import (
     SecurityAnswer,
 )
 from absher_web.models.agencies import (
+    Passport,
     SponsoredKind,
     Sponsorship,
     TrafficViolation,
@@ -115,6 +116,7 @@ __all__ = [
     "NAMING",
     "ParentLink",
     "ParentRole",
+    "Passport",
     "PendingRegistration",
     "Person",
     "PersonKind",

@@ -1,5 +1,5 @@
 """The records of government sources besides the civil registry (absher_web/agencies/):
-vehicles, traffic violations and sponsorships."""
+vehicles, traffic violations, sponsorships and passports."""
 
 from __future__ import annotations
 
@@ -102,3 +102,19 @@ class Sponsorship(Base):
     health_insurance_expiry: Mapped[date | None] = mapped_column(Date)
     # When the person entered the Kingdom, if known: a visit's total stay counts from it.
     entry_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Passport(Base):
+    """A person's current passport, from the Passports registry: one a person, a later
+    import replacing it (agencies/passports.py)."""
+
+    __tablename__ = "passports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.national_id"), unique=True)
+    # A Saudi passport's letter and 8 digits (A12345678), another country's 1 or 2
+    # letters and 6 to 9 digits.
+    number: Mapped[str] = mapped_column(String(11), index=True)
+    issuing_country: Mapped[str] = mapped_column(String(3))  # ISO 3166-1 alpha-3
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, family, sponsorship
+from absher_web.agencies import civil_registry, family, passports, sponsorship
 from absher_web.models import Account, ParentRole, Person, Sex, SponsoredKind
 from absher_web.services import acting_for, family_records
 from absher_web.services.eservices import Validity, local_today, validity
@@ -50,7 +50,7 @@ class Member:
     age: int | None  # None when the registry does not hold the person (a visitor)
     id_expiry: date | None  # the ID card's, iqama's or visit visa's
     id_validity: Validity
-    # Passports are not in the registry yet: nothing recorded, for everyone.
+    # The current passport's, from the Passports registry; None when it records none.
     passport_expiry: date | None = None
     passport_validity: Validity = Validity.NONE
     services: list[str] = field(default_factory=list)  # keys of acting_for.SERVICES
@@ -99,17 +99,24 @@ def family_of(session: Session, account: Account, now: datetime) -> Family:
         kin.setdefault(link.parent_id,
                        Kin.FATHER if link.relation is ParentRole.FATHER else Kin.MOTHER)
     people = civil_registry.stored_people(session, kin)
+    sponsorships = sponsorship.sponsored_by(session, holder)
+    # Everyone's passport in one query (a visitor's border number finds none).
+    found = passports.passports_of(session, [*people, *(r.person_id for r in sponsorships)])
+    expiries = {national_id: passport.expires_on for national_id, passport in found.items()}
     members = sorted(
-        (_member(session, account, people[national_id], relation, today)
+        (_member(session, account, people[national_id], relation, today,
+                 expiries.get(national_id))
          for national_id, relation in kin.items() if national_id in people),
         key=lambda m: (_GROUP[m.kin], -(m.age or 0), m.national_id))
     sponsored = []
-    for record in sponsorship.sponsored_by(session, holder):
+    for record in sponsorships:
         person = session.get(Person, record.person_id)
+        passport_expiry = expiries.get(record.person_id)
         sponsored.append(Member(
             record.person_id, record.name_ar, record.name_en, _SPONSORED[record.kind],
             acting_for.age_on(person.birth_date, today) if person else None,
             record.permit_expiry, validity(record.permit_expiry, today),
+            passport_expiry, validity(passport_expiry, today),
             services=acting_for.services_for(session, account, record.person_id, today)))
     records = [family_records.describe(session, record)
                for record in family_records.records_of(session, holder)]
@@ -117,9 +124,10 @@ def family_of(session: Session, account: Account, now: datetime) -> Family:
 
 
 def _member(session: Session, account: Account, person: Person, kin: Kin,
-            today: date) -> Member:
+            today: date, passport_expiry: date | None) -> Member:
     return Member(person.national_id, person.name_ar, person.name_en, kin,
                   acting_for.age_on(person.birth_date, today), person.id_expiry,
                   validity(person.id_expiry, today),
+                  passport_expiry, validity(passport_expiry, today),
                   services=acting_for.services_for(session, account, person.national_id,
                                                    today))

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from absher_web.agencies import family
+from absher_web.agencies import family, passports
 from absher_web.agencies.family import CustodyEntry, MarriageEntry, ParentEntry
+from absher_web.agencies.passports import PassportEntry
 from absher_web.extensions import db
 from absher_web.models import (
     ActivationState,
@@ -36,10 +37,26 @@ def cards(response) -> dict[str, str]:
             for card in parse(response).select("li.card")}
 
 
+def passports_shown(response, label: str = "Passport") -> dict[str, str]:
+    """Each listed person's name and what their card says of the passport."""
+    return {card.find("h3").get_text(strip=True):
+            next(dt for dt in card.select("dt") if dt.get_text(strip=True) == label)
+            .find_next_sibling("dd").get_text(" ", strip=True)
+            for card in parse(response).select("li.card")}
+
+
+def passport(national_id: str, number: str, days_left: int, country: str = "SAU"
+             ) -> PassportEntry:
+    expires = TODAY + timedelta(days=days_left)
+    return PassportEntry(national_id, number, expires - timedelta(days=3650), expires, country)
+
+
 @pytest.fixture
 def father(app, client, make_account, make_person, sms_outbox):
     """A signed-in father: his wife, a son of 7, a daughter of 25 and a daughter of 12 in
-    her divorced mother's custody; his mother; a worker he sponsors."""
+    her divorced mother's custody; his mother; a worker he sponsors. The wife's and the
+    worker's passports are valid, the son's expires soon, the adult daughter's has
+    expired; the others have none."""
     account = make_account(state=ActivationState.ACTIVE, birth_date=date(1970, 1, 1),
                            name_en="Faisal Al-Shammari")
     me = account.national_id
@@ -47,10 +64,12 @@ def father(app, client, make_account, make_person, sms_outbox):
                        birth_date=years_ago(41), id_expiry=TODAY + timedelta(days=10))
     former = make_person(name_en="Dina Osman", birth_date=date(1975, 1, 1))
     son = make_person(name_ar="عمر الشمري", name_en="Omar Al-Shammari", birth_date=years_ago(7))
-    adult = make_person(name_en="Reem Al-Shammari", birth_date=years_ago(25),
-                        id_expiry=TODAY - timedelta(days=1))
-    kept = make_person(name_en="Salma Al-Shammari", birth_date=years_ago(12))
-    mother = make_person(name_en="Latifa Al-Shammari", birth_date=date(1945, 1, 1))
+    adult = make_person(name_ar="ريم الشمري", name_en="Reem Al-Shammari",
+                        birth_date=years_ago(25), id_expiry=TODAY - timedelta(days=1))
+    kept = make_person(name_ar="سلمى الشمري", name_en="Salma Al-Shammari",
+                       birth_date=years_ago(12))
+    mother = make_person(name_ar="لطيفة الشمري", name_en="Latifa Al-Shammari",
+                         birth_date=date(1945, 1, 1))
     worker = make_person("2", name_en="Ramesh Kumar", birth_date=date(1990, 1, 1))
     with app.app_context(), db.transaction() as session:
         family.import_family(session, [
@@ -66,6 +85,9 @@ def father(app, client, make_account, make_person, sms_outbox):
         session.add(Sponsorship(sponsor_id=me, person_id=worker, name_ar="راميش كومار",
                                 name_en="Ramesh Kumar", kind=SponsoredKind.WORKER,
                                 nationality="IND", permit_expiry=TODAY + timedelta(days=200)))
+        passports.import_passports(session, [
+            passport(wife, "A10000001", 900), passport(son, "A10000002", 10),
+            passport(adult, "A10000003", -5), passport(worker, "K1234567", 1000, "EGY")])
     citizen = Citizen(client, account, sms_outbox)
     citizen.sign_in()
     return citizen
@@ -80,7 +102,7 @@ def test_the_father_sees_his_family_with_what_he_may_do_for_each(father):
     assert "Dina Osman" not in listed  # a former wife is no longer family
     wife = listed["Hind Al-Anazi"]
     assert "Relation Wife" in wife and "Age 41 years" in wife
-    assert "ID card Expires soon" in wife and "No passport is recorded" in wife
+    assert "ID card Expires soon" in wife and "Passport Valid until" in wife
     assert "Renew the ID or iqama" in wife and "Family record" not in wife
     son = listed["Omar Al-Shammari"]
     assert "Relation Son" in son and "Age 7 years" in son
@@ -97,6 +119,46 @@ def test_the_father_sees_his_family_with_what_he_may_do_for_each(father):
     page = parse(response)
     assert page.select_one('nav a[aria-current="page"]').get_text(strip=True) == "My family"
     assert page.find("h3").find("bdi")["dir"] == "ltr"
+
+
+def test_each_members_passport_shows_how_it_stands(father):
+    shown = passports_shown(father.client.get("/en/account/family"))
+    assert shown["Hind Al-Anazi"].startswith("Valid until ")
+    assert shown["Omar Al-Shammari"].startswith("Expires soon, on ")
+    assert shown["Reem Al-Shammari"].startswith("Expired on ")
+    assert shown["Salma Al-Shammari"] == "No passport is recorded"
+    assert shown["Latifa Al-Shammari"] == "No passport is recorded"
+    assert shown["Ramesh Kumar"].startswith("Valid until ")  # the worker's own country's
+    expiring = (TODAY + timedelta(days=10)).strftime("%-d %B %Y")
+    assert expiring in shown["Omar Al-Shammari"]
+
+
+def test_every_passport_comes_from_one_query(app, father):
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert father.client.get("/en/account/family").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len([s for s in sent if "FROM passports" in s]) == 1
+
+
+def test_each_members_passport_in_arabic(father):
+    response = father.client.get("/ar/account/family")
+    shown = passports_shown(response, "جواز السفر")
+    assert shown["هند العنزي"].startswith("الصلاحية سارية حتى ")
+    assert shown["عمر الشمري"].startswith("تنتهي الصلاحية قريبًا، في ")
+    assert shown["راميش كومار"].startswith("الصلاحية سارية حتى ")
+    assert shown["ريم الشمري"].startswith("انتهت الصلاحية في ")
+    assert shown["سلمى الشمري"] == shown["لطيفة الشمري"] == "لا يوجد جواز سفر مسجل"
 
 
 def test_the_same_page_in_arabic(father):

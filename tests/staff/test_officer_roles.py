@@ -4,18 +4,13 @@ giving every officer made before it the Passports role."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from absher_web.agencies.civil_registry import city_named
 from absher_web.extensions import db
 from absher_web.models import AuditEvent, StaffUser
-from tests.conftest import POSTGRES_URL
 from tests.staff.conftest import OFFICER_PASSWORD, add_officer
 
 
@@ -93,24 +88,6 @@ def test_set_officer_roles_refuses_an_unknown_officer_and_a_bad_city(app):
     assert result.exit_code == 1 and "Unknown city 'Gotham'" in result.output
     assert officer_named(app, "k.alharbi").roles == ["passports"]
     assert invoke(app, "set-officer-roles", "k.alharbi").exit_code == 2  # --role is required
-
-
-@pytest.fixture
-def empty_database(tmp_path) -> Iterator[str]:
-    """A database with no schema yet: on the suite's PostgreSQL server when it runs there
-    (a throw-away database of its own), else a SQLite file."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'roles.sqlite3'}"
-        return
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"absher_roles_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection:sqlalchemy.exc.SAWarning")

@@ -127,7 +127,7 @@ STATES: list[State] = [
     State("my-data-not-active", ACCOUNT, _l("My data"), _l("Account not activated"),
           partial(not_active, _l("My data"), None)),
     # TRANSLATORS: states gallery, a state of the My family page: a wife, children, a parent
-    # and sponsored people, in every validity state.
+    # and sponsored people, their ID cards and passports in every validity state.
     State("family", ACCOUNT, family_pages.TITLE, _l("Family and sponsored people"), my_family),
     # TRANSLATORS: states gallery, a state of the My family page: the registry links nobody to
     # the holder.

@@ -290,8 +290,9 @@ def violation_bill(id: int, reference: str, amount: int,  # noqa: A002
 
 
 def family():
-    """The citizen's wife (ID expiring soon), a son of 10 and a daughter of 19 (whose ID
-    has expired), his father, a newborn under a year, and a worker and a visitor he
+    """The citizen's wife (ID expiring soon, passport valid), a son of 10 (passport
+    expired) and a daughter of 19 (ID expired, no passport), his father (passport expiring
+    soon), a newborn under a year, and a worker (passport valid) and a visitor he
     sponsors."""
     from absher_web.services.family import Family, Kin, Member
 
@@ -317,11 +318,12 @@ def family():
             member("1050202504", "فيصل محمد عبدالله العتيبي", "Faisal Mohammed Abdullah Al-Otaibi",
                    Kin.SON, 0, 3000, Validity.VALID, everything),
             member("1050196201", "عبدالله سعد فهد العتيبي", "Abdullah Saad Fahad Al-Otaibi",
-                   Kin.FATHER, 64, 1200, Validity.VALID, []),
+                   Kin.FATHER, 64, 1200, Validity.VALID, [], 25, Validity.EXPIRES_SOON),
         ],
         sponsored=[
             member(DEMO_IDS[2], "أحمد محمود حسن منصور", "Ahmed Mahmoud Hassan Mansour",
-                   Kin.WORKER, 41, 300, Validity.VALID, ["id_renewal", "exit_reentry_visa"]),
+                   Kin.WORKER, 41, 300, Validity.VALID, ["id_renewal", "exit_reentry_visa"],
+                   700, Validity.VALID),
             member("3100000000", "سيتي نور", "Siti Nur", Kin.VISITOR, None, 20,
                    Validity.EXPIRES_SOON, ["id_renewal", "exit_reentry_visa"]),
         ])
