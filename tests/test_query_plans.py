@@ -74,8 +74,11 @@ FILL = [
     f"""INSERT INTO security_answers (account_id, question_key, answer_hash, created_at)
         SELECT i, 'first_school', 'x', now() FROM generate_series(1, {ROWS}) AS i""",
     f"""INSERT INTO staff_users (id, username, full_name, office, password_hash, session_token,
-                                is_active, consecutive_failures, lockouts, created_at)
-        SELECT i, 'officer' || i, 'Officer', 'Riyadh', 'x', md5(i::text), true, 0, 0, now()
+                                is_active, consecutive_failures, lockouts, created_at, roles,
+                                city)
+        SELECT i, 'officer' || i, 'Officer', 'Riyadh', 'x', md5(i::text), true, 0, 0, now(),
+               CASE WHEN i % 2 = 0 THEN '["passports"]' ELSE '["civil_affairs"]' END::json,
+               CASE WHEN i % 2 = 0 THEN NULL ELSE 'الرياض' END
         FROM generate_series(1, {OFFICERS}) AS i""",
     f"""INSERT INTO pending_registrations (id, national_id, mobile, username, email,
                                           password_hash, preferred_language, created_at,
