@@ -46,7 +46,15 @@ from absher_web.models import (
     RequestStatus,
     ServiceRequest,
 )
-from absher_web.services import acting_for, audit, bills, births_registry, notices, requests
+from absher_web.services import (
+    acting_for,
+    audit,
+    bills,
+    births_registry,
+    names,
+    notices,
+    requests,
+)
 from absher_web.services.acting_for import ActingRefused
 from absher_web.services.acting_for import Refusal as ActingRefusal
 from absher_web.services.eservices import fees, local_today
@@ -172,13 +180,12 @@ def quote(session: Session, policy: EServicePolicy, account: Account,
           delivery: Delivery, now: datetime) -> Quote:
     """The four-part name and the amounts, from checked first names."""
     days = _days(notification, now)
-    names = births_registry.four_part_name(session, account.person, first_ar, first_en)
-    return Quote(notification, names, delivery,
+    four_parts = births_registry.four_part_name(session, account.person, first_ar, first_en)
+    listed = names.is_listed(first_ar, first_en)
+    return Quote(notification, four_parts, delivery,
                  policy.birth_delivery_fee if delivery is Delivery.POST else 0,
                  policy.birth_late_fine if days > policy.birth_registration_days else 0,
-                 births_registry.is_listed(first_ar, first_en), days,
-                 births_registry.is_listed(first_ar, None)
-                 and not births_registry.is_listed(first_ar, first_en))
+                 listed, days, spelling_unlisted=not listed and names.is_listed(first_ar))
 
 
 def register(session: Session, policy: EServicePolicy, account: Account, number: str,
@@ -209,7 +216,7 @@ def register(session: Session, policy: EServicePolicy, account: Account, number:
         _issue_bill(session, policy, account, made, now)
     elif new:
         go_on(session, made, now, client_address)
-    _commit_and_text(session, now)
+    requests.commit_and_tell(session, now)
     return Registered(made, new)
 
 
@@ -262,10 +269,6 @@ def go_on(session: Session, request: ServiceRequest, now: datetime,
                              client_address=client_address)
     return requests.move(session, request, RequestStatus.UNDER_REVIEW, now,
                          client_address=client_address, reason=reason)
-
-
-def _commit_and_text(session: Session, now: datetime) -> None:
-    requests.commit_and_tell(session, now)
 
 
 # --- the bill, once paid -------------------------------------------------------------------

@@ -78,10 +78,6 @@ def four_part_name(session: Session, father: Person, first_ar: str,
     return FourPartName(first_ar, first_en, full_ar, full_en)
 
 
-def is_listed(first_ar: str, first_en: str | None) -> bool:
-    return names.is_listed(first_ar, first_en)
-
-
 def new_national_id(session: Session) -> str:
     """A citizen's ID number no one holds: 1, eight random digits, the check digit."""
     while True:

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies.civil_registry import city_named, office_city
+from absher_web.agencies.civil_registry import CITY_NAMES, city_named, office_city
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
 from absher_web.passwords import PASSWORD_MIN, hash_password, new_session_token, password_problem
@@ -86,8 +86,6 @@ def checked_city(city: str | None, roles: list[str]) -> str | None:
     if found is None and ARABIC_PLACE.fullmatch(" ".join(city.split())):
         found = office_city(city)
     if found is None:
-        from absher_web.agencies.civil_registry import CITY_NAMES
-
         known = ", ".join(str(english._args[1]) for english in CITY_NAMES.values())
         raise OfficerError(f"Unknown city {city.strip()[:40]!r}. Give one of {known} (in "
                            "English or in Arabic), or another town in Arabic as the civil "
