@@ -54,6 +54,9 @@ class Service:
 
 
 CIVIL_AFFAIRS = "civil_affairs"
+PASSPORTS = "passports"
+# Each agency's own page (an endpoint), which lists its services but not itself.
+AGENCY_PAGES = {CIVIL_AFFAIRS: "public.civil_affairs", PASSPORTS: "public.passports_directorate"}
 
 
 SERVICES: tuple[Service, ...] = (
@@ -177,6 +180,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Report that a domestic worker you sponsor has left work without notice."),
         True,
         "eservices.domestic_worker_absence",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
@@ -210,12 +214,15 @@ SERVICES: tuple[Service, ...] = (
         _l("Extend the stay of a relative or guest who is in the Kingdom on a visit visa."),
         True,
         "eservices.visit_visa_extension",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
         _l("Passports Directorate"),
         _l("Find out about the General Directorate of Passports and its services on Absher."),
         False,
+        "public.passports_directorate",
+        agency=PASSPORTS,
     ),
     Service(
         _l("Vehicle insurance validity enquiry"),
@@ -242,6 +249,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Look up newly arrived workers under your sponsorship and visitors you invited."),
         True,
         "eservices.workers_and_visitors",
+        agency=PASSPORTS,
     ),
 )
 
@@ -249,7 +257,7 @@ SERVICES: tuple[Service, ...] = (
 def agency_services(agency: str) -> list[Service]:
     """The agency's working services (those with a page), once each, in the catalogue's
     order; its own page left out."""
-    listed, seen = [], {f"public.{agency}"}
+    listed, seen = [], {AGENCY_PAGES[agency]}
     for service in SERVICES:
         if service.agency == agency and service.endpoint and service.endpoint not in seen:
             seen.add(service.endpoint)

@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/{lang}/about",
     "/{lang}/services",
     "/{lang}/civil-affairs",
+    "/{lang}/passports-directorate",
     "/{lang}/contact",
     "/{lang}/terms",
     "/{lang}/privacy",

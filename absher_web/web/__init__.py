@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         api_payments,
         auth,
         births,
+        documents,
         eservices,
         family,
         family_records,
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_changes.bp)
     app.register_blueprint(eservices.bp)
     app.register_blueprint(family.bp)
+    app.register_blueprint(documents.bp)
     app.register_blueprint(births.bp)
     app.register_blueprint(family_records.bp)
     app.register_blueprint(payments.bp)

@@ -1,6 +1,6 @@
-"""Public pages: landing, the Individuals entry, Business, About, services, an agency's page
-(Civil Affairs), contact, terms, privacy, registration conditions and the accessibility
-statement.
+"""Public pages: landing, the Individuals entry, Business, About, services, the agencies'
+pages (Civil Affairs, the Passports Directorate), contact, terms, privacy, registration
+conditions and the accessibility statement.
 
 Each is the same for every visitor not signed in: kept in memory (web/page_cache.py).
 """
@@ -13,6 +13,7 @@ from jinja2_fragments.flask import render_block
 from absher_web.content import (
     ACCESSIBILITY_REVIEWED,
     CIVIL_AFFAIRS,
+    PASSPORTS,
     agency_services,
     search_services,
 )
@@ -55,6 +56,13 @@ def services() -> str:
 def civil_affairs() -> str:
     # The agency's working services come from the catalogue (content.SERVICES' agency).
     return render_template("public/civil_affairs.html", services=agency_services(CIVIL_AFFAIRS))
+
+
+@bp.get("/passports-directorate")
+@public_page
+def passports_directorate() -> str:
+    return render_template("public/passports_directorate.html",
+                           services=agency_services(PASSPORTS))
 
 
 @bp.get("/contact")

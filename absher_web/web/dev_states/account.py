@@ -19,8 +19,11 @@ from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, Sec
 from absher_web.identity import mask_mobile
 from absher_web.models import ActivationState
 from absher_web.services import security_questions
+from absher_web.services.documents import Document, DocumentKind
+from absher_web.services.eservices import validity
 from absher_web.services.family import Family
 from absher_web.web import account_changes, eservices
+from absher_web.web import documents as document_pages
 from absher_web.web import family as family_pages
 from absher_web.web.account import EVENT_LABELS
 from absher_web.web.dev_states import fixtures as fx
@@ -57,6 +60,21 @@ def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in
 
 def my_data():
     return account_page("account/my_data.html", person=fx.person())
+
+
+def my_documents(passport_in: int | None = 900, id_in: int = 1200, resident: bool = False):
+    """The holder's documents as of the fixtures' day: the ID card or iqama expiring in
+    ``id_in`` days, the passport in ``passport_in`` (None: no passport recorded)."""
+    kind = DocumentKind.IQAMA if resident else DocumentKind.NATIONAL_ID
+    number = "2345678901" if resident else fx.person().national_id
+    id_expiry = fx.TODAY + timedelta(days=id_in)
+    found = [Document(kind, number, id_expiry, validity(id_expiry, fx.TODAY))]
+    if passport_in is not None:
+        expiry = fx.TODAY + timedelta(days=passport_in)
+        found.append(Document(DocumentKind.PASSPORT, "K1234567" if resident else "A12345678",
+                              expiry, validity(expiry, fx.TODAY),
+                              expiry - timedelta(days=1826)))
+    return account_page("account/documents.html", **document_pages.page_context(found))
 
 
 def my_family(found: Family | None = None):
@@ -136,6 +154,23 @@ STATES: list[State] = [
     # TRANSLATORS: states gallery, a state of the My family page: a family but nobody sponsored.
     State("family-no-sponsored", ACCOUNT, family_pages.TITLE, _l("Family, nobody sponsored"),
           lambda: my_family(Family(fx.family().members, []))),
+    # TRANSLATORS: states gallery, a state of the My documents page: the ID card and the
+    # passport are valid for more than 30 days.
+    State("documents", ACCOUNT, document_pages.TITLE, _l("All valid"), my_documents),
+    # TRANSLATORS: states gallery, a state of the My documents page: the passport expires within
+    # 30 days, so a warning leads the page.
+    State("documents-expiring", ACCOUNT, document_pages.TITLE, _l("Passport expiring soon"),
+          partial(my_documents, passport_in=12)),
+    # TRANSLATORS: states gallery, a state of the My documents page: a resident whose iqama and
+    # passport have expired.
+    State("documents-resident-expired", ACCOUNT, document_pages.TITLE,
+          _l("A resident, iqama and passport expired"),
+          partial(my_documents, passport_in=-3, id_in=-40, resident=True)),
+    # TRANSLATORS: states gallery, a state of the My documents page: no passport is recorded.
+    State("documents-no-passport", ACCOUNT, document_pages.TITLE, _l("No passport recorded"),
+          partial(my_documents, passport_in=None)),
+    State("documents-not-active", ACCOUNT, document_pages.TITLE, _l("Account not activated"),
+          partial(not_active, document_pages.TITLE, document_pages.EXPLANATION)),
     State("family-not-active", ACCOUNT, family_pages.TITLE, _l("Account not activated"),
           partial(not_active, family_pages.TITLE, family_pages.EXPLANATION)),
     State("security-questions-first", ACCOUNT, _l("Set your security questions"), BLANK,

@@ -22,6 +22,7 @@ PUBLIC_PAGES = (
     ("public.about", _l("About Absher")),
     ("public.services", _l("Services on Absher")),
     ("public.civil_affairs", _l("Civil Affairs Agency")),
+    ("public.passports_directorate", _l("Passports Directorate")),
     ("public.contact", _l("Contact Absher")),
     ("public.terms", _l("Terms of use")),
     ("public.privacy", _l("Privacy policy")),
