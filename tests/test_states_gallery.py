@@ -47,7 +47,10 @@ def test_error_states_show_the_statuses_they_stand_for(client):
     for name, status in (("registration-conflict", 409), ("recovery-locked", 423),
                          ("error-429", 429), ("error-429.htmx", 429), ("error-503", 503),
                          ("error-400", 400), ("error-403", 403), ("error-404", 404),
-                         ("registration-empty", 422), ("sign-in-locked", 422)):
+                         ("registration-empty", 422), ("sign-in-locked", 422),
+                         ("eservice-driving-authorisations-not-yours", 403),
+                         ("eservice-driving-authorisations-not-yours.htmx", 403),
+                         ("eservice-vehicles-not-yours", 403)):
         assert client.get(f"/ar/dev/states/{name}").status_code == status, name
 
 
@@ -66,6 +69,24 @@ def test_every_e_service_shows_its_answers():
     names = {state.name for state in dev_states.STATES}
     for service in eservices.REGISTRY:
         assert {f"eservice-{service.slug}", f"eservice-{service.slug}-not-active"} <= names
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ar", "هذه المركبة ليست مسجلة باسمك، فلا يمكنك تفويض أحد بقيادتها."),
+    ("en", "This vehicle is not registered in your name, so you cannot authorise anyone to "
+           "drive it.")])
+def test_a_form_sent_for_someone_elses_vehicle_is_answered_by_the_service_page(client, lang,
+                                                                               words):
+    for name in ("eservice-driving-authorisations-not-yours",
+                 "eservice-driving-authorisations-not-yours.htmx"):
+        response = client.get(f"/{lang}/dev/states/{name}")
+        assert response.status_code == 403, name
+        page = parse(response)
+        summary = page.select_one("[data-error-summary]")
+        assert words in " ".join(summary.get_text().split()), name
+        assert page.find("h1").get_text(strip=True) == (
+            "طلبات تفويض للقيادة" if lang == "ar" else "Driving authorisations")
+        assert not page.select("#answer-heading"), name  # refused: no answer shown
 
 
 def test_an_unknown_state_is_not_found(client):
