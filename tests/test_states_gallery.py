@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from absher_web import create_app
-from absher_web.agencies.traffic import arabic_letters
+from absher_web.agencies.traffic import PLATE_LETTERS, arabic_letters
 from absher_web.config import ProductionConfig
 from absher_web.web import dev_states, eservices
 from tests.conftest import REDIS_URL
@@ -47,7 +47,10 @@ def test_error_states_show_the_statuses_they_stand_for(client):
     for name, status in (("registration-conflict", 409), ("recovery-locked", 423),
                          ("error-429", 429), ("error-429.htmx", 429), ("error-503", 503),
                          ("error-400", 400), ("error-403", 403), ("error-404", 404),
-                         ("registration-empty", 422), ("sign-in-locked", 422)):
+                         ("registration-empty", 422), ("sign-in-locked", 422),
+                         ("eservice-driving-authorisations-not-yours", 403),
+                         ("eservice-driving-authorisations-not-yours.htmx", 403),
+                         ("eservice-vehicles-not-yours", 403)):
         assert client.get(f"/ar/dev/states/{name}").status_code == status, name
 
 
@@ -66,6 +69,24 @@ def test_every_e_service_shows_its_answers():
     names = {state.name for state in dev_states.STATES}
     for service in eservices.REGISTRY:
         assert {f"eservice-{service.slug}", f"eservice-{service.slug}-not-active"} <= names
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ar", "هذه المركبة ليست مسجلة باسمك، فلا يمكنك تفويض أحد بقيادتها."),
+    ("en", "This vehicle is not registered in your name, so you cannot authorise anyone to "
+           "drive it.")])
+def test_a_form_sent_for_someone_elses_vehicle_is_answered_by_the_service_page(client, lang,
+                                                                               words):
+    for name in ("eservice-driving-authorisations-not-yours",
+                 "eservice-driving-authorisations-not-yours.htmx"):
+        response = client.get(f"/{lang}/dev/states/{name}")
+        assert response.status_code == 403, name
+        page = parse(response)
+        summary = page.select_one("[data-error-summary]")
+        assert words in " ".join(summary.get_text().split()), name
+        assert page.find("h1").get_text(strip=True) == (
+            "طلبات تفويض للقيادة" if lang == "ar" else "Driving authorisations")
+        assert not page.select("#answer-heading"), name  # refused: no answer shown
 
 
 def test_an_unknown_state_is_not_found(client):
@@ -185,6 +206,31 @@ def test_arabic_pages_name_saudi_plates_in_arabic_letters_and_use_the_arabic_com
     # The gallery's vehicles: My vehicles (3, each in a sentence or its details) and the
     # authorisations (the list to choose from, five entries), in pages and fragments.
     assert plates_seen >= 10, plates_seen
+
+
+# A Saudi plate in Arabic letters, e.g. "ا ب ح 1234".
+ARABIC_PLATE = re.compile(f"(?<![{ARABIC_LETTER}])([{''.join(PLATE_LETTERS.values())}]"
+                          f"(?: [{''.join(PLATE_LETTERS.values())}]){{0,2}}) (\\d{{1,4}})"
+                          r"(?![\w-])")
+LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()}
+
+
+def test_english_pages_name_saudi_plates_in_latin_letters(client):
+    # The Arabic form only in a plate's details (a <dd>), after the Latin one.
+    plates_seen = details_seen = 0
+    for entry in ENTRIES:
+        response = client.get(f"/en/dev/states/{entry.name}")
+        plates_seen += len(LATIN_PLATE.findall(visible_text(response)))
+        for piece in parse(response).find_all(string=ARABIC_PLATE):
+            details = piece.find_parent("dd")
+            assert details is not None, (entry.name, piece.find_parent().get_text())
+            text = " ".join(details.get_text().split())
+            for match in ARABIC_PLATE.finditer(text):
+                letters, number = match.groups()
+                latin = f"{' '.join(LATIN_OF[ch] for ch in letters.split())} {number}"
+                assert text[:match.start()].rstrip(" /").endswith(latin), (entry.name, text)
+                details_seen += 1
+    assert plates_seen >= 10 and details_seen >= 3, (plates_seen, details_seen)
 
 
 def test_the_waiting_sentence_names_the_plate_in_the_pages_script(client):

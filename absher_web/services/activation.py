@@ -141,7 +141,10 @@ def request_remote(session: Session, settings: Settings, client: ApiClient,
     if account.mobile != request.mobile:
         return Refusal.MOBILE_MISMATCH
     channel = channel_reported_by(client.kind)
+    # A kiosk read the fingerprints: its activation, done at once, is recorded with which
+    # kiosk and whose, as an officer's is with the office (fingerprint.enrolment reads them).
     activation = activate(session, account, channel, now, settings.delay(channel),
+                          completion={"kiosk": request.terminal_id, "operator": client.code},
                           requested_at=request.requested_at, client_code=client.code,
                           terminal_id=request.terminal_id, reference=request.reference)
     if isinstance(activation, Refusal) or activation.status is ActivationRequestStatus.DONE:

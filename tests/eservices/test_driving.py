@@ -241,6 +241,13 @@ def test_a_refusal_for_what_is_not_yours_is_said_on_the_service_page(app, people
         assert ("هذه المركبة ليست مسجلة باسمك، فلا يمكنك تفويض أحد بقيادتها. اختر إحدى "
                 "المركبات المسجلة باسمك.") in refusal_of(response)
         assert "Camry" not in main_text(response)
+        assert "لا يمكنك فتح هذه الصفحة" not in main_text(response)  # not the site's 403 page
+    # In English too, without JavaScript: a plain form post, answered by the page.
+    english = owner.give(2**31 - 1, driver.account.national_id)
+    assert english.status_code == 403
+    assert parse(english).find("h1").get_text(strip=True) == "Driving authorisations"
+    assert ("This vehicle is not registered in your name, so you cannot authorise anyone to "
+            "drive it.") in refusal_of(english)
     # Through htmx: the service's step, swapped in place, with the same sentence.
     page = stranger.page()
     fragment = stranger.client.post(URL.format(lang="ar"), headers={"HX-Request": "true"},

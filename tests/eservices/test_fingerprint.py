@@ -86,6 +86,15 @@ def test_fingerprints_read_by_a_kiosk_show_when_and_at_which_kiosk(app, client, 
     with app.test_request_context("/en/"):
         assert dates.both(confirmed) in text  # when the holder stood at the kiosk
     assert "Passports office" not in text
+    with app.app_context():  # the activation is on record with its kiosk, as an office's is
+        from sqlalchemy import select
+
+        from absher_web.extensions import db as database
+        from absher_web.models import AuditEvent
+
+        [event] = database.session.scalars(select(AuditEvent).where(
+            AuditEvent.account_id == account.id, AuditEvent.kind == "account_activated"))
+        assert event.detail == {"channel": "kiosk", "kiosk": "RUH-MALL-07", "operator": "KSK9"}
 
     # A second kiosk request for the now active account is refused: nothing else recorded.
     again = kiosk.send(kiosk.body(account, kiosk_id="JED-AIRPORT-01"))

@@ -29,8 +29,10 @@ from absher_web.web import eservices
 from absher_web.web.dev_states import fixtures as fx
 from absher_web.web.dev_states.common import BLANK, EMPTY, State, account_page, form_of, not_active
 from absher_web.web.eservices.absence import refusal_text as absence_refusal
+from absher_web.web.eservices.driving import SERVICE as DRIVING
 from absher_web.web.eservices.driving import STATUSES
 from absher_web.web.eservices.driving import refusal_text as driving_refusal
+from absher_web.web.eservices.vehicles import MY_VEHICLES
 from absher_web.web.eservices.vehicles import billed_text as vehicles_billed_text
 from absher_web.web.eservices.vehicles import once_paid as vehicles_once_paid
 from absher_web.web.eservices.visa import billed_text as visa_billed_text
@@ -43,6 +45,15 @@ ESERVICES = _l("E-services")
 ANSWER = _l("Answer")
 # TRANSLATORS: states gallery, a state of an e-service page: it answered that nothing is recorded.
 NOTHING_FOUND = _l("Answer: nothing found")
+# TRANSLATORS: states gallery, a state of an e-service page: a form (kept open too long, or
+# altered) named another holder's vehicle; the page says so, with the status 403.
+NOT_YOURS = _l("Sent for someone else's vehicle")
+
+
+def _not_yours(words: LazyString | None) -> dict:
+    """What the page says (403) when a form names a record that is not the holder's."""
+    return {"refusal": str(words), "status": 403}
+
 
 # Each e-service's answers to show: (name, label, what its enquiry returns, what was typed).
 ESERVICE_ANSWERS: dict[str, tuple[tuple[str, LazyString, Callable[[], dict], dict], ...]] = {
@@ -66,6 +77,8 @@ ESERVICE_ANSWERS: dict[str, tuple[tuple[str, LazyString, Callable[[], dict], dic
         ("billed", _l("Bill issued"), lambda: _vehicles_billed(BillStatus.UNPAID), {}),
         # TRANSLATORS: states gallery, a state of a page with a fee: a bank paid its bill.
         ("paid", _l("Bill paid"), lambda: _vehicles_billed(BillStatus.PAID), {}),
+        ("not-yours", NOT_YOURS, lambda: _not_yours(next(
+            action.not_yours for action in MY_VEHICLES.actions if action.name == "pay")), {}),
     ),
     "foreign-vehicle-violations": (
         ("answer", ANSWER, lambda: {"found": fx.foreign_vehicle(),
@@ -139,6 +152,7 @@ ESERVICE_ANSWERS.update({
          None),
         ("refused", REFUSED, lambda: {"refusal": driving_refusal(
             driving.Refusal.NOT_AUTHORISABLE)}, None),
+        ("not-yours", NOT_YOURS, lambda: _not_yours(DRIVING.not_yours), None),
     ),
     "visit-visa-extension": (
         # TRANSLATORS: states gallery, a state of the visa extension page: the fee and the new
@@ -179,9 +193,12 @@ def eservice_page(slug: str, answer: Callable[[], dict] | None = None, typed=Non
                  "refusal": None, "notice": None, **ESERVICE_OVERVIEWS[slug]()}
     if answer is not None:
         shown.update(answer())
-        status = 422 if shown.get("refusal") else 200
+        # A refusal shows the page again without an answer (base._respond), 422 unless the
+        # state names its status.
+        refused = bool(shown.get("refusal"))
+        status = shown.pop("status", 422 if refused else 200)
         return account_page(service.template, status, service=service, form=form,
-                            enquired=True, **shown)
+                            enquired=not refused, **shown)
     return account_page(service.template, 422 if form.errors else 200, service=service,
                         form=form, enquired=False, **shown)
 
