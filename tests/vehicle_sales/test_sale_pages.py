@@ -59,7 +59,7 @@ def test_two_people_sell_and_buy_a_car_from_offer_to_transfer(app, parties):
     seller, buyer = parties
     bank = add_caller(app, "RJHI", ApiClientKind.BANK)
     vehicle = add_vehicle(app, seller.account.national_id)
-    add_vehicle(app, seller.account.national_id, usage="taxi")
+    add_vehicle(app, seller.account.national_id, usage="taxi", make="Hyundai", model="Accent")
     text = seller.text()
     assert "Only a private or private transport vehicle can be sold online" in text
 
