@@ -216,7 +216,8 @@ SALE_PAID = Notice("vehicle_sale_notice", _l(
     "Absher: the price and the fees of the sale of the vehicle with plate %(plate)s are "
     "paid. Meet to hand the vehicle over; the seller then completes the sale in Absher."))
 # TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
-# buyer, in three SMS segments at most. %(plate)s is the plate; %(price)s the price with its currency.
+# buyer, in three SMS segments at most. %(plate)s is the plate; %(price)s the price with
+# its currency.
 SALE_COMPLETED = Notice("vehicle_sale_notice", _l(
     "Absher: the vehicle with plate %(plate)s is now registered in the buyer's name. The "
     "price of %(price)s is being transferred to the seller's bank account."))

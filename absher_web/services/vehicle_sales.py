@@ -20,31 +20,24 @@ last is paid, the sale is paid (``carry_on``). A sale that ends without completi
 refunds every paid bill (bills.cancel: refunds.py sends them). Completion moves the
 vehicle to the buyer (agencies/traffic.transfer), ends the seller's driving
 authorisations (services/ownership.py) and queues the payout of the price to the seller's
-IBAN, which run-due sends to the bank holding it, retried until it takes it (``due``).
+IBAN, which run-due sends to the bank holding it, retried until it takes it
+(services/sale_payouts.py).
 """
 
 from __future__ import annotations
 
 import enum
-import json
-import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from absher_web import outside
 from absher_web.agencies import traffic
-from absher_web.bank_gateway import RefundFailed, post_to_bank
 from absher_web.models import (
     OPEN_SALE,
     Account,
-    ApiClient,
-    ApiClientKind,
     Bill,
     BillStatus,
     Person,
@@ -55,12 +48,9 @@ from absher_web.models import (
     VehicleSale,
     ViolationStatus,
 )
-from absher_web.services import acting_for, api_clients, audit, bills, notices, ownership
+from absher_web.services import acting_for, audit, bills, notices, ownership, sale_payouts
 from absher_web.services.eservices import RIYADH, NotYours, fees, local_today
-from absher_web.services.outbox import pause_after
 from absher_web.services.policies import EServicePolicy
-
-log = logging.getLogger(__name__)
 
 SERVICE = "vehicle_sale"  # its bills' service, and its key in acting_for.SERVICES
 # Audit kinds, one per transition, in both holders' security activity.
@@ -68,11 +58,10 @@ OFFERED, ACCEPTED, REJECTED, LAPSED = ("vehicle_sale_offered", "vehicle_sale_acc
                                        "vehicle_sale_rejected", "vehicle_sale_lapsed")
 PAID, COMPLETED, CANCELLED = ("vehicle_sale_paid", "vehicle_sale_completed",
                               "vehicle_sale_cancelled")
-PAID_OUT = "vehicle_sale_paid_out"
+PAID_OUT = sale_payouts.PAID_OUT
 # The buyer's three bills, by the part of the sale each pays.
 PARTS = ("price", "government", "platform")
 PRIVATE_USAGES = ("private", "private_transport")
-CLAIM_HOLD = timedelta(minutes=10)  # a claimed payout is not taken again for this long
 
 
 class Condition(enum.StrEnum):
@@ -417,10 +406,10 @@ def complete(session: Session, seller: Account, sale_id: int, now: datetime,
     """The seller confirms the hand-over: the vehicle becomes the buyer's, the seller's
     driving authorisations for it end, and the price is paid out to the seller."""
     sale = _sale_of(session, seller, sale_id, "seller")
-    price_bill = bills_of(session, sale).get("price")
+    held = price_bill(session, sale)
     if not _move(session, sale, (SaleStatus.PAID,), SaleStatus.COMPLETED, now,
                  payout_next_at=now, payout_attempts=0,
-                 payout_bank=price_bill.bank_code if price_bill else None):
+                 payout_bank=held.bank_code if held else None):
         session.rollback()
         return Refused((Condition.ENDED,))
     if not traffic.transfer(session, sale.vehicle_id, seller.national_id,
@@ -434,95 +423,12 @@ def complete(session: Session, seller: Account, sale_id: int, now: datetime,
     return sale
 
 
-# --- the payout to the seller (run-due) ---------------------------------------------------------
-
-def payout_reference(sale_id: int) -> str:
-    """Ours, one per sale: the bank pays a repeated instruction once."""
-    return f"absher-payout-{sale_id}"
-
-
-def payout_instruction(sale: VehicleSale, price_bill: Bill) -> bytes:
-    return json.dumps({"payout_reference": payout_reference(sale.id), "amount": sale.price,
-                       "iban": sale.seller_iban, "bill_number": price_bill.number,
-                       "payment_reference": price_bill.bank_reference}).encode()
-
-
-def _payout_due(now: datetime):  # noqa: ANN202 (a SQL condition)
-    return ((VehicleSale.status == SaleStatus.COMPLETED) & VehicleSale.paid_out_at.is_(None)
-            & (VehicleSale.payout_next_at <= now))
-
-
-def send_payouts(begin, now: datetime) -> int:  # noqa: ANN001 (a transaction maker)
-    """Send each due payout to the bank that holds the price (its instruction URL, signed
-    as refunds are), claimed first by a conditional UPDATE so one runner sends it; a failure
-    is kept with a growing pause. How many the banks took."""
-    config = current_app.config
-    cipher = api_clients.cipher_from_config(config)
-    sent = 0
-    tried: set[int] = set()
-    while True:
-        with begin() as session:
-            query = (select(VehicleSale.id).join(ApiClient,
-                                                 ApiClient.code == VehicleSale.payout_bank)
-                     .where(_payout_due(now), ApiClient.refund_url.is_not(None),
-                            ApiClient.is_active.is_(True), ApiClient.kind == ApiClientKind.BANK)
-                     .order_by(VehicleSale.payout_next_at, VehicleSale.id).limit(1)
-                     .with_for_update(skip_locked=True, of=VehicleSale))
-            if tried:
-                query = query.where(VehicleSale.id.not_in(tried))
-            sale_id = session.scalar(query)
-            if sale_id is None:
-                return sent
-            tried.add(sale_id)
-            if session.execute(update(VehicleSale).where(VehicleSale.id == sale_id,
-                                                         _payout_due(now))
-                               .values(payout_next_at=now + CLAIM_HOLD,
-                                       payout_attempts=VehicleSale.payout_attempts + 1)
-                               .execution_options(synchronize_session=False)).rowcount != 1:
-                continue
-            sale = session.get(VehicleSale, sale_id, populate_existing=True)
-            client = session.scalars(select(ApiClient).where(
-                ApiClient.code == sale.payout_bank)).one()
-            url, bank, key = client.refund_url, client.code, api_clients.signing_key(cipher,
-                                                                                      client)
-            body = payout_instruction(sale, bills_of(session, sale)["price"])
-        problem: RefundFailed | None = None
-        reference = None
-        if key is None:
-            problem = RefundFailed("the bank's signing key cannot be decrypted")
-        else:
-            try:
-                reference = outside.call(f"payout instruction to {bank}", partial(
-                    post_to_bank, url, bank, key, body, config["BANK_TIMEOUT_SECONDS"]))
-            except RefundFailed as error:
-                problem = error
-        with begin() as session:
-            sale = session.get(VehicleSale, sale_id)
-            if problem is None:
-                if session.execute(update(VehicleSale).where(
-                        VehicleSale.id == sale_id, VehicleSale.paid_out_at.is_(None))
-                        .values(paid_out_at=now, payout_next_at=None, payout_error=None,
-                                payout_reference=reference or payout_reference(sale_id))
-                        .execution_options(synchronize_session=False)).rowcount == 1:
-                    sent += 1
-                    audit.record(session, PAID_OUT, now, sale.seller_account_id, None,
-                                 sale=sale.id)
-                    language = sale.seller.preferred_language
-                    notices.queue(session, notices.SALE_PAID_OUT, sale.seller, now,
-                                  at_once=False, plate=traffic.plate_of(sale.vehicle, language),
-                                  price=fees.amount_in(language, sale.price))
-            else:
-                log.warning("payout of sale %s failed (try %s): %s", sale_id,
-                            sale.payout_attempts, problem)
-                session.execute(update(VehicleSale).where(
-                    VehicleSale.id == sale_id, VehicleSale.paid_out_at.is_(None))
-                    .values(payout_error=str(problem)[:200],
-                            payout_next_at=now + pause_after(sale.payout_attempts))
-                    .execution_options(synchronize_session=False))
+def price_bill(session: Session, sale: VehicleSale) -> Bill | None:
+    return bills_of(session, sale).get("price")
 
 
 def due(begin, now: datetime) -> int:  # noqa: ANN001 (run-due's part: bills.Fulfilment.due)
-    return lapse_due(begin, now) + send_payouts(begin, now)
+    return lapse_due(begin, now) + sale_payouts.send_due(begin, now, price_bill)
 
 
 bills.register(bills.Fulfilment(SERVICE, carry_on=carry_on, refundable=refundable, due=due))

@@ -19,7 +19,7 @@ from absher_web.models import (
     VehicleSale,
     utcnow,
 )
-from absher_web.services import vehicle_sales
+from absher_web.services import sale_payouts, vehicle_sales
 from absher_web.services.eservices import NotYours
 from absher_web.services.vehicle_sales import Condition, Refused
 from tests.account.concurrency import at_once
@@ -38,6 +38,10 @@ from tests.vehicle_sales.helpers import (
     sale_bills,
     two_holders,
 )
+
+
+def send_payouts(now) -> int:
+    return sale_payouts.send_due(db.transaction, now, vehicle_sales.price_bill)
 
 
 def sale_notices(app) -> list[SmsMessage]:
@@ -85,9 +89,9 @@ def test_offer_accept_pay_complete_moves_the_vehicle_and_pays_the_seller_out(
         assert kind in kinds
 
     with app.app_context():
-        assert vehicle_sales.send_payouts(db.transaction, utcnow()) == 1
-        assert vehicle_sales.send_payouts(db.transaction, utcnow()) == 0
-    reference = vehicle_sales.payout_reference(sale_id)
+        assert send_payouts(utcnow()) == 1
+        assert send_payouts(utcnow()) == 0
+    reference = sale_payouts.payout_reference(sale_id)
     assert bank.paid[reference]["amount"] == 4_500_000
     assert bank.paid[reference]["iban"] == "SA0380000000608010167519"
     done = sale(app, sale_id)
@@ -102,13 +106,13 @@ def test_a_failing_bank_gets_the_payout_again_later(app, make_account, bank):
     bank.mode = "error"
     now = utcnow()
     with app.app_context():
-        assert vehicle_sales.send_payouts(db.transaction, now) == 0
+        assert send_payouts(now) == 0
     waiting = sale(app, sale_id)
     assert waiting.paid_out_at is None and "500" in waiting.payout_error
     bank.mode = "ok"
     with app.app_context():
-        assert vehicle_sales.send_payouts(db.transaction, now) == 0  # not due yet
-        assert vehicle_sales.send_payouts(db.transaction, now + timedelta(minutes=2)) == 1
+        assert send_payouts(now) == 0  # not due yet
+        assert send_payouts(now + timedelta(minutes=2)) == 1
 
 
 def test_cancelling_a_paid_sale_refunds_every_bill(app, make_account):
