@@ -177,13 +177,8 @@ def _authorisation(id: int, status, ends_in: int, owner: Account, driver: Accoun
     return held
 
 
-def driving_authorisations():
-    """Given by the citizen (waiting, accepted, cancelled), one waiting for his answer and
-    one he accepted."""
-    from absher_web.models import AuthorisationStatus as Status
-    from absher_web.services.eservices.driving import Authorisations
-
-    me = account(ActivationState.ACTIVE)
+def other_holder() -> Account:
+    """Another holder, the citizen's counterpart in a driving authorisation or a sale."""
     other = Account(id=2, national_id=DEMO_IDS[1], mobile=NEW_MOBILE,
                     preferred_language=Language.ENGLISH,
                     activation_state=ActivationState.ACTIVE)
@@ -191,6 +186,17 @@ def driving_authorisations():
                           name_ar="سارة محمد القحطاني", name_en="Sarah Mohammed Al-Qahtani",
                           birth_date=date(1992, 5, 1), nationality="SAU",
                           id_expiry=date(2031, 1, 1), city="جدة", district="حي الروضة")
+    return other
+
+
+def driving_authorisations():
+    """Given by the citizen (waiting, accepted, cancelled), one waiting for his answer and
+    one he accepted."""
+    from absher_web.models import AuthorisationStatus as Status
+    from absher_web.services.eservices.driving import Authorisations
+
+    me = account(ActivationState.ACTIVE)
+    other = other_holder()
     camry = _vehicle("ABD", "1234", "Toyota", "Camry", 300)
     camry.id = 11
     hers = _vehicle("SNR", "552", "Kia", "Sportage", 200)
@@ -350,13 +356,7 @@ def vehicle_sales() -> dict:
     from absher_web.services.vehicle_sales import Condition, Sellable
 
     me = account(ActivationState.ACTIVE)
-    other = Account(id=2, national_id=DEMO_IDS[1], mobile=NEW_MOBILE,
-                    preferred_language=Language.ENGLISH,
-                    activation_state=ActivationState.ACTIVE)
-    other.person = Person(national_id=DEMO_IDS[1], kind=PersonKind.CITIZEN,
-                          name_ar="سارة محمد القحطاني", name_en="Sarah Mohammed Al-Qahtani",
-                          birth_date=date(1992, 5, 1), nationality="SAU",
-                          id_expiry=date(2031, 1, 1), city="جدة", district="حي الروضة")
+    other = other_holder()
     camry = _sale_vehicle("ABD", "1234", "Toyota", "Camry")
     taxi = _sale_vehicle("RSD", "4410", "Hyundai", "Sonata", usage="taxi",
                          inspection_expiry=TODAY - timedelta(days=3))
