@@ -282,6 +282,12 @@ def accept(session: Session, policy: EServicePolicy, buyer: Account, sale_id: in
            now: datetime, client_address: str | None) -> VehicleSale | Refused:
     """The buyer accepts an offer still open: the sale waits for its three bills."""
     sale = _sale_of(session, buyer, sale_id, "buyer")
+    # The vehicle as it is now (its insurance may have ended since the offer), and the buyer.
+    failed = [condition for condition in vehicle_conditions(session, sale.vehicle,
+                                                            local_today(now))
+              if condition is not Condition.OPEN_SALE]
+    if failed:
+        return Refused(tuple(failed))
     problem = buyer_problem(session, policy, buyer)
     if problem is not None:
         return Refused((problem,))

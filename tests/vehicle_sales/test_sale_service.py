@@ -258,3 +258,12 @@ def test_a_bill_paid_after_the_sale_ended_is_refunded(app, make_account):
     pay_all(app, sale_id)
     assert act(app, "cancel", seller, sale_id) is SaleStatus.CANCELLED
     assert act(app, "complete", seller, sale_id) == Refused((Condition.ENDED,))
+
+
+def test_accepting_checks_the_vehicle_again(app, make_account):
+    seller, buyer = two_holders(make_account)
+    vehicle = add_vehicle(app, seller.national_id)
+    sale_id = offer(app, seller, buyer.national_id, vehicle)
+    add_violation(app, vehicle)
+    assert act(app, "accept", buyer, sale_id) == Refused((Condition.VIOLATIONS,))
+    assert sale(app, sale_id).status is SaleStatus.OFFERED

@@ -85,10 +85,21 @@ def offer(form, account) -> Done | Refused:  # noqa: ANN001 (EService.enquire)
         utcnow(), client_address()), "offered")
 
 
+# The conditions only the vehicle's owner can settle.
+VEHICLE_CONDITIONS = frozenset({Condition.NOT_PRIVATE, Condition.REGISTRATION,
+                                Condition.INSPECTION, Condition.INSURANCE, Condition.IMPOUNDED,
+                                Condition.REPORTED, Condition.VIOLATIONS})
+
+
 def accept(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
-    return _answer(vehicle_sales.accept(db.session, current_policies().eservices, account,
-                                        form.item.data, utcnow(), client_address()),
-                   "accepted")
+    result = vehicle_sales.accept(db.session, current_policies().eservices, account,
+                                  form.item.data, utcnow(), client_address())
+    if isinstance(result, vehicle_sales.Refused) and result.reason in VEHICLE_CONDITIONS:
+        # TRANSLATORS: On the vehicle sale e-service, to the buyer accepting an offer.
+        return Refused(_("The vehicle no longer meets the conditions of a sale (its "
+                         "registration, inspection, insurance or unpaid violations, say). The "
+                         "seller must settle that before you can accept the offer."))
+    return _answer(result, "accepted")
 
 
 def reject(form, account) -> Done | Refused:  # noqa: ANN001 (Action.run)
