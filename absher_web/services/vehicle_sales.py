@@ -145,6 +145,13 @@ def sales_of(session: Session, account: Account) -> tuple[list[VehicleSale], lis
                  .unique()))
 
 
+def waiting_for(session: Session, account: Account, now: datetime) -> int:
+    """How many offers wait for the holder's answer (the account home says so)."""
+    return session.scalar(select(func.count()).select_from(VehicleSale).where(
+        VehicleSale.buyer_account_id == account.id, VehicleSale.status == SaleStatus.OFFERED,
+        VehicleSale.answer_by > now)) or 0
+
+
 def request_key(sale_id: int, part: str) -> str:
     return f"{sale_id}:{part}"
 

@@ -70,6 +70,8 @@ def test_two_people_sell_and_buy_a_car_from_offer_to_transfer(app, parties):
     sale_id = only_sale_id(app)
     assert sale(app, sale_id).price == 4_500_000
 
+    home = parse(buyer.client.get("/ar/account/"))
+    assert home.find("h2", string="عروض مركبات في انتظار ردك") is not None
     offers = parse(buyer.page())
     heading = offers.find("h2", string="العروض المقدمة لك")
     assert heading is not None
@@ -77,6 +79,8 @@ def test_two_people_sell_and_buy_a_car_from_offer_to_transfer(app, parties):
     assert "ا ب ح" in listed and "A B J" in listed  # the plate in both scripts
     assert buyer.act("accept", sale_id).status_code == 303
     assert sale(app, sale_id).status is SaleStatus.ACCEPTED
+    assert parse(buyer.client.get("/ar/account/")).find(
+        "h2", string="عروض مركبات في انتظار ردك") is None
     assert len(parse(buyer.page()).select("section.card")) == 3  # the three bills
 
     for part, bill in sale_bills(app, sale_id).items():
