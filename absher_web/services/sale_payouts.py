@@ -1,6 +1,6 @@
 """The payout of a completed vehicle sale's price to the seller (services/vehicle_sales.py),
 sent by run-due as refunds are (services/refunds.py), with the same signed POST
-(bank_gateway.post_to_bank) to the bank that holds the price, at its instruction URL:
+(refunds.instruct) to the bank that holds the price, at its instruction URL:
 
 1. Claim: a short transaction pushes ``payout_next_at`` forward (CLAIM_HOLD), conditional on
    it still being due, and counts the try; rows are handed out FOR UPDATE SKIP LOCKED, so one
@@ -21,17 +21,14 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from absher_web import outside
 from absher_web.agencies import traffic
-from absher_web.bank_gateway import RefundFailed, post_to_bank
 from absher_web.models import ApiClient, ApiClientKind, Bill, SaleStatus, VehicleSale
-from absher_web.services import api_clients, audit, notices
+from absher_web.services import api_clients, audit, notices, refunds
 from absher_web.services.eservices.fees import amount_in
 from absher_web.services.outbox import pause_after
 
@@ -92,16 +89,8 @@ def send_due(begin, now: datetime,  # noqa: ANN001 (a transaction maker)
             url, bank, key = client.refund_url, client.code, api_clients.signing_key(cipher,
                                                                                       client)
             body = payout_instruction(sale, price_bill_of(session, sale))
-        problem: RefundFailed | None = None
-        reference = None
-        if key is None:
-            problem = RefundFailed("the bank's signing key cannot be decrypted")
-        else:
-            try:
-                reference = outside.call(f"payout instruction to {bank}", partial(
-                    post_to_bank, url, bank, key, body, config["BANK_TIMEOUT_SECONDS"]))
-            except RefundFailed as error:
-                problem = error
+        reference, problem = refunds.instruct("payout instruction", url, bank, key, body,
+                                              config["BANK_TIMEOUT_SECONDS"])
         with begin() as session:
             sale = session.get(VehicleSale, sale_id)
             if problem is None:
