@@ -215,6 +215,8 @@ class Config:
     DRIVING_AUTHORISATION_MAX_DAYS = env_int("DRIVING_AUTHORISATION_MAX_DAYS", 365)
     # Per owner account: authorisations given (each texts the person authorised).
     RATELIMIT_DRIVING_AUTHORISATION = env("RATELIMIT_DRIVING_AUTHORISATION", "10 per day")
+    # Vehicle sale offers one account may make (each texts the buyer); refusals not counted.
+    RATELIMIT_VEHICLE_SALE = env("RATELIMIT_VEHICLE_SALE", "10 per day")
     # A visit visa may be extended in the last this many days before it expires, by this
     # many days, for this fee (whole riyals, paid as a bill), up to this many days' stay
     # from entry in all.
@@ -234,6 +236,18 @@ class Config:
     BIRTH_DELIVERY_FEE = env_int("BIRTH_DELIVERY_FEE", 3000)
     BIRTH_LATE_FINE = env_int("BIRTH_LATE_FINE", 10000)
     BIRTH_REGISTRATION_DAYS = env_int("BIRTH_REGISTRATION_DAYS", 30)
+    # Vehicle sale (services/vehicle_sales.py): the price's bounds (whole riyals), the
+    # government fee and the platform's fee (halalas; the platform's includes VAT at
+    # VEHICLE_SALE_VAT_PERCENT), how long the buyer has to answer an offer and, once
+    # accepted, to pay, and how many private cars a resident may own.
+    VEHICLE_SALE_MIN_PRICE = env_int("VEHICLE_SALE_MIN_PRICE", 500)
+    VEHICLE_SALE_MAX_PRICE = env_int("VEHICLE_SALE_MAX_PRICE", 1_000_000)
+    VEHICLE_SALE_GOVERNMENT_FEE = env_int("VEHICLE_SALE_GOVERNMENT_FEE", 15000)
+    VEHICLE_SALE_PLATFORM_FEE = env_int("VEHICLE_SALE_PLATFORM_FEE", 23000)
+    VEHICLE_SALE_VAT_PERCENT = env_int("VEHICLE_SALE_VAT_PERCENT", 15)
+    VEHICLE_SALE_ANSWER_HOURS = env_int("VEHICLE_SALE_ANSWER_HOURS", 72)
+    VEHICLE_SALE_PAY_HOURS = env_int("VEHICLE_SALE_PAY_HOURS", 48)
+    VEHICLE_SALE_RESIDENT_CARS = env_int("VEHICLE_SALE_RESIDENT_CARS", 2)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

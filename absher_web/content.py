@@ -119,6 +119,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Vehicle sale"),
         _l("Sell a vehicle and transfer its ownership to the buyer electronically."),
         True,
+        "eservices.vehicle_sale",
     ),
     Service(
         # TRANSLATORS: In the services list, the name of the portal for businesses (أبشر أعمال).

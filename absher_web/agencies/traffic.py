@@ -2,7 +2,8 @@
 
 The traffic department's record of vehicles is here the `vehicles` and
 `traffic_violations` tables; this module is the only code that writes to them
-(`flask absher import-vehicles`, `import-violations`, `seed-demo`).
+(`flask absher import-vehicles`, `import-violations`, `seed-demo`, and a completed vehicle
+sale: ``transfer``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from absher_web.agencies import civil_registry, csv_source
@@ -57,6 +58,21 @@ VIOLATION_KINDS: dict[str, LazyString] = {
     "mobile_phone": _l("Using a mobile phone while driving"),
     "expired_registration": _l("Driving with an expired vehicle registration"),
 }
+# How a vehicle is registered (its registration type), as the registry's file writes it.
+USAGES: dict[str, LazyString] = {
+    # TRANSLATORS: A vehicle's registration type (نوع التسجيل): a private car (خصوصي).
+    "private": lazy_pgettext("vehicle registration", "Private"),
+    # TRANSLATORS: A vehicle's registration type: a private goods vehicle (نقل خاص).
+    "private_transport": lazy_pgettext("vehicle registration", "Private transport"),
+    # TRANSLATORS: A vehicle's registration type: a vehicle for public transport (نقل عام).
+    "public_transport": lazy_pgettext("vehicle registration", "Public transport"),
+    # TRANSLATORS: A vehicle's registration type: a taxi (أجرة).
+    "taxi": lazy_pgettext("vehicle registration", "Taxi"),
+    # TRANSLATORS: A vehicle's registration type: a motorcycle (دراجة نارية).
+    "motorcycle": lazy_pgettext("vehicle registration", "Motorcycle"),
+}
+# What the police may have reported of a vehicle.
+REPORTS = ("missing", "wanted")
 EARLIEST_YEAR = 1950
 
 
@@ -93,6 +109,12 @@ class VehicleEntry:
     insurance_expiry: date | None
     impounded_since: date | None
     impound_place: str | None
+    # Optional columns: a file without them imports as before (a private vehicle, nothing
+    # known of its registration's or inspection's expiry, no report).
+    usage: str = "private"
+    registration_expiry: date | None = None
+    inspection_expiry: date | None = None
+    reported: str | None = None
 
     @property
     def plate(self) -> tuple[str, str, str]:
@@ -115,6 +137,7 @@ class ViolationEntry:
 VEHICLES_HEADER = ("plate_country", "plate_letters", "plate_number", "make", "model", "year",
                    "colour", "owner_id", "insurance_company", "insurance_expiry",
                    "impounded_since", "impound_place")
+VEHICLES_OPTIONAL = ("usage", "registration_expiry", "inspection_expiry", "reported")
 VIOLATIONS_HEADER = ("reference", "plate_country", "plate_letters", "plate_number", "kind",
                      "amount", "committed_on", "place", "status")
 
@@ -173,10 +196,20 @@ def parse_vehicle(raw: dict[str, str], today: date | None = None
         problems.append("impounded_since and impound_place go together")
     if since is not None and since > today:
         problems.append("impounded_since is in the future")
+    usage = raw.get("usage", "").strip().lower() or "private"
+    if usage not in USAGES:
+        problems.append(f"usage {usage!r} is not one of: {', '.join(USAGES)}")
+    registration = csv_source.iso_date("registration_expiry", raw.get("registration_expiry", ""),
+                                       problems, required=False)
+    inspection = csv_source.iso_date("inspection_expiry", raw.get("inspection_expiry", ""),
+                                     problems, required=False)
+    reported = raw.get("reported", "").strip().lower() or None
+    if reported is not None and reported not in REPORTS:
+        problems.append(f"reported {reported!r} is not empty or one of: {', '.join(REPORTS)}")
     if problems:
         return None, problems
     return VehicleEntry(country, letters, number, make, model, year, colour, owner, company,
-                        expiry, since, place), []
+                        expiry, since, place, usage, registration, inspection, reported), []
 
 
 def parse_violation(raw: dict[str, str], today: date | None = None
@@ -277,7 +310,8 @@ def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_sou
 
 
 VEHICLES = csv_source.Source(
-    name="vehicles", noun="vehicles", header=VEHICLES_HEADER, parse=parse_vehicle,
+    name="vehicles", noun="vehicles", header=VEHICLES_HEADER, optional=VEHICLES_OPTIONAL,
+    parse=parse_vehicle,
     key=lambda entry: _plate_key(entry.plate),
     key_label=lambda entry: f"plate {_plate_label(entry.plate)}", store=store_vehicles)
 VIOLATIONS = csv_source.Source(
@@ -302,6 +336,16 @@ def vehicles_of(session: Session, owner_id: str) -> list[Vehicle]:
         select(Vehicle).where(Vehicle.owner_id == owner_id)
         .options(selectinload(Vehicle.violations))
         .order_by(Vehicle.year.desc(), Vehicle.id)))
+
+
+def transfer(session: Session, vehicle_id: int, from_owner: str, to_owner: str) -> bool:
+    """A sold vehicle becomes the buyer's, in the caller's transaction: one conditional
+    UPDATE on the owner it leaves (False when it is no longer ``from_owner``'s). The
+    insurance was the seller's contract and ends with their ownership."""
+    return session.execute(
+        update(Vehicle).where(Vehicle.id == vehicle_id, Vehicle.owner_id == from_owner)
+        .values(owner_id=to_owner, insurance_company=None, insurance_expiry=None)
+        .execution_options(synchronize_session=False)).rowcount == 1
 
 
 def find_foreign_vehicle(session: Session, country: str, plate: str) -> Vehicle | None:
@@ -354,7 +398,9 @@ def demo_vehicles(owner_ids: list[str], today: date, seed: int = 2010
                 owner, rng.choice(_INSURERS) if days is not None else None,
                 today + timedelta(days=days) if days is not None else None,
                 today - timedelta(days=rng.randint(3, 60)) if impounded else None,
-                rng.choice(_IMPOUND_PLACES) if impounded else None))
+                rng.choice(_IMPOUND_PLACES) if impounded else None, "private",
+                today + timedelta(days=rng.randint(60, 900)),
+                today + timedelta(days=rng.randint(30, 300))))
             for _ in range(rng.choice((0, 1, 2, 3)) if position >= 3 else 2 - n):
                 violations.append(_demo_violation(rng, plate, today, len(violations)))
     foreign = (DEMO_FOREIGN_PLATE[0], "", DEMO_FOREIGN_PLATE[1])

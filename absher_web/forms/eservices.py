@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+from hijridate import Hijri
 from wtforms import (
     DateField,
     Field,
@@ -128,3 +132,113 @@ class AbsenceReportForm(SiteForm):
     item = RecordIdField(_l("Domestic worker"), _l("Choose the domestic worker who is absent"))
     last_seen = DayField(_l("Date the worker was last seen"),
                          _l("Enter the date the worker was last seen"))
+
+
+# --- vehicle sale -----------------------------------------------------------------------------
+
+_DECIMAL_MARKS = str.maketrans({"٫": ".", "٬": None, ",": None, "،": None})
+_PRICE = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+_DAY = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+# A year below this is a Hijri year (1350 AH is 1931); from it, a Gregorian one.
+FIRST_GREGORIAN_YEAR = 1600
+
+
+def price_in_halalas(typed: str) -> int | None:
+    """A price as people type it (Arabic-Indic digits, thousands separators, up to two
+    decimals) in halalas, or None."""
+    compact = "".join(normalise_digits_only(typed).translate(_DECIMAL_MARKS).split())
+    if not _PRICE.fullmatch(compact):
+        return None
+    riyals, _dot, halalas = compact.partition(".")
+    return int(riyals) * 100 + int((halalas + "00")[:2])
+
+
+def gregorian_day(typed: str) -> date | None:
+    """A day written yyyy-mm-dd, in the Gregorian or the Hijri (Umm al-Qura) calendar (the
+    year tells which), as a Gregorian date; None when it is no real day."""
+    found = _DAY.fullmatch(normalise_digits_only(typed.strip()))
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    try:
+        if year < FIRST_GREGORIAN_YEAR:
+            return Hijri(year, month, day).to_gregorian()
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+class PriceField(StringField):
+    """The price in riyals as typed; ``data`` in halalas (None when unreadable)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        if not self.raw.strip():
+            self.data = None
+            raise ValueError(str(_l("Enter the agreed price in riyals")))
+        self.data = price_in_halalas(self.raw)
+        if self.data is None:
+            raise ValueError(str(_l("Enter the price in riyals as digits, for example 45000")))
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "") or ""
+
+
+class BirthDayField(StringField):
+    """A date of birth, Gregorian or Hijri; ``data`` the Gregorian date."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        if not self.raw.strip():
+            self.data = None
+            raise ValueError(str(_l("Enter the buyer's date of birth")))
+        self.data = gregorian_day(self.raw[:40])
+        if self.data is None:
+            raise ValueError(str(_l(
+                "Enter a real date as year-month-day, for example 1990-05-17 or, in Hijri, "
+                "1410-10-22")))
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "") or ""
+
+
+def iban_of(typed: str) -> str | None:
+    """A Saudi IBAN (SA, 2 check digits, 20 more) without spaces, or None when it is not one
+    or its check digits are wrong (ISO 13616, mod 97)."""
+    compact = "".join(normalise_digits_only(typed).upper().split())
+    if not re.fullmatch(r"SA[0-9]{2}[0-9A-Z]{20}", compact):
+        return None
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return compact if int(number) % 97 == 1 else None
+
+
+class IbanField(StringField):
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        if not self.raw.strip():
+            self.data = None
+            raise ValueError(str(_l("Enter the IBAN of your bank account")))
+        self.data = iban_of(self.raw[:60])
+        if self.data is None:
+            raise ValueError(str(_l(
+                "Enter your IBAN as it is written on your bank statement: SA and 22 digits")))
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "") or ""
+
+
+class SaleOfferForm(SiteForm):
+    # TRANSLATORS: A form label on the vehicle sale e-service; the list of the seller's
+    # vehicles that may be sold.
+    vehicle = RecordIdField(_l("Vehicle to sell"), _l("Choose one of your vehicles"))
+    buyer_id = StringField(_l("Buyer's ID or iqama number"),
+                           filters=[strip_spaces, digits_filter],
+                           validators=holder_id_validators())
+    # TRANSLATORS: A form label on the vehicle sale e-service.
+    buyer_birth_date = BirthDayField(_l("Buyer's date of birth"))
+    # TRANSLATORS: A form label on the vehicle sale e-service: the price agreed with the buyer.
+    price = PriceField(_l("Agreed price (riyals)"))
+    # TRANSLATORS: A form label on the vehicle sale e-service: the seller's bank account number
+    # (IBAN, الآيبان) the price is paid into.
+    iban = IbanField(_l("IBAN of your bank account"))

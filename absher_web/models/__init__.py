@@ -68,6 +68,7 @@ from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
 )
+from absher_web.models.sales import OPEN_SALE, SaleStatus, VehicleSale, open_sale
 from absher_web.models.security import (
     ApiClient,
     ApiClientKind,
@@ -123,7 +124,9 @@ __all__ = [
     "REDACTED_CODE_BODY",
     "RecoveryFlow",
     "RecoveryStep",
+    "OPEN_SALE",
     "RequestStatus",
+    "SaleStatus",
     "SecurityAnswer",
     "ServiceRequest",
     "Sex",
@@ -137,11 +140,13 @@ __all__ = [
     "TrafficViolation",
     "UTCDateTime",
     "Vehicle",
+    "VehicleSale",
     "ViolationStatus",
     "VisaExtension",
     "enum_column",
     "open_absence_report",
     "open_bill",
+    "open_sale",
     "unredacted_code_message",
     "utcnow",
 ]

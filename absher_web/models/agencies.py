@@ -55,6 +55,15 @@ class Vehicle(Base):
     insurance_expiry: Mapped[date | None] = mapped_column(Date)
     impounded_since: Mapped[date | None] = mapped_column(Date)
     impound_place: Mapped[str | None] = mapped_column(String(100))
+    # How the vehicle is registered (a key of agencies.traffic.USAGES): "private" for a
+    # car of one's own, "private_transport" for a private goods vehicle, and so on.
+    usage: Mapped[str] = mapped_column(String(20), server_default="private")
+    # The registration (istimara) and the periodic technical inspection (fahs), each valid
+    # through its day; None when the registry's file did not say.
+    registration_expiry: Mapped[date | None] = mapped_column(Date)
+    inspection_expiry: Mapped[date | None] = mapped_column(Date)
+    # Reported to the police ("missing", "wanted": agencies.traffic.REPORTS), else None.
+    reported: Mapped[str | None] = mapped_column(String(20))
 
     violations: Mapped[list[TrafficViolation]] = relationship(
         back_populates="vehicle", cascade="all, delete-orphan",

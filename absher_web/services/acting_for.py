@@ -82,6 +82,8 @@ SERVICES: dict[str, frozenset[Relation]] = {
     "birth_registration": frozenset({Relation.NOTIFIED_FATHER}),
     # The person's own family record: only themselves.
     "family_record": frozenset({Relation.SELF}),
+    # A vehicle is sold and bought by its holder only, never on someone's behalf.
+    "vehicle_sale": frozenset({Relation.SELF}),
 }
 
 

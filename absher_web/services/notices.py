@@ -181,6 +181,58 @@ BIRTH_READY = Notice("birth_delivered_notice", _l(
     "Absher: the birth certificate of request %(request)s is printed. Collect it at your "
     "Civil Affairs office with your ID card."))
 
+# Vehicle sale (services/vehicle_sales.py): each change texts seller and buyer, each in their
+# own language. %(plate)s is the vehicle's plate, %(price)s the price with its currency,
+# %(until)s a day and time (yyyy-mm-dd hh:mm, Riyadh).
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), in three SMS
+# segments at most. %(plate)s is the plate; %(price)s the price with its currency; %(until)s
+# a date and time.
+SALE_OFFERED_SELLER = Notice("vehicle_sale_notice", _l(
+    "Absher: your offer to sell the vehicle with plate %(plate)s for %(price)s was sent to "
+    "the buyer, who has until %(until)s to answer it."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), in three SMS
+# segments at most. %(plate)s is the plate; %(price)s the price with its currency; %(until)s
+# a date and time.
+SALE_OFFERED_BUYER = Notice("vehicle_sale_notice", _l(
+    "Absher: you are offered the vehicle with plate %(plate)s for %(price)s. Accept or "
+    "reject the offer in your Absher account by %(until)s."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate; %(until)s a date and time.
+SALE_ACCEPTED = Notice("vehicle_sale_notice", _l(
+    "Absher: the buyer accepted the sale of the vehicle with plate %(plate)s. The price and "
+    "the fees are to be paid by %(until)s."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate.
+SALE_REJECTED = Notice("vehicle_sale_notice", _l(
+    "Absher: the buyer rejected the offer to sell the vehicle with plate %(plate)s."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate.
+SALE_LAPSED = Notice("vehicle_sale_notice", _l(
+    "Absher: the sale of the vehicle with plate %(plate)s has lapsed: it was not answered "
+    "or paid in time. Anything paid is refunded."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate.
+SALE_PAID = Notice("vehicle_sale_notice", _l(
+    "Absher: the price and the fees of the sale of the vehicle with plate %(plate)s are "
+    "paid. Meet to hand the vehicle over; the seller then completes the sale in Absher."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate; %(price)s the price with
+# its currency.
+SALE_COMPLETED = Notice("vehicle_sale_notice", _l(
+    "Absher: the vehicle with plate %(plate)s is now registered in the buyer's name. The "
+    "price of %(price)s is being transferred to the seller's bank account."))
+# TRANSLATORS: A text message (SMS) about a vehicle sale (مبايعة المركبات), to seller and
+# buyer, in three SMS segments at most. %(plate)s is the plate.
+SALE_CANCELLED = Notice("vehicle_sale_notice", _l(
+    "Absher: the sale of the vehicle with plate %(plate)s was called off. Anything paid is "
+    "refunded to the bank it came from."))
+# TRANSLATORS: A text message (SMS) to the seller of a vehicle, in three SMS segments at
+# most. %(plate)s is the plate;
+# %(price)s the price with its currency.
+SALE_PAID_OUT = Notice("vehicle_sale_notice", _l(
+    "Absher: the price of %(price)s for the vehicle with plate %(plate)s was transferred to "
+    "your bank account."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line

@@ -28,6 +28,9 @@ SETTINGS = (
     "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
     "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS", "BILL_LIFETIME_HOURS",
     "BIRTH_DELIVERY_FEE", "BIRTH_LATE_FINE", "BIRTH_REGISTRATION_DAYS",
+    "VEHICLE_SALE_MIN_PRICE", "VEHICLE_SALE_MAX_PRICE", "VEHICLE_SALE_GOVERNMENT_FEE",
+    "VEHICLE_SALE_PLATFORM_FEE", "VEHICLE_SALE_VAT_PERCENT", "VEHICLE_SALE_ANSWER_HOURS",
+    "VEHICLE_SALE_PAY_HOURS", "VEHICLE_SALE_RESIDENT_CARS",
 )
 
 
@@ -73,6 +76,21 @@ class EServicePolicy:
     birth_delivery_fee: int = 3000  # halalas, delivery by post
     birth_late_fine: int = 10000  # halalas, a birth registered late
     birth_registration_days: int = 30  # after the birth, before the fine
+    sale_min_price: int = 500  # riyals
+    sale_max_price: int = 1_000_000  # riyals
+    sale_government_fee: int = 15000  # halalas
+    sale_platform_fee: int = 23000  # halalas, VAT included
+    sale_vat_percent: int = 15
+    sale_answer_time: timedelta = timedelta(hours=72)  # an offer lapses unanswered
+    sale_pay_time: timedelta = timedelta(hours=48)  # an accepted sale lapses unpaid
+    sale_resident_cars: int = 2  # private cars a resident may own
+
+    @property
+    def sale_platform_vat(self) -> int:
+        """The VAT part of the platform's fee, in halalas (rounded to the halala)."""
+        fee = self.sale_platform_fee
+        return fee - (fee * 100 + (100 + self.sale_vat_percent) // 2) // (
+            100 + self.sale_vat_percent)
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -87,7 +105,15 @@ class EServicePolicy:
             bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]),
             birth_delivery_fee=config["BIRTH_DELIVERY_FEE"],
             birth_late_fine=config["BIRTH_LATE_FINE"],
-            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"])
+            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"],
+            sale_min_price=config["VEHICLE_SALE_MIN_PRICE"],
+            sale_max_price=config["VEHICLE_SALE_MAX_PRICE"],
+            sale_government_fee=config["VEHICLE_SALE_GOVERNMENT_FEE"],
+            sale_platform_fee=config["VEHICLE_SALE_PLATFORM_FEE"],
+            sale_vat_percent=config["VEHICLE_SALE_VAT_PERCENT"],
+            sale_answer_time=timedelta(hours=config["VEHICLE_SALE_ANSWER_HOURS"]),
+            sale_pay_time=timedelta(hours=config["VEHICLE_SALE_PAY_HOURS"]),
+            sale_resident_cars=config["VEHICLE_SALE_RESIDENT_CARS"])
 
 
 @dataclass(frozen=True)

@@ -160,20 +160,25 @@ def failed(session: Session, bill_id: int, error: str, now: datetime) -> None:
             bill_id, attempts, pause_after(attempts), error)
 
 
+def instruct(what: str, url: str, bank_code: str, key: str | None, body: bytes,
+             timeout: float) -> tuple[str | None, RefundFailed | None]:
+    """Send one signed instruction (a refund, a vehicle sale's payout) to a bank, with no
+    transaction open: (the bank's reference, None) or (None, why it failed)."""
+    if key is None:
+        return None, RefundFailed("the bank's signing key cannot be decrypted",
+                                  bank_fault=False)
+    try:
+        return outside.call(f"{what} to {bank_code}",
+                            partial(post_to_bank, url, bank_code, key, body, timeout)), None
+    except RefundFailed as error:
+        return None, error
+
+
 def send_one(begin: Callable[[], object], claimed: Claimed, now: datetime,
              timeout: float) -> tuple[bool, RefundFailed | None]:
     """Call the bank for a claimed refund (no transaction open), then record the answer."""
-    problem: RefundFailed | None = None
-    if claimed.key is None:
-        problem = RefundFailed("the bank's signing key cannot be decrypted", bank_fault=False)
-    else:
-        try:
-            reference = outside.call(
-                f"refund instruction to {claimed.bank_code}",
-                partial(post_to_bank, claimed.url, claimed.bank_code, claimed.key,
-                        claimed.body, timeout))
-        except RefundFailed as error:
-            problem = error
+    reference, problem = instruct("refund instruction", claimed.url, claimed.bank_code,
+                                  claimed.key, claimed.body, timeout)
     with begin() as session:
         if problem is None:
             refunded(session, claimed.bill_id, reference or refund_reference(claimed.bill_id),

@@ -9,7 +9,7 @@ from flask_login import current_user
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import utcnow
-from absher_web.services import acting_for, activation, audit
+from absher_web.services import acting_for, activation, audit, vehicle_sales
 from absher_web.services.eservices import driving
 from absher_web.web import births, eservices, my_requests, payments
 from absher_web.web.guards import require_active_account, signed_in_only
@@ -79,6 +79,8 @@ def home() -> str:
         notice=session.pop(ACCOUNT_NOTICE_KEY, None), eservices=eservices.REGISTRY,
         waiting_authorisations=(driving.waiting_for(db.session, account, utcnow())
                                 if account.is_active else 0),
+        waiting_offers=(vehicle_sales.waiting_for(db.session, account, utcnow())
+                        if account.is_active else 0),
     )
 
 

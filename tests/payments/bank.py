@@ -69,7 +69,7 @@ class FakeBank:
             time.sleep(self.hang_seconds)
             return 200, {"bank_reference": "TOO-LATE"}
         time.sleep(self.delay)
-        reference = instruction["refund_reference"]
+        reference = instruction.get("refund_reference") or instruction["payout_reference"]
         with self.lock:
             self.paid.setdefault(reference, instruction)  # a repeat pays nothing more
         return 200, {"bank_reference": f"RF-{reference.rsplit('-', 1)[-1]}"}

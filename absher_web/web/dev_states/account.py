@@ -46,7 +46,7 @@ HOME = _l("Account home")
 
 
 def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in=False,
-                 waiting_authorisations=0):
+                 waiting_authorisations=0, waiting_offers=0):
     held = fx.account(state)
     events = fx.events()
     return account_page(
@@ -55,7 +55,8 @@ def account_home(state=ActivationState.NOT_ACTIVATED, notice=None, first_sign_in
         events=[] if first_sign_in else events,
         previous_sign_in=None if first_sign_in else events[0],
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS, notice=notice,
-        eservices=eservices.REGISTRY, waiting_authorisations=waiting_authorisations)
+        eservices=eservices.REGISTRY, waiting_authorisations=waiting_authorisations,
+        waiting_offers=waiting_offers)
 
 
 def my_data():
@@ -136,7 +137,8 @@ STATES: list[State] = [
     # TRANSLATORS: states gallery, a state of the account home: driving authorisations given to
     # the holder wait for their answer.
     State("account-home-authorisations", ACCOUNT, HOME, _l("Authorisations waiting"),
-          partial(account_home, ActivationState.ACTIVE, waiting_authorisations=2)),
+          partial(account_home, ActivationState.ACTIVE, waiting_authorisations=2,
+                  waiting_offers=1)),
     State("my-data", ACCOUNT, _l("My data"),
           # TRANSLATORS: states gallery, a state: the account is activated.
           _l("Active"), my_data),

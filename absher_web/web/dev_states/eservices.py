@@ -18,13 +18,14 @@ from flask_babel.speaklater import LazyString
 from absher_web.agencies.sponsorship import KINDS
 from absher_web.agencies.traffic import COLOURS, VIOLATION_KINDS
 from absher_web.forms.common import ConfirmForm
-from absher_web.models import BillStatus
+from absher_web.models import BillStatus, SaleStatus
 from absher_web.services.eservices import absence, driving, visa
 from absher_web.services.eservices.absence import withdrawable_until
 from absher_web.services.eservices.driving import is_live
 from absher_web.services.eservices.sponsored import Sponsored
 from absher_web.services.eservices.vehicles import MyVehicles
 from absher_web.services.policies import EServicePolicy
+from absher_web.services.vehicle_sales import Condition
 from absher_web.web import eservices
 from absher_web.web.dev_states import fixtures as fx
 from absher_web.web.dev_states.common import BLANK, EMPTY, State, account_page, form_of, not_active
@@ -32,6 +33,9 @@ from absher_web.web.eservices.absence import refusal_text as absence_refusal
 from absher_web.web.eservices.driving import SERVICE as DRIVING
 from absher_web.web.eservices.driving import STATUSES
 from absher_web.web.eservices.driving import refusal_text as driving_refusal
+from absher_web.web.eservices.vehicle_sale import PARTS as SALE_PARTS
+from absher_web.web.eservices.vehicle_sale import STATUSES as SALE_STATUSES
+from absher_web.web.eservices.vehicle_sale import condition_text as sale_condition
 from absher_web.web.eservices.vehicles import MY_VEHICLES
 from absher_web.web.eservices.vehicles import billed_text as vehicles_billed_text
 from absher_web.web.eservices.vehicles import once_paid as vehicles_once_paid
@@ -134,6 +138,12 @@ ESERVICE_OVERVIEWS: dict[str, Callable[[], dict]] = {
         "once_paid": visa_once_paid()},
     "vehicles": lambda: {"open_bills": [], "settled_bills": [], "now": fx.NOW,
                          "once_paid": vehicles_once_paid()},
+    "vehicle-sale": lambda: {
+        **fx.vehicle_sales(), "statuses": SALE_STATUSES, "parts": SALE_PARTS,
+        "condition_text": sale_condition, "policy": EServicePolicy(), "now": fx.NOW,
+        "open_statuses": (SaleStatus.OFFERED, SaleStatus.ACCEPTED, SaleStatus.PAID),
+        "once_paid": _("Once the price and both fees are paid, we text you both to meet and "
+                       "hand the vehicle over.")},
     "domestic-worker-absence": lambda: {
         "workers": fx.domestic_workers(), "reports": fx.absence_reports(), "now": fx.NOW,
         "policy": EServicePolicy(), "withdrawable_until": lambda made: withdrawable_until(
@@ -167,6 +177,18 @@ ESERVICE_ANSWERS.update({
             "settled_bills": [fx.visa_bill(53, BillStatus.PAID, fulfilled=False),
                               fx.visa_bill(52, BillStatus.REFUNDING, fulfilled=False)]},
          None),
+    ),
+    "vehicle-sale": (
+        ("saved", SAVED, lambda: {"notice": _("The offer is sent to the buyer. We have texted "
+                                              "you both; the buyer accepts or rejects it in "
+                                              "their own account.")}, None),
+        # TRANSLATORS: states gallery, a state of the vehicle sale page: the seller completed
+        # the sale.
+        ("completed", _l("Sale completed"), lambda: {"notice": _(
+            "The sale is complete: the vehicle is registered in the buyer's name, and the "
+            "price is being transferred to your bank account.")}, None),
+        ("refused", REFUSED, lambda: {"refusal": sale_condition(
+            Condition.BUYER_UNMATCHED)}, None),
     ),
     "domestic-worker-absence": (
         # TRANSLATORS: States gallery, a sample notice. %(name)s is the sponsored person's full

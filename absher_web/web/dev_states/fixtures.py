@@ -177,13 +177,8 @@ def _authorisation(id: int, status, ends_in: int, owner: Account, driver: Accoun
     return held
 
 
-def driving_authorisations():
-    """Given by the citizen (waiting, accepted, cancelled), one waiting for his answer and
-    one he accepted."""
-    from absher_web.models import AuthorisationStatus as Status
-    from absher_web.services.eservices.driving import Authorisations
-
-    me = account(ActivationState.ACTIVE)
+def other_holder() -> Account:
+    """Another holder, the citizen's counterpart in a driving authorisation or a sale."""
     other = Account(id=2, national_id=DEMO_IDS[1], mobile=NEW_MOBILE,
                     preferred_language=Language.ENGLISH,
                     activation_state=ActivationState.ACTIVE)
@@ -191,6 +186,17 @@ def driving_authorisations():
                           name_ar="سارة محمد القحطاني", name_en="Sarah Mohammed Al-Qahtani",
                           birth_date=date(1992, 5, 1), nationality="SAU",
                           id_expiry=date(2031, 1, 1), city="جدة", district="حي الروضة")
+    return other
+
+
+def driving_authorisations():
+    """Given by the citizen (waiting, accepted, cancelled), one waiting for his answer and
+    one he accepted."""
+    from absher_web.models import AuthorisationStatus as Status
+    from absher_web.services.eservices.driving import Authorisations
+
+    me = account(ActivationState.ACTIVE)
+    other = other_holder()
     camry = _vehicle("ABD", "1234", "Toyota", "Camry", 300)
     camry.id = 11
     hers = _vehicle("SNR", "552", "Kia", "Sportage", 200)
@@ -327,3 +333,57 @@ def family():
             member("3100000000", "سيتي نور", "Siti Nur", Kin.VISITOR, None, 20,
                    Validity.EXPIRES_SOON, ["id_renewal", "exit_reentry_visa"]),
         ])
+
+
+# --- vehicle sale -----------------------------------------------------------------------------
+
+def _sale_vehicle(letters: str, number: str, make: str, model: str, **changes) -> Vehicle:
+    vehicle = _vehicle(letters, number, make, model, 200)
+    vehicle.id = int(number)
+    vehicle.usage = "private"
+    vehicle.registration_expiry = TODAY + timedelta(days=400)
+    vehicle.inspection_expiry = TODAY + timedelta(days=120)
+    for name, value in changes.items():
+        setattr(vehicle, name, value)
+    return vehicle
+
+
+def vehicle_sales() -> dict:
+    """The citizen's vehicles (one may be sold, one may not, with why), his offers
+    (waiting, paid) and two offers made to him (waiting, accepted with its three
+    bills): what the vehicle sale page holds."""
+    from absher_web.models import SaleStatus, VehicleSale
+    from absher_web.services.vehicle_sales import Condition, Sellable
+
+    me = account(ActivationState.ACTIVE)
+    other = other_holder()
+    camry = _sale_vehicle("ABD", "1234", "Toyota", "Camry")
+    taxi = _sale_vehicle("RSD", "4410", "Hyundai", "Sonata", usage="taxi",
+                         inspection_expiry=TODAY - timedelta(days=3))
+    accent = _sale_vehicle("KLN", "908", "Hyundai", "Accent")
+    patrol = _sale_vehicle("SNR", "552", "Nissan", "Patrol")
+    tahoe = _sale_vehicle("HTE", "77", "Chevrolet", "Tahoe")
+
+    def sale(id: int, vehicle: Vehicle, seller: Account, buyer: Account,  # noqa: A002
+             status: SaleStatus, price: int) -> VehicleSale:
+        made = VehicleSale(id=id, price=price, seller_iban="SA0380000000608010167519",
+                           status=status, created_at=NOW - timedelta(days=1), changed_at=NOW,
+                           answer_by=NOW + timedelta(days=2),
+                           pay_by=NOW + timedelta(days=1) if status is SaleStatus.ACCEPTED
+                           else None, payout_attempts=0)
+        made.vehicle, made.seller, made.buyer = vehicle, seller, buyer
+        return made
+
+    accepted = sale(74, tahoe, other, me, SaleStatus.ACCEPTED, 12_000_000)
+    parts = {"price": 12_000_000, "government": 15000, "platform": 23000}
+    held = {part: bill(80 + n, "vehicle_sale", f"74:{part}", amount,
+                       BillStatus.PAID if part == "government" else BillStatus.UNPAID,
+                       sale_id=74, part=part)
+            for n, (part, amount) in enumerate(parts.items())}
+    held["platform"].vat = 3000
+    return {"sellable": [Sellable(camry, []),
+                         Sellable(taxi, [Condition.NOT_PRIVATE, Condition.INSPECTION])],
+            "selling": [sale(71, camry, me, other, SaleStatus.OFFERED, 4_500_000),
+                        sale(72, accent, me, other, SaleStatus.PAID, 3_250_050)],
+            "buying": [sale(73, patrol, other, me, SaleStatus.OFFERED, 18_500_000), accepted],
+            "bills_of": lambda found: held if found.id == 74 else {}}

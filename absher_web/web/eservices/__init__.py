@@ -15,7 +15,15 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel.speaklater import LazyString
 
-from absher_web.web.eservices import absence, driving, fingerprint, sponsored, vehicles, visa
+from absher_web.web.eservices import (
+    absence,
+    driving,
+    fingerprint,
+    sponsored,
+    vehicle_sale,
+    vehicles,
+    visa,
+)
 from absher_web.web.eservices.base import EService, add_page
 
 bp = Blueprint("eservices", __name__, url_prefix="/<lang_code>/account/services")
@@ -25,6 +33,7 @@ REGISTRY: tuple[EService, ...] = (
     vehicles.MY_VEHICLES,
     vehicles.FOREIGN_VEHICLE,
     driving.SERVICE,
+    vehicle_sale.SERVICE,
     sponsored.WORKERS_AND_VISITORS,
     sponsored.HEALTH_INSURANCE,
     visa.SERVICE,
