@@ -38,13 +38,19 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     settings_check.check(app.config, production=issubclass(config_class, ProductionConfig))
 
     from absher_web import assets, cli, extensions, localisation, observability, outside, security
-    from absher_web.services import bill_jobs, births, family_records, sms  # noqa: F401
+    from absher_web.services import (  # noqa: F401
+        bill_jobs,
+        births,
+        family_records,
+        residency,
+        sms,
+    )
     from absher_web.services.eservices import vehicles, visa  # noqa: F401 (see below)
     from absher_web.web import page_cache, register_blueprints
     from absher_web.web.errors import register_error_handlers
 
     # family_records and births register their requests' kinds (services/requests.py)
-    # when imported; births also its bills' service (services/bills.py).
+    # when imported; births and residency also their bills' services (services/bills.py).
     # The fee-bearing services (vehicles, visa) register what their paid bills do
     # (services/bills.py) when imported above: so a bank's notice, run-due or any command
     # finds them, whether or not a page was ever served.

@@ -54,6 +54,7 @@ class Service:
 
 
 CIVIL_AFFAIRS = "civil_affairs"
+PASSPORTS = "passports"
 
 
 SERVICES: tuple[Service, ...] = (
@@ -151,6 +152,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Residency and visas"),
         _l("Carry out residency (iqama) and visa transactions."),
         True,
+        "eservices.residency_and_visas",
+        agency=PASSPORTS,
     ),
     Service(
         _l("My data"),

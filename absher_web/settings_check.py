@@ -57,6 +57,15 @@ RANGES = {
     # Halalas; 0 charges nothing (no bill is issued for nothing).
     "BIRTH_DELIVERY_FEE": (0, 10_000_000), "BIRTH_LATE_FINE": (0, 10_000_000),
     "BIRTH_REGISTRATION_DAYS": (1, 365),
+    # Residency and visas: halalas (a visa's fee is a bill, never for nothing), months, days.
+    "EXIT_REENTRY_SINGLE_FEE": (1, 10_000_000), "EXIT_REENTRY_SINGLE_MONTHS": (1, 24),
+    "EXIT_REENTRY_SINGLE_MONTH_FEE": (1, 10_000_000),
+    "EXIT_REENTRY_MULTIPLE_FEE": (1, 10_000_000), "EXIT_REENTRY_MULTIPLE_MONTHS": (1, 24),
+    "EXIT_REENTRY_MULTIPLE_MONTH_FEE": (1, 10_000_000), "EXIT_REENTRY_MAX_MONTHS": (1, 60),
+    "VISA_PASSPORT_MARGIN_DAYS": (0, 730), "VISA_IQAMA_MARGIN_DAYS": (0, 730),
+    "IQAMA_YEAR_FEE": (1, 10_000_000), "IQAMA_MAX_YEARS": (1, 10),
+    "IQAMA_RENEWAL_WINDOW_DAYS": (1, 3650), "FINAL_EXIT_FEE": (0, 10_000_000),
+    "FINAL_EXIT_DAYS": (1, 365),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from absher_web.agencies import civil_registry, csv_source
@@ -302,6 +302,16 @@ def vehicles_of(session: Session, owner_id: str) -> list[Vehicle]:
         select(Vehicle).where(Vehicle.owner_id == owner_id)
         .options(selectinload(Vehicle.violations))
         .order_by(Vehicle.year.desc(), Vehicle.id)))
+
+
+def unpaid_fines_of(session: Session, owner_id: str) -> int:
+    """What the traffic violations still unpaid on the person's vehicles add up to, in
+    riyals (0: none)."""
+    return session.scalar(
+        select(func.coalesce(func.sum(TrafficViolation.amount), 0))
+        .join(Vehicle, Vehicle.id == TrafficViolation.vehicle_id)
+        .where(Vehicle.owner_id == owner_id,
+               TrafficViolation.status == ViolationStatus.UNPAID)) or 0
 
 
 def find_foreign_vehicle(session: Session, country: str, plate: str) -> Vehicle | None:

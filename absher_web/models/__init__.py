@@ -68,6 +68,11 @@ from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
 )
+from absher_web.models.residency import (
+    Visa,
+    VisaKind,
+    VisaStatus,
+)
 from absher_web.models.security import (
     ApiClient,
     ApiClientKind,
@@ -138,7 +143,10 @@ __all__ = [
     "UTCDateTime",
     "Vehicle",
     "ViolationStatus",
+    "Visa",
     "VisaExtension",
+    "VisaKind",
+    "VisaStatus",
     "enum_column",
     "open_absence_report",
     "open_bill",

@@ -15,7 +15,15 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel.speaklater import LazyString
 
-from absher_web.web.eservices import absence, driving, fingerprint, sponsored, vehicles, visa
+from absher_web.web.eservices import (
+    absence,
+    driving,
+    fingerprint,
+    residency,
+    sponsored,
+    vehicles,
+    visa,
+)
 from absher_web.web.eservices.base import EService, add_page
 
 bp = Blueprint("eservices", __name__, url_prefix="/<lang_code>/account/services")
@@ -29,10 +37,12 @@ REGISTRY: tuple[EService, ...] = (
     sponsored.HEALTH_INSURANCE,
     visa.SERVICE,
     absence.SERVICE,
+    residency.SERVICE,
 )
 
 for _service in REGISTRY:
     add_page(bp, _service)
+residency.add_document_page(bp)
 
 
 def by_slug() -> dict[str, EService]:

@@ -1,0 +1,278 @@
+"""الإقامة والتأشيرات: the residents the holder may act for, with their iqama and passport
+validity and their visas; check an exit and re-entry visa (its fee and dates), confirm it
+(its bill), extend or cancel an unused one, and print a visa
+(services/residency.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from absher_web import dates
+from absher_web.extensions import client_address, db
+from absher_web.forms.eservices import ItemForm
+from absher_web.forms.residency import ConfirmExtendForm, ConfirmVisaForm, ExtendForm, VisaForm
+from absher_web.models import Bill, Person, Visa, VisaKind, utcnow
+from absher_web.services import residency
+from absher_web.services.eservices import NotYours, local_today
+from absher_web.services.policies import current_policies
+from absher_web.web.eservices.base import Action, Done, EService, Refused, Show, own_record
+from absher_web.web.guards import require_active_account
+
+KINDS = {
+    # TRANSLATORS: A visa's type, as the Residency and visas page and the printed visa name it.
+    VisaKind.SINGLE: _l("Single exit and re-entry"),
+    # TRANSLATORS: A visa's type, as the Residency and visas page and the printed visa name it.
+    VisaKind.MULTIPLE: _l("Multiple exit and re-entry"),
+    # TRANSLATORS: A visa's type, as the Residency and visas page and the printed visa name it.
+    VisaKind.FINAL_EXIT: _l("Final exit"),
+}
+STATUSES = {
+    # TRANSLATORS: A visa's state: issued and not used yet.
+    "issued": _l("Issued, not used"),
+    # TRANSLATORS: A visa's state: the traveller left (and, for exit and re-entry, came back)
+    # with it.
+    "used": _l("Used"),
+    # TRANSLATORS: A visa's state: cancelled before it was used.
+    "cancelled": _l("Cancelled"),
+    # TRANSLATORS: A visa's state: its last day passed and it was not used.
+    "expired": _l("Expired"),
+}
+
+
+def name_of(person: Person | None) -> str:
+    if person is None:
+        return ""
+    return person.name_ar if str(get_locale()) == "ar" else person.name_en
+
+
+def refusal_text(refused: residency.Refused) -> str:
+    """Each refusal in words: the rule that failed and what to do, with the settings'
+    numbers."""
+    policy = current_policies().residency
+    values = {"name": name_of(refused.person),
+              "date": dates.both(refused.on) if refused.on else ""}
+    texts = {
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.NO_RECORD: lambda: _(
+            "The civil registry holds no record of %(name)s. Visit a Passports office.",
+            **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.CLOSED: lambda: _(
+            "The residency of %(name)s is closed by a final exit visa. Nothing more can be "
+            "issued for them unless that visa is cancelled.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri.
+        residency.Refusal.IQAMA_EXPIRED: lambda: _(
+            "The iqama of %(name)s expired on %(date)s. Renew the iqama first.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri; %(num)s is a number of days from
+        # the settings.
+        residency.Refusal.IQAMA_SHORT: lambda: ngettext(
+            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s day after the "
+            "visa's last day: renew the iqama first or choose a shorter visa.",
+            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s days after the "
+            "visa's last day: renew the iqama first or choose a shorter visa.",
+            policy.iqama_margin_days, **values) if policy.iqama_margin_days else _(
+            "The iqama of %(name)s ends on %(date)s. It must stay valid until the visa's "
+            "last day: renew the iqama first or choose a shorter visa.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.NO_PASSPORT: lambda: _(
+            "The Passports registry holds no passport of %(name)s. Have their passport "
+            "recorded at a Passports office first.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri; %(num)s is a number of days from
+        # the settings.
+        residency.Refusal.PASSPORT_SHORT: lambda: ngettext(
+            "The passport of %(name)s ends on %(date)s. It must stay valid %(num)s day after "
+            "the visa's last day: renew the passport or choose a shorter visa.",
+            "The passport of %(name)s ends on %(date)s. It must stay valid %(num)s days after "
+            "the visa's last day: renew the passport or choose a shorter visa.",
+            policy.passport_margin_days, **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri.
+        residency.Refusal.OPEN_VISA: lambda: _(
+            "%(name)s already has a visa valid until %(date)s. Extend it, or cancel it if it "
+            "is not used, before asking for another.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(date)s is a date written in
+        # Gregorian and Hijri.
+        residency.Refusal.DATE_PAST: lambda: _(
+            "The day to return before, %(date)s, must be after today. Choose a later day.",
+            **values),
+        # TRANSLATORS: On the Residency and visas page. %(num)s is a number of months from
+        # the settings.
+        residency.Refusal.TOO_LONG: lambda: ngettext(
+            "An exit and re-entry visa lasts at most %(num)s month, extensions included. "
+            "Choose fewer months or an earlier day.",
+            "An exit and re-entry visa lasts at most %(num)s months, extensions included. "
+            "Choose fewer months or an earlier day.", refused.amount or 0, **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.NOT_OPEN: lambda: _(
+            "This visa of %(name)s is no longer issued and unused, so it cannot be changed. "
+            "Its state is shown on this page.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.CHANGED: lambda: _(
+            "The records of %(name)s have changed since you checked. Check again.", **values),
+    }
+    return texts[refused.reason]()
+
+
+def _is_refused(result: object) -> bool:
+    return isinstance(result, residency.Refused)
+
+
+def check(form: VisaForm, account) -> Show | Refused:  # noqa: ANN001 (EService.enquire)
+    result = residency.visa_quote(db.session, current_policies().residency, account,
+                                  form.person.data, residency.VisaKind(form.kind.data),
+                                  form.months_asked, form.until_asked, utcnow())
+    if _is_refused(result):
+        return Refused(refusal_text(result), "person")
+    confirm = ConfirmVisaForm(formdata=None, person=result.person.national_id,
+                              kind=result.kind.value, until=result.valid_until, fee=result.fee)
+    return Show({"quote": result, "confirm_form": confirm})
+
+
+def confirm(form: ConfirmVisaForm, account) -> Done | Refused:  # noqa: ANN001
+    result = residency.bill_visa(db.session, current_policies().residency, account,
+                                 form.person.data, VisaKind(form.kind.data), form.until.data,
+                                 form.fee.data, utcnow(), client_address())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Done("billed", {"bill": result.id})
+
+
+def extend(form: ExtendForm, account) -> Show | Refused:  # noqa: ANN001
+    result = residency.extension_quote(db.session, current_policies().residency, account,
+                                       form.item.data, form.months.data, utcnow())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    confirm = ConfirmExtendForm(formdata=None, item=result.visa.id, months=result.months,
+                                until=result.valid_until)
+    return Show({"extension": result, "extend_form": confirm})
+
+
+def extend_confirm(form: ConfirmExtendForm, account) -> Done | Refused:  # noqa: ANN001
+    result = residency.bill_extension(db.session, current_policies().residency, account,
+                                      form.item.data, form.months.data, form.until.data,
+                                      utcnow(), client_address())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Done("billed", {"bill": result.id})
+
+
+def cancel(form: ItemForm, account) -> Done | Refused:  # noqa: ANN001
+    result = residency.cancel(db.session, account, form.item.data, utcnow(), client_address())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Done("cancelled", {"visa": result.id})
+
+
+def billed(account, bill: object) -> str | None:  # noqa: ANN001 (EService.notices)
+    issued = own_record(Bill, bill, account)
+    if issued is None or issued.service not in (residency.VISA_BILLS,
+                                                residency.EXTENSION_BILLS):
+        return None
+    # TRANSLATORS: On the Residency and visas page, once a visa or its extension was
+    # confirmed; the bill, with its number and how to pay it, follows on the page. %(name)s
+    # is the traveller's full name.
+    return _("The bill for the visa of %(name)s is issued. The visa is issued or extended "
+             "once it is paid.", name=name_of(db.session.get(Person, issued.beneficiary_id)))
+
+
+def cancelled(account, visa: object) -> str | None:  # noqa: ANN001 (EService.notices)
+    if not isinstance(visa, int) or isinstance(visa, bool):
+        return None
+    found = db.session.get(Visa, visa)
+    if found is None:
+        return None
+    try:
+        residency.own_visa(db.session, account, found.id, utcnow())
+    except NotYours:
+        return None
+    # TRANSLATORS: On the Residency and visas page, once an unused visa was cancelled.
+    # %(name)s is the traveller's full name; %(number)s is the visa's number.
+    return _("Visa %(number)s of %(name)s is cancelled. Every fee paid for it is refunded to "
+             "the bank account it came from, and we will text you.", number=found.number,
+             name=name_of(db.session.get(Person, found.person_id)))
+
+
+def once_paid() -> str:
+    # TRANSLATORS: On the Residency and visas page, under a bill waiting to be paid.
+    return _("The visa is issued or extended as soon as your bank's payment reaches us, and "
+             "we will text you.")
+
+
+def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
+    now = utcnow()
+    session = db.session
+    open_bills = [bill for service in (residency.VISA_BILLS, residency.EXTENSION_BILLS)
+                  for bill in residency.fees.open_bills(session, account, service, now)]
+    people = {bill.beneficiary_id: session.get(Person, bill.beneficiary_id)
+              for bill in open_bills}
+    return {"residents": residency.residents_of(session, account, local_today(now)),
+            "policy": current_policies().residency, "today": local_today(now),
+            "open_bills": open_bills, "bill_people": people, "now": now,
+            "bill_until": {bill.id: date.fromisoformat(bill.details["valid_until"])
+                           for bill in open_bills},
+            "once_paid": once_paid(), "kinds": KINDS, "statuses": STATUSES}
+
+
+SERVICE = EService(
+    slug="residency-and-visas",
+    title=_l("Residency and visas"),
+    summary=_l("Issue, extend and cancel exit and re-entry visas for the residents you "
+               "sponsor or who depend on you, and see their iqama and passport validity."),
+    explanation=_l("Once your account is activated, this service issues exit and re-entry "
+                   "visas for the residents you sponsor or who depend on you. Activate it in "
+                   "one of these ways:"),
+    template="eservices/residency.html",
+    enquire=check,
+    form=VisaForm,
+    overview=overview,
+    # TRANSLATORS: Entries in the holder's security activity (Residency and visas).
+    events={residency.VISA_BILLED: _l("Bill issued for a visa"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.VISA_ISSUED: _l("Exit and re-entry visa issued"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.VISA_EXTENDED: _l("Exit and re-entry visa extended"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.VISA_CANCELLED: _l("Visa cancelled")},
+    notices={"billed": billed, "cancelled": cancelled},
+    # TRANSLATORS: On the Residency and visas page, when the resident or visa sent is not
+    # one the holder may act for.
+    not_yours=_l("You may not act for this person. Choose one of the residents listed on "
+                 "this page."),
+    actions=(
+        Action("confirm", ConfirmVisaForm, confirm),
+        Action("extend", ExtendForm, extend),
+        Action("extend-confirm", ConfirmExtendForm, extend_confirm),
+        Action("cancel", ItemForm, cancel),
+    ),
+)
+
+
+def add_document_page(bp: Blueprint) -> None:
+    """The printable visa: /<lang>/account/services/residency-and-visas/visa/<id>."""
+
+    @require_active_account(SERVICE.title, SERVICE.explanation)
+    def residency_visa(visa_id: int):
+        if not 1 <= visa_id <= 2**31 - 1:
+            abort(404)
+        try:
+            visa = residency.own_visa(db.session, current_user.account, visa_id, utcnow())
+        except NotYours:
+            abort(403)
+        return render_visa(visa, db.session.get(Person, visa.person_id))
+
+    bp.add_url_rule(f"/{SERVICE.slug}/visa/<int:visa_id>", endpoint="residency_visa",
+                    view_func=residency_visa)
+
+
+def render_visa(visa: Visa, person: Person, status: int = 200):  # noqa: ANN201
+    return render_template("eservices/residency_visa.html", visa=visa, person=person,
+                           kinds=KINDS, statuses=STATUSES, service=SERVICE), status
