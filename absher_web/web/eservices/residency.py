@@ -70,17 +70,7 @@ def refusal_text(refused: residency.Refused) -> str:
         # %(date)s is a date written in Gregorian and Hijri.
         residency.Refusal.IQAMA_EXPIRED: lambda: _(
             "The iqama of %(name)s expired on %(date)s. Renew the iqama first.", **values),
-        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
-        # %(date)s is a date written in Gregorian and Hijri; %(num)s is a number of days from
-        # the settings.
-        residency.Refusal.IQAMA_SHORT: lambda: ngettext(
-            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s day after the "
-            "visa's last day: renew the iqama first or choose a shorter visa.",
-            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s days after the "
-            "visa's last day: renew the iqama first or choose a shorter visa.",
-            policy.iqama_margin_days, **values) if policy.iqama_margin_days else _(
-            "The iqama of %(name)s ends on %(date)s. It must stay valid until the visa's "
-            "last day: renew the iqama first or choose a shorter visa.", **values),
+        residency.Refusal.IQAMA_SHORT: lambda: _iqama_short(policy.iqama_margin_days, values),
         # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
         residency.Refusal.NO_PASSPORT: lambda: _(
             "The Passports registry holds no passport of %(name)s. Have their passport "
@@ -120,6 +110,23 @@ def refusal_text(refused: residency.Refused) -> str:
             "The records of %(name)s have changed since you checked. Check again.", **values),
     }
     return texts[refused.reason]()
+
+
+def _iqama_short(margin_days: int, values: dict) -> str:
+    if margin_days:
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri; %(num)s is a number of days from
+        # the settings.
+        return ngettext(
+            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s day after the "
+            "visa's last day: renew the iqama first or choose a shorter visa.",
+            "The iqama of %(name)s ends on %(date)s. It must stay valid %(num)s days after the "
+            "visa's last day: renew the iqama first or choose a shorter visa.",
+            margin_days, **values)
+    # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+    # %(date)s is a date written in Gregorian and Hijri.
+    return _("The iqama of %(name)s ends on %(date)s. It must stay valid until the visa's "
+             "last day: renew the iqama first or choose a shorter visa.", **values)
 
 
 def _is_refused(result: object) -> bool:
