@@ -240,8 +240,8 @@ class Config:
     # adds; MAX_MONTHS in all. The passport must stay valid VISA_PASSPORT_MARGIN_DAYS and
     # the iqama VISA_IQAMA_MARGIN_DAYS after the visa's last day. An iqama is renewed for
     # 1 to IQAMA_MAX_YEARS years at IQAMA_YEAR_FEE a year, in its last
-    # IQAMA_RENEWAL_WINDOW_DAYS. A final exit visa costs FINAL_EXIT_FEE (0: no bill) and
-    # gives FINAL_EXIT_DAYS to leave.
+    # IQAMA_RENEWAL_WINDOW_DAYS. A final exit visa is free (the public rule) and gives
+    # FINAL_EXIT_DAYS to leave.
     EXIT_REENTRY_SINGLE_FEE = env_int("EXIT_REENTRY_SINGLE_FEE", 20000)
     EXIT_REENTRY_SINGLE_MONTHS = env_int("EXIT_REENTRY_SINGLE_MONTHS", 2)
     EXIT_REENTRY_SINGLE_MONTH_FEE = env_int("EXIT_REENTRY_SINGLE_MONTH_FEE", 10000)
@@ -254,7 +254,6 @@ class Config:
     IQAMA_YEAR_FEE = env_int("IQAMA_YEAR_FEE", 65000)
     IQAMA_MAX_YEARS = env_int("IQAMA_MAX_YEARS", 3)
     IQAMA_RENEWAL_WINDOW_DAYS = env_int("IQAMA_RENEWAL_WINDOW_DAYS", 180)
-    FINAL_EXIT_FEE = env_int("FINAL_EXIT_FEE", 0)
     FINAL_EXIT_DAYS = env_int("FINAL_EXIT_DAYS", 60)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)

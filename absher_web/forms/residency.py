@@ -128,3 +128,25 @@ class ExtendForm(ItemForm):
 
 class ConfirmExtendForm(ExtendForm):
     until = DayField(_l("Return before"), _l("Check the extension again"), widget=HiddenInput())
+
+
+class PersonForm(SiteForm):
+    """A button acting for one resident (their iqama number, hidden)."""
+
+    person = StringField(widget=HiddenInput(), filters=[strip_spaces],
+                         validators=[_iqama_number])
+
+
+class RenewForm(PersonForm):
+    # TRANSLATORS: A form label on the Residency and visas page: how many years to renew an
+    # iqama for.
+    years = CountField(_l("Years"), _l("Enter the number of years, for example 1"))
+
+
+class ConfirmRenewForm(RenewForm):
+    until = DayField(_l("New expiry"), _l("Check the renewal again"), widget=HiddenInput())
+
+
+class ConfirmFinalExitForm(PersonForm):
+    until = DayField(_l("Leave before"), _l("Check the final exit visa again"),
+                     widget=HiddenInput())

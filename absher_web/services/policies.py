@@ -32,7 +32,7 @@ SETTINGS = (
     "EXIT_REENTRY_MULTIPLE_FEE", "EXIT_REENTRY_MULTIPLE_MONTHS",
     "EXIT_REENTRY_MULTIPLE_MONTH_FEE", "EXIT_REENTRY_MAX_MONTHS", "VISA_PASSPORT_MARGIN_DAYS",
     "VISA_IQAMA_MARGIN_DAYS", "IQAMA_YEAR_FEE", "IQAMA_MAX_YEARS", "IQAMA_RENEWAL_WINDOW_DAYS",
-    "FINAL_EXIT_FEE", "FINAL_EXIT_DAYS",
+    "FINAL_EXIT_DAYS",
 )
 
 
@@ -101,7 +101,8 @@ class ResidencyPolicy:
     final exit. Fees in halalas. Sources: the Passports Directorate's figures as reported
     by Zawya/Saudi Gazette (2022): single exit/re-entry 200 riyals for up to two months and
     100 for each further month; multiple 500 riyals for up to three months and 200 for each
-    further month; the iqama 650 riyals a year; a final exit visa is free."""
+    further month; the iqama 650 riyals a year; a final exit visa is free (so it has no
+    fee setting)."""
 
     single_fee: int = 20000  # up to single_months
     single_months: int = 2
@@ -115,7 +116,6 @@ class ResidencyPolicy:
     iqama_year_fee: int = 65000
     iqama_max_years: int = 3
     iqama_renewal_window_days: int = 180  # renewed only this close to its expiry
-    final_exit_fee: int = 0  # 0: issued without a bill
     final_exit_days: int = 60  # the time to leave once a final exit visa is issued
 
     @classmethod
@@ -133,7 +133,6 @@ class ResidencyPolicy:
             iqama_year_fee=config["IQAMA_YEAR_FEE"],
             iqama_max_years=config["IQAMA_MAX_YEARS"],
             iqama_renewal_window_days=config["IQAMA_RENEWAL_WINDOW_DAYS"],
-            final_exit_fee=config["FINAL_EXIT_FEE"],
             final_exit_days=config["FINAL_EXIT_DAYS"])
 
 

@@ -360,3 +360,148 @@ def test_iqama_expiry_is_read_from_the_civil_registry(app, sponsor):
     refused = check(holder, worker.person_id, months="1")
     assert refused.status_code == 422 and "The iqama of Raju Kumar ends on" in main_text(refused)
 
+
+
+# --- iqama renewal ---------------------------------------------------------------------------
+
+
+def renew(holder, person_id: str, years="1"):
+    return act(holder, "renew", person=person_id, years=years)
+
+
+def test_an_iqama_renewal_is_billed_then_renewed_in_both_registries_once(app, holder,
+                                                                         make_person):
+    from absher_web.models import Sponsorship
+    worker = add_worker(app, make_person, holder.account.national_id, iqama_days=30)
+    expiry = today() + timedelta(days=30)
+    checked = renew(holder, worker.person_id, "2")
+    assert checked.status_code == 200
+    new_expiry = residency.add_months(expiry, 24)
+    text = main_text(checked)
+    assert "1,300.00 SAR" in text and str(new_expiry.year) in text
+    done = act(holder, "renew-confirm", person=worker.person_id, years="2",
+               until=new_expiry.isoformat())
+    assert done.status_code == 303
+    bill = the_bill(app, residency.RENEWAL_BILLS)
+    assert bill.amount == 130000
+    assert "The bill for renewing the iqama of Raju Kumar is issued." in \
+        main_text(holder.client.get(URL))
+    outcomes = at_once([lambda n=n: pay(app, bill, reference=f"IQ-{n}") for n in range(20)])
+    assert outcomes.count(bills.Outcome.PAID) == 1
+    with app.app_context():
+        assert db.session.get(Person, worker.person_id).id_expiry == new_expiry
+        assert db.session.get(Sponsorship, worker.sponsorship_id).permit_expiry == new_expiry
+    notice, = queued_notices(app, "residency_notice")
+    assert f"renewed until {new_expiry.isoformat()}" in notice.body
+    assert stored(app, bill.id).fulfilled_at is not None
+
+
+def test_an_expired_iqama_is_renewed_from_today(app, holder, make_person):
+    worker = add_worker(app, make_person, holder.account.national_id, iqama_days=-5)
+    checked = renew(holder, worker.person_id, "1")
+    assert checked.status_code == 200
+    assert str(residency.add_months(today(), 12).year) in main_text(checked)
+
+
+@pytest.mark.parametrize(("worker_kwargs", "years", "words"), [
+    ({"iqama_days": 400}, "1", "can be renewed only in the last 180 days"),
+    ({"iqama_days": 30, "insured_days": None}, "1", "No health insurance is recorded"),
+    ({"iqama_days": 30, "insured_days": -1}, "1", "renew the insurance first"),
+    ({"iqama_days": 30, "passport_days": -1}, "1", "Renew the passport first"),
+    ({"iqama_days": 30, "passport_days": None}, "1", "holds no passport"),
+    ({"iqama_days": 30}, "4", "renewed for 3 years at most"),
+])
+def test_each_renewal_rule_refuses_with_its_reason(app, holder, make_person, worker_kwargs,
+                                                   years, words):
+    worker = add_worker(app, make_person, holder.account.national_id, **worker_kwargs)
+    refused = renew(holder, worker.person_id, years)
+    assert refused.status_code == 422 and words in main_text(refused)
+
+
+def test_unpaid_traffic_fines_stop_a_renewal(app, holder, make_person):
+    from absher_web.models import TrafficViolation, Vehicle, ViolationStatus
+    worker = add_worker(app, make_person, holder.account.national_id, iqama_days=30)
+    with app.app_context(), db.transaction() as session:
+        car = Vehicle(plate_country="SAU", plate_letters="ABD", plate_number="1234",
+                      make="Toyota", model="Camry", year=2020, colour="white",
+                      owner_id=worker.person_id)
+        session.add(car)
+        session.flush()
+        session.add(TrafficViolation(reference="TV-2026-999001", vehicle_id=car.id,
+                                     kind="speeding", amount=300, committed_on=today(),
+                                     place="الرياض", status=ViolationStatus.UNPAID))
+    refused = renew(holder, worker.person_id)
+    assert refused.status_code == 422
+    assert "unpaid traffic fines of 300.00 SAR" in main_text(refused)
+
+
+def test_a_renewal_paid_after_the_iqama_changed_is_refunded(app, holder, make_person):
+    worker = add_worker(app, make_person, holder.account.national_id, iqama_days=30)
+    new_expiry = residency.add_months(today() + timedelta(days=30), 12)
+    act(holder, "renew-confirm", person=worker.person_id, years="1",
+        until=new_expiry.isoformat())
+    bill = the_bill(app, residency.RENEWAL_BILLS)
+    with app.app_context(), db.transaction() as session:
+        session.get(Person, worker.person_id).id_expiry = today() + timedelta(days=31)
+    pay(app, bill)
+    assert stored(app, bill.id).status is BillStatus.REFUNDING
+
+
+# --- final exit -------------------------------------------------------------------------------
+
+
+def test_a_final_exit_closes_the_residency_until_cancelled(app, sponsor):
+    holder, worker = sponsor
+    checked = act(holder, "final-exit", person=worker.person_id)
+    assert checked.status_code == 200 and "A final exit visa is free." in main_text(checked)
+    until = today() + timedelta(days=POLICY.final_exit_days)
+    done = act(holder, "final-exit-confirm", person=worker.person_id, until=until.isoformat())
+    assert done.status_code == 303
+    visa, = visas(app)
+    assert (visa.kind, visa.status, visa.valid_until, visa.fee) == \
+        (VisaKind.FINAL_EXIT, VisaStatus.ISSUED, until, 0)
+    page = main_text(holder.client.get(URL))
+    assert "Their residency is closed." in page and "Closed by a final exit visa" in page
+    for refused in (check(holder, worker.person_id, months="1"), renew(holder, worker.person_id)):
+        assert refused.status_code == 422 and "closed by a final exit visa" in main_text(refused)
+    assert act(holder, "cancel", item=str(visa.id)).status_code == 303
+    assert check(holder, worker.person_id, months="1").status_code == 200
+
+
+def test_a_final_exit_waits_for_an_open_visa_to_be_cancelled(app, sponsor):
+    holder, worker = sponsor
+    issue_paid(app, holder, worker)
+    refused = act(holder, "final-exit", person=worker.person_id)
+    assert refused.status_code == 422 and "already has a visa valid until" in main_text(refused)
+
+
+def test_only_the_sponsor_issues_a_final_exit(app, holder, make_person):
+    """A head of household acts for his resident wife's exit and re-entry visas, never her
+    final exit."""
+    from absher_web.models import Marriage
+    wife = make_person("2", name_en="Fatima Ali")
+    with app.app_context(), db.transaction() as session:
+        session.add(Marriage(husband_id=holder.account.national_id, wife_id=wife,
+                             married_on=date(2015, 1, 1)))
+        session.add(Passport(person_id=wife, number="P7777777", issuing_country="EGY",
+                             issued_on=date(2024, 1, 1), expires_on=today() + timedelta(
+                                 days=1500)))
+    assert "Fatima Ali" in main_text(holder.client.get(URL))
+    assert check(holder, wife, months="1").status_code == 200
+    assert act(holder, "final-exit", person=wife).status_code == 403
+
+
+def test_twenty_final_exits_at_once_issue_one(app, sponsor):
+    holder, worker = sponsor
+    until = today() + timedelta(days=POLICY.final_exit_days)
+
+    def issue_once():
+        with app.app_context():
+            me = db.session.merge(holder.account, load=True)
+            result = residency.issue_final_exit(db.session, POLICY, me, worker.person_id,
+                                                until, utcnow(), "race")
+            db.session.rollback()
+            return isinstance(result, Visa)
+
+    assert at_once([issue_once] * 20).count(True) == 1
+    assert len(visas(app)) == 1

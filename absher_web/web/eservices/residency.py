@@ -13,10 +13,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from absher_web import dates
+from absher_web import dates, money
 from absher_web.extensions import client_address, db
 from absher_web.forms.eservices import ItemForm
-from absher_web.forms.residency import ConfirmExtendForm, ConfirmVisaForm, ExtendForm, VisaForm
+from absher_web.forms.residency import (
+    ConfirmExtendForm,
+    ConfirmFinalExitForm,
+    ConfirmRenewForm,
+    ConfirmVisaForm,
+    ExtendForm,
+    PersonForm,
+    RenewForm,
+    VisaForm,
+)
 from absher_web.models import Bill, Person, Visa, VisaKind, utcnow
 from absher_web.services import residency
 from absher_web.services.eservices import NotYours, local_today
@@ -105,6 +114,39 @@ def refusal_text(refused: residency.Refused) -> str:
         residency.Refusal.NOT_OPEN: lambda: _(
             "This visa of %(name)s is no longer issued and unused, so it cannot be changed. "
             "Its state is shown on this page.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri.
+        residency.Refusal.PASSPORT_EXPIRED: lambda: _(
+            "The passport of %(name)s is not valid long enough: it ends on %(date)s. Renew "
+            "the passport first.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(num)s is a number of years from the
+        # settings.
+        residency.Refusal.YEARS: lambda: ngettext(
+            "An iqama is renewed for %(num)s year at most at once. Choose fewer years.",
+            "An iqama is renewed for %(num)s years at most at once. Choose fewer years.",
+            refused.amount or 0, **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is the first day a renewal may be asked for, Gregorian and Hijri; %(num)s
+        # is a number of days from the settings.
+        residency.Refusal.TOO_EARLY: lambda: ngettext(
+            "The iqama of %(name)s can be renewed only in the last %(num)s day before it "
+            "expires: from %(date)s.",
+            "The iqama of %(name)s can be renewed only in the last %(num)s days before it "
+            "expires: from %(date)s.", policy.iqama_renewal_window_days, **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
+        residency.Refusal.NO_INSURANCE: lambda: _(
+            "No health insurance is recorded for %(name)s. An iqama is renewed only with "
+            "valid health insurance: have the insurer record it first.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(date)s is a date written in Gregorian and Hijri.
+        residency.Refusal.INSURANCE_EXPIRED: lambda: _(
+            "The health insurance of %(name)s ended on %(date)s. An iqama is renewed only with "
+            "valid health insurance: renew the insurance first.", **values),
+        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name;
+        # %(amount)s is an amount with its currency.
+        residency.Refusal.UNPAID_FINES: lambda: _(
+            "%(name)s has unpaid traffic fines of %(amount)s. Pay them first, then try again.",
+            amount=money.money(money.riyals(refused.amount or 0)), **values),
         # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
         residency.Refusal.CHANGED: lambda: _(
             "The records of %(name)s have changed since you checked. Check again.", **values),
@@ -179,27 +221,86 @@ def cancel(form: ItemForm, account) -> Done | Refused:  # noqa: ANN001
     return Done("cancelled", {"visa": result.id})
 
 
+def renew(form: RenewForm, account) -> Show | Refused:  # noqa: ANN001
+    result = residency.renewal_quote(db.session, current_policies().residency, account,
+                                     form.person.data, form.years.data, utcnow())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    confirm = ConfirmRenewForm(formdata=None, person=result.person.national_id,
+                               years=result.years, until=result.new_expiry)
+    return Show({"renewal": result, "renew_form": confirm})
+
+
+def renew_confirm(form: ConfirmRenewForm, account) -> Done | Refused:  # noqa: ANN001
+    result = residency.bill_renewal(db.session, current_policies().residency, account,
+                                    form.person.data, form.years.data, form.until.data,
+                                    utcnow(), client_address())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Done("billed", {"bill": result.id})
+
+
+def final_exit(form: PersonForm, account) -> Show | Refused:  # noqa: ANN001
+    result = residency.final_exit_quote(db.session, current_policies().residency, account,
+                                        form.person.data, utcnow())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Show({"final_exit": result,
+                 "final_exit_form": ConfirmFinalExitForm(formdata=None)})
+
+
+def final_exit_confirm(form: ConfirmFinalExitForm, account) -> Done | Refused:  # noqa: ANN001
+    result = residency.issue_final_exit(db.session, current_policies().residency, account,
+                                        form.person.data, form.until.data, utcnow(),
+                                        client_address())
+    if _is_refused(result):
+        return Refused(refusal_text(result))
+    return Done("final_exit", {"visa": result.id})
+
+
 def billed(account, bill: object) -> str | None:  # noqa: ANN001 (EService.notices)
     issued = own_record(Bill, bill, account)
-    if issued is None or issued.service not in (residency.VISA_BILLS,
-                                                residency.EXTENSION_BILLS):
+    if issued is None or issued.service not in RESIDENCY_BILLS:
         return None
+    name = name_of(db.session.get(Person, issued.beneficiary_id))
+    if issued.service == residency.RENEWAL_BILLS:
+        # TRANSLATORS: On the Residency and visas page, once an iqama renewal was confirmed;
+        # the bill follows on the page. %(name)s is the resident's full name.
+        return _("The bill for renewing the iqama of %(name)s is issued. The iqama is renewed "
+                 "once it is paid.", name=name)
     # TRANSLATORS: On the Residency and visas page, once a visa or its extension was
     # confirmed; the bill, with its number and how to pay it, follows on the page. %(name)s
     # is the traveller's full name.
     return _("The bill for the visa of %(name)s is issued. The visa is issued or extended "
-             "once it is paid.", name=name_of(db.session.get(Person, issued.beneficiary_id)))
+             "once it is paid.", name=name)
+
+
+def _notice_visa(account, visa: object) -> Visa | None:  # noqa: ANN001
+    """The visa a notice names, if the holder still acts for its traveller."""
+    if not isinstance(visa, int) or isinstance(visa, bool):
+        return None
+    try:
+        return residency.own_visa(db.session, account, visa, utcnow())
+    except NotYours:
+        return None
+
+
+def final_exit_issued(account, visa: object) -> str | None:  # noqa: ANN001
+    found = _notice_visa(account, visa)
+    if found is None:
+        return None
+    # TRANSLATORS: On the Residency and visas page, once a final exit visa was issued.
+    # %(name)s is the resident's full name; %(number)s is the visa's number; %(date)s the
+    # last day to leave, Gregorian and Hijri.
+    return _("Final exit visa %(number)s is issued for %(name)s, who must leave the Kingdom "
+             "before %(date)s. Their residency is closed.", number=found.number,
+             name=name_of(db.session.get(Person, found.person_id)),
+             date=dates.both(found.valid_until))
 
 
 def cancelled(account, visa: object) -> str | None:  # noqa: ANN001 (EService.notices)
-    if not isinstance(visa, int) or isinstance(visa, bool):
-        return None
-    found = db.session.get(Visa, visa)
+    found = _notice_visa(account, visa)
     if found is None:
-        return None
-    try:
-        residency.own_visa(db.session, account, found.id, utcnow())
-    except NotYours:
         return None
     # TRANSLATORS: On the Residency and visas page, once an unused visa was cancelled.
     # %(name)s is the traveller's full name; %(number)s is the visa's number.
@@ -208,16 +309,19 @@ def cancelled(account, visa: object) -> str | None:  # noqa: ANN001 (EService.no
              name=name_of(db.session.get(Person, found.person_id)))
 
 
+RESIDENCY_BILLS = (residency.VISA_BILLS, residency.EXTENSION_BILLS, residency.RENEWAL_BILLS)
+
+
 def once_paid() -> str:
     # TRANSLATORS: On the Residency and visas page, under a bill waiting to be paid.
-    return _("The visa is issued or extended as soon as your bank's payment reaches us, and "
-             "we will text you.")
+    return _("The visa or the iqama is issued, extended or renewed as soon as your bank's "
+             "payment reaches us, and we will text you.")
 
 
 def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
     now = utcnow()
     session = db.session
-    open_bills = [bill for service in (residency.VISA_BILLS, residency.EXTENSION_BILLS)
+    open_bills = [bill for service in RESIDENCY_BILLS
                   for bill in residency.fees.open_bills(session, account, service, now)]
     people = {bill.beneficiary_id: session.get(Person, bill.beneficiary_id)
               for bill in open_bills}
@@ -232,8 +336,9 @@ def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
 SERVICE = EService(
     slug="residency-and-visas",
     title=_l("Residency and visas"),
-    summary=_l("Issue, extend and cancel exit and re-entry visas for the residents you "
-               "sponsor or who depend on you, and see their iqama and passport validity."),
+    summary=_l("Issue, extend and cancel exit and re-entry visas, renew iqamas and issue final "
+               "exit visas for the residents you sponsor or who depend on you, and see their "
+               "iqama and passport validity and their visas."),
     explanation=_l("Once your account is activated, this service issues exit and re-entry "
                    "visas for the residents you sponsor or who depend on you. Activate it in "
                    "one of these ways:"),
@@ -248,8 +353,14 @@ SERVICE = EService(
             # TRANSLATORS: An entry in the holder's security activity.
             residency.VISA_EXTENDED: _l("Exit and re-entry visa extended"),
             # TRANSLATORS: An entry in the holder's security activity.
-            residency.VISA_CANCELLED: _l("Visa cancelled")},
-    notices={"billed": billed, "cancelled": cancelled},
+            residency.VISA_CANCELLED: _l("Visa cancelled"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.RENEWAL_BILLED: _l("Bill issued for an iqama renewal"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.IQAMA_RENEWED: _l("Iqama renewed"),
+            # TRANSLATORS: An entry in the holder's security activity.
+            residency.FINAL_EXIT_ISSUED: _l("Final exit visa issued")},
+    notices={"billed": billed, "cancelled": cancelled, "final_exit": final_exit_issued},
     # TRANSLATORS: On the Residency and visas page, when the resident or visa sent is not
     # one the holder may act for.
     not_yours=_l("You may not act for this person. Choose one of the residents listed on "
@@ -259,6 +370,10 @@ SERVICE = EService(
         Action("extend", ExtendForm, extend),
         Action("extend-confirm", ConfirmExtendForm, extend_confirm),
         Action("cancel", ItemForm, cancel),
+        Action("renew", RenewForm, renew),
+        Action("renew-confirm", ConfirmRenewForm, renew_confirm),
+        Action("final-exit", PersonForm, final_exit),
+        Action("final-exit-confirm", ConfirmFinalExitForm, final_exit_confirm),
     ),
 )
 
