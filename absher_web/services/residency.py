@@ -1,15 +1,15 @@
 """الإقامة والتأشيرات: a sponsor or head of household issues, extends and cancels exit/re-entry
-visas, renews iqamas and issues final exit visas for the residents they may act for
-(services/acting_for.py: SPONSOR, HEAD, PARENT, CUSTODIAN).
+visas for the residents they may act for (services/acting_for.py: SPONSOR, HEAD, PARENT,
+CUSTODIAN); the rules and records renewals and final exits share (services/iqamas.py).
 
 Each transaction with a fee goes quote → confirm → bill → carried on once paid:
-``visa_quote``/``extension_quote``/``renewal_quote`` say what it costs and to which day
-(nothing saved); ``bill_visa``/``bill_extension``/``bill_renewal`` issue its bill (nothing
-else changes); once a bank pays it, the Fulfilment registered below does it by itself in
-one conditional step, or raises Undeliverable (the bill is refunded) when the rules no
-longer hold. An unused visa is cancelled at once and every fee paid for it refunded
-through the refunds outbox. The rules and their numbers are settings
-(policies.ResidencyPolicy); each refusal names its rule (``Refusal``).
+``visa_quote``/``extension_quote`` say what it costs and to which day (nothing saved);
+``bill_visa``/``bill_extension`` issue its bill (nothing else changes); once a bank pays
+it, the Fulfilment registered below does it by itself in one conditional step, or raises
+Undeliverable (the bill is refunded) when the rules no longer hold. An unused visa is
+cancelled at once and every fee paid for it refunded through the refunds outbox. The rules
+and their numbers are settings (policies.ResidencyPolicy); each refusal names its rule
+(``Refusal``).
 
 Where each record lives: agencies/residency.py (visas; the iqama's expiry is the civil
 registry's, its sponsorship copy kept in step).
@@ -46,26 +46,20 @@ from absher_web.services.policies import ResidencyPolicy, current_policies
 
 # The acting-for rule of each transaction (acting_for.SERVICES).
 ACTING_VISA = "exit_reentry_visa"
-ACTING_RENEWAL = "id_renewal"
-ACTING_FINAL_EXIT = "final_exit_visa"
+ACTING_FINAL_EXIT = "final_exit_visa"  # own_visa: who may cancel a final exit visa
 # The bills' services (services/bills.py).
 VISA_BILLS = "exit_reentry_visa"
 EXTENSION_BILLS = "exit_reentry_extension"
-RENEWAL_BILLS = "iqama_renewal"
 # Audit kinds.
 VISA_BILLED = "exit_reentry_visa_billed"
 VISA_ISSUED = "exit_reentry_visa_issued"
 VISA_EXTENDED = "exit_reentry_visa_extended"
 VISA_CANCELLED = "exit_reentry_visa_cancelled"
-RENEWAL_BILLED = "iqama_renewal_billed"
-IQAMA_RENEWED = "iqama_renewed"
-FINAL_EXIT_ISSUED = "final_exit_visa_issued"
 
 EXIT_REENTRY = (VisaKind.SINGLE, VisaKind.MULTIPLE)
 
 
 class Refusal(enum.StrEnum):
-    NO_RECORD = "no_record"  # no civil registry record of the resident
     CLOSED = "closed"  # a final exit visa closed the residency
     IQAMA_EXPIRED = "iqama_expired"
     IQAMA_SHORT = "iqama_short"  # the iqama ends before the visa (and its margin)
@@ -267,7 +261,7 @@ def visa_quote(session: Session, policy: ResidencyPolicy, account: Account, pers
     return visa_rule(session, policy, person, kind, months, until, local_today(now))
 
 
-def _lifetime(policy_now: datetime) -> timedelta:
+def lifetime() -> timedelta:
     return current_policies().eservices.bill_lifetime
 
 
@@ -287,7 +281,7 @@ def bill_visa(session: Session, policy: ResidencyPolicy, account: Account, perso
         session, service=VISA_BILLS,
         request_key=f"{person.national_id}:{kind.value}:{seen_until.isoformat()}",
         account=account, beneficiary_id=person.national_id, amount=allowed.fee, now=now,
-        lifetime=_lifetime(now),
+        lifetime=lifetime(),
         details={"person_id": person.national_id, "kind": kind.value,
                  "months": allowed.months, "valid_until": seen_until.isoformat()})
     acting_for.record_acting(session, VISA_BILLED, account, person.national_id, now,
@@ -296,11 +290,11 @@ def bill_visa(session: Session, policy: ResidencyPolicy, account: Account, perso
     return issued
 
 
-def _name(person: Person, account: Account) -> str:
+def name_in(person: Person, account: Account) -> str:
     return person.name_ar if account.preferred_language is Language.ARABIC else person.name_en
 
 
-def _still_allowed(session: Session, paid: Bill, acting: str, now: datetime) -> Person:
+def still_allowed(session: Session, paid: Bill, acting: str, now: datetime) -> Person:
     person = session.get(Person, paid.details.get("person_id") or paid.beneficiary_id)
     if person is None:
         raise bills.Undeliverable("person_gone")
@@ -311,7 +305,7 @@ def _still_allowed(session: Session, paid: Bill, acting: str, now: datetime) -> 
 
 def carry_on_visa(session: Session, paid: Bill, now: datetime) -> None:
     """Issue the paid visa if the rules still allow it, else Undeliverable (refunded)."""
-    person = _still_allowed(session, paid, ACTING_VISA, now)
+    person = still_allowed(session, paid, ACTING_VISA, now)
     policy, today = current_policies().residency, local_today(now)
     valid_until = date.fromisoformat(paid.details["valid_until"])
     kind = VisaKind(paid.details["kind"])
@@ -333,7 +327,7 @@ def carry_on_visa(session: Session, paid: Bill, now: datetime) -> None:
     acting_for.record_acting(session, VISA_ISSUED, paid.account, person.national_id, now,
                              None, visa=visa.number, bill=paid.number)
     notices.queue(session, notices.EXIT_REENTRY_ISSUED, paid.account, now, at_once=False,
-                  name=_name(person, paid.account), number=visa.number,
+                  name=name_in(person, paid.account), number=visa.number,
                   until=valid_until.isoformat(),
                   fee=fees.amount_in(paid.account.preferred_language, paid.amount))
 
@@ -390,7 +384,7 @@ def bill_extension(session: Session, policy: ResidencyPolicy, account: Account, 
     issued = fees.bill_for(
         session, service=EXTENSION_BILLS,
         request_key=f"{visa.id}:{allowed.valid_until.isoformat()}", account=account,
-        beneficiary_id=visa.person_id, amount=allowed.fee, now=now, lifetime=_lifetime(now),
+        beneficiary_id=visa.person_id, amount=allowed.fee, now=now, lifetime=lifetime(),
         details={"visa_id": visa.id, "person_id": visa.person_id, "months": months,
                  "previous_until": visa.valid_until.isoformat(),
                  "valid_until": allowed.valid_until.isoformat()})
@@ -401,7 +395,7 @@ def bill_extension(session: Session, policy: ResidencyPolicy, account: Account, 
 
 
 def carry_on_extension(session: Session, paid: Bill, now: datetime) -> None:
-    person = _still_allowed(session, paid, ACTING_VISA, now)
+    person = still_allowed(session, paid, ACTING_VISA, now)
     visa = session.get(Visa, paid.details["visa_id"])
     if visa is None:
         raise bills.Undeliverable("visa_gone")
@@ -419,7 +413,7 @@ def carry_on_extension(session: Session, paid: Bill, now: datetime) -> None:
     acting_for.record_acting(session, VISA_EXTENDED, paid.account, person.national_id, now,
                              None, visa=visa.number, bill=paid.number)
     notices.queue(session, notices.EXIT_REENTRY_EXTENDED, paid.account, now, at_once=False,
-                  name=_name(person, paid.account), number=visa.number,
+                  name=name_in(person, paid.account), number=visa.number,
                   until=valid_until.isoformat(),
                   fee=fees.amount_in(paid.account.preferred_language, paid.amount))
 
@@ -452,163 +446,6 @@ def cancel(session: Session, account: Account, visa_id: int, now: datetime,
     return visa
 
 
-# --- iqama renewal ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenewalQuote:
-    person: Person
-    years: int
-    previous_expiry: date
-    new_expiry: date
-    fee: int
-
-
-def renewal_rule(session: Session, policy: ResidencyPolicy, person: Person, years: int,
-                 today: date) -> RenewalQuote | Refused:
-    """The renewal asked for, or the first rule it fails: the residency open, the years
-    allowed, in the renewal window, a valid passport, valid health insurance, no unpaid
-    traffic fines."""
-    if residency.residency_closed(session, person.national_id) is not None:
-        return Refused(Refusal.CLOSED, person)
-    if not 1 <= years <= policy.iqama_max_years:
-        return Refused(Refusal.YEARS, person, amount=policy.iqama_max_years)
-    opens = person.id_expiry - timedelta(days=policy.iqama_renewal_window_days)
-    if today < opens:
-        return Refused(Refusal.TOO_EARLY, person, opens)
-    passport = passports.passport_of(session, person.national_id)
-    if passport is None:
-        return Refused(Refusal.NO_PASSPORT, person)
-    if passport.expires_on <= today:
-        return Refused(Refusal.PASSPORT_EXPIRED, person, passport.expires_on)
-    insured = sponsorship.own_record(session, person.national_id)
-    if insured is None or insured.health_insurance_expiry is None:
-        return Refused(Refusal.NO_INSURANCE, person)
-    if insured.health_insurance_expiry < today:
-        return Refused(Refusal.INSURANCE_EXPIRED, person, insured.health_insurance_expiry)
-    fines = traffic.unpaid_fines_of(session, person.national_id)
-    if fines:
-        return Refused(Refusal.UNPAID_FINES, person, amount=fines)
-    new_expiry = add_months(max(today, person.id_expiry), 12 * years)
-    return RenewalQuote(person, years, person.id_expiry, new_expiry,
-                        years * policy.iqama_year_fee)
-
-
-def renewal_quote(session: Session, policy: ResidencyPolicy, account: Account, person_id: str,
-                  years: int, now: datetime) -> RenewalQuote | Refused:
-    person = resident(session, account, person_id, ACTING_RENEWAL, now)
-    return renewal_rule(session, policy, person, years, local_today(now))
-
-
-def bill_renewal(session: Session, policy: ResidencyPolicy, account: Account, person_id: str,
-                 years: int, seen_expiry: date, now: datetime,
-                 client_address: str | None) -> Bill | Refused:
-    allowed = renewal_quote(session, policy, account, person_id, years, now)
-    if isinstance(allowed, Refused):
-        return allowed
-    if allowed.new_expiry != seen_expiry:
-        return Refused(Refusal.CHANGED, allowed.person)
-    person = allowed.person
-    issued = fees.bill_for(
-        session, service=RENEWAL_BILLS,
-        request_key=f"{person.national_id}:{allowed.previous_expiry.isoformat()}:{years}",
-        account=account, beneficiary_id=person.national_id, amount=allowed.fee, now=now,
-        lifetime=_lifetime(now),
-        details={"person_id": person.national_id, "years": years,
-                 "previous_expiry": allowed.previous_expiry.isoformat(),
-                 "valid_until": allowed.new_expiry.isoformat()})
-    acting_for.record_acting(session, RENEWAL_BILLED, account, person.national_id, now,
-                             client_address, bill=issued.number)
-    session.commit()
-    return issued
-
-
-def carry_on_renewal(session: Session, paid: Bill, now: datetime) -> None:
-    """Renew the iqama as billed, once: the civil registry's expiry moved by one conditional
-    UPDATE on the expiry it was billed from, and the sponsorship's copy with it."""
-    person = _still_allowed(session, paid, ACTING_RENEWAL, now)
-    previous = date.fromisoformat(paid.details["previous_expiry"])
-    new_expiry = date.fromisoformat(paid.details["valid_until"])
-    if person.id_expiry != previous:
-        raise bills.Undeliverable("iqama_changed")
-    allowed = renewal_rule(session, current_policies().residency, person,
-                           paid.details["years"], local_today(now))
-    if isinstance(allowed, Refused) and allowed.reason is not Refusal.TOO_EARLY:
-        raise bills.Undeliverable(f"iqama_{allowed.reason.value}")
-    if not civil_registry.renew_iqama(session, person.national_id, previous, new_expiry):
-        raise bills.Undeliverable("iqama_changed")
-    sponsorship.follow_iqama(session, person.national_id, new_expiry)
-    acting_for.record_acting(session, IQAMA_RENEWED, paid.account, person.national_id, now,
-                             None, until=new_expiry.isoformat(), bill=paid.number)
-    notices.queue(session, notices.IQAMA_RENEWED, paid.account, now, at_once=False,
-                  name=_name(person, paid.account), until=new_expiry.isoformat(),
-                  fee=fees.amount_in(paid.account.preferred_language, paid.amount))
-
-
-# --- final exit ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FinalExitQuote:
-    person: Person
-    valid_until: date  # the last day to leave
-
-
-def final_exit_rule(session: Session, policy: ResidencyPolicy, person: Person,
-                    today: date) -> FinalExitQuote | Refused:
-    """A final exit visa, or the first rule it fails: the residency open, no open visa
-    (cancel an unused exit and re-entry visa first), no unpaid traffic fines, a passport
-    valid until the last day to leave."""
-    if residency.residency_closed(session, person.national_id) is not None:
-        return Refused(Refusal.CLOSED, person)
-    held = residency.open_visa_of(session, person.national_id, today)
-    if held is not None:
-        return Refused(Refusal.OPEN_VISA, person, held.valid_until)
-    fines = traffic.unpaid_fines_of(session, person.national_id)
-    if fines:
-        return Refused(Refusal.UNPAID_FINES, person, amount=fines)
-    valid_until = today + timedelta(days=policy.final_exit_days)
-    passport = passports.passport_of(session, person.national_id)
-    if passport is None:
-        return Refused(Refusal.NO_PASSPORT, person)
-    if passport.expires_on < valid_until:
-        return Refused(Refusal.PASSPORT_EXPIRED, person, passport.expires_on)
-    return FinalExitQuote(person, valid_until)
-
-
-def final_exit_quote(session: Session, policy: ResidencyPolicy, account: Account,
-                     person_id: str, now: datetime) -> FinalExitQuote | Refused:
-    person = resident(session, account, person_id, ACTING_FINAL_EXIT, now)
-    return final_exit_rule(session, policy, person, local_today(now))
-
-
-def issue_final_exit(session: Session, policy: ResidencyPolicy, account: Account,
-                     person_id: str, seen_until: date, now: datetime,
-                     client_address: str | None) -> Visa | Refused:
-    """Issue the final exit visa at once (it is free, the public rule): the residency is
-    closed from this moment (``residency.residency_closed``) until the visa is cancelled
-    unused. One open visa a person holds under races (agencies/residency.py)."""
-    allowed = final_exit_quote(session, policy, account, person_id, now)
-    if isinstance(allowed, Refused):
-        return allowed
-    if allowed.valid_until != seen_until:
-        return Refused(Refusal.CHANGED, allowed.person)
-    today = local_today(now)
-    try:
-        visa = residency.issue(session, person_id=allowed.person.national_id,
-                               kind=VisaKind.FINAL_EXIT, account_id=account.id, today=today,
-                               valid_until=allowed.valid_until, months=0, fee=0, now=now)
-    except residency.OpenVisa:
-        session.rollback()
-        return Refused(Refusal.OPEN_VISA, allowed.person, allowed.valid_until)
-    acting_for.record_acting(session, FINAL_EXIT_ISSUED, account, visa.person_id, now,
-                             client_address, visa=visa.number)
-    session.commit()
-    return visa
-
-
-bills.register(bills.Fulfilment(RENEWAL_BILLS, carry_on=carry_on_renewal,
-                                refundable=refundable))
 bills.register(bills.Fulfilment(VISA_BILLS, carry_on=carry_on_visa, refundable=refundable))
 bills.register(bills.Fulfilment(EXTENSION_BILLS, carry_on=carry_on_extension,
                                 refundable=refundable))

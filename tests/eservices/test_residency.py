@@ -21,7 +21,7 @@ from absher_web.models import (
     VisaStatus,
     utcnow,
 )
-from absher_web.services import bills, residency
+from absher_web.services import bills, iqamas, residency
 from absher_web.services.eservices import local_today
 from absher_web.services.policies import ResidencyPolicy
 from tests.account.conftest import csrf_of
@@ -382,7 +382,7 @@ def test_an_iqama_renewal_is_billed_then_renewed_in_both_registries_once(app, ho
     done = act(holder, "renew-confirm", person=worker.person_id, years="2",
                until=new_expiry.isoformat())
     assert done.status_code == 303
-    bill = the_bill(app, residency.RENEWAL_BILLS)
+    bill = the_bill(app, iqamas.RENEWAL_BILLS)
     assert bill.amount == 130000
     assert "The bill for renewing the iqama of Raju Kumar is issued." in \
         main_text(holder.client.get(URL))
@@ -440,7 +440,7 @@ def test_a_renewal_paid_after_the_iqama_changed_is_refunded(app, holder, make_pe
     new_expiry = residency.add_months(today() + timedelta(days=30), 12)
     act(holder, "renew-confirm", person=worker.person_id, years="1",
         until=new_expiry.isoformat())
-    bill = the_bill(app, residency.RENEWAL_BILLS)
+    bill = the_bill(app, iqamas.RENEWAL_BILLS)
     with app.app_context(), db.transaction() as session:
         session.get(Person, worker.person_id).id_expiry = today() + timedelta(days=31)
     pay(app, bill)
@@ -498,7 +498,7 @@ def test_twenty_final_exits_at_once_issue_one(app, sponsor):
     def issue_once():
         with app.app_context():
             me = db.session.merge(holder.account, load=True)
-            result = residency.issue_final_exit(db.session, POLICY, me, worker.person_id,
+            result = iqamas.issue_final_exit(db.session, POLICY, me, worker.person_id,
                                                 until, utcnow(), "race")
             db.session.rollback()
             return isinstance(result, Visa)

@@ -9,7 +9,12 @@ from functools import partial
 
 from flask_babel import lazy_gettext as _l
 
-from absher_web.forms.residency import ConfirmExtendForm, ConfirmVisaForm
+from absher_web.forms.residency import (
+    ConfirmExtendForm,
+    ConfirmFinalExitForm,
+    ConfirmRenewForm,
+    ConfirmVisaForm,
+)
 from absher_web.models import (
     Passport,
     Person,
@@ -20,7 +25,7 @@ from absher_web.models import (
     VisaKind,
     VisaStatus,
 )
-from absher_web.services import acting_for, residency
+from absher_web.services import acting_for, iqamas, residency
 from absher_web.services.policies import ResidencyPolicy
 from absher_web.web.dev_states import fixtures as fx
 from absher_web.web.dev_states.common import State
@@ -103,6 +108,20 @@ def _extension() -> dict:
     return {"extension": quote, "extend_form": ConfirmExtendForm(formdata=None)}
 
 
+def _renewal() -> dict:
+    person = resident_person(iqama_days=30)
+    quote = iqamas.RenewalQuote(person, 2, person.id_expiry,
+                                   residency.add_months(person.id_expiry, 24), 130000)
+    return {"renewal": quote, "renew_form": ConfirmRenewForm(formdata=None)}
+
+
+def _final_exit() -> dict:
+    quote = iqamas.FinalExitQuote(resident_person("2567891234", "محمد رحمن",
+                                                     "Mohammed Rahman"),
+                                     TODAY + timedelta(days=60))
+    return {"final_exit": quote, "final_exit_form": ConfirmFinalExitForm(formdata=None)}
+
+
 def _refused(reason: residency.Refusal, on: date | None = None,
              amount: int | None = None) -> dict:
     return {"refusal": page.refusal_text(residency.Refused(reason, resident_person(), on,
@@ -118,6 +137,12 @@ ANSWERS = (
     # TRANSLATORS: states gallery, a state of the Residency and visas page: an extension's fee
     # and new day, with the button that confirms it.
     ("extension", _l("Extension fee and new day, to confirm"), _extension, None),
+    # TRANSLATORS: states gallery, a state of the Residency and visas page: an iqama
+    # renewal's fee and new expiry, with the button that confirms it.
+    ("renewal", _l("Iqama renewal fee and new expiry, to confirm"), _renewal, None),
+    # TRANSLATORS: states gallery, a state of the Residency and visas page: a final exit
+    # visa's last day to leave, with the button that issues it.
+    ("final-exit", _l("Final exit visa, to confirm"), _final_exit, None),
     ("billed", BILLED, lambda: {**overview(open_bills=True),
                                 "notice": "The bill for the visa of Raju Kumar is issued."},
      None),
@@ -133,7 +158,13 @@ ANSWERS = (
           (residency.Refusal.DATE_PAST, TODAY - timedelta(days=1), None),
           (residency.Refusal.NOT_OPEN, TODAY, None),
           (residency.Refusal.CLOSED, None, None),
-          (residency.Refusal.CHANGED, None, None))),
+          (residency.Refusal.CHANGED, None, None),
+          (residency.Refusal.TOO_EARLY, TODAY + timedelta(days=40), None),
+          (residency.Refusal.YEARS, None, 3),
+          (residency.Refusal.NO_INSURANCE, None, None),
+          (residency.Refusal.INSURANCE_EXPIRED, TODAY - timedelta(days=2), None),
+          (residency.Refusal.UNPAID_FINES, None, 500),
+          (residency.Refusal.PASSPORT_EXPIRED, TODAY + timedelta(days=30), None))),
 )
 
 

@@ -27,7 +27,7 @@ from absher_web.forms.residency import (
     VisaForm,
 )
 from absher_web.models import Bill, Person, Visa, VisaKind, utcnow
-from absher_web.services import residency
+from absher_web.services import iqamas, residency
 from absher_web.services.eservices import NotYours, local_today
 from absher_web.services.policies import current_policies
 from absher_web.web.eservices.base import Action, Done, EService, Refused, Show, own_record
@@ -67,10 +67,6 @@ def refusal_text(refused: residency.Refused) -> str:
     values = {"name": name_of(refused.person),
               "date": dates.both(refused.on) if refused.on else ""}
     texts = {
-        # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
-        residency.Refusal.NO_RECORD: lambda: _(
-            "The civil registry holds no record of %(name)s. Visit a Passports office.",
-            **values),
         # TRANSLATORS: On the Residency and visas page. %(name)s is the resident's full name.
         residency.Refusal.CLOSED: lambda: _(
             "The residency of %(name)s is closed by a final exit visa. Nothing more can be "
@@ -222,7 +218,7 @@ def cancel(form: ItemForm, account) -> Done | Refused:  # noqa: ANN001
 
 
 def renew(form: RenewForm, account) -> Show | Refused:  # noqa: ANN001
-    result = residency.renewal_quote(db.session, current_policies().residency, account,
+    result = iqamas.renewal_quote(db.session, current_policies().residency, account,
                                      form.person.data, form.years.data, utcnow())
     if _is_refused(result):
         return Refused(refusal_text(result))
@@ -232,7 +228,7 @@ def renew(form: RenewForm, account) -> Show | Refused:  # noqa: ANN001
 
 
 def renew_confirm(form: ConfirmRenewForm, account) -> Done | Refused:  # noqa: ANN001
-    result = residency.bill_renewal(db.session, current_policies().residency, account,
+    result = iqamas.bill_renewal(db.session, current_policies().residency, account,
                                     form.person.data, form.years.data, form.until.data,
                                     utcnow(), client_address())
     if _is_refused(result):
@@ -241,7 +237,7 @@ def renew_confirm(form: ConfirmRenewForm, account) -> Done | Refused:  # noqa: A
 
 
 def final_exit(form: PersonForm, account) -> Show | Refused:  # noqa: ANN001
-    result = residency.final_exit_quote(db.session, current_policies().residency, account,
+    result = iqamas.final_exit_quote(db.session, current_policies().residency, account,
                                         form.person.data, utcnow())
     if _is_refused(result):
         return Refused(refusal_text(result))
@@ -250,7 +246,7 @@ def final_exit(form: PersonForm, account) -> Show | Refused:  # noqa: ANN001
 
 
 def final_exit_confirm(form: ConfirmFinalExitForm, account) -> Done | Refused:  # noqa: ANN001
-    result = residency.issue_final_exit(db.session, current_policies().residency, account,
+    result = iqamas.issue_final_exit(db.session, current_policies().residency, account,
                                         form.person.data, form.until.data, utcnow(),
                                         client_address())
     if _is_refused(result):
@@ -263,7 +259,7 @@ def billed(account, bill: object) -> str | None:  # noqa: ANN001 (EService.notic
     if issued is None or issued.service not in RESIDENCY_BILLS:
         return None
     name = name_of(db.session.get(Person, issued.beneficiary_id))
-    if issued.service == residency.RENEWAL_BILLS:
+    if issued.service == iqamas.RENEWAL_BILLS:
         # TRANSLATORS: On the Residency and visas page, once an iqama renewal was confirmed;
         # the bill follows on the page. %(name)s is the resident's full name.
         return _("The bill for renewing the iqama of %(name)s is issued. The iqama is renewed "
@@ -309,7 +305,7 @@ def cancelled(account, visa: object) -> str | None:  # noqa: ANN001 (EService.no
              name=name_of(db.session.get(Person, found.person_id)))
 
 
-RESIDENCY_BILLS = (residency.VISA_BILLS, residency.EXTENSION_BILLS, residency.RENEWAL_BILLS)
+RESIDENCY_BILLS = (residency.VISA_BILLS, residency.EXTENSION_BILLS, iqamas.RENEWAL_BILLS)
 
 
 def once_paid() -> str:
@@ -355,11 +351,11 @@ SERVICE = EService(
             # TRANSLATORS: An entry in the holder's security activity.
             residency.VISA_CANCELLED: _l("Visa cancelled"),
             # TRANSLATORS: An entry in the holder's security activity.
-            residency.RENEWAL_BILLED: _l("Bill issued for an iqama renewal"),
+            iqamas.RENEWAL_BILLED: _l("Bill issued for an iqama renewal"),
             # TRANSLATORS: An entry in the holder's security activity.
-            residency.IQAMA_RENEWED: _l("Iqama renewed"),
+            iqamas.IQAMA_RENEWED: _l("Iqama renewed"),
             # TRANSLATORS: An entry in the holder's security activity.
-            residency.FINAL_EXIT_ISSUED: _l("Final exit visa issued")},
+            iqamas.FINAL_EXIT_ISSUED: _l("Final exit visa issued")},
     notices={"billed": billed, "cancelled": cancelled, "final_exit": final_exit_issued},
     # TRANSLATORS: On the Residency and visas page, when the resident or visa sent is not
     # one the holder may act for.
