@@ -21,15 +21,21 @@ holds one open visa a person under any number of payments at once.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from absher_web.models import Visa, VisaKind, VisaStatus
+from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies.csv_source import ImportResult
+from absher_web.dates import local_today
+from absher_web.identity import is_valid_national_id, normalise_digits
+from absher_web.models import Visa, VisaKind, VisaStatus, utcnow
 
 NUMBER_DIGITS = 10
+HEADER = ("number", "person_id", "kind", "status", "issued_on", "valid_until")
 
 
 class OpenVisa(Exception):
@@ -89,6 +95,123 @@ def cancel(session: Session, visa_id: int, now: datetime) -> bool:
         update(Visa).where(Visa.id == visa_id, Visa.status == VisaStatus.ISSUED)
         .values(status=VisaStatus.CANCELLED, open_for=None, changed_at=now)
         .execution_options(synchronize_session=False)).rowcount == 1
+
+
+# --- the registry's own visas (`flask absher import visas FILE`) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VisaEntry:
+    """A visa as the Passports registry sends it: issued at an office or here, and what
+    became of it (``used`` is only ever known from the registry: the border)."""
+
+    number: str
+    person_id: str
+    kind: VisaKind
+    status: VisaStatus
+    issued_on: date
+    valid_until: date
+
+
+def parse_row(raw: dict[str, str], today: date | None = None
+              ) -> tuple[VisaEntry | None, list[str]]:
+    """One CSV row as a visa, or every reason it is not one, each naming its column."""
+    today = today or local_today()
+    problems: list[str] = []
+    number = normalise_digits(raw["number"])
+    if not (len(number) == NUMBER_DIGITS and number.isascii() and number.isdigit()
+            and number[0] != "0"):
+        problems.append(f"number {raw['number'].strip()!r} is not a 10-digit visa number")
+    person = normalise_digits(raw["person_id"])
+    if not (is_valid_national_id(person) and person.startswith("2")):
+        problems.append(f"person_id {raw['person_id'].strip()!r} is not a valid iqama number")
+    kind = status = None
+    try:
+        kind = VisaKind(raw["kind"].strip().lower())
+    except ValueError:
+        problems.append(f"kind {raw['kind'].strip()!r} is not one of: "
+                        f"{', '.join(k.value for k in VisaKind)}")
+    try:
+        status = VisaStatus(raw["status"].strip().lower())
+    except ValueError:
+        problems.append(f"status {raw['status'].strip()!r} is not one of: "
+                        f"{', '.join(s.value for s in VisaStatus)}")
+    issued = csv_source.iso_date("issued_on", raw["issued_on"], problems)
+    if issued is not None and issued > today:
+        problems.append(f"issued_on {issued.isoformat()} is in the future")
+    until = csv_source.iso_date("valid_until", raw["valid_until"], problems)
+    if issued is not None and until is not None and until <= issued:
+        problems.append("valid_until is not after issued_on")
+    if problems or kind is None or status is None:
+        return None, problems
+    return VisaEntry(number, person, kind, status, issued, until), []
+
+
+def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored:
+    """Adds the visas not stored and updates the status and last day of those that are
+    (a visa issued here keeps who issued it and what was paid); refuses a visa of someone
+    the civil registry does not hold, or a second open (issued) visa of one person."""
+    now = utcnow()
+    known = civil_registry.registered_people(session, (e.person_id for e in entries))
+    refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
+               for index, entry in enumerate(entries) if entry.person_id not in known}
+    stored: dict[str, Visa] = csv_source.stored_by(session, Visa.number,
+                                                   (e.number for e in entries))
+    # Who holds an open visa now, less those this batch changes.
+    batch = {e.number for e in entries}
+    holders = {visa.open_for: visa.number for visa in session.scalars(select(Visa).where(
+        Visa.open_for.in_({e.person_id for e in entries}))) if visa.number not in batch}
+    rows: dict[str, dict[str, object]] = {}
+    for index, entry in enumerate(entries):
+        if index in refused:
+            continue
+        if entry.status is VisaStatus.ISSUED:
+            holder = holders.setdefault(entry.person_id, entry.number)
+            if holder != entry.number:
+                refused[index] = [f"person_id {entry.person_id} already has open visa {holder}"]
+                continue
+        open_for = entry.person_id if entry.status is VisaStatus.ISSUED else None
+        if entry.number in stored:
+            rows[entry.number] = {"status": entry.status, "valid_until": entry.valid_until,
+                                  "open_for": open_for}
+        else:
+            rows[entry.number] = {
+                "number": entry.number, "person_id": entry.person_id, "kind": entry.kind,
+                "status": entry.status, "open_for": open_for, "issued_by": None,
+                "issued_on": entry.issued_on, "valid_until": entry.valid_until,
+                "months": 0, "fee": 0, "created_at": now, "changed_at": now}
+    return csv_source.Stored(csv_source.write_rows(session, Visa, rows, stored), refused)
+
+
+SOURCE = csv_source.Source(
+    name="visas", noun="visas", header=HEADER, parse=parse_row,
+    key=lambda entry: entry.number, key_label=lambda entry: f"number {entry.number}",
+    store=store_visas)
+
+
+def import_visas(session: Session, entries: list[VisaEntry]) -> ImportResult:
+    """Store visas made in code (the demo's); ValueError if any is refused."""
+    return csv_source.store_all(session, SOURCE, entries)
+
+
+def seed_demo(session: Session, today: date | None = None) -> int:
+    """Give the demo resident (civil_registry.DEMO_IDS[2], the first demo holder's worker
+    and a head of household) visas the registry recorded: one used last year, and a
+    cancelled one; once (nothing if any visa is recorded). Returns how many were added."""
+    if session.scalar(select(Visa.id).limit(1)) is not None:
+        return 0
+    today = today or local_today()
+    resident = civil_registry.DEMO_IDS[2]
+    if not civil_registry.registered_people(session, [resident]):
+        return 0
+    entries = [
+        VisaEntry("4100000017", resident, VisaKind.SINGLE, VisaStatus.USED,
+                  today - timedelta(days=330), today - timedelta(days=270)),
+        VisaEntry("4100000025", resident, VisaKind.MULTIPLE, VisaStatus.CANCELLED,
+                  today - timedelta(days=120), today - timedelta(days=30)),
+    ]
+    import_visas(session, entries)
+    return len(entries)
 
 
 # --- reading ------------------------------------------------------------------------------

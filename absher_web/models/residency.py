@@ -42,13 +42,15 @@ class Visa(Base):
     kind: Mapped[VisaKind] = mapped_column(enum_column(VisaKind))
     status: Mapped[VisaStatus] = mapped_column(enum_column(VisaStatus))
     open_for: Mapped[str | None] = mapped_column(String(10), unique=True)
-    issued_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # The account that issued it here; None: issued at an office (the registry's import).
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     issued_on: Mapped[date] = mapped_column(Date)
     # Return before (exit/re-entry) or leave before (final exit): its last valid day.
     valid_until: Mapped[date] = mapped_column(Date)
-    months: Mapped[int] = mapped_column(Integer)  # the months paid for, extensions included
-    fee: Mapped[int] = mapped_column(Integer)  # halalas paid, extensions included
+    # The months and halalas paid here, extensions included (0: issued at an office).
+    months: Mapped[int] = mapped_column(Integer)
+    fee: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    issuer: Mapped[Account] = relationship()
+    issuer: Mapped[Account | None] = relationship()

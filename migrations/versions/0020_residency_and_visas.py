@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("open_for", sa.String(length=10), nullable=True),
-        sa.Column("issued_by", sa.Integer(), nullable=False),
+        sa.Column("issued_by", sa.Integer(), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("months", sa.Integer(), nullable=False),
