@@ -505,3 +505,18 @@ def test_twenty_final_exits_at_once_issue_one(app, sponsor):
 
     assert at_once([issue_once] * 20).count(True) == 1
     assert len(visas(app)) == 1
+
+
+def test_with_htmx_the_answer_is_the_step_alone(app, sponsor):
+    holder, worker = sponsor
+    page = holder.client.get(URL)
+    answer = holder.client.post(URL, data={
+        "csrf_token": csrf_of(page), "person": worker.person_id, "kind": "single",
+        "by": "months", "months": "2", "until": ""}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert "<html" not in body and "quote-heading" in body and "200.00 SAR" in body
+    # Without a CSRF token nothing is checked.
+    refused = holder.client.post(URL, data={"person": worker.person_id, "months": "2"})
+    assert refused.status_code in (400, 422) and "quote-heading" not in \
+        refused.get_data(as_text=True)
