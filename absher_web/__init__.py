@@ -42,6 +42,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         bill_jobs,
         births,
         family_records,
+        iqamas,
+        residency,
         sms,
         vehicle_sales,
     )
@@ -50,7 +52,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from absher_web.web.errors import register_error_handlers
 
     # family_records and births register their requests' kinds (services/requests.py)
-    # when imported; births also its bills' service (services/bills.py).
+    # when imported; births, residency and iqamas also their bills' services (services/bills.py).
     # The fee-bearing services (vehicles, visa, vehicle_sales) register what their paid bills do
     # (services/bills.py) when imported above: so a bank's notice, run-due or any command
     # finds them, whether or not a page was ever served.

@@ -248,6 +248,27 @@ class Config:
     VEHICLE_SALE_ANSWER_HOURS = env_int("VEHICLE_SALE_ANSWER_HOURS", 72)
     VEHICLE_SALE_PAY_HOURS = env_int("VEHICLE_SALE_PAY_HOURS", 48)
     VEHICLE_SALE_RESIDENT_CARS = env_int("VEHICLE_SALE_RESIDENT_CARS", 2)
+    # Residency and visas (services/residency.py), fees in halalas. An exit/re-entry visa:
+    # single, SINGLE_FEE for up to SINGLE_MONTHS and SINGLE_MONTH_FEE each further month;
+    # multiple, the same with MULTIPLE_; an extension pays the month fee for each month it
+    # adds; MAX_MONTHS in all. The passport must stay valid VISA_PASSPORT_MARGIN_DAYS and
+    # the iqama VISA_IQAMA_MARGIN_DAYS after the visa's last day. An iqama is renewed for
+    # 1 to IQAMA_MAX_YEARS years at IQAMA_YEAR_FEE a year, in its last
+    # IQAMA_RENEWAL_WINDOW_DAYS. A final exit visa is free (the public rule) and gives
+    # FINAL_EXIT_DAYS to leave.
+    EXIT_REENTRY_SINGLE_FEE = env_int("EXIT_REENTRY_SINGLE_FEE", 20000)
+    EXIT_REENTRY_SINGLE_MONTHS = env_int("EXIT_REENTRY_SINGLE_MONTHS", 2)
+    EXIT_REENTRY_SINGLE_MONTH_FEE = env_int("EXIT_REENTRY_SINGLE_MONTH_FEE", 10000)
+    EXIT_REENTRY_MULTIPLE_FEE = env_int("EXIT_REENTRY_MULTIPLE_FEE", 50000)
+    EXIT_REENTRY_MULTIPLE_MONTHS = env_int("EXIT_REENTRY_MULTIPLE_MONTHS", 3)
+    EXIT_REENTRY_MULTIPLE_MONTH_FEE = env_int("EXIT_REENTRY_MULTIPLE_MONTH_FEE", 20000)
+    EXIT_REENTRY_MAX_MONTHS = env_int("EXIT_REENTRY_MAX_MONTHS", 24)
+    VISA_PASSPORT_MARGIN_DAYS = env_int("VISA_PASSPORT_MARGIN_DAYS", 90)
+    VISA_IQAMA_MARGIN_DAYS = env_int("VISA_IQAMA_MARGIN_DAYS", 0)
+    IQAMA_YEAR_FEE = env_int("IQAMA_YEAR_FEE", 65000)
+    IQAMA_MAX_YEARS = env_int("IQAMA_MAX_YEARS", 3)
+    IQAMA_RENEWAL_WINDOW_DAYS = env_int("IQAMA_RENEWAL_WINDOW_DAYS", 180)
+    FINAL_EXIT_DAYS = env_int("FINAL_EXIT_DAYS", 60)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

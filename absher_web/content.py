@@ -155,6 +155,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Residency and visas"),
         _l("Carry out residency (iqama) and visa transactions."),
         True,
+        "eservices.residency_and_visas",
+        agency=PASSPORTS,
     ),
     Service(
         _l("My data"),

@@ -46,11 +46,12 @@ def row_numbers(result) -> list[int]:
 def test_one_command_imports_every_source(app, session, tmp_path):
     # Click wraps the list of choices, even inside a word.
     help_text = "".join(absher(app, "import", "--help").output.split())
-    for name in ("registry", "vehicles", "violations", "sponsorships", "family", "passports"):
+    for name in ("registry", "vehicles", "violations", "sponsorships", "family", "passports",
+                 "visas"):
         assert name in help_text
     assert "--skip-bad-rows" in help_text
     assert set(SOURCES) == {"registry", "vehicles", "violations", "sponsorships", "family",
-                            "passports"}
+                            "passports", "visas"}
 
     result = absher(app, "import", "registry", str(write(tmp_path, [REGISTRY, PERSON.format(
         id=IDS[0])])))
@@ -62,8 +63,8 @@ def test_one_command_imports_every_source(app, session, tmp_path):
     assert "Imported 1 vehicles" in result.output
     assert count(session, Vehicle) == 1
 
-    unknown = absher(app, "import", "visas", str(tmp_path / "data.csv"))
-    assert unknown.exit_code == 2 and "visas" in unknown.output
+    unknown = absher(app, "import", "permits", str(tmp_path / "data.csv"))
+    assert unknown.exit_code == 2 and "permits" in unknown.output
 
 
 def test_skipping_bad_rows_stores_the_good_ones_and_names_the_bad(app, session, tmp_path):

@@ -807,6 +807,7 @@ STEP_FORMS = (
              "recovering_new_password", new_password_pairs()),
 )
 
+RESIDENCY = "/{lang}/account/services/residency-and-visas"
 SIGNED_IN_FORMS = (
     FormSpec("change_password", "/{lang}/account/password", "citizen",
              lambda h, v, page: [("current_password", v.password),
@@ -854,6 +855,24 @@ SIGNED_IN_FORMS = (
     FormSpec("visa_extension_confirm", "/{lang}/account/services/visit-visa-extension/confirm",
              "citizen", lambda h, v, page: [("item", "1"), ("new_expiry", "2030-01-31")],
              page="/{lang}/account/services/visit-visa-extension"),
+    FormSpec("residency_visa_check", RESIDENCY, "citizen",
+             lambda h, v, page: [("person", "2123456788"), ("kind", "single"),
+                                 ("by", "months"), ("months", "3"), ("until", "2030-01-31")]),
+    *(FormSpec(f"residency_{action}", RESIDENCY + "/" + action, "citizen", fields,
+               page=RESIDENCY)
+      for action, fields in (
+          ("confirm", lambda h, v, page: [("person", "2123456788"), ("kind", "single"),
+                                          ("until", "2030-01-31"), ("fee", "20000")]),
+          ("extend", lambda h, v, page: [("item", "1"), ("months", "1")]),
+          ("extend-confirm", lambda h, v, page: [("item", "1"), ("months", "1"),
+                                                 ("until", "2030-01-31")]),
+          ("cancel", lambda h, v, page: [("item", "1")]),
+          ("renew", lambda h, v, page: [("person", "2123456788"), ("years", "1")]),
+          ("renew-confirm", lambda h, v, page: [("person", "2123456788"), ("years", "1"),
+                                                ("until", "2030-01-31")]),
+          ("final-exit", lambda h, v, page: [("person", "2123456788")]),
+          ("final-exit-confirm", lambda h, v, page: [("person", "2123456788"),
+                                                     ("until", "2030-01-31")]))),
     FormSpec("absence_report", "/{lang}/account/services/domestic-worker-absence", "citizen",
              lambda h, v, page: [("item", "1"), ("last_seen", "2026-01-31")]),
     FormSpec("absence_withdraw", "/{lang}/account/services/domestic-worker-absence/withdraw",

@@ -16,7 +16,7 @@ from datetime import date
 
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import csv_source
@@ -298,3 +298,17 @@ def find_person(session: Session, national_id: str) -> Person | None:
 # Three people who are always in the demo registry, whatever the seed or count,
 # so the README and `make run` can name them: two citizens and one resident.
 DEMO_IDS: tuple[str, str, str] = ("1012345672", "1087654321", "2123456788")
+
+
+def renew_iqama(session: Session, iqama_number: str, previous: date, new_expiry: date) -> bool:
+    """The iqama's expiry moved from ``previous`` to ``new_expiry`` (a renewal paid through
+    services/residency.py), in the caller's transaction: one conditional UPDATE on the
+    expiry it was renewed from, so a repeated payment or a race renews once. The iqama's
+    expiry is this record's (agencies/residency.py says why); the sponsorship registry's
+    copy follows it (sponsorship.follow_iqama)."""
+    return session.execute(
+        update(Person).where(Person.national_id == iqama_number,
+                             Person.kind == PersonKind.RESIDENT,
+                             Person.id_expiry == previous)
+        .values(id_expiry=new_expiry)
+        .execution_options(synchronize_session=False)).rowcount == 1

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, csv_source
@@ -137,6 +137,16 @@ def sponsored_by(session: Session, sponsor_id: str) -> list[Sponsorship]:
 def own_record(session: Session, person_id: str) -> Sponsorship | None:
     """A resident's own entry (as someone's worker), which holds their health insurance."""
     return session.scalars(select(Sponsorship).where(Sponsorship.person_id == person_id)).first()
+
+
+def follow_iqama(session: Session, person_id: str, new_expiry: date) -> None:
+    """A sponsored worker's permit is their iqama: its copy here follows a renewal
+    (civil_registry.renew_iqama), in the same transaction. A visitor has no iqama."""
+    session.execute(
+        update(Sponsorship).where(Sponsorship.person_id == person_id,
+                                  Sponsorship.kind != SponsoredKind.VISITOR)
+        .values(permit_expiry=new_expiry)
+        .execution_options(synchronize_session=False))
 
 
 # --- demo data ------------------------------------------------------------------------

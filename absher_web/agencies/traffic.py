@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from absher_web.agencies import civil_registry, csv_source
@@ -346,6 +346,14 @@ def transfer(session: Session, vehicle_id: int, from_owner: str, to_owner: str) 
         update(Vehicle).where(Vehicle.id == vehicle_id, Vehicle.owner_id == from_owner)
         .values(owner_id=to_owner, insurance_company=None, insurance_expiry=None)
         .execution_options(synchronize_session=False)).rowcount == 1
+def unpaid_fines_of(session: Session, owner_id: str) -> int:
+    """What the traffic violations still unpaid on the person's vehicles add up to, in
+    riyals (0: none)."""
+    return session.scalar(
+        select(func.coalesce(func.sum(TrafficViolation.amount), 0))
+        .join(Vehicle, Vehicle.id == TrafficViolation.vehicle_id)
+        .where(Vehicle.owner_id == owner_id,
+               TrafficViolation.status == ViolationStatus.UNPAID)) or 0
 
 
 def find_foreign_vehicle(session: Session, country: str, plate: str) -> Vehicle | None:

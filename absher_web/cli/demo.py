@@ -8,6 +8,7 @@ from absher_web.agencies import (
     civil_registry,
     civil_registry_demo,
     family_demo,
+    residency,
     sponsorship,
     traffic,
 )
@@ -41,9 +42,10 @@ def seed_demo() -> None:
         sponsored = sponsorship.seed_demo(session, sponsors, residents)
         families = family_demo.seed_demo(session)
         passports = family_demo.seed_passports(session)
+        visas = residency.seed_demo(session)
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
-               f"{passports} passports.")
+               f"{passports} passports, {visas} visas.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)

@@ -68,6 +68,11 @@ from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
 )
+from absher_web.models.residency import (
+    Visa,
+    VisaKind,
+    VisaStatus,
+)
 from absher_web.models.sales import OPEN_SALE, SaleStatus, VehicleSale, open_sale
 from absher_web.models.security import (
     ApiClient,
@@ -142,7 +147,10 @@ __all__ = [
     "Vehicle",
     "VehicleSale",
     "ViolationStatus",
+    "Visa",
     "VisaExtension",
+    "VisaKind",
+    "VisaStatus",
     "enum_column",
     "open_absence_report",
     "open_bill",

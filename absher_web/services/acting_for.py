@@ -77,6 +77,8 @@ SERVICES: dict[str, frozenset[Relation]] = {
     # An exit and re-entry visa (residents): the sponsor or the head of the family.
     "exit_reentry_visa": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
                                     Relation.HEAD, Relation.SPONSOR}),
+    # A final exit visa closes a sponsored person's residency: only their sponsor.
+    "final_exit_visa": frozenset({Relation.SPONSOR}),
     # Registering a newborn: the father the hospital's notification names (Civil Affairs:
     # the father names the child; the mother is refused, anyone else not told it exists).
     "birth_registration": frozenset({Relation.NOTIFIED_FATHER}),

@@ -131,6 +131,29 @@ ABSENCE_CLOSED_SPONSOR_CHANGED = Notice("absence_report_notice", _l(
 VISA_EXTENDED = Notice("visa_extension_notice", _l(
     "Absher: we received your payment of %(fee)s. The visit visa of %(name)s is extended "
     "until %(until)s."))
+# TRANSLATORS: A text message (SMS) to a sponsor or head of household once their bank's
+# payment of an exit and re-entry visa's bill reached us, in three SMS segments at most.
+# %(fee)s is the amount paid with its currency; %(name)s is the traveller's full name;
+# %(number)s is the visa's 10-digit number; %(until)s is the day to return before, as
+# yyyy-mm-dd.
+EXIT_REENTRY_ISSUED = Notice("residency_notice", _l(
+    "Absher: we received your payment of %(fee)s. Exit and re-entry visa %(number)s is "
+    "issued for %(name)s: return before %(until)s."))
+# TRANSLATORS: A text message (SMS) to a sponsor or head of household once their bank's
+# payment of an exit and re-entry visa's extension reached us, in three SMS segments at most.
+# %(fee)s is the amount paid with its currency; %(name)s is the traveller's full name;
+# %(number)s is the visa's 10-digit number; %(until)s is the new day to return before, as
+# yyyy-mm-dd.
+EXIT_REENTRY_EXTENDED = Notice("residency_notice", _l(
+    "Absher: we received your payment of %(fee)s. Exit and re-entry visa %(number)s of "
+    "%(name)s is extended: return before %(until)s."))
+# TRANSLATORS: A text message (SMS) to a sponsor or head of household once their bank's
+# payment of an iqama renewal reached us, in three SMS segments at most. %(fee)s is the
+# amount paid with its currency; %(name)s is the resident's full name; %(until)s is the
+# iqama's new expiry, as yyyy-mm-dd.
+IQAMA_RENEWED = Notice("residency_notice", _l(
+    "Absher: we received your payment of %(fee)s. The iqama of %(name)s is renewed until "
+    "%(until)s."))
 # TRANSLATORS: A text message (SMS) to a vehicle's owner once their bank's payment of a
 # traffic violation's bill reached us; one SMS segment (70 Arabic characters).
 # %(reference)s is the violation's reference, e.g. TV-2026-000123; %(amount)s is the amount

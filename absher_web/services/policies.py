@@ -31,6 +31,11 @@ SETTINGS = (
     "VEHICLE_SALE_MIN_PRICE", "VEHICLE_SALE_MAX_PRICE", "VEHICLE_SALE_GOVERNMENT_FEE",
     "VEHICLE_SALE_PLATFORM_FEE", "VEHICLE_SALE_VAT_PERCENT", "VEHICLE_SALE_ANSWER_HOURS",
     "VEHICLE_SALE_PAY_HOURS", "VEHICLE_SALE_RESIDENT_CARS",
+    "EXIT_REENTRY_SINGLE_FEE", "EXIT_REENTRY_SINGLE_MONTHS", "EXIT_REENTRY_SINGLE_MONTH_FEE",
+    "EXIT_REENTRY_MULTIPLE_FEE", "EXIT_REENTRY_MULTIPLE_MONTHS",
+    "EXIT_REENTRY_MULTIPLE_MONTH_FEE", "EXIT_REENTRY_MAX_MONTHS", "VISA_PASSPORT_MARGIN_DAYS",
+    "VISA_IQAMA_MARGIN_DAYS", "IQAMA_YEAR_FEE", "IQAMA_MAX_YEARS", "IQAMA_RENEWAL_WINDOW_DAYS",
+    "FINAL_EXIT_DAYS",
 )
 
 
@@ -117,6 +122,47 @@ class EServicePolicy:
 
 
 @dataclass(frozen=True)
+class ResidencyPolicy:
+    """Residency and visas (services/residency.py): exit/re-entry visa fees, iqama renewal,
+    final exit. Fees in halalas. Sources: the Passports Directorate's figures as reported
+    by Zawya/Saudi Gazette (2022): single exit/re-entry 200 riyals for up to two months and
+    100 for each further month; multiple 500 riyals for up to three months and 200 for each
+    further month; the iqama 650 riyals a year; a final exit visa is free (so it has no
+    fee setting)."""
+
+    single_fee: int = 20000  # up to single_months
+    single_months: int = 2
+    single_month_fee: int = 10000  # each further month, and each month an extension adds
+    multiple_fee: int = 50000
+    multiple_months: int = 3
+    multiple_month_fee: int = 20000
+    max_months: int = 24  # the longest exit/re-entry visa, extensions included
+    passport_margin_days: int = 90  # the passport valid this long after the visa's end
+    iqama_margin_days: int = 0  # the iqama valid this long after the visa's end
+    iqama_year_fee: int = 65000
+    iqama_max_years: int = 3
+    iqama_renewal_window_days: int = 180  # renewed only this close to its expiry
+    final_exit_days: int = 60  # the time to leave once a final exit visa is issued
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> ResidencyPolicy:
+        return cls(
+            single_fee=config["EXIT_REENTRY_SINGLE_FEE"],
+            single_months=config["EXIT_REENTRY_SINGLE_MONTHS"],
+            single_month_fee=config["EXIT_REENTRY_SINGLE_MONTH_FEE"],
+            multiple_fee=config["EXIT_REENTRY_MULTIPLE_FEE"],
+            multiple_months=config["EXIT_REENTRY_MULTIPLE_MONTHS"],
+            multiple_month_fee=config["EXIT_REENTRY_MULTIPLE_MONTH_FEE"],
+            max_months=config["EXIT_REENTRY_MAX_MONTHS"],
+            passport_margin_days=config["VISA_PASSPORT_MARGIN_DAYS"],
+            iqama_margin_days=config["VISA_IQAMA_MARGIN_DAYS"],
+            iqama_year_fee=config["IQAMA_YEAR_FEE"],
+            iqama_max_years=config["IQAMA_MAX_YEARS"],
+            iqama_renewal_window_days=config["IQAMA_RENEWAL_WINDOW_DAYS"],
+            final_exit_days=config["FINAL_EXIT_DAYS"])
+
+
+@dataclass(frozen=True)
 class Policies:
     codes: CodePolicy
     visual_codes: CaptchaPolicy
@@ -124,6 +170,7 @@ class Policies:
     sms_host: str  # the WebOTP line of code messages names this host, never a request's
     ask_security_question: bool  # recovery asks one of the person's questions first
     eservices: EServicePolicy = EServicePolicy()
+    residency: ResidencyPolicy = ResidencyPolicy()
 
     @classmethod
     def from_config(cls, config: Mapping) -> Policies:
@@ -141,6 +188,7 @@ class Policies:
             sms_host=origin_host(config),
             ask_security_question=config["RECOVERY_SECURITY_QUESTION"],
             eservices=EServicePolicy.from_config(config),
+            residency=ResidencyPolicy.from_config(config),
         )
 
 

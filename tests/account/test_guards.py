@@ -3,6 +3,8 @@ behind require_active_account: one decorator each (web/guards.py)."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from absher_web.models import ActivationState
@@ -16,7 +18,7 @@ ACCOUNT_BLUEPRINTS = {"account", "changes", "eservices"}
 def account_pages(app) -> list[tuple[str, str]]:
     """(method, path) for every route of the account area."""
     return sorted(
-        (method, rule.rule.replace("<lang_code>", "en"))
+        (method, re.sub(r"<int:\w+>", "1", rule.rule.replace("<lang_code>", "en")))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] in ACCOUNT_BLUEPRINTS
         for method in rule.methods - {"HEAD", "OPTIONS"}

@@ -28,6 +28,7 @@ from absher_web.services.policies import EServicePolicy
 from absher_web.services.vehicle_sales import Condition
 from absher_web.web import eservices
 from absher_web.web.dev_states import fixtures as fx
+from absher_web.web.dev_states import residency as residency_states
 from absher_web.web.dev_states.common import BLANK, EMPTY, State, account_page, form_of, not_active
 from absher_web.web.eservices.absence import refusal_text as absence_refusal
 from absher_web.web.eservices.driving import SERVICE as DRIVING
@@ -144,6 +145,7 @@ ESERVICE_OVERVIEWS: dict[str, Callable[[], dict]] = {
         "open_statuses": (SaleStatus.OFFERED, SaleStatus.ACCEPTED, SaleStatus.PAID),
         "once_paid": _("Once the price and both fees are paid, we text you both to meet and "
                        "hand the vehicle over.")},
+    "residency-and-visas": residency_states.overview,
     "domestic-worker-absence": lambda: {
         "workers": fx.domestic_workers(), "reports": fx.absence_reports(), "now": fx.NOW,
         "policy": EServicePolicy(), "withdrawable_until": lambda made: withdrawable_until(
@@ -156,6 +158,7 @@ SAVED = _l("Change saved")
 # page says why.
 REFUSED = _l("Change refused")
 ESERVICE_ANSWERS.update({
+    "residency-and-visas": residency_states.ANSWERS,
     "driving-authorisations": (
         ("saved", SAVED, lambda: {"notice": _("The authorisation is sent. It takes effect once "
                                               "the person accepts it; we have texted you both.")},
@@ -249,4 +252,4 @@ def eservice_states() -> list[State]:
     return states
 
 
-STATES = eservice_states()
+STATES = eservice_states() + residency_states.STATES

@@ -19,6 +19,7 @@ from absher_web.web.eservices import (
     absence,
     driving,
     fingerprint,
+    residency,
     sponsored,
     vehicle_sale,
     vehicles,
@@ -38,10 +39,12 @@ REGISTRY: tuple[EService, ...] = (
     sponsored.HEALTH_INSURANCE,
     visa.SERVICE,
     absence.SERVICE,
+    residency.SERVICE,
 )
 
 for _service in REGISTRY:
     add_page(bp, _service)
+residency.add_document_page(bp)
 
 
 def by_slug() -> dict[str, EService]:
