@@ -38,7 +38,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     settings_check.check(app.config, production=issubclass(config_class, ProductionConfig))
 
     from absher_web import assets, cli, extensions, localisation, observability, outside, security
-    from absher_web.services import bill_jobs, births, family_records, sms  # noqa: F401
+    from absher_web.services import bill_jobs, births, family_records, passports, sms  # noqa: F401
     from absher_web.services.eservices import vehicles, visa  # noqa: F401 (see below)
     from absher_web.web import page_cache, register_blueprints
     from absher_web.web.errors import register_error_handlers

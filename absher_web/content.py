@@ -54,6 +54,7 @@ class Service:
 
 
 CIVIL_AFFAIRS = "civil_affairs"
+PASSPORTS = "passports"  # the General Directorate of Passports (الجوازات)
 
 
 SERVICES: tuple[Service, ...] = (
@@ -134,6 +135,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Absher Passports"),
         _l("Carry out passport transactions online instead of at a Passports office."),
         True,
+        "passports.page",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

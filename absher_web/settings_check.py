@@ -57,6 +57,9 @@ RANGES = {
     # Halalas; 0 charges nothing (no bill is issued for nothing).
     "BIRTH_DELIVERY_FEE": (0, 10_000_000), "BIRTH_LATE_FINE": (0, 10_000_000),
     "BIRTH_REGISTRATION_DAYS": (1, 365),
+    # Halalas: a passport's fee is a bill, never for nothing.
+    "PASSPORT_FEE_5_YEARS": (1, 10_000_000), "PASSPORT_FEE_10_YEARS": (1, 10_000_000),
+    "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -181,6 +181,25 @@ BIRTH_READY = Notice("birth_delivered_notice", _l(
     "Absher: the birth certificate of request %(request)s is printed. Collect it at your "
     "Civil Affairs office with your ID card."))
 
+# Absher Passports (services/passports.py): the holder who asked is texted at each step.
+# TRANSLATORS: SMS once a passport is printed and handed to Saudi Post for the national
+# address; at most two SMS segments. %(request)s is the request's 10-digit number.
+PASSPORT_POSTED = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s is printed and on its way by Saudi Post to "
+    "the national address."))
+# TRANSLATORS: SMS once a passport is printed and waits at the Passports office chosen; at
+# most two SMS segments. %(request)s is the request's 10-digit number, %(city)s the city of
+# the office.
+PASSPORT_READY = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s is printed. Collect it at the Passports "
+    "office in %(city)s with the ID card."))
+# TRANSLATORS: SMS once a passport was handed over; at most two SMS segments. %(request)s is
+# the request's 10-digit number, %(passport)s the new passport's number (a letter and 8
+# digits), %(until)s its last day as yyyy-mm-dd.
+PASSPORT_DELIVERED = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
+    "valid until %(until)s."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line

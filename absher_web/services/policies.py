@@ -28,6 +28,8 @@ SETTINGS = (
     "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
     "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS", "BILL_LIFETIME_HOURS",
     "BIRTH_DELIVERY_FEE", "BIRTH_LATE_FINE", "BIRTH_REGISTRATION_DAYS",
+    "PASSPORT_FEE_5_YEARS", "PASSPORT_FEE_10_YEARS", "PASSPORT_RENEWAL_MONTHS",
+    "PASSPORT_TEN_YEARS_MIN_AGE",
 )
 
 
@@ -73,6 +75,14 @@ class EServicePolicy:
     birth_delivery_fee: int = 3000  # halalas, delivery by post
     birth_late_fine: int = 10000  # halalas, a birth registered late
     birth_registration_days: int = 30  # after the birth, before the fine
+    passport_fee_5_years: int = 30000  # halalas, a passport valid 5 years
+    passport_fee_10_years: int = 60000  # halalas, a passport valid 10 years
+    passport_renewal_months: int = 6  # a valid passport is renewed only this close to expiry
+    passport_ten_years_min_age: int = 21  # younger holders get 5-year passports only
+
+    def passport_fee(self, years: int) -> int:
+        """The fee of a passport valid ``years`` (5 or 10), in halalas."""
+        return self.passport_fee_10_years if years == 10 else self.passport_fee_5_years
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -87,7 +97,11 @@ class EServicePolicy:
             bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]),
             birth_delivery_fee=config["BIRTH_DELIVERY_FEE"],
             birth_late_fine=config["BIRTH_LATE_FINE"],
-            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"])
+            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"],
+            passport_fee_5_years=config["PASSPORT_FEE_5_YEARS"],
+            passport_fee_10_years=config["PASSPORT_FEE_10_YEARS"],
+            passport_renewal_months=config["PASSPORT_RENEWAL_MONTHS"],
+            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"])
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         family,
         family_records,
         my_requests,
+        passports,
         payments,
         public,
         recovery,
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_passports,
         staff_queues,
         visual_code,
     )
@@ -62,12 +64,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(eservices.bp)
     app.register_blueprint(family.bp)
     app.register_blueprint(births.bp)
+    app.register_blueprint(passports.bp)
     app.register_blueprint(family_records.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_queues.bp)
+    app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
