@@ -41,9 +41,10 @@ def seed_demo() -> None:
         sponsored = sponsorship.seed_demo(session, sponsors, residents)
         families = family_demo.seed_demo(session)
         passports = family_demo.seed_passports(session)
+        bans = family_demo.seed_travel_bans(session)
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
-               f"{passports} passports.")
+               f"{passports} passports, {bans} travel bans.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)

@@ -173,3 +173,43 @@ def test_an_officer_of_another_city_or_role_may_not_act(app, guardian):
         assert db.session.scalar(select(StaffUser.id).where(
             StaffUser.username == "j.officer")) is not None
     assert the_request(app).status is RequestStatus.APPROVED
+
+
+def test_travel_bans_are_imported_from_csv_and_bad_rows_named(app, tmp_path, make_person):
+    person = make_person()
+    good = tmp_path / "bans.csv"
+    good.write_text("person_id,since,authority,lifted_on\n"
+                    f"{person},2026-01-05,النيابة العامة,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["absher", "import", "travel-bans", str(good)])
+    assert result.exit_code == 0, result.output
+    from absher_web.agencies import passports
+    with app.app_context():
+        assert passports.open_travel_ban(db.session, person, TODAY) is not None
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person_id,since,authority,lifted_on\n"
+                   f"{person},2099-01-05,,2000-01-01\n1234,x,\x00,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["absher", "import", "travel-bans", str(bad)])
+    assert result.exit_code != 0
+    assert "since 2099-01-05 is in the future" in result.output
+    assert "person_id '1234' is not a valid ID" in result.output
+
+
+def test_a_passport_status_column_may_be_left_out_or_given(app, tmp_path, make_person):
+    person = make_person()
+    file = tmp_path / "passports.csv"
+    file.write_text("person_id,passport_number,issued_on,expires_on,issuing_country,status\n"
+                    f"{person},A11112222,2020-01-01,2030-01-01,SAU,lost\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["absher", "import", "passports", str(file)])
+    assert result.exit_code == 0, result.output
+    from absher_web.models import PassportStatus
+    assert passport_of(app, person).status is PassportStatus.LOST
+
+
+def test_seed_demo_records_the_demo_travel_bans(app):
+    result = app.test_cli_runner().invoke(args=["absher", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "2 travel bans" in result.output
+    from absher_web.agencies import family_demo, passports
+    with app.app_context():
+        assert passports.open_travel_ban(db.session, family_demo.AMAL, TODAY) is not None
+        assert passports.open_travel_ban(db.session, family_demo.YOUSEF, TODAY) is None
