@@ -95,6 +95,7 @@ class Standing:
     fines: int = 0  # halalas unpaid on the person's vehicles
     renew_from: date | None = None  # the first day a still-valid passport may be renewed
     ten_years: bool = True  # may choose 10 years
+    mine: bool = True  # the request shown is this holder's (not another guardian's)
 
     @property
     def renewal(self) -> bool:
@@ -220,7 +221,7 @@ def standing(session: Session, policy: EServicePolicy, account: Account, person:
         refusal = Refusal.UNPAID_FINES
     ten = acting_for.age_on(person.birth_date, today) >= policy.passport_ten_years_min_age
     return Standing(person, relation, passport, usable, request, bill, refusal, ban, fines,
-                    renew_from, ten)
+                    renew_from, ten, request is None or request.account_id == account.id)
 
 
 def standing_of(session: Session, policy: EServicePolicy, account: Account, person_id: str,
