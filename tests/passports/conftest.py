@@ -16,8 +16,8 @@ from absher_web.extensions import db
 from absher_web.models import (
     ActivationState,
     Bill,
-    Passport,
     ParentRole,
+    Passport,
     PassportStatus,
     ServiceRequest,
     Sex,

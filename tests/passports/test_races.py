@@ -100,11 +100,12 @@ def test_withdrawing_while_an_officer_prints_has_one_effect(app, guardian, offic
         withdraw_token, print_token = csrf_of(page), queue_token(officer)
         tabs = same_browser(app, guardian.client, MANY // 2)
         desks = same_browser(app, officer.client, MANY // 2)
-        at_once([(lambda tab=tab: tab.post(f"/en/account/requests/{asked.number}/withdraw",
-                                           data={"csrf_token": withdraw_token}))
+        number = asked.number
+        at_once([(lambda tab=tab, number=number, token=withdraw_token: tab.post(
+                     f"/en/account/requests/{number}/withdraw", data={"csrf_token": token}))
                  for tab in tabs]
-                + [(lambda desk=desk: mark(officer, asked.number, "printed", print_token,
-                                           desk)) for desk in desks])
+                + [(lambda desk=desk, number=number, token=print_token: mark(
+                    officer, number, "printed", token, desk)) for desk in desks])
         ended = [r for r in requests_of(app) if r.id == asked.id][0]
         bill = [b for b in bills_of(app) if b.id == ended.bill_id][0]
         if ended.status is RequestStatus.CANCELLED:
