@@ -19,27 +19,14 @@ from absher_web.forms.common import ConfirmForm
 from absher_web.models import ServiceRequest, utcnow
 from absher_web.services import passports, requests, staff
 from absher_web.web.staff import signed_in_officer
-from absher_web.web.staff_queues import Case, cases_of
+from absher_web.web.staff_queues import Case, cases_of, officers_of
 
 bp = Blueprint("staff_passports", __name__, url_prefix="/<lang_code>/staff/passports")
 
 NOTICE_KEY = "staff_passports_notice"  # what the last move did: a message key and a number
 
 
-@bp.before_request
-def passports_officers_only() -> Response | None:
-    officer = signed_in_officer()
-    if officer is None:
-        return redirect(url_for("staff.sign_in"), 303)
-    if not staff.has_role(officer, staff.PASSPORTS):
-        abort(403)
-    return None
-
-
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # someone else's personal data
-    return response
+officers_of(bp, staff.PASSPORTS)
 
 
 def render_queue(to_print: list[Case], to_hand_over: list[Case], notice: dict | None = None,
