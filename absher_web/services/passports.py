@@ -163,9 +163,7 @@ def people_of(session: Session, policy: EServicePolicy, account: Account,
     found = []
     for national_id in dict.fromkeys(ids):
         decision = acting_for.may_act_for(session, account, national_id, SERVICE, now)
-        if decision and national_id in people and decision.relation in (
-                acting_for.Relation.SELF, acting_for.Relation.PARENT,
-                acting_for.Relation.CUSTODIAN):
+        if decision and national_id in people:
             found.append(standing(session, policy, account, people[national_id],
                                   decision.relation, today))
     return found
@@ -229,9 +227,6 @@ def standing_of(session: Session, policy: EServicePolicy, account: Account, pers
     """The person's standing, if the holder may request their passport: ActingRefused (403)
     for anyone else, the same whether they exist or not."""
     relation = acting_for.check_acting_for(session, account, person_id, SERVICE, now)
-    if relation not in (acting_for.Relation.SELF, acting_for.Relation.PARENT,
-                        acting_for.Relation.CUSTODIAN):
-        raise acting_for.ActingRefused(acting_for.Refusal.NOT_FOR_SERVICE)
     person = session.get(Person, person_id)
     return standing(session, policy, account, person, relation, local_today(now))
 

@@ -213,3 +213,12 @@ def test_seed_demo_records_the_demo_travel_bans(app):
     with app.app_context():
         assert passports.open_travel_ban(db.session, family_demo.AMAL, TODAY) is not None
         assert passports.open_travel_ban(db.session, family_demo.YOUSEF, TODAY) is None
+
+
+def test_a_husband_may_not_request_his_wifes_passport_she_asks_herself(app, guardian,
+                                                                       mother):
+    assert guardian.page(mother.me).status_code == 403
+    assert "Noura Fahad Khalid Al-Qahtani" not in text(guardian.list_page())
+    assert mother.page().status_code == 200
+    # The son is both parents' to ask for.
+    assert mother.page(guardian.son).status_code == 200
