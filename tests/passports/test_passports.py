@@ -222,3 +222,20 @@ def test_a_husband_may_not_request_his_wifes_passport_she_asks_herself(app, guar
     assert mother.page().status_code == 200
     # The son is both parents' to ask for.
     assert mother.page(guardian.son).status_code == 200
+
+
+def test_with_htmx_the_review_is_a_fragment_and_my_requests_lists_the_request(
+        app, guardian, officer):
+    fragment = guardian.choose(htmx=True)
+    assert fragment.status_code == 200
+    body = text(fragment)
+    assert "<html" not in body and "300.00" in body and "Confirm the request" in body
+    assert guardian.confirm().status_code == 303
+    pay(app, bills_of(app)[0])
+    number = the_request(app).number
+    mark(officer, number, "printed")
+    mine = text(guardian.client.get("/en/account/requests"))
+    assert number in mine and "Absher Passports" in mine and "Printed" in mine
+    assert "Withdraw the request" not in mine.split(number, 1)[1][:600]
+    arabic = text(guardian.client.get(f"/ar/account/passports/{guardian.me}"))
+    assert "مطبوع" in arabic or "طُبع" in arabic
