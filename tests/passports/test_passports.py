@@ -239,3 +239,32 @@ def test_with_htmx_the_review_is_a_fragment_and_my_requests_lists_the_request(
     assert "Withdraw the request" not in mine.split(number, 1)[1][:600]
     arabic = text(guardian.client.get(f"/ar/account/passports/{guardian.me}"))
     assert "مطبوع" in arabic or "طُبع" in arabic
+
+
+def test_a_lost_or_expired_passport_is_renewed_at_once(app, guardian):
+    from absher_web.models import PassportStatus
+    add_passport(app, guardian.me, TODAY + timedelta(days=2000), status=PassportStatus.LOST)
+    page = text(guardian.page())
+    assert "Reported lost" in page and "How many years is the passport valid?" in page
+    add_passport(app, guardian.me, TODAY - timedelta(days=1))
+    page = text(guardian.page())
+    assert "Expired" in page and "How many years is the passport valid?" in page
+
+
+def test_the_holder_is_texted_in_their_own_language(app, client, make_account, sms_outbox,
+                                                    officer):
+    from absher_web.models import ActivationState
+    from tests.passports.conftest import Guardian
+    holder = Guardian(client, make_account(state=ActivationState.ACTIVE, language="ar"),
+                      sms_outbox)
+    holder.sign_in()
+    assert holder.confirm(delivery="office", office_city="جدة").status_code == 303
+    asked = the_request(app)
+    assert asked.office_city == "جدة"
+    pay(app, bills_of(app)[0])
+    from tests.passports.conftest import Console, add_officer
+    jeddah = Console(app.test_client(), add_officer(app, username="j.desk", city="جدة"))
+    jeddah.sign_in()
+    assert mark(jeddah, asked.number, "printed").status_code == 303
+    body = sms_outbox.messages()[-1]["body"]
+    assert "استلمه من مكتب الجوازات في جدة" in body
