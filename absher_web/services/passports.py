@@ -211,12 +211,12 @@ def standing(session: Session, policy: EServicePolicy, account: Account, person:
         refusal = Refusal.NOT_SAUDI
     elif request is not None and request.status in OPEN_STATES:
         refusal = Refusal.OPEN_REQUEST
-    elif renew_from is not None and renew_from > today:
-        refusal = Refusal.STILL_VALID
-    elif ban is not None:
+    elif ban is not None:  # what bars any passport first, then when renewal opens
         refusal = Refusal.TRAVEL_BAN
     elif fines:
         refusal = Refusal.UNPAID_FINES
+    elif renew_from is not None and renew_from > today:
+        refusal = Refusal.STILL_VALID
     ten = acting_for.age_on(person.birth_date, today) >= policy.passport_ten_years_min_age
     return Standing(person, relation, passport, usable, request, bill, refusal, ban, fines,
                     renew_from, ten, request is None or request.account_id == account.id)
