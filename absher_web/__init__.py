@@ -43,6 +43,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         births,
         family_records,
         iqamas,
+        passports,
         residency,
         sms,
         vehicle_sales,

@@ -50,7 +50,8 @@ SMS_SAMPLE = {"code": "123456", "count": 10, "code_minutes": 10, "number": "+966
               "owner": "عبدالله محمد القحطاني", "name": "عبدالله محمد القحطاني",
               "fee": "100.00 ر.س", "amount": "12,500.00 ر.س", "reference": "TV2026000123",
               "bill": "1234567890128", "service": "سجل أسرة جديد للأمهات",
-              "request": "5028471937", "price": "1,000,000.00 ر.س"}
+              "request": "5028471937", "price": "1,000,000.00 ر.س", "city": "المدينة المنورة",
+              "passport": "A12345678"}
 # An English message names people and plates in Latin letters (agencies.traffic.plate_of),
 # and amounts in SAR.
 SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
@@ -58,7 +59,8 @@ SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
                                  "name": "Abdullah Mohammed Alqahtani",
                                  "fee": "100.00 SAR", "amount": "12,500.00 SAR",
                                  "price": "1,000,000.00 SAR",
-                                 "service": "New family record for mothers"}}
+                                 "service": "New family record for mothers",
+                                 "city": "Al Madinah Al Munawwarah"}}
 SMS_SAMPLE_HOST = "absher.sa"
 SEGMENT_WORDS = {"one": 1, "two": 2, "three": 3}
 SEGMENTS_NOTE = re.compile(r"\b(\d|one|two|three) SMS segments?\b", re.IGNORECASE)

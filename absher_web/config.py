@@ -269,6 +269,14 @@ class Config:
     IQAMA_MAX_YEARS = env_int("IQAMA_MAX_YEARS", 3)
     IQAMA_RENEWAL_WINDOW_DAYS = env_int("IQAMA_RENEWAL_WINDOW_DAYS", 180)
     FINAL_EXIT_DAYS = env_int("FINAL_EXIT_DAYS", 60)
+    # Absher Passports (services/passports.py): the fee of a Saudi passport valid 5 or 10
+    # years, in halalas (300 and 600 riyals); a valid passport is renewed only within
+    # PASSPORT_RENEWAL_MONTHS of its expiry; a holder younger than PASSPORT_TEN_YEARS_MIN_AGE
+    # gets a 5-year passport only (the Directorate's rule: 21).
+    PASSPORT_FEE_5_YEARS = env_int("PASSPORT_FEE_5_YEARS", 30000)
+    PASSPORT_FEE_10_YEARS = env_int("PASSPORT_FEE_10_YEARS", 60000)
+    PASSPORT_RENEWAL_MONTHS = env_int("PASSPORT_RENEWAL_MONTHS", 6)
+    PASSPORT_TEN_YEARS_MIN_AGE = env_int("PASSPORT_TEN_YEARS_MIN_AGE", 21)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

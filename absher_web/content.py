@@ -54,7 +54,7 @@ class Service:
 
 
 CIVIL_AFFAIRS = "civil_affairs"
-PASSPORTS = "passports"
+PASSPORTS = "passports"  # the General Directorate of Passports (الجوازات)
 # Each agency's own page (an endpoint), which lists its services but not itself.
 AGENCY_PAGES = {CIVIL_AFFAIRS: "public.civil_affairs", PASSPORTS: "public.passports_directorate"}
 
@@ -138,6 +138,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Absher Passports"),
         _l("Carry out passport transactions online instead of at a Passports office."),
         True,
+        "passports.page",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

@@ -71,6 +71,9 @@ RANGES = {
     "IQAMA_YEAR_FEE": (1, 10_000_000), "IQAMA_MAX_YEARS": (1, 10),
     "IQAMA_RENEWAL_WINDOW_DAYS": (1, 3650),
     "FINAL_EXIT_DAYS": (1, 365),
+    # Halalas: a passport's fee is a bill, never for nothing.
+    "PASSPORT_FEE_5_YEARS": (1, 10_000_000), "PASSPORT_FEE_10_YEARS": (1, 10_000_000),
+    "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -51,7 +51,7 @@ def test_one_command_imports_every_source(app, session, tmp_path):
         assert name in help_text
     assert "--skip-bad-rows" in help_text
     assert set(SOURCES) == {"registry", "vehicles", "violations", "sponsorships", "family",
-                            "passports", "visas"}
+                            "passports", "travel-bans", "visas"}
 
     result = absher(app, "import", "registry", str(write(tmp_path, [REGISTRY, PERSON.format(
         id=IDS[0])])))

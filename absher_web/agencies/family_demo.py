@@ -33,7 +33,7 @@ from absher_web.agencies.family import BirthEntry, CustodyEntry, MarriageEntry, 
 from absher_web.agencies.passports import PassportEntry
 from absher_web.dates import local_today
 from absher_web.identity import national_id_check_digit
-from absher_web.models import Marriage, MarriageEnd, ParentRole, Passport, Sex
+from absher_web.models import Marriage, MarriageEnd, ParentRole, Passport, Sex, TravelBan
 
 
 def _id(first_nine: str) -> str:
@@ -179,4 +179,26 @@ def seed_passports(session: Session, today: date | None = None) -> int:
     known = civil_registry.registered_people(session, (e.person_id for e in entries))
     entries = [entry for entry in entries if entry.person_id in known]
     passports.import_passports(session, entries)
+    return len(entries)
+
+
+# Travel bans the Passports registry records: Amal's is open (Absher Passports refuses her
+# a passport, naming the authority), Yousef's was lifted.
+TRAVEL_BANS: tuple[tuple[str, int, str, int | None], ...] = (
+    (AMAL, 200, "النيابة العامة", None), (YOUSEF, 400, "المحكمة العامة بالرياض", 100))
+
+
+def seed_travel_bans(session: Session, today: date | None = None) -> int:
+    """Record the demo travel bans once (nothing if any is recorded); only of people the
+    civil registry holds. Returns how many were added."""
+    if session.scalar(select(TravelBan.id).limit(1)) is not None:
+        return 0
+    today = today or local_today()
+    entries = [passports.TravelBanEntry(person, today - timedelta(days=since), authority,
+                                        None if lifted is None
+                                        else today - timedelta(days=lifted))
+               for person, since, authority, lifted in TRAVEL_BANS]
+    known = civil_registry.registered_people(session, (e.person_id for e in entries))
+    entries = [entry for entry in entries if entry.person_id in known]
+    passports.import_bans(session, entries)
     return len(entries)

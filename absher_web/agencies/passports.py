@@ -1,17 +1,22 @@
 """The Passports registry: each person's current passport (`flask absher import passports
-FILE`; the demo's are in family_demo.py).
+FILE`; the demo's are in family_demo.py) and the travel bans it records (`flask absher
+import travel-bans FILE`).
 
-Here it is the `passports` table, one row a person: a later import of someone's passport
-replaces the one stored (a renewal is a new passport). This module is the only code that
-writes to it; the readers services call are at the end.
+Here they are the `passports` table, one row a person: a later import of someone's passport
+replaces the one stored (a renewal is a new passport), as does a passport the Directorate
+issues through Absher Passports (``issue_new``); and the `travel_bans` table, one row a
+person, open until it is lifted. This module is the only code that writes to them; the
+readers services call are at the end.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +25,11 @@ from absher_web.agencies import civil_registry, csv_source
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
-from absher_web.models import Passport
+from absher_web.models import Passport, PassportStatus, TravelBan
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
 
 HEADER = ("person_id", "passport_number", "issued_on", "expires_on", "issuing_country")
+OPTIONAL = ("status",)  # valid (when left out), lost or cancelled
 # A Saudi passport is a letter and 8 digits (A12345678); other countries' numbers are
 # taken as 1 or 2 Latin letters and 6 to 9 digits.
 _SAUDI_NUMBER = re.compile(r"[A-Z][0-9]{8}")
@@ -38,6 +44,7 @@ class PassportEntry:
     issued_on: date
     expires_on: date
     issuing_country: str  # ISO 3166-1 alpha-3, as the civil registry's nationality
+    status: PassportStatus = PassportStatus.VALID
 
 
 def parse_row(raw: dict[str, str], today: date | None = None
@@ -76,9 +83,19 @@ def parse_row(raw: dict[str, str], today: date | None = None
     expires = csv_source.iso_date("expires_on", raw["expires_on"], problems)
     if issued is not None and expires is not None and expires <= issued:
         problems.append("expires_on is not after issued_on")
+    status = _status((raw.get("status") or "").strip().lower() or PassportStatus.VALID.value,
+                     problems)
     if problems:
         return None, problems
-    return PassportEntry(person, number, issued, expires, country), []
+    return PassportEntry(person, number, issued, expires, country, status), []
+
+
+def _status(value: str, problems: list[str]) -> PassportStatus:
+    try:
+        return PassportStatus(value)
+    except ValueError:
+        problems.append(f"status {value!r} is not valid, lost or cancelled")
+        return PassportStatus.VALID
 
 
 def store_passports(session: Session, entries: list[PassportEntry]) -> csv_source.Stored:
@@ -117,7 +134,8 @@ def _stored_numbers(session: Session, numbers: Iterable[str]) -> list[Passport]:
 SOURCE = csv_source.Source(
     name="passports", noun="passports", header=HEADER, parse=parse_row,
     key=lambda entry: entry.person_id,
-    key_label=lambda entry: f"person_id {entry.person_id}", store=store_passports)
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_passports,
+    optional=OPTIONAL)
 
 
 def import_passports(session: Session, entries: list[PassportEntry]) -> ImportResult:
@@ -137,3 +155,116 @@ def passports_of(session: Session, national_ids: Iterable[str]) -> dict[str, Pas
     """The current passports of these people (those who have one), by ID number: one query
     for a family, a few hundred people a query for more."""
     return csv_source.stored_by(session, Passport.person_id, national_ids)
+
+
+def is_usable(passport: Passport | None, today: date) -> bool:
+    """Whether the passport can be travelled with today: valid and not expired."""
+    return (passport is not None and passport.status is PassportStatus.VALID
+            and passport.expires_on >= today)
+
+
+# --- passports the Directorate issues (Absher Passports) --------------------------------------
+
+def new_saudi_number(session: Session) -> str:
+    """A Saudi passport number no stored passport has: a Latin letter and 8 digits."""
+    for _ in range(20):
+        number = (secrets.choice(string.ascii_uppercase)
+                  + str(secrets.randbelow(9 * 10 ** 7) + 10 ** 7))
+        if session.scalar(select(Passport.id).where(Passport.number == number)) is None:
+            return number
+    raise RuntimeError("could not draw a free passport number")
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def issue_new(session: Session, person_id: str, issued_on: date, years: int) -> Passport:
+    """The Saudi passport the Directorate hands over on ``issued_on``, valid ``years``
+    (to the day before the anniversary): it replaces the person's stored passport. The
+    caller makes sure it happens once (the request's move to delivered)."""
+    values = {"number": new_saudi_number(session), "issuing_country": SAUDI_ARABIA,
+              "issued_on": issued_on,
+              "expires_on": years_after(issued_on, years) - timedelta(days=1),
+              "status": PassportStatus.VALID}
+    held = passport_of(session, person_id)
+    if held is None:
+        held = Passport(person_id=person_id, **values)
+        session.add(held)
+    else:
+        for name, value in values.items():
+            setattr(held, name, value)
+    session.flush()
+    return held
+
+
+# --- travel bans --------------------------------------------------------------------------------
+
+BANS_HEADER = ("person_id", "since", "authority", "lifted_on")
+AUTHORITY_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class TravelBanEntry:
+    person_id: str
+    since: date
+    authority: str
+    lifted_on: date | None
+
+
+def parse_ban(raw: dict[str, str], today: date | None = None
+              ) -> tuple[TravelBanEntry | None, list[str]]:
+    """One CSV row as a travel ban, or every reason it is not one, each naming its column."""
+    today = today or local_today()
+    problems: list[str] = []
+    person = normalise_digits(raw["person_id"])
+    if not is_valid_national_id(person):
+        problems.append(f"person_id {raw['person_id'].strip()!r} is not a valid ID or iqama "
+                        "number")
+    since = csv_source.iso_date("since", raw["since"], problems)
+    if since is not None and since > today:
+        problems.append(f"since {since.isoformat()} is in the future")
+    authority = csv_source.text("authority", raw["authority"], AUTHORITY_MAX, problems)
+    lifted = csv_source.iso_date("lifted_on", raw["lifted_on"], problems, required=False)
+    if since is not None and lifted is not None and lifted < since:
+        problems.append("lifted_on is before since")
+    if problems:
+        return None, problems
+    return TravelBanEntry(person, since, authority, lifted), []
+
+
+def store_bans(session: Session, entries: list[TravelBanEntry]) -> csv_source.Stored:
+    """Adds or replaces each person's travel ban; refuses one of someone the civil registry
+    does not hold."""
+    known = civil_registry.registered_people(session, (e.person_id for e in entries))
+    refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
+               for index, entry in enumerate(entries) if entry.person_id not in known}
+    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
+    stored = csv_source.stored_by(session, TravelBan.person_id, (e.person_id for e in accepted))
+    return csv_source.Stored(csv_source.write_rows(
+        session, TravelBan, {e.person_id: csv_source.values_of(e) for e in accepted}, stored),
+        refused)
+
+
+BANS = csv_source.Source(
+    name="travel-bans", noun="travel bans", header=BANS_HEADER, parse=parse_ban,
+    key=lambda entry: entry.person_id,
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_bans)
+
+
+def import_bans(session: Session, entries: list[TravelBanEntry]) -> ImportResult:
+    """Store travel bans made in code (the demo's); ValueError if any is refused."""
+    return csv_source.store_all(session, BANS, entries)
+
+
+def open_travel_ban(session: Session, person_id: str, today: date) -> TravelBan | None:
+    """The person's travel ban in force today, or None."""
+    ban = session.scalars(select(TravelBan).where(TravelBan.person_id == person_id)).first()
+    if ban is None or ban.since > today or (ban.lifted_on is not None
+                                            and ban.lifted_on <= today):
+        return None
+    return ban

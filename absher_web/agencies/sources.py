@@ -7,4 +7,4 @@ from absher_web.agencies.csv_source import Source
 
 SOURCES: dict[str, Source] = {source.name: source for source in (
     civil_registry.SOURCE, traffic.VEHICLES, traffic.VIOLATIONS, sponsorship.SOURCE,
-    family.SOURCE, passports.SOURCE, residency.SOURCE)}
+    family.SOURCE, passports.SOURCE, passports.BANS, residency.SOURCE)}

@@ -43,9 +43,10 @@ def seed_demo() -> None:
         families = family_demo.seed_demo(session)
         passports = family_demo.seed_passports(session)
         visas = residency.seed_demo(session)
+        bans = family_demo.seed_travel_bans(session)
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
-               f"{passports} passports, {visas} visas.")
+               f"{passports} passports, {visas} visas, {bans} travel bans.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)

@@ -188,6 +188,12 @@ MESSAGES = {
     # TRANSLATORS: In a Civil Affairs officer's queue: another officer decided the request,
     # or the holder withdrew it, before this officer's decision. %(number)s is its number.
     "staff_request_already_decided": _l("Request %(number)s was already decided or withdrawn. Nothing was changed"),
+    # TRANSLATORS: In a Passports officer's queue, after the officer marked a passport printed. %(number)s is the request's number.
+    "staff_passport_printed": _l("The passport of request %(number)s is marked printed. The holder is told by SMS"),
+    # TRANSLATORS: In a Passports officer's queue, after the officer marked a passport delivered. %(number)s is the request's number.
+    "staff_passport_delivered": _l("The passport of request %(number)s is marked delivered and recorded in the Passports registry. The holder is told by SMS"),
+    # TRANSLATORS: In a Passports officer's queue, when another officer (or the holder's withdrawal) changed the request first. %(number)s is its number.
+    "staff_passport_already": _l("Request %(number)s was already moved on or withdrawn. Nothing was changed"),
     # Birth registration: the newborn's first name (services/names.py) and the delivery.
     # TRANSLATORS: A message beside the newborn's first name in Arabic (birth registration).
     "birth_name_ar_required": _l("Enter the child's first name in Arabic"),
@@ -213,6 +219,14 @@ MESSAGES = {
     "birth_name_refused": _l("Civil Affairs does not accept this name for a child. Choose another first name"),
     # TRANSLATORS: A message beside the choice of how the birth certificate reaches the holder.
     "birth_delivery_required": _l("Choose how you will receive the birth certificate"),
+    # TRANSLATORS: A message beside the choice of a passport's validity (5 or 10 years).
+    "passport_years_required": _l("Choose how many years the passport is valid"),
+    # TRANSLATORS: A message beside the choice of a passport's validity. %(age)s is the age (21) from which a passport may be valid 10 years.
+    "passport_ten_years_age": _l("A passport valid 10 years is issued from the age of %(age)s. Choose 5 years"),
+    # TRANSLATORS: A message beside the choice of how a new passport reaches the holder.
+    "passport_delivery_required": _l("Choose how you will receive the passport"),
+    # TRANSLATORS: A message beside the list of cities with a Passports office.
+    "passport_office_required": _l("Choose the city of the Passports office where you will collect the passport"),
 }
 
 

@@ -26,9 +26,11 @@ from absher_web.models.accounts import (
 )
 from absher_web.models.agencies import (
     Passport,
+    PassportStatus,
     SponsoredKind,
     Sponsorship,
     TrafficViolation,
+    TravelBan,
     Vehicle,
     ViolationStatus,
 )
@@ -123,6 +125,7 @@ __all__ = [
     "ParentLink",
     "ParentRole",
     "Passport",
+    "PassportStatus",
     "PendingRegistration",
     "Person",
     "PersonKind",
@@ -143,6 +146,7 @@ __all__ = [
     "Sponsorship",
     "StaffUser",
     "TrafficViolation",
+    "TravelBan",
     "UTCDateTime",
     "Vehicle",
     "VehicleSale",

@@ -1,5 +1,5 @@
 """The records of government sources besides the civil registry (absher_web/agencies/):
-vehicles, traffic violations, sponsorships and passports."""
+vehicles, traffic violations, sponsorships, passports and travel bans."""
 
 from __future__ import annotations
 
@@ -113,6 +113,14 @@ class Sponsorship(Base):
     entry_date: Mapped[date | None] = mapped_column(Date)
 
 
+class PassportStatus(enum.StrEnum):
+    """A passport's standing in the Passports registry."""
+
+    VALID = "valid"  # in force until its expiry date
+    LOST = "lost"  # reported lost or stolen: it cannot be used, a new one is issued
+    CANCELLED = "cancelled"  # cancelled by the Directorate (damaged, replaced)
+
+
 class Passport(Base):
     """A person's current passport, from the Passports registry: one a person, a later
     import replacing it (agencies/passports.py)."""
@@ -127,3 +135,20 @@ class Passport(Base):
     issuing_country: Mapped[str] = mapped_column(String(3))  # ISO 3166-1 alpha-3
     issued_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[PassportStatus] = mapped_column(enum_column(PassportStatus),
+                                                   default=PassportStatus.VALID,
+                                                   server_default=PassportStatus.VALID.value)
+
+
+class TravelBan(Base):
+    """A travel ban on a person, from the Passports registry (`flask absher import
+    travel-bans FILE`): one row a person, open until ``lifted_on``."""
+
+    __tablename__ = "travel_bans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.national_id"), unique=True)
+    since: Mapped[date] = mapped_column(Date)
+    # Who imposed it, as the registry words it (a court, the Public Prosecution).
+    authority: Mapped[str] = mapped_column(String(100))
+    lifted_on: Mapped[date | None] = mapped_column(Date)

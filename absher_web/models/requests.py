@@ -20,6 +20,7 @@ class RequestStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"  # waiting for an officer: the rules could not decide
     APPROVED = "approved"
+    PRINTED = "printed"  # a document printed, waiting to be handed over or posted
     REFUSED = "refused"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"  # by the holder, before a decision

@@ -72,8 +72,10 @@ SERVICES: dict[str, frozenset[Relation]] = {
     # Renewing a national ID or an iqama.
     "id_renewal": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
                              Relation.HEAD, Relation.SPONSOR}),
-    # Issuing or renewing a passport (citizens).
-    "passport": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN, Relation.HEAD}),
+    # Issuing or renewing a passport (citizens, services/passports.py): an adult's own, a
+    # minor's by the parent or custodian (the Passports Directorate: a minor's passport is
+    # requested by the guardian; a wife or an adult child asks for their own).
+    "passport": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN}),
     # An exit and re-entry visa (residents): the sponsor or the head of the family.
     "exit_reentry_visa": frozenset({Relation.SELF, Relation.PARENT, Relation.CUSTODIAN,
                                     Relation.HEAD, Relation.SPONSOR}),

@@ -255,6 +255,24 @@ SALE_CANCELLED = Notice("vehicle_sale_notice", _l(
 SALE_PAID_OUT = Notice("vehicle_sale_notice", _l(
     "Absher: the price of %(price)s for the vehicle with plate %(plate)s was transferred to "
     "your bank account."))
+# Absher Passports (services/passports.py): the holder who asked is texted at each step.
+# TRANSLATORS: SMS once a passport is printed and handed to Saudi Post for the national
+# address; at most two SMS segments. %(request)s is the request's 10-digit number.
+PASSPORT_POSTED = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s is printed and on its way by Saudi Post to "
+    "the national address."))
+# TRANSLATORS: SMS once a passport is printed and waits at the Passports office chosen; at
+# most two SMS segments. %(request)s is the request's 10-digit number, %(city)s the city of
+# the office.
+PASSPORT_READY = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s is printed. Collect it at the Passports "
+    "office in %(city)s with the ID card."))
+# TRANSLATORS: SMS once a passport was handed over; at most two SMS segments. %(request)s is
+# the request's 10-digit number, %(passport)s the new passport's number (a letter and 8
+# digits), %(until)s its last day as yyyy-mm-dd.
+PASSPORT_DELIVERED = Notice("passport_notice", _l(
+    "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
+    "valid until %(until)s."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

@@ -36,6 +36,8 @@ SETTINGS = (
     "EXIT_REENTRY_MULTIPLE_MONTH_FEE", "EXIT_REENTRY_MAX_MONTHS", "VISA_PASSPORT_MARGIN_DAYS",
     "VISA_IQAMA_MARGIN_DAYS", "IQAMA_YEAR_FEE", "IQAMA_MAX_YEARS", "IQAMA_RENEWAL_WINDOW_DAYS",
     "FINAL_EXIT_DAYS",
+    "PASSPORT_FEE_5_YEARS", "PASSPORT_FEE_10_YEARS", "PASSPORT_RENEWAL_MONTHS",
+    "PASSPORT_TEN_YEARS_MIN_AGE",
 )
 
 
@@ -96,6 +98,14 @@ class EServicePolicy:
         fee = self.sale_platform_fee
         return fee - (fee * 100 + (100 + self.sale_vat_percent) // 2) // (
             100 + self.sale_vat_percent)
+    passport_fee_5_years: int = 30000  # halalas, a passport valid 5 years
+    passport_fee_10_years: int = 60000  # halalas, a passport valid 10 years
+    passport_renewal_months: int = 6  # a valid passport is renewed only this close to expiry
+    passport_ten_years_min_age: int = 21  # younger holders get 5-year passports only
+
+    def passport_fee(self, years: int) -> int:
+        """The fee of a passport valid ``years`` (5 or 10), in halalas."""
+        return self.passport_fee_10_years if years == 10 else self.passport_fee_5_years
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -160,6 +170,10 @@ class ResidencyPolicy:
             iqama_max_years=config["IQAMA_MAX_YEARS"],
             iqama_renewal_window_days=config["IQAMA_RENEWAL_WINDOW_DAYS"],
             final_exit_days=config["FINAL_EXIT_DAYS"])
+            passport_fee_5_years=config["PASSPORT_FEE_5_YEARS"],
+            passport_fee_10_years=config["PASSPORT_FEE_10_YEARS"],
+            passport_renewal_months=config["PASSPORT_RENEWAL_MONTHS"],
+            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"])
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,10 @@ S = RequestStatus
 MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.APPROVED, S.REFUSED, S.CANCELLED}),
     S.UNDER_REVIEW: frozenset({S.APPROVED, S.REFUSED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.DELIVERED}),
+    # Approved: a paid passport request is printing; a Kind whose ``cancellable`` says so
+    # may still be withdrawn (the paid fee refunded).
+    S.APPROVED: frozenset({S.DELIVERED, S.PRINTED, S.CANCELLED}),
+    S.PRINTED: frozenset({S.DELIVERED}),  # a document printed, then handed over or posted
     S.REFUSED: frozenset(),
     S.DELIVERED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -84,7 +87,9 @@ class Kind:
     - ``refused_reason``: the reason code an officer's refusal records (their own words go
       in ``note``); None keeps the reason the request went to them with;
     - ``approval_notice``: whether an officer's approval texts REQUEST_APPROVED (False when
-      ``on_approved`` texts a notice of its own, saying more).
+      ``on_approved`` texts a notice of its own, saying more);
+    - ``cancellable``: the states from which the holder may withdraw it (the open ones;
+      a passport also while it is printing, its fee refunded).
     """
 
     service: str
@@ -96,6 +101,7 @@ class Kind:
     detail_labels: Mapping[str, LazyString | str] = field(default_factory=dict)
     refused_reason: str | None = None
     approval_notice: bool = True
+    cancellable: tuple[RequestStatus, ...] = OPEN
 
     def reason_text(self, code: str | None) -> str:
         """The worded reason for ``code`` ('' for none; an unknown code is a bug, shown
@@ -323,13 +329,19 @@ def decide(session: Session, request: ServiceRequest, approve: bool, officer: St
     return True
 
 
+def may_withdraw(request: ServiceRequest) -> bool:
+    """Whether the request is in a state its holder may still withdraw it from."""
+    kind = KINDS.get(request.service)
+    return request.status in (kind.cancellable if kind else OPEN)
+
+
 def cancel(session: Session, request: ServiceRequest, account: Account, now: datetime,
            client_address: str | None = None) -> bool:
     """The holder withdraws their open request; True if this call did (False: it was
     decided or withdrawn first). NotAllowed when the request is not the holder's."""
     if request.account_id != account.id:
         raise NotAllowed(request.number)
-    if request.status not in OPEN:
+    if not may_withdraw(request):
         return False
     return move(session, request, S.CANCELLED, now, client_address=client_address)
 

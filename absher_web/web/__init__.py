@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         family,
         family_records,
         my_requests,
+        passports,
         payments,
         public,
         recovery,
@@ -45,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_passports,
         staff_queues,
         visual_code,
     )
@@ -64,12 +66,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(family.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(births.bp)
+    app.register_blueprint(passports.bp)
     app.register_blueprint(family_records.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(security_questions.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_queues.bp)
+    app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states

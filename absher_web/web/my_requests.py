@@ -32,6 +32,9 @@ STATUS_NAMES = {
     RequestStatus.UNDER_REVIEW: _l("Under review by an officer"),
     # TRANSLATORS: The state of a holder's request on My requests.
     RequestStatus.APPROVED: _l("Approved"),
+    # TRANSLATORS: A request's state on My requests: the document (a passport) is printed
+    # and waits to be collected or is on its way by post.
+    RequestStatus.PRINTED: _l("Printed"),
     # TRANSLATORS: The state of a holder's request on My requests.
     RequestStatus.REFUSED: _l("Refused"),
     # TRANSLATORS: The state of a holder's request: what was asked for was delivered.
@@ -52,6 +55,9 @@ EVENT_LABELS = {
     "request_refused": _l("Request refused"),
     # TRANSLATORS: An event in the account's list of recent security activity.
     "request_delivered": _l("Request delivered"),
+    # TRANSLATORS: An event in the account's list of recent security activity: the
+    # document asked for (a passport) was printed.
+    "request_printed": _l("Request printed"),
     # TRANSLATORS: An event in the account's list of recent security activity.
     "request_cancelled": _l("Request withdrawn"),
 }
@@ -59,7 +65,7 @@ EVENT_LABELS = {
 
 def render_list(found: list[ServiceRequest], notice: dict | None = None, **context):
     return render_template("account/requests.html", found=found, kinds=requests.KINDS,
-                           status_names=STATUS_NAMES, open_states=requests.OPEN,
+                           status_names=STATUS_NAMES, may_withdraw=requests.may_withdraw,
                            notice=notice, **context)
 
 
@@ -84,7 +90,7 @@ def withdraw(number: str):
     if found is None:
         abort(404)
     if request.method == "GET":
-        if found.status not in requests.OPEN:
+        if not requests.may_withdraw(found):
             return _told("request_not_open", found)
         return render_cancel(found)
     if not ConfirmForm().validate_on_submit():

@@ -70,20 +70,26 @@ def cases_of(found: list[ServiceRequest]) -> list[Case]:
     return [Case(r, requests.KINDS[r.service], people.get(r.beneficiary_id)) for r in found]
 
 
-@bp.before_request
-def civil_affairs_officers_only() -> Response | None:
-    officer = signed_in_officer()
-    if officer is None:
-        return redirect(url_for("staff.sign_in"), 303)
-    if not staff.has_role(officer, staff.CIVIL_AFFAIRS):
-        abort(403)
-    return None
+def officers_of(blueprint: Blueprint, role: str) -> None:
+    """A queue of the console for one role's officers: the sign-in page for anyone not
+    signed in as an officer, 403 for an officer without the role, never cached."""
+
+    @blueprint.before_request
+    def role_only() -> Response | None:
+        officer = signed_in_officer()
+        if officer is None:
+            return redirect(url_for("staff.sign_in"), 303)
+        if not staff.has_role(officer, role):
+            abort(403)
+        return None
+
+    @blueprint.after_request
+    def never_cached(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"  # someone else's personal data
+        return response
 
 
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # someone else's personal data
-    return response
+officers_of(bp, staff.CIVIL_AFFAIRS)
 
 
 def render_queue(cases: list[Case], notice: dict | None = None, **context):

@@ -523,14 +523,14 @@ def test_the_head_of_household_acts_for_the_dependents_his_record_lists(app, hus
     people = husband.people
     with app.app_context():
         before = acting_for.may_act_for(db.session, husband.account,
-                                        people["daughter"], "passport")
+                                        people["daughter"], "id_renewal")
     assert before.refusal is acting_for.Refusal.ADULT
     assert husband.apply().status_code == 303
     with app.app_context():
         decision = acting_for.may_act_for(db.session, husband.account,
-                                          people["daughter"], "passport")
+                                          people["daughter"], "id_renewal")
         married = acting_for.may_act_for(db.session, husband.account,
-                                         people["married_daughter"], "passport")
+                                         people["married_daughter"], "id_renewal")
     assert decision.relation is acting_for.Relation.HEAD
     assert married.relation is None
 

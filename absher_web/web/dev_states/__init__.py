@@ -25,6 +25,7 @@ from absher_web.web.dev_states import (
     errors,
     eservices,
     family_records,
+    passports,
     payments,
     public,
     recovery,
@@ -43,8 +44,8 @@ bp = Blueprint("dev_states", __name__, url_prefix="/<lang_code>/dev/states")
 limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of states in a row
 
 # The areas in the gallery's order.
-AREAS = (public, registration, sign_in, recovery, account, family_records, births, requests,
-         payments, console, eservices, errors)
+AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
+         requests, payments, console, eservices, errors)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
