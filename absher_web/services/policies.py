@@ -128,7 +128,11 @@ class EServicePolicy:
             sale_vat_percent=config["VEHICLE_SALE_VAT_PERCENT"],
             sale_answer_time=timedelta(hours=config["VEHICLE_SALE_ANSWER_HOURS"]),
             sale_pay_time=timedelta(hours=config["VEHICLE_SALE_PAY_HOURS"]),
-            sale_resident_cars=config["VEHICLE_SALE_RESIDENT_CARS"])
+            sale_resident_cars=config["VEHICLE_SALE_RESIDENT_CARS"],
+            passport_fee_5_years=config["PASSPORT_FEE_5_YEARS"],
+            passport_fee_10_years=config["PASSPORT_FEE_10_YEARS"],
+            passport_renewal_months=config["PASSPORT_RENEWAL_MONTHS"],
+            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"])
 
 
 @dataclass(frozen=True)
@@ -170,10 +174,6 @@ class ResidencyPolicy:
             iqama_max_years=config["IQAMA_MAX_YEARS"],
             iqama_renewal_window_days=config["IQAMA_RENEWAL_WINDOW_DAYS"],
             final_exit_days=config["FINAL_EXIT_DAYS"])
-            passport_fee_5_years=config["PASSPORT_FEE_5_YEARS"],
-            passport_fee_10_years=config["PASSPORT_FEE_10_YEARS"],
-            passport_renewal_months=config["PASSPORT_RENEWAL_MONTHS"],
-            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"])
 
 
 @dataclass(frozen=True)
