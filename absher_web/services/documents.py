@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import passports
-from absher_web.models import Person, PersonKind
+from absher_web.models import Person, PersonKind, Visa, VisaStatus
 from absher_web.services.eservices import Validity, validity
 
 
@@ -25,6 +26,9 @@ class DocumentKind(enum.StrEnum):
     NATIONAL_ID = "national_id"
     IQAMA = "iqama"
     PASSPORT = "passport"
+    SINGLE_VISA = "visa_single"  # exit and re-entry, one trip
+    MULTIPLE_VISA = "visa_multiple"
+    FINAL_EXIT_VISA = "visa_final_exit"
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,18 @@ def passport(session: Session, person: Person, today: date) -> list[Document]:
                      validity(found.expires_on, today), found.issued_on)]
 
 
+def visas(session: Session, person: Person, today: date) -> list[Document]:
+    """The visas issued and not yet used, cancelled or expired (the Passports records)."""
+    found = session.scalars(select(Visa).where(Visa.person_id == person.national_id,
+                                               Visa.status == VisaStatus.ISSUED)
+                            .order_by(Visa.valid_until, Visa.id))
+    return [Document(DocumentKind(f"visa_{visa.kind.value}"), visa.number, visa.valid_until,
+                     validity(visa.valid_until, today), visa.issued_on) for visa in found]
+
+
 Reader = Callable[[Session, Person, date], list[Document]]
 # In the order the page lists them.
-SOURCES: list[Reader] = [identity_card, passport]
+SOURCES: list[Reader] = [identity_card, passport, visas]
 
 
 def of_person(session: Session, person: Person, today: date) -> list[Document]:

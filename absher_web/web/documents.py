@@ -33,6 +33,12 @@ KIND_NAMES = {
     DocumentKind.IQAMA: _l("Iqama"),
     # TRANSLATORS: A kind of document on the My documents page.
     DocumentKind.PASSPORT: _l("Passport"),
+    # TRANSLATORS: A kind of document on the My documents page.
+    DocumentKind.SINGLE_VISA: _l("Single exit and re-entry visa"),
+    # TRANSLATORS: A kind of document on the My documents page.
+    DocumentKind.MULTIPLE_VISA: _l("Multiple exit and re-entry visa"),
+    # TRANSLATORS: A kind of document on the My documents page.
+    DocumentKind.FINAL_EXIT_VISA: _l("Final exit visa"),
 }
 
 # What to do when a document of that kind expires soon or has expired.
@@ -45,6 +51,14 @@ RENEWAL_ADVICE = {
                            "Residency and visas."),
     # TRANSLATORS: On the My documents page, under a passport that has expired or expires soon.
     DocumentKind.PASSPORT: _l("Renew it with Absher Passports."),
+    # TRANSLATORS: On the My documents page, under an exit and re-entry visa whose last day
+    # is near or past.
+    DocumentKind.SINGLE_VISA: _l("Your sponsor or the head of your household can extend it "
+                                 "with Residency and visas before it ends."),
+    DocumentKind.MULTIPLE_VISA: _l("Your sponsor or the head of your household can extend it "
+                                   "with Residency and visas before it ends."),
+    # TRANSLATORS: On the My documents page, under a final exit visa whose last day is near.
+    DocumentKind.FINAL_EXIT_VISA: _l("Leave the Kingdom before it ends."),
 }
 
 

@@ -145,3 +145,26 @@ def test_only_the_holders_own_documents(app, client, make_account, sms_outbox):
     holder = signed_in(app, client, make_account, sms_outbox, birth_date=date(1980, 1, 1))
     response = holder.client.get(f"/en/account/documents?id={other.national_id}")
     assert "B87654321" not in response.get_data(as_text=True)
+
+
+def test_an_issued_visa_is_listed_and_a_used_one_is_not(app, client, make_account, sms_outbox):
+    from absher_web.models import Visa, VisaKind, VisaStatus, utcnow
+
+    today = riyadh_today()
+    holder = signed_in(app, client, make_account, sms_outbox, first_digit="2",
+                       nationality="EGY")
+    person = holder.account.national_id
+    with app.app_context(), db.transaction() as session:
+        for number, status, ends in (("6000000017", VisaStatus.ISSUED, 20),
+                                     ("6000000025", VisaStatus.USED, 200)):
+            session.add(Visa(number=number, person_id=person, kind=VisaKind.SINGLE,
+                             status=status, issued_on=today - timedelta(days=40),
+                             valid_until=today + timedelta(days=ends), months=2, fee=20000,
+                             created_at=utcnow(), changed_at=utcnow(),
+                             open_for=person if status is VisaStatus.ISSUED else None))
+    response = holder.client.get("/en/account/documents")
+    listed = cards(response)
+    assert "Single exit and re-entry visa" in listed
+    assert "6000000017" in listed["Single exit and re-entry visa"]
+    assert "6000000025" not in response.get_data(as_text=True)
+    assert "can extend it with Residency and visas" in warning(response)
