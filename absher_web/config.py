@@ -234,6 +234,11 @@ class Config:
     BIRTH_DELIVERY_FEE = env_int("BIRTH_DELIVERY_FEE", 3000)
     BIRTH_LATE_FINE = env_int("BIRTH_LATE_FINE", 10000)
     BIRTH_REGISTRATION_DAYS = env_int("BIRTH_REGISTRATION_DAYS", 30)
+    # Visas for Premium Residency holders (services/premium_visas.py): the visit visa's fee
+    # in halalas (SAR 300, the visit visa fee since 2019), and how many requests a holder
+    # may have open (not yet decided) at once.
+    PREMIUM_VISIT_VISA_FEE = env_int("PREMIUM_VISIT_VISA_FEE", 30000)
+    PREMIUM_VISA_OPEN_MAX = env_int("PREMIUM_VISA_OPEN_MAX", 5)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

@@ -57,6 +57,7 @@ RANGES = {
     # Halalas; 0 charges nothing (no bill is issued for nothing).
     "BIRTH_DELIVERY_FEE": (0, 10_000_000), "BIRTH_LATE_FINE": (0, 10_000_000),
     "BIRTH_REGISTRATION_DAYS": (1, 365),
+    "PREMIUM_VISIT_VISA_FEE": (1, 10_000_000), "PREMIUM_VISA_OPEN_MAX": (1, 50),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -137,3 +137,9 @@ def passports_of(session: Session, national_ids: Iterable[str]) -> dict[str, Pas
     """The current passports of these people (those who have one), by ID number: one query
     for a family, a few hundred people a query for more."""
     return csv_source.stored_by(session, Passport.person_id, national_ids)
+
+
+def is_foreign_number(number: str) -> bool:
+    """Whether ``number`` (digits normalised, upper case) is written as another country's
+    passport number is: 1 or 2 Latin letters and 6 to 9 digits."""
+    return _FOREIGN_NUMBER.fullmatch(number) is not None

@@ -28,6 +28,7 @@ SETTINGS = (
     "VISA_EXTENSION_WINDOW_DAYS", "VISA_EXTENSION_DAYS", "VISA_EXTENSION_FEE",
     "VISA_MAX_STAY_DAYS", "ABSENCE_WITHDRAWAL_DAYS", "BILL_LIFETIME_HOURS",
     "BIRTH_DELIVERY_FEE", "BIRTH_LATE_FINE", "BIRTH_REGISTRATION_DAYS",
+    "PREMIUM_VISIT_VISA_FEE", "PREMIUM_VISA_OPEN_MAX",
 )
 
 
@@ -73,6 +74,8 @@ class EServicePolicy:
     birth_delivery_fee: int = 3000  # halalas, delivery by post
     birth_late_fine: int = 10000  # halalas, a birth registered late
     birth_registration_days: int = 30  # after the birth, before the fine
+    premium_visit_visa_fee: int = 30000  # halalas, a Premium Residency holder's visit visa
+    premium_visa_open_max: int = 5  # a holder's visit visa requests not yet decided
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -87,7 +90,9 @@ class EServicePolicy:
             bill_lifetime=timedelta(hours=config["BILL_LIFETIME_HOURS"]),
             birth_delivery_fee=config["BIRTH_DELIVERY_FEE"],
             birth_late_fine=config["BIRTH_LATE_FINE"],
-            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"])
+            birth_registration_days=config["BIRTH_REGISTRATION_DAYS"],
+            premium_visit_visa_fee=config["PREMIUM_VISIT_VISA_FEE"],
+            premium_visa_open_max=config["PREMIUM_VISA_OPEN_MAX"])
 
 
 @dataclass(frozen=True)
