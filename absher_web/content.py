@@ -54,6 +54,7 @@ class Service:
 
 
 CIVIL_AFFAIRS = "civil_affairs"
+PASSPORTS = "passports"
 
 
 SERVICES: tuple[Service, ...] = (
@@ -61,6 +62,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Visas for Premium Residency holders"),
         _l("Request visas through Absher if you hold Premium Residency."),
         True,
+        "premium_visas.page",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         family_records,
         my_requests,
         payments,
+        premium_visas,
         public,
         recovery,
         registration,
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_queues.bp)
     app.register_blueprint(my_requests.bp)
+    app.register_blueprint(premium_visas.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 
