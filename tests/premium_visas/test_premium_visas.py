@@ -10,6 +10,7 @@ import pytest
 
 from absher_web.extensions import db
 from absher_web.models import (
+    ActivationState,
     AuditEvent,
     BillStatus,
     PremiumKind,
@@ -144,8 +145,7 @@ def test_an_unpaid_request_withdrawn_cancels_its_bill(app, holder):
 
 def test_someone_without_premium_residency_is_told_the_rule(app, make_account, client,
                                                              sms_outbox):
-    account = make_account(first_digit="2", state=__import__(
-        "absher_web.models", fromlist=["ActivationState"]).ActivationState.ACTIVE)
+    account = make_account(first_digit="2", state=ActivationState.ACTIVE)
     other = Holder(client, account, sms_outbox)
     other.sign_in()
     page = text_of(other.page())
@@ -231,8 +231,7 @@ def test_hostile_or_missing_values_get_a_message_never_a_500(app, holder, change
 def test_another_holders_request_is_404_and_a_civil_affairs_officer_gets_403(
         app, holder, make_account, client, sms_outbox):
     made = paid_request(app, holder)
-    stranger_account = make_account(first_digit="2", state=__import__(
-        "absher_web.models", fromlist=["ActivationState"]).ActivationState.ACTIVE)
+    stranger_account = make_account(first_digit="2", state=ActivationState.ACTIVE)
     give_residency(app, stranger_account.national_id)
     stranger = Holder(app.test_client(), stranger_account, sms_outbox)
     stranger.sign_in()
