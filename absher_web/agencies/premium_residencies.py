@@ -1,6 +1,6 @@
 """The Premium Residency Center's records (الإقامة المميزة): who holds Premium Residency,
 of which kind, until when (`flask absher import premium-residencies FILE`; the demo's are
-in civil_registry_demo.py).
+made by ``seed_demo``).
 
 The programme (Premium Residency Law, 2019; sapr.gov.sa) grants two kinds: permanent, with
 no expiry, and limited, for a year and renewable. Here it is the `premium_residencies`
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from absher_web.agencies import civil_registry, csv_source
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
-from absher_web.identity import is_valid_national_id, normalise_digits
+from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
 from absher_web.models import PremiumKind, PremiumResidency, PremiumStatus
 
 HEADER = ("person_id", "certificate_number", "kind", "issued_on", "expires_on", "status")
@@ -52,7 +52,7 @@ def parse_row(raw: dict[str, str], today: date | None = None
     elif not is_valid_national_id(person) or not person.startswith("2"):
         problems.append(f"person_id {raw['person_id'].strip()!r} is not a valid iqama number "
                         "(10 digits starting with 2)")
-    number = normalise_digits(raw["certificate_number"]).strip().upper()
+    number = normalise_digits_only(raw["certificate_number"]).strip().upper()
     if not _CERTIFICATE.fullmatch(number):
         problems.append(f"certificate_number {raw['certificate_number'].strip()!r} is not 4 to "
                         "20 Latin letters, digits and hyphens")
@@ -115,6 +115,27 @@ SOURCE = csv_source.Source(
 def import_residencies(session: Session, entries: list[PremiumEntry]) -> ImportResult:
     """Store records made in code (the demo's, tests'); ValueError if any is refused."""
     return csv_source.store_all(session, SOURCE, entries)
+
+
+def demo_entries(residents: list[str], today: date) -> list[PremiumEntry]:
+    """The demo resident (the first) holds permanent Premium Residency; the next one a
+    limited one valid for months, the one after a limited one that expired last month."""
+    kinds = [(PremiumKind.PERMANENT, None, 900),
+             (PremiumKind.LIMITED, today + timedelta(days=200), 165),
+             (PremiumKind.LIMITED, today - timedelta(days=30), 395)]
+    return [PremiumEntry(person, f"PR-{today.year - 1}-{index + 101:06d}", kind,
+                         today - timedelta(days=age), expires, PremiumStatus.ACTIVE)
+            for index, (person, (kind, expires, age))
+            in enumerate(zip(residents, kinds, strict=False))]
+
+
+def seed_demo(session: Session, residents: list[str], today: date | None = None) -> int:
+    """The demo holders' records, once (nothing if any is recorded): how many added."""
+    if session.scalar(select(PremiumResidency.id).limit(1)) is not None:
+        return 0
+    entries = demo_entries(residents, today or local_today())
+    import_residencies(session, entries)
+    return len(entries)
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from absher_web.agencies import (
     civil_registry,
     civil_registry_demo,
     family_demo,
+    premium_residencies,
     sponsorship,
     traffic,
 )
@@ -41,13 +42,21 @@ def seed_demo() -> None:
         sponsored = sponsorship.seed_demo(session, sponsors, residents)
         families = family_demo.seed_demo(session)
         passports = family_demo.seed_passports(session)
+        # The demo resident holds Premium Residency; two more residents show a limited one,
+        # valid and expired.
+        holders = premium_residencies.seed_demo(session, [
+            civil_registry.DEMO_IDS[2],
+            *(national_id for national_id, *_ in residents
+              if national_id != civil_registry.DEMO_IDS[2])])
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
-               f"{passports} passports.")
+               f"{passports} passports, {holders} Premium Residency holders.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)
     click.echo(f"  {family_demo.HESSA}  citizen   a divorced mother with her children in her "
                "custody (New family record for mothers)")
+    click.echo(f"  {civil_registry.DEMO_IDS[2]}  resident  a Premium Residency holder (Visas "
+               "for Premium Residency holders: requests go to a Passports officer of Riyadh)")
     click.echo(f"  {family_demo.AMAL}  citizen   a divorced mother whose son's custody is not "
                "recorded: her request goes to a Civil Affairs officer of Riyadh")
