@@ -112,7 +112,7 @@ def reason_text(code: str | None) -> str:
 
 def render_page(mode: str, status: int = 200, *, form=None, quote=None,  # noqa: ANN001
                 refused: Refused | None = None, asked: ServiceRequest | None = None,
-                found: list | None = None, now=None, **context):  # noqa: ANN001
+                found: list | None = None, now=None, bill=None, **context):  # noqa: ANN001
     """The service's page, whole or (for htmx) its step."""
     problems = [] if refused is None or refused.reason in REFUSAL_FIELDS else [
         (None, refusal_text(refused))]
@@ -123,9 +123,8 @@ def render_page(mode: str, status: int = 200, *, form=None, quote=None,  # noqa:
         relation_names=rules.RELATION_NAMES, purpose_names=rules.PURPOSE_NAMES,
         entry_names=rules.ENTRY_NAMES, nationality_name=nationality_name,
         reason_text=reason_text, action_form=ConfirmForm(formdata=None),
-        status_names=my_requests.STATUS_NAMES, visa_issued_on=_issued_on(asked),
-        bill=rules.bill_of(db.session, asked) if asked is not None and asked.id else
-        context.pop("bill", None), **context)
+        status_names=my_requests.STATUS_NAMES, visa_issued_on=_issued_on(asked), bill=bill,
+        **context)
 
 
 def _issued_on(asked: ServiceRequest | None) -> date | None:
@@ -133,11 +132,16 @@ def _issued_on(asked: ServiceRequest | None) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) else None
 
 
-def _refused_form(form: PremiumVisaForm, refused: Refused):
+def with_refusal(form: PremiumVisaForm, refused: Refused) -> PremiumVisaForm:
+    """The form with the refusal beside its field (when it has one)."""
     field = REFUSAL_FIELDS.get(refused.reason)
     if field:
         form[field].errors = [*form[field].errors, refusal_text(refused)]
-    return render_page(Mode.FORM, 422, form=form, refused=refused,
+    return form
+
+
+def _refused_form(form: PremiumVisaForm, refused: Refused):
+    return render_page(Mode.FORM, 422, form=with_refusal(form, refused), refused=refused,
                        found=rules.requests_of(db.session, current_user.account))
 
 
@@ -203,7 +207,8 @@ def _own(number: str) -> ServiceRequest:
 @bp.get("/<number>")
 @require_active_account(TITLE, EXPLANATION)
 def request_page(number: str):
-    return render_page(Mode.REQUEST, asked=_own(number))
+    asked = _own(number)
+    return render_page(Mode.REQUEST, asked=asked, bill=rules.bill_of(db.session, asked))
 
 
 @bp.post("/<number>/bill")
