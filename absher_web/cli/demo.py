@@ -57,6 +57,6 @@ def seed_demo() -> None:
     click.echo(f"  {family_demo.HESSA}  citizen   a divorced mother with her children in her "
                "custody (New family record for mothers)")
     click.echo(f"  {civil_registry.DEMO_IDS[2]}  resident  a Premium Residency holder (Visas "
-               "for Premium Residency holders: requests go to a Passports officer of Riyadh)")
+               "for Premium Residency holders: requests go to a Passports officer of Dammam)")
     click.echo(f"  {family_demo.AMAL}  citizen   a divorced mother whose son's custody is not "
                "recorded: her request goes to a Civil Affairs officer of Riyadh")
