@@ -22,7 +22,8 @@ from absher_web.models import (
 from absher_web.services import premium_visas
 from absher_web.services.eservices import local_today
 from tests.account.conftest import Citizen, csrf_of
-from tests.staff.conftest import Console, add_officer
+from tests.staff.conftest import Console
+from tests.staff.test_civil_affairs import officer_console as civil_affairs_console
 
 TODAY = local_today(utcnow())
 PAGE = "/{lang}/account/premium-residency/visas"
@@ -78,11 +79,8 @@ def holder(client, holder_account, sms_outbox) -> Holder:
 
 def officer_console(app, username: str = "s.alotaibi", roles=("passports",),
                     city: str | None = "الرياض") -> Console:
-    officer = add_officer(app, username=username, full_name="Saleh Alotaibi",
-                          office="Riyadh Passports", roles=roles, city=city)
-    console = Console(app.test_client(), officer)
-    console.sign_in()
-    return console
+    """A Passports officer of Riyadh (by default), signed in to the console."""
+    return civil_affairs_console(app, username, roles, city)
 
 
 def visa_requests(app) -> list[ServiceRequest]:
