@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import passports, premium_residencies
@@ -236,12 +236,23 @@ def quote(session: Session, policy: EServicePolicy, account: Account, relative: 
     return Quote(relative, found, policy.premium_visit_visa_fee)
 
 
+def _hold_holder(session: Session, account: Account) -> None:
+    """Until this transaction ends, the holder's other submits wait (an UPDATE that changes
+    nothing: a row lock on PostgreSQL, the write lock on SQLite), so the open requests are
+    counted once each and never pass premium_visa_open_max."""
+    session.execute(update(PremiumResidency)
+                    .where(PremiumResidency.person_id == account.national_id)
+                    .values(status=PremiumResidency.status)
+                    .execution_options(synchronize_session=False))
+
+
 def submit(session: Session, policy: EServicePolicy, account: Account, relative: Relative,
            seen_fee: int, now: datetime,
            client_address: str | None = None) -> Submitted | Refused:
     """The request as quoted, and its bill: refused when a rule now fails or the fee is not
     the one the holder saw (CHANGED). A repeated or simultaneous submit for the same
     passport gets the request made first. Commits."""
+    _hold_holder(session, account)
     allowed = quote(session, policy, account, relative, now)
     if isinstance(allowed, Refused):
         if allowed.reason is Refusal.ALREADY_OPEN and allowed.request.account_id == account.id:

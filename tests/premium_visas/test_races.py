@@ -51,6 +51,18 @@ def test_twenty_confirmations_at_once_make_one_request_and_one_bill(app, holder)
         assert db.session.scalar(select(func.count()).select_from(Bill)) == 1
 
 
+def test_submits_for_many_passports_at_once_stop_at_the_open_limit(app, holder):
+    open_limits(app)
+    app.config["PREMIUM_VISA_OPEN_MAX"] = 3
+    tabs = same_browser(app, holder.client, 20)
+    tokens = [csrf_of(tab.get("/en/account/")) for tab in tabs]
+    results = at_once([(lambda index=index, tab=tab, token=token: holder.confirm(
+        client=tab, token=token, passport=f"C{index + 1:07d}").status_code)
+        for index, (tab, token) in enumerate(zip(tabs, tokens, strict=True))])
+    assert results.count(303) == 3 and results.count(422) == 17, results
+    assert len(visa_requests(app)) == 3
+
+
 def test_paying_twice_at_once_moves_the_request_once(app, holder):
     holder.confirm()
     bill = bill_of(app, the_request(app))
