@@ -277,6 +277,11 @@ class Config:
     PASSPORT_FEE_10_YEARS = env_int("PASSPORT_FEE_10_YEARS", 60000)
     PASSPORT_RENEWAL_MONTHS = env_int("PASSPORT_RENEWAL_MONTHS", 6)
     PASSPORT_TEN_YEARS_MIN_AGE = env_int("PASSPORT_TEN_YEARS_MIN_AGE", 21)
+    # Visas for Premium Residency holders (services/premium_visas.py): the visit visa's fee
+    # in halalas (SAR 300, the visit visa fee since 2019), and how many requests a holder
+    # may have open (not yet decided) at once.
+    PREMIUM_VISIT_VISA_FEE = env_int("PREMIUM_VISIT_VISA_FEE", 30000)
+    PREMIUM_VISA_OPEN_MAX = env_int("PREMIUM_VISA_OPEN_MAX", 5)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

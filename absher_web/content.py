@@ -64,6 +64,8 @@ SERVICES: tuple[Service, ...] = (
         _l("Visas for Premium Residency holders"),
         _l("Request visas through Absher if you hold Premium Residency."),
         True,
+        "premium_visas.page",
+        agency=PASSPORTS,
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

@@ -74,6 +74,7 @@ RANGES = {
     # Halalas: a passport's fee is a bill, never for nothing.
     "PASSPORT_FEE_5_YEARS": (1, 10_000_000), "PASSPORT_FEE_10_YEARS": (1, 10_000_000),
     "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
+    "PREMIUM_VISIT_VISA_FEE": (1, 10_000_000), "PREMIUM_VISA_OPEN_MAX": (1, 50),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -47,11 +47,12 @@ def test_one_command_imports_every_source(app, session, tmp_path):
     # Click wraps the list of choices, even inside a word.
     help_text = "".join(absher(app, "import", "--help").output.split())
     for name in ("registry", "vehicles", "violations", "sponsorships", "family", "passports",
-                 "visas"):
+                 "visas", "premium-residencies"):
         assert name in help_text
     assert "--skip-bad-rows" in help_text
     assert set(SOURCES) == {"registry", "vehicles", "violations", "sponsorships", "family",
-                            "passports", "travel-bans", "visas"}
+                            "passports", "travel-bans", "visas",
+                            "premium-residencies"}
 
     result = absher(app, "import", "registry", str(write(tmp_path, [REGISTRY, PERSON.format(
         id=IDS[0])])))

@@ -501,6 +501,18 @@ class Harness:
     def new_visitor(self, kind: str = "anonymous") -> Visitor:
         return Visitor(kind, self.app.test_client())
 
+    def give_premium_residency(self, holder_id: str) -> None:
+        """The holder's permanent Premium Residency: the visit visa forms reach the rules."""
+        from datetime import date
+
+        from absher_web.agencies import premium_residencies
+        from absher_web.models import PremiumKind, PremiumStatus
+
+        with self.app.app_context(), db.transaction() as session:
+            premium_residencies.import_residencies(session, [premium_residencies.PremiumEntry(
+                holder_id, f"PR-FUZZ-{holder_id}", PremiumKind.PERMANENT, date(2024, 1, 1),
+                None, PremiumStatus.ACTIVE)])
+
     def give_birth(self, father_id: str) -> None:
         """The one fuzzed birth notification (FUZZ_BIRTH) names this father now, and is
         not registered yet: the birth registration forms reach the service."""
@@ -578,6 +590,11 @@ class Harness:
             account = self.make_account(state=ActivationState.ACTIVE)
             self.sign_in(visitor, account)
             self.give_birth(account.national_id)
+            return visitor
+        if kind == "premium_holder":
+            account = self.make_account(first_digit="2", state=ActivationState.ACTIVE)
+            self.sign_in(visitor, account)
+            self.give_premium_residency(account.national_id)
             return visitor
         if kind in ("citizen", "changing_mobile"):
             self.sign_in(visitor, self.make_account(state=ActivationState.ACTIVE))
@@ -786,6 +803,13 @@ ANONYMOUS_FORMS = (
 FUZZ_BIRTH = "FUZZ-2026-0001"
 
 
+# A Premium Residency holder's visit visa request for a relative (valid values).
+PREMIUM_VISA = {"relation": "mother", "name_ar": "فاطمة علي حسن",
+                "name_en": "Fatima Ali Hassan", "nationality": "EGY",
+                "passport": "A12345678", "purpose": "family_visit", "entry": "single",
+                "days": "30"}
+
+
 def birth_form_shown(text: str) -> bool:
     """The birth's name form is still there (not yet registered by an earlier post)."""
     return 'name="first_name_ar"' in text
@@ -887,6 +911,11 @@ SIGNED_IN_FORMS = (
              page="/{lang}/account/family/births/" + FUZZ_BIRTH, still_there=birth_form_shown),
     FormSpec("birth_new_bill", "/{lang}/account/family/births/" + FUZZ_BIRTH + "/bill",
              "father", nothing, page="/{lang}/account/family/births/" + FUZZ_BIRTH),
+    FormSpec("premium_visa_check", "/{lang}/account/premium-residency/visas",
+             "premium_holder", lambda h, v, page: list(PREMIUM_VISA.items())),
+    FormSpec("premium_visa_confirm", "/{lang}/account/premium-residency/visas/confirm",
+             "premium_holder", lambda h, v, page: [*PREMIUM_VISA.items(), ("fee", "30000")],
+             page="/{lang}/account/premium-residency/visas"),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id)]),
     FormSpec("staff_activate", "/{lang}/staff/activate", "officer",

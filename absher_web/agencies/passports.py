@@ -268,3 +268,7 @@ def open_travel_ban(session: Session, person_id: str, today: date) -> TravelBan 
                                             and ban.lifted_on <= today):
         return None
     return ban
+def is_foreign_number(number: str) -> bool:
+    """Whether ``number`` (digits normalised, upper case) is written as another country's
+    passport number is: 1 or 2 Latin letters and 6 to 9 digits."""
+    return _FOREIGN_NUMBER.fullmatch(number) is not None

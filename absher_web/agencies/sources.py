@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from absher_web.agencies import civil_registry, family, passports, residency, sponsorship, traffic
+from absher_web.agencies import (
+    civil_registry,
+    family,
+    passports,
+    premium_residencies,
+    residency,
+    sponsorship,
+    traffic,
+)
 from absher_web.agencies.csv_source import Source
 
 SOURCES: dict[str, Source] = {source.name: source for source in (
     civil_registry.SOURCE, traffic.VEHICLES, traffic.VIOLATIONS, sponsorship.SOURCE,
-    family.SOURCE, passports.SOURCE, passports.BANS, residency.SOURCE)}
+    family.SOURCE, passports.SOURCE, passports.BANS, residency.SOURCE,
+    premium_residencies.SOURCE)}

@@ -8,6 +8,7 @@ from absher_web.agencies import (
     civil_registry,
     civil_registry_demo,
     family_demo,
+    premium_residencies,
     residency,
     sponsorship,
     traffic,
@@ -44,13 +45,22 @@ def seed_demo() -> None:
         passports = family_demo.seed_passports(session)
         visas = residency.seed_demo(session)
         bans = family_demo.seed_travel_bans(session)
+        # The demo resident holds Premium Residency; two more residents show a limited one,
+        # valid and expired.
+        holders = premium_residencies.seed_demo(session, [
+            civil_registry.DEMO_IDS[2],
+            *(national_id for national_id, *_ in residents
+              if national_id != civil_registry.DEMO_IDS[2])])
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
-               f"{passports} passports, {visas} visas, {bans} travel bans.")
+               f"{passports} passports, {visas} visas, {bans} travel bans, {holders} Premium "
+               "Residency holders.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)
     click.echo(f"  {family_demo.HESSA}  citizen   a divorced mother with her children in her "
                "custody (New family record for mothers)")
+    click.echo(f"  {civil_registry.DEMO_IDS[2]}  resident  a Premium Residency holder (Visas "
+               "for Premium Residency holders: requests go to a Passports officer of Dammam)")
     click.echo(f"  {family_demo.AMAL}  citizen   a divorced mother whose son's custody is not "
                "recorded: her request goes to a Civil Affairs officer of Riyadh")

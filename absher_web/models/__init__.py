@@ -66,6 +66,11 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.premium import (
+    PremiumKind,
+    PremiumResidency,
+    PremiumStatus,
+)
 from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
@@ -129,6 +134,9 @@ __all__ = [
     "PendingRegistration",
     "Person",
     "PersonKind",
+    "PremiumKind",
+    "PremiumResidency",
+    "PremiumStatus",
     "REDACTED_CODE_BODY",
     "RecoveryFlow",
     "RecoveryStep",

@@ -203,6 +203,13 @@ BIRTH_SENT = Notice("birth_delivered_notice", _l(
 BIRTH_READY = Notice("birth_delivered_notice", _l(
     "Absher: the birth certificate of request %(request)s is printed. Collect it at your "
     "Civil Affairs office with your ID card."))
+# TRANSLATORS: SMS when a Passports officer approved a Premium Residency holder's visit
+# visa request for a relative; at most two SMS segments. %(name)s is the relative's name in
+# the holder's language, %(visa)s the visit visa's 10-digit number, %(number)s the
+# request's 10-digit number.
+PREMIUM_VISA_ISSUED = Notice("request_decided_notice", _l(
+    "Absher: the visit visa of %(name)s is issued, number %(visa)s (request %(number)s). "
+    "See it under My requests."))
 
 # Vehicle sale (services/vehicle_sales.py): each change texts seller and buyer, each in their
 # own language. %(plate)s is the vehicle's plate, %(price)s the price with its currency,

@@ -38,6 +38,7 @@ SETTINGS = (
     "FINAL_EXIT_DAYS",
     "PASSPORT_FEE_5_YEARS", "PASSPORT_FEE_10_YEARS", "PASSPORT_RENEWAL_MONTHS",
     "PASSPORT_TEN_YEARS_MIN_AGE",
+    "PREMIUM_VISIT_VISA_FEE", "PREMIUM_VISA_OPEN_MAX",
 )
 
 
@@ -106,6 +107,8 @@ class EServicePolicy:
     def passport_fee(self, years: int) -> int:
         """The fee of a passport valid ``years`` (5 or 10), in halalas."""
         return self.passport_fee_10_years if years == 10 else self.passport_fee_5_years
+    premium_visit_visa_fee: int = 30000  # halalas, a Premium Residency holder's visit visa
+    premium_visa_open_max: int = 5  # a holder's visit visa requests not yet decided
 
     @classmethod
     def from_config(cls, config: Mapping) -> EServicePolicy:
@@ -132,7 +135,9 @@ class EServicePolicy:
             passport_fee_5_years=config["PASSPORT_FEE_5_YEARS"],
             passport_fee_10_years=config["PASSPORT_FEE_10_YEARS"],
             passport_renewal_months=config["PASSPORT_RENEWAL_MONTHS"],
-            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"])
+            passport_ten_years_min_age=config["PASSPORT_TEN_YEARS_MIN_AGE"],
+            premium_visit_visa_fee=config["PREMIUM_VISIT_VISA_FEE"],
+            premium_visa_open_max=config["PREMIUM_VISA_OPEN_MAX"])
 
 
 @dataclass(frozen=True)

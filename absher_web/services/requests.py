@@ -84,6 +84,8 @@ class Kind:
       record, the family record), in the approval's transaction;
     - ``detail_labels``: the request's ``details`` an officer sees, by key, each with its
       label (the chosen first name, the children whose custody is checked);
+    - ``detail_values``: for a detail whose value is a code (a relation, a country), its
+      words by code;
     - ``refused_reason``: the reason code an officer's refusal records (their own words go
       in ``note``); None keeps the reason the request went to them with;
     - ``approval_notice``: whether an officer's approval texts REQUEST_APPROVED (False when
@@ -99,6 +101,7 @@ class Kind:
     endpoint: str | None = None
     on_approved: Callable[[Session, ServiceRequest, datetime], None] = _nothing
     detail_labels: Mapping[str, LazyString | str] = field(default_factory=dict)
+    detail_values: Mapping[str, Mapping[str, LazyString | str]] = field(default_factory=dict)
     refused_reason: str | None = None
     approval_notice: bool = True
     cancellable: tuple[RequestStatus, ...] = OPEN

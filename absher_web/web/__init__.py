@@ -40,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         my_requests,
         passports,
         payments,
+        premium_visas,
         public,
         recovery,
         registration,
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_queues.bp)
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
+    app.register_blueprint(premium_visas.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

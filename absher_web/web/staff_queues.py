@@ -1,9 +1,11 @@
-"""The Civil Affairs queue of the officer console: the requests the rules could not decide
-(a mother's custody not recorded, a first name outside the list), for the officer's city,
+"""The decision queues of the officer console, one for each role whose requests wait for an
+officer (QUEUES): Civil Affairs (/staff/civil-affairs: a mother's custody not recorded, a
+first name outside the list) and Passports (/staff/passports/requests: a Premium Residency
+holder's visit visa). Each shows the requests of the role's Kinds for the officer's city,
 oldest first; an officer opens one and approves it, or refuses it with a reason.
 
-Behind the one officer sign-in (web/staff.py): an officer without the civil_affairs role
-gets 403 here, and so does one who opens another city's request. Each decision is a move
+Behind the one officer sign-in (web/staff.py): an officer without the queue's role gets
+403 there, and so does one who opens a request of another city or role. Each decision is a move
 of the request (services/requests.decide): made once however many officers press at once,
 audited with the officer and the holder, and texted to the holder after the commit.
 """
@@ -13,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from absher_web import dates
@@ -26,7 +29,21 @@ from absher_web.models import Person, RequestStatus, ServiceRequest, utcnow
 from absher_web.services import requests, staff
 from absher_web.web.staff import signed_in_officer
 
-bp = Blueprint("staff_queues", __name__, url_prefix="/<lang_code>/staff/civil-affairs")
+bp = Blueprint("staff_queues", __name__, url_prefix="/<lang_code>/staff")
+
+# Each role's queue: its place under /<lang>/staff, and its title (heading, menu link).
+QUEUES = {
+    staff.CIVIL_AFFAIRS: ("civil-affairs",
+                          # TRANSLATORS: A link in the officer console's menu, and the title
+                          # of its page: the Civil Affairs requests waiting for an officer's
+                          # decision.
+                          _l("Civil Affairs requests")),
+    staff.PASSPORTS: ("passports/requests",
+                      # TRANSLATORS: A link in the officer console's menu, and the title of its
+                      # page: the Passports requests (visit visas of Premium Residency
+                      # holders) waiting for an officer's decision.
+                      _l("Passports requests")),
+}
 
 NOTICE_KEY = "staff_queue_notice"  # what the last decision did: a message key and a number
 
@@ -49,7 +66,9 @@ class Case:
         (a key ending in _date) in Gregorian and Hijri."""
         values = self.request.details or {}
         comma = "، " if str(get_locale()) == "ar" else ", "
-        return [(label, _shown(key, value, comma))
+        words = self.kind.detail_values
+        return [(label, str(words[key].get(value, value)) if key in words
+                 else _shown(key, value, comma))
                 for key, label in self.kind.detail_labels.items()
                 if (value := values.get(key))]
 
@@ -89,64 +108,109 @@ def officers_of(blueprint: Blueprint, role: str) -> None:
         return response
 
 
-officers_of(bp, staff.CIVIL_AFFAIRS)
 
 
-def render_queue(cases: list[Case], notice: dict | None = None, **context):
-    return render_template("staff/civil_affairs.html", cases=cases, notice=notice, **context)
+@bp.before_request
+def queue_officers_only() -> Response | None:
+    officer = signed_in_officer()
+    if officer is None:
+        return redirect(url_for("staff.sign_in"), 303)
+    if not staff.has_role(officer, _role()):
+        abort(403)
+    return None
+
+
+def _role() -> str:
+    """The role of the queue this request is for (a default of its URL rule)."""
+    return (request.view_args or {}).get("role", staff.CIVIL_AFFAIRS)
+
+
+@bp.url_defaults
+def same_queue(_endpoint: str, values: dict) -> None:
+    """Links between a queue's pages stay in that queue."""
+    if "role" not in values and request and request.blueprint == bp.name:
+        values["role"] = _role()
+
+
+@bp.app_context_processor
+def queues_context() -> dict:
+    """The officer console's menu links each queue of the officer's roles."""
+    return {"staff_queues": QUEUES}
+
+
+@bp.after_request
+def never_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # someone else's personal data
+    return response
+
+
+def render_queue(cases: list[Case], notice: dict | None = None,
+                 role: str = staff.CIVIL_AFFAIRS, **context):
+    return render_template("staff/civil_affairs.html", cases=cases, notice=notice, role=role,
+                           queue_title=QUEUES[role][1], **context)
 
 
 def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status: int = 200,
-                **context):
+                role: str = staff.CIVIL_AFFAIRS, **context):
     return render_template(
-        "staff/civil_affairs_request.html", case=case, approve_form=ConfirmForm(formdata=None),
+        "staff/civil_affairs_request.html", case=case, role=role,
+        queue_title=QUEUES[role][1], approve_form=ConfirmForm(formdata=None),
         refuse_form=refuse_form or RefuseRequestForm(formdata=None),
         open=case.request.status is RequestStatus.UNDER_REVIEW,
         page_has_errors=status >= 400, **context), status
 
 
-@bp.get("")
-def queue():
+def queue(role: str):
     officer = signed_in_officer()
-    services = requests.services_of_role(staff.CIVIL_AFFAIRS)
+    services = requests.services_of_role(role)
     found = requests.awaiting_officer(db.session, services, officer.city,
                                       requests.QUEUE_SHOWN) if officer.city else []
     waiting = requests.awaiting_count(db.session, services, officer.city) \
         if len(found) >= requests.QUEUE_SHOWN else len(found)
-    return render_queue(cases_of(found), session.pop(NOTICE_KEY, None), waiting=waiting)
+    return render_queue(cases_of(found), session.pop(NOTICE_KEY, None), role,
+                        waiting=waiting)
 
 
-def _case(number: str) -> Case:
-    """The request of that number, if this officer decides it: 404 for none, 403 for one
-    of another role or city."""
+def _case(number: str, role: str) -> Case:
+    """The request of that number, if this officer decides it in this queue: 404 for none
+    (or one of another queue's role), 403 for one of another role or city."""
     found = requests.by_number(db.session, number)
     if found is None or found.service not in requests.KINDS:
         abort(404)
     if not requests.may_decide(signed_in_officer(), found):
         abort(403)
+    if requests.KINDS[found.service].role != role:
+        abort(404)
     return cases_of([found])[0]
 
 
-@bp.get("/<number>")
-def case(number: str):
-    return render_case(_case(number))
+def case(number: str, role: str):
+    return render_case(_case(number, role), role=role)
 
 
-@bp.post("/<number>/approve")
-def approve(number: str) -> Response:
-    found = _case(number)
+def approve(number: str, role: str) -> Response:
+    found = _case(number, role)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".case", number=number), 303)
     return _decided(found, approve=True)
 
 
-@bp.post("/<number>/refuse")
-def refuse(number: str):
-    found = _case(number)
+def refuse(number: str, role: str):
+    found = _case(number, role)
     form = RefuseRequestForm()
     if not form.validate_on_submit():
-        return render_case(found, form, 422)
+        return render_case(found, form, 422, role=role)
     return _decided(found, approve=False, note=form.reason.data)
+
+
+for _role_name, (_path, _title) in QUEUES.items():
+    _defaults = {"role": _role_name}
+    bp.add_url_rule(f"/{_path}", "queue", queue, defaults=_defaults, methods=["GET"])
+    bp.add_url_rule(f"/{_path}/<number>", "case", case, defaults=_defaults, methods=["GET"])
+    bp.add_url_rule(f"/{_path}/<number>/approve", "approve", approve, defaults=_defaults,
+                    methods=["POST"])
+    bp.add_url_rule(f"/{_path}/<number>/refuse", "refuse", refuse, defaults=_defaults,
+                    methods=["POST"])
 
 
 def _decided(found: Case, approve: bool, note: str | None = None) -> Response:

@@ -27,6 +27,7 @@ from absher_web.web.dev_states import (
     family_records,
     passports,
     payments,
+    premium_visas,
     public,
     recovery,
     registration,
@@ -45,7 +46,7 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 
 # The areas in the gallery's order.
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
-         requests, payments, console, eservices, errors)
+         requests, premium_visas, payments, console, eservices, errors)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
