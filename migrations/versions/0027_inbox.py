@@ -1,0 +1,23 @@
+"""The holder's inbox of notices.
+
+Revision ID: 0027
+Revises: 0026
+Create Date: 2026-12-06
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "0027"
+down_revision: str | Sequence[str] | None = "0026"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
