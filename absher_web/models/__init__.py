@@ -97,6 +97,7 @@ from absher_web.models.sms import (
     SmsStatus,
     unredacted_code_message,
 )
+from absher_web.models.uploads import Upload
 
 __all__ = [
     "AbsenceReport",
@@ -169,4 +170,5 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    "Upload",
 ]
