@@ -312,6 +312,13 @@ def attach(session: Session, uploads: Iterable[Upload], holder: str, now: dateti
     return moved.rowcount
 
 
+def request_holder(request_id: int) -> str:
+    """The holder name of a request's files: they go when the request is purged."""
+    from absher_web.services.retention import REQUEST_HOLDER
+
+    return f"{REQUEST_HOLDER}{request_id}"
+
+
 def release(session: Session, holder: str) -> int:
     """Delete the files of a record that is being deleted; how many went."""
     return session.execute(delete(Upload).where(Upload.held_by == holder)).rowcount
