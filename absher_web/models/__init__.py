@@ -66,6 +66,7 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.investors import InvestorLicence, InvestorLicenceKind
 from absher_web.models.premium import (
     PremiumKind,
     PremiumResidency,
@@ -97,6 +98,7 @@ from absher_web.models.sms import (
     SmsStatus,
     unredacted_code_message,
 )
+from absher_web.models.tahseen import TahseenTicket, TicketKind, TicketStatus
 
 __all__ = [
     "AbsenceReport",
@@ -169,4 +171,10 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    # Tahseen and foreign investors
+    "InvestorLicence",
+    "InvestorLicenceKind",
+    "TahseenTicket",
+    "TicketKind",
+    "TicketStatus",
 ]
