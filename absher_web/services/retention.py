@@ -34,6 +34,8 @@ from absher_web.models import (
     SmsMessage,
     SmsStatus,
     SpentToken,
+    TahseenTicket,
+    TicketStatus,
     VisaExtension,
     unredacted_code_message,
 )
@@ -128,6 +130,12 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        # Tahseen tickets (the holder's words, the officer's answer) once ended: answered,
+        # closed or withdrawn, from that last move; an open one is kept until answered.
+        ("ended Tahseen tickets", TahseenTicket,
+         TahseenTicket.status.in_((TicketStatus.ANSWERED, TicketStatus.CLOSED,
+                                   TicketStatus.WITHDRAWN))
+         & (TahseenTicket.changed_at < now - policy.eservice_records)),
     ]
 
 

@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         eservices,
         family,
         family_records,
+        investors,
         my_requests,
         passports,
         payments,
@@ -49,6 +50,8 @@ def register_blueprints(app: Flask) -> None:
         staff,
         staff_passports,
         staff_queues,
+        staff_tahseen,
+        tahseen,
         visual_code,
     )
     from absher_web.web.flow import ltr
@@ -77,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(tahseen.bp)
+    app.register_blueprint(staff_tahseen.bp)
+    app.register_blueprint(investors.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 
