@@ -99,6 +99,7 @@ from absher_web.models.sms import (
     unredacted_code_message,
 )
 from absher_web.models.tahseen import TahseenTicket, TicketKind, TicketStatus
+from absher_web.models.uploads import Upload
 
 __all__ = [
     "AbsenceReport",
@@ -171,6 +172,7 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    "Upload",
     # Tahseen and foreign investors
     "InvestorLicence",
     "InvestorLicenceKind",

@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         eservices,
         family,
         family_records,
+        files,
         investors,
         my_requests,
         passports,
@@ -83,6 +84,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tahseen.bp)
     app.register_blueprint(staff_tahseen.bp)
     app.register_blueprint(investors.bp)
+    app.register_blueprint(files.bp)
+    app.register_blueprint(files.staff_bp)
+    files.init_app(app)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 
