@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, RadioField, SelectField, TextAreaField, ValidationError
 
 from absher_web.forms.base import SiteForm
-from absher_web.forms.fields import Required, rule
+from absher_web.forms.fields import AttachmentsField, FilesForm, Required, rule
 from absher_web.models import TicketKind
 from absher_web.services import tahseen
 
@@ -33,7 +33,7 @@ def _not_too_long(_form: Form, field: Field) -> None:
                                 num=tahseen.TEXT_MAX, count=len(field.data)))
 
 
-class TahseenForm(SiteForm):
+class TahseenForm(FilesForm):
     # TRANSLATORS: The question above the choice of a Tahseen ticket's kind.
     kind = RadioField(_l("What are you sending?"), validate_choice=False,
                       validators=[_one_of({kind.value for kind in TicketKind},
@@ -44,6 +44,10 @@ class TahseenForm(SiteForm):
     # TRANSLATORS: A form label: what the holder writes to Civil Affairs.
     text = TextAreaField(_l("Your message"), filters=[_stripped],
                          validators=[Required("tahseen_text_required"), _not_too_long])
+    # TRANSLATORS: A form label: a photo or a PDF the holder may send with a Tahseen ticket.
+    attachment = AttachmentsField(_l("A file to go with it (if you have one)"),
+                                  purpose=tahseen.PURPOSE, max_files=tahseen.ATTACHMENTS_MAX,
+                                  required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from limits import parse_many
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, literal, or_, select, update
 
 from absher_web.models import (
     REDACTED_CODE_BODY,
@@ -36,9 +36,11 @@ from absher_web.models import (
     SpentToken,
     TahseenTicket,
     TicketStatus,
+    Upload,
     VisaExtension,
     unredacted_code_message,
 )
+from absher_web.services import tahseen
 
 BATCH = 1000
 REDACTED = REDACTED_CODE_BODY
@@ -131,12 +133,20 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
         # Tahseen tickets (the holder's words, the officer's answer) once ended: answered,
-        # closed or withdrawn, from that last move; an open one is kept until answered.
-        ("ended Tahseen tickets", TahseenTicket,
-         TahseenTicket.status.in_((TicketStatus.ANSWERED, TicketStatus.CLOSED,
-                                   TicketStatus.WITHDRAWN))
-         & (TahseenTicket.changed_at < now - policy.eservice_records)),
+        # closed or withdrawn, from that last move; an open one is kept until answered. Their
+        # files first, which name them (services/tahseen.holder_of).
+        ("files of ended Tahseen tickets", Upload,
+         Upload.held_by.in_(select(literal(f"{tahseen.PURPOSE}:")
+                                   + cast(TahseenTicket.id, String))
+                            .where(_ended_ticket(policy, now)))),
+        ("ended Tahseen tickets", TahseenTicket, _ended_ticket(policy, now)),
     ]
+
+
+def _ended_ticket(policy: RetentionPolicy, now: datetime) -> ColumnElement:
+    return (TahseenTicket.status.in_((TicketStatus.ANSWERED, TicketStatus.CLOSED,
+                                      TicketStatus.WITHDRAWN))
+            & (TahseenTicket.changed_at < now - policy.eservice_records))
 
 
 def _held_by_a_request() -> ColumnElement:

@@ -30,9 +30,16 @@ from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry
 from absher_web.identity import luhn_check_digit
-from absher_web.models import Account, StaffUser, TahseenTicket, TicketKind, TicketStatus
+from absher_web.models import (
+    Account,
+    StaffUser,
+    TahseenTicket,
+    TicketKind,
+    TicketStatus,
+    Upload,
+)
 from absher_web.models.tahseen import TICKET_NUMBER_LENGTH, TICKET_TEXT_MAX
-from absher_web.services import audit, notices, requests, staff
+from absher_web.services import audit, notices, requests, staff, uploads
 
 T = TicketStatus
 MOVES: dict[TicketStatus, frozenset[TicketStatus]] = {
@@ -49,6 +56,10 @@ AUDIT_SENT = "tahseen_sent"
 AUDIT_ANSWERED = "tahseen_answered"
 AUDIT_CLOSED = "tahseen_closed"
 AUDIT_WITHDRAWN = "tahseen_withdrawn"
+# One optional file a ticket (a photo or a PDF), read by the Civil Affairs officers.
+PURPOSE = "tahseen"
+ATTACHMENTS_MAX = 1
+uploads.register_purpose(PURPOSE, staff_roles=(ROLE,))
 
 # TRANSLATORS: The name of the Tahseen service (خدمة تحسين) as its pages head it.
 TITLE = _l("Tahseen service")
@@ -134,10 +145,21 @@ def _hold_holder(session: Session, account: Account) -> None:
                     .execution_options(synchronize_session=False))
 
 
+def holder_of(ticket: TahseenTicket) -> str:
+    """How the ticket's files name it (services/uploads.attach)."""
+    return f"{PURPOSE}:{ticket.id}"
+
+
+def attachments(session: Session, ticket: TahseenTicket) -> list[Upload]:
+    return uploads.held_by(session, holder_of(ticket))
+
+
 def send(session: Session, account: Account, *, kind: TicketKind, topic: str, text: str,
-         open_max: int, now: datetime,
+         open_max: int, now: datetime, attached: list[Upload] | tuple = (),
          client_address: str | None = None) -> TahseenTicket | TooMany:
-    """The holder's new ticket (its number at once), or TooMany. Commits."""
+    """The holder's new ticket (its number at once) holding the files ``attached``
+    (accepted by services/uploads for PURPOSE), or TooMany (the files go with the rolled
+    back transaction). Commits."""
     if topic not in TOPICS:
         raise ValueError(f"no Tahseen topic is named {topic!r}")
     text = text.strip()
@@ -157,8 +179,10 @@ def send(session: Session, account: Account, *, kind: TicketKind, topic: str, te
                 session.add(ticket)
         except IntegrityError:
             continue
+        uploads.attach(session, attached, holder_of(ticket), now)
         audit.record(session, AUDIT_SENT, now, account.id, client_address,
-                     ticket=ticket.number, ticket_kind=kind.value, topic=topic)
+                     ticket=ticket.number, ticket_kind=kind.value, topic=topic,
+                     files=len(attached))
         session.commit()
         return ticket
     raise RuntimeError("could not draw a free ticket number")
@@ -281,6 +305,9 @@ def for_export(session: Session, account: Account) -> list[dict]:
              "topic_name": str(TOPICS.get(ticket.topic, ticket.topic)), "text": ticket.text,
              "status": ticket.status.value, "status_name": str(STATUS_NAMES[ticket.status]),
              "office_city": ticket.office_city, "answer": ticket.answer,
+             "attachments": [{"public_id": upload.public_id, "name": upload.display_name,
+                              "media_type": upload.media_type, "size": upload.size}
+                             for upload in attachments(session, ticket)],
              "answered_at": ticket.answered_at.isoformat() if ticket.answered_at else None,
              "sent_at": ticket.created_at.isoformat(),
              "changed_at": ticket.changed_at.isoformat()}

@@ -39,6 +39,7 @@ def render_ticket(ticket: TahseenTicket, form: AnswerForm | None = None, status:
                   **context):
     context.setdefault("person", ticket.account.person)
     context.setdefault("answered_by", tahseen.officer_of(db.session, ticket))
+    context.setdefault("attachments", tahseen.attachments(db.session, ticket))
     return render_template("staff/tahseen_ticket.html", title=TITLE, ticket=ticket,
                            form=form or AnswerForm(formdata=None), names=_names(),
                            open=ticket.status is TicketStatus.OPEN, text_max=tahseen.TEXT_MAX,

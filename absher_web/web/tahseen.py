@@ -16,6 +16,7 @@ from absher_web.forms.common import ConfirmForm
 from absher_web.forms.tahseen import TahseenForm
 from absher_web.models import TahseenTicket, TicketKind, TicketStatus, utcnow
 from absher_web.services import tahseen
+from absher_web.web.files import takes_files
 from absher_web.web.guards import signed_in_only
 
 bp = Blueprint("tahseen", __name__, url_prefix="/<lang_code>/account/tahseen")
@@ -59,6 +60,7 @@ def render_tickets(found: list[TahseenTicket], **context):
 
 
 def render_ticket(ticket: TahseenTicket, notice: dict | None = None, **context):
+    context.setdefault("attachments", tahseen.attachments(db.session, ticket))
     return render_template("account/tahseen_ticket.html", title=TICKETS_TITLE, ticket=ticket,
                            notice=notice, names=_names(), form=ConfirmForm(formdata=None),
                            may_withdraw=ticket.status is TicketStatus.OPEN, **context)
@@ -70,6 +72,7 @@ def _names() -> dict:
 
 
 @bp.route("", methods=["GET", "POST"])
+@takes_files
 def page():
     if not current_user.is_authenticated:
         return render_signed_out()
@@ -85,7 +88,8 @@ def _form():
         return render_form(form, 422)
     sent = tahseen.send(db.session, current_user.account, kind=TicketKind(form.kind.data),
                         topic=form.topic.data, text=form.text.data, open_max=open_max(),
-                        now=utcnow(), client_address=client_address())
+                        now=utcnow(), attached=form.attachment.uploads,
+                        client_address=client_address())
     if isinstance(sent, tahseen.TooMany):
         return render_form(form, 409, too_many=sent)
     session[NOTICE_KEY] = {"key": "sent", "number": sent.number}

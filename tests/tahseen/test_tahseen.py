@@ -6,17 +6,19 @@ tickets are capped; retention and the export."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from absher_web.extensions import db
-from absher_web.models import Account, AuditEvent, TicketStatus, utcnow
+from absher_web.models import Account, AuditEvent, TicketStatus, Upload, utcnow
 from absher_web.services import retention, tahseen
 from absher_web.services.retention import RetentionPolicy
 from tests.account.conftest import csrf_of
+from tests.files.conftest import png
 from tests.pages import parse
 from tests.tahseen.conftest import PAGE, Holder, answer, officer_console, ticket, tickets
 
@@ -201,4 +203,43 @@ def test_the_export_lists_the_holders_tickets(app, holder):
         "kind_name": "Complaint", "topic": "national_id", "topic_name": "National ID card",
         "text": made.text, "status": "open", "status_name": "Waiting for an answer",
         "office_city": "الرياض", "answer": None, "answered_at": None,
-        "sent_at": made.created_at.isoformat(), "changed_at": made.changed_at.isoformat()}]
+        "attachments": [], "sent_at": made.created_at.isoformat(),
+        "changed_at": made.changed_at.isoformat()}]
+
+
+def test_a_photo_goes_with_the_ticket_to_the_officers_of_its_purpose(app, holder):
+    response = holder.send(attachment=(io.BytesIO(png()), "../../etc/ID card.png"))
+    assert response.status_code == 303, text_of(response)
+    made = ticket(app, response.headers["Location"].rsplit("/", 1)[1])
+    page = parse(holder.client.get(f"/en/account/tahseen/tickets/{made.number}"))
+    link = page.select_one('a[href^="/en/account/files/"]')
+    assert link is not None and "ID card" in link.get_text()
+    download = holder.client.get(link["href"])
+    assert download.status_code == 200 and download.mimetype == "image/png"
+    public_id = link["href"].rsplit("/", 1)[1]
+    console = officer_console(app)
+    staff_page = parse(console.client.get(f"/en/staff/tahseen/{made.number}"))
+    assert staff_page.select_one(f'a[href="/en/staff/files/{public_id}"]') is not None
+    assert console.client.get(f"/en/staff/files/{public_id}").status_code == 200
+    other = officer_console(app, "p.officer", roles=("passports",), city=None)
+    assert other.client.get(f"/en/staff/files/{public_id}").status_code == 404
+    # Once the ended ticket is purged, so is its file.
+    answer(console, made.number)
+    policy = RetentionPolicy.from_config(app.config)
+    later = utcnow() + policy.eservice_records + timedelta(days=1)
+    with app.app_context():
+        for what, model, condition in retention.rules(policy, later):
+            if "Tahseen" in what:
+                retention.delete_in_batches(db.transaction, model, condition)
+        assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
+    assert tickets(app) == []
+
+
+def test_a_file_that_is_not_a_photo_or_pdf_is_refused_beside_the_field(app, holder):
+    response = holder.send(attachment=(io.BytesIO(b"MZ\x90\x00 not a picture"), "x.png"))
+    assert response.status_code == 422
+    assert parse(response).select_one("#attachment-error") is not None
+    assert tickets(app) == []
+    response = holder.send(attachment=[(io.BytesIO(png()), "a.png"),
+                                       (io.BytesIO(png()), "b.png")])
+    assert response.status_code == 422 and tickets(app) == []
