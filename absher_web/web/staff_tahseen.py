@@ -37,9 +37,10 @@ def render_queue(found: list[TahseenTicket], waiting: int, notice: dict | None =
 
 def render_ticket(ticket: TahseenTicket, form: AnswerForm | None = None, status: int = 200,
                   **context):
-    context.setdefault("person", ticket.account.person)
-    context.setdefault("answered_by", tahseen.officer_of(db.session, ticket))
-    context.setdefault("attachments", tahseen.attachments(db.session, ticket))
+    if "person" not in context:  # the states gallery gives its own, from no database
+        context["person"] = ticket.account.person
+        context["answered_by"] = tahseen.officer_of(db.session, ticket)
+        context["attachments"] = tahseen.attachments(db.session, ticket)
     return render_template("staff/tahseen_ticket.html", title=TITLE, ticket=ticket,
                            form=form or AnswerForm(formdata=None), names=_names(),
                            open=ticket.status is TicketStatus.OPEN, text_max=tahseen.TEXT_MAX,

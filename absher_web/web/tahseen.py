@@ -60,7 +60,8 @@ def render_tickets(found: list[TahseenTicket], **context):
 
 
 def render_ticket(ticket: TahseenTicket, notice: dict | None = None, **context):
-    context.setdefault("attachments", tahseen.attachments(db.session, ticket))
+    if "attachments" not in context:  # the states gallery gives its own
+        context["attachments"] = tahseen.attachments(db.session, ticket)
     return render_template("account/tahseen_ticket.html", title=TICKETS_TITLE, ticket=ticket,
                            notice=notice, names=_names(), form=ConfirmForm(formdata=None),
                            may_withdraw=ticket.status is TicketStatus.OPEN, **context)
