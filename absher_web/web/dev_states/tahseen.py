@@ -126,7 +126,7 @@ STATES = [
     # TRANSLATORS: The states gallery for testers (development only): a state of a page.
     State("tahseen-hostile", GROUP, TITLE, _l("Hidden characters and a made-up kind (422)"),
           partial(form_page, {"kind": "praise", "topic": "../etc",
-                              "text": "\u202eabc\x00"})),
+                              "text": "\u202eabc"})),
     State("tahseen-too-long", GROUP, TITLE, _l("Text too long (422)"),
           partial(form_page, {**TYPED, "text": "ش" * (rules.TEXT_MAX + 5)})),
     # TRANSLATORS: The states gallery for testers (development only): a state of a page.
