@@ -120,6 +120,8 @@ def investor_page(found: Eligibility):
 
 
 STATES = [
+    # TRANSLATORS: The states gallery for testers (development only): a state of a page: the
+    # visitor has not signed in.
     State("tahseen-signed-out", GROUP, TITLE, _l("Not signed in"), views.render_signed_out),
     State("tahseen", GROUP, TITLE, BLANK, form_page),
     State("tahseen-empty", GROUP, TITLE, EMPTY, partial(form_page, {})),
