@@ -241,8 +241,7 @@ def withdraw(session: Session, ticket: TahseenTicket, account: Account, now: dat
 
 def may_answer(officer: StaffUser, ticket: TahseenTicket) -> bool:
     """Whether ``officer`` answers this ticket: a Civil Affairs officer of its city."""
-    return (staff.has_role(officer, ROLE) and officer.city is not None
-            and ticket.office_city == officer.city)
+    return officer.city is not None and may_answer_in(officer, ticket.office_city)
 
 
 def by_number(session: Session, number: str) -> TahseenTicket | None:
@@ -266,6 +265,22 @@ def waiting(session: Session, office_city: str,
 def waiting_count(session: Session, office_city: str) -> int:
     return session.scalar(select(func.count()).select_from(TahseenTicket)
                           .where(_waiting(office_city))) or 0
+
+
+def waiting_by_office(session: Session) -> list[requests.Waiting]:
+    """Open tickets by city, the oldest first, each with how many active Civil Affairs
+    officers of that city can answer them (`flask absher waiting-tickets`)."""
+    rows = session.execute(
+        select(TahseenTicket.office_city, func.count(), func.min(TahseenTicket.created_at))
+        .where(TahseenTicket.status == T.OPEN).group_by(TahseenTicket.office_city)).all()
+    officers = list(session.scalars(select(StaffUser).where(StaffUser.is_active.is_(True))))
+    return sorted((requests.Waiting(ROLE, city, count, oldest,
+                                    sum(1 for o in officers if may_answer_in(o, city)))
+                   for city, count, oldest in rows), key=lambda waiting: waiting.oldest)
+
+
+def may_answer_in(officer: StaffUser, city: str) -> bool:
+    return staff.has_role(officer, ROLE) and officer.city == city
 
 
 def answer(session: Session, ticket: TahseenTicket, officer: StaffUser, text: str,

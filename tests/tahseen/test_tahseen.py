@@ -243,3 +243,16 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_beside_the_field(app, hold
     response = holder.send(attachment=[(io.BytesIO(png()), "a.png"),
                                        (io.BytesIO(png()), "b.png")])
     assert response.status_code == 422 and tickets(app) == []
+
+
+def test_operators_see_which_cities_have_tickets_and_no_officer(app, holder):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["absher", "waiting-tickets"])
+    assert result.exit_code == 0 and "No Tahseen ticket is waiting" in result.output
+    holder.sent()
+    result = runner.invoke(args=["absher", "waiting-tickets"])
+    assert result.exit_code == 1 and "الرياض" in result.output and "none" in result.output
+    officer_console(app)
+    result = runner.invoke(args=["absher", "waiting-tickets"])
+    assert result.exit_code == 0, result.output
+    assert "الرياض" in result.output and " 1 " in f" {result.output} "
