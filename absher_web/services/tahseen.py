@@ -15,6 +15,9 @@ an officer's with their staff id and name.
   simultaneous sends never pass it.
 - ``of_holder_by_number`` finds a ticket for its holder only: anyone else's number reads as
   none (the pages answer 404, the same as a number that does not exist).
+- A ticket may hold one file (PURPOSE: a photo or a PDF, checked by services/uploads),
+  downloaded by its holder and by Civil Affairs officers; it goes with the ticket when the
+  purge removes it (services/retention.py).
 """
 
 from __future__ import annotations
