@@ -28,8 +28,7 @@ EXPLANATION = _l("Once your account is activated, this page tells you whether th
 
 
 def render_signed_out():
-    return render_template("public/investors.html", title=TITLE,
-                           services=investors.services())
+    return render_template("public/investors.html", title=TITLE)
 
 
 def render_page(found: Eligibility, **context):
