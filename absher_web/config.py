@@ -282,6 +282,9 @@ class Config:
     # may have open (not yet decided) at once.
     PREMIUM_VISIT_VISA_FEE = env_int("PREMIUM_VISIT_VISA_FEE", 30000)
     PREMIUM_VISA_OPEN_MAX = env_int("PREMIUM_VISA_OPEN_MAX", 5)
+    # Tahseen (services/tahseen.py): how many tickets a holder may have waiting for an
+    # answer at once.
+    TAHSEEN_OPEN_MAX = env_int("TAHSEEN_OPEN_MAX", 3)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
 

@@ -102,6 +102,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Foreign investor services"),
         _l("Carry out the electronic transactions that are open to foreign investors."),
         True,
+        "investors.page",
     ),
     Service(
         _l("Foreign vehicle violations enquiry"),
@@ -213,6 +214,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Tahseen service"),
         _l("Send a complaint, a question or a suggestion to the Civil Affairs agency."),
         False,
+        "tahseen.page",
         agency=CIVIL_AFFAIRS,
     ),
     Service(

@@ -80,6 +80,7 @@ RANGES = {
     "UPLOAD_MAX_REQUEST_BYTES": (4096, 200 * 1024 * 1024),
     "UPLOAD_MAX_IMAGE_PIXELS": (10_000, 200_000_000),
     "RETAIN_UNATTACHED_UPLOADS_SECONDS": (3600, 30 * 86400),
+    "TAHSEEN_OPEN_MAX": (1, 50),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {

@@ -356,6 +356,7 @@ class Harness:
         self.victim = make_account(state=ActivationState.NOT_ACTIVATED)
         self.officer_victim = add_officer(self.app, username="fuzz.victim")
         self.queued = self.queue_a_request()
+        self.send_a_ticket()
         self.people = [make_person() for _ in range(3)]
 
     # -- one hostile request, checked ------------------------------------------------------
@@ -652,6 +653,18 @@ class Harness:
             made.number = QUEUED_NUMBER
             return made.number
 
+    def send_a_ticket(self) -> None:
+        """A Tahseen ticket waiting for a Civil Affairs officer of Riyadh (the fuzz
+        officers'), numbered FUZZ_TICKET."""
+        from absher_web.models import TahseenTicket, TicketKind, TicketStatus
+
+        with self.app.app_context(), db.transaction() as session:
+            session.add(TahseenTicket(number=FUZZ_TICKET, account_id=self.victim.id,
+                                      kind=TicketKind.QUESTION, topic="births",
+                                      text="When is the birth certificate ready?",
+                                      status=TicketStatus.OPEN, office_city="الرياض",
+                                      created_at=utcnow(), changed_at=utcnow()))
+
     def visitor(self, kind: str) -> Visitor:
         if kind not in self.visitors:
             self.visitors[kind] = self.build(kind)
@@ -719,6 +732,7 @@ Baseline = Callable[[Harness, Visitor, str], list[tuple[str, Value]]]
 
 
 QUEUED_NUMBER = "5028471937"
+FUZZ_TICKET = "123456789015"  # a Tahseen ticket of Riyadh (Harness.send_a_ticket)
 
 
 @dataclass(frozen=True)
@@ -939,6 +953,14 @@ SIGNED_IN_FORMS = (
              page="/{lang}/staff/civil-affairs/{number}"),
     FormSpec("staff_approve_request", "/{lang}/staff/civil-affairs/{number}/approve",
              "officer", nothing, page="/{lang}/staff/civil-affairs/{number}"),
+    # Tahseen: a holder's ticket, an officer's answer.
+    FormSpec("tahseen_send", "/{lang}/account/tahseen", "citizen",
+             lambda h, v, page: [("kind", "complaint"), ("topic", "national_id"),
+                                 ("text", "My ID card has waited three weeks.")]),
+    FormSpec("staff_tahseen_answer", f"/{{lang}}/staff/tahseen/{FUZZ_TICKET}/answer",
+             "officer", lambda h, v, page: [("outcome", "answer"),
+                                            ("text", "It is ready at the Olaya office.")],
+             page=f"/{{lang}}/staff/tahseen/{FUZZ_TICKET}"),
 )
 
 
@@ -1144,6 +1166,8 @@ CONTEXTS_BY_BLUEPRINT = {
     "security_questions": ("citizen", "new_citizen"),
     "staff": ("officer", "officer_changing_mobile", "citizen"),
     "staff_queues": ("officer", "citizen"), "my_requests": ("citizen", "new_citizen"),
+    "tahseen": ("citizen", "new_citizen"), "staff_tahseen": ("officer", "citizen"),
+    "investors": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

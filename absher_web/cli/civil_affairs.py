@@ -1,6 +1,7 @@
 """Civil Affairs' operator commands: `delivered` marks a birth registration's documents
 printed and sent (or waiting at the office), and the holder is texted; `waiting-requests`
-shows what each office has to decide, and which have no officer to decide it."""
+shows what each office has to decide, and which have no officer to decide it;
+`waiting-tickets` the same for Tahseen tickets."""
 
 from __future__ import annotations
 
@@ -53,4 +54,26 @@ def waiting_requests() -> None:
     if nobody:
         click.echo(f"{len(nobody)} office(s) have requests and no officer to decide them.",
                    err=True)
+        raise SystemExit(1)
+
+
+@absher.command("waiting-tickets")
+def waiting_tickets() -> None:
+    """Tahseen tickets waiting for an answer, by city, the oldest first, with how many active
+    Civil Affairs officers can answer them. Exit status 1 when a city has tickets and no
+    officer (create one with create-officer --role civil_affairs --city CITY)."""
+    from absher_web.services import tahseen
+
+    with db.transaction() as session:
+        waiting = tahseen.waiting_by_office(session)
+    if not waiting:
+        click.echo("No Tahseen ticket is waiting for an answer.")
+        return
+    table(("CITY", "WAITING", "OLDEST SINCE", "OFFICERS"),
+          [(w.office_city, str(w.count), utc(w.oldest), str(w.officers) if w.officers
+            else "none") for w in waiting])
+    nobody = [w for w in waiting if not w.officers]
+    if nobody:
+        click.echo(f"{len(nobody)} city(ies) have Tahseen tickets and no officer to answer "
+                   "them.", err=True)
         raise SystemExit(1)

@@ -8,6 +8,7 @@ from absher_web.agencies import (
     civil_registry,
     civil_registry_demo,
     family_demo,
+    investors,
     premium_residencies,
     residency,
     sponsorship,
@@ -51,10 +52,15 @@ def seed_demo() -> None:
             civil_registry.DEMO_IDS[2],
             *(national_id for national_id, *_ in residents
               if national_id != civil_registry.DEMO_IDS[2])])
+        # The demo resident holds a valid investment licence; another resident an expired one.
+        licences = investors.seed_demo(session, [
+            civil_registry.DEMO_IDS[2],
+            *(national_id for national_id, *_ in residents
+              if national_id != civil_registry.DEMO_IDS[2])][:2])
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
                f"{passports} passports, {visas} visas, {bans} travel bans, {holders} Premium "
-               "Residency holders.")
+               f"Residency holders, {licences} investment licences.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)
@@ -62,5 +68,7 @@ def seed_demo() -> None:
                "custody (New family record for mothers)")
     click.echo(f"  {civil_registry.DEMO_IDS[2]}  resident  a Premium Residency holder (Visas "
                "for Premium Residency holders: requests go to a Passports officer of Dammam)")
+    click.echo(f"  {civil_registry.DEMO_IDS[2]}  resident  also a foreign investor with a valid "
+               "licence (Foreign investor services)")
     click.echo(f"  {family_demo.AMAL}  citizen   a divorced mother whose son's custody is not "
                "recorded: her request goes to a Civil Affairs officer of Riyadh")

@@ -5,9 +5,22 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
+from wtforms import Field, TextAreaField
 
 from absher_web.forms.messages import message
 from absher_web.text import has_control_characters
+
+# In a text area, line breaks and tabs are what a person types (a Tahseen ticket, an answer).
+_TYPED_IN_TEXT_AREAS = str.maketrans("", "", "\r\n\t")
+
+
+def _unsafe(field: Field) -> bool:
+    value = field.data
+    if not isinstance(value, str):
+        return False
+    if isinstance(field, TextAreaField):
+        value = value.translate(_TYPED_IN_TEXT_AREAS)
+    return has_control_characters(value)
 
 
 class SiteForm(FlaskForm):
@@ -28,8 +41,7 @@ class SiteForm(FlaskForm):
             return formdata
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 (WTForms' signature)
-        unsafe = [field for field in self
-                  if isinstance(field.data, str) and has_control_characters(field.data)]
+        unsafe = [field for field in self if _unsafe(field)]
         valid = super().validate(extra_validators)
         for field in unsafe:
             field.errors = [message("text_control_characters")]

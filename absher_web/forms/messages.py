@@ -227,6 +227,17 @@ MESSAGES = {
     "passport_delivery_required": _l("Choose how you will receive the passport"),
     # TRANSLATORS: A message beside the list of cities with a Passports office.
     "passport_office_required": _l("Choose the city of the Passports office where you will collect the passport"),
+    # Tahseen (forms/tahseen.py)
+    # TRANSLATORS: A message beside the choice of a Tahseen ticket's kind.
+    "tahseen_kind_required": _l("Choose whether you are sending a complaint, a question or a suggestion"),
+    # TRANSLATORS: A message beside the list of a Tahseen ticket's topics.
+    "tahseen_topic_required": _l("Choose what it is about"),
+    # TRANSLATORS: A message beside the text of a Tahseen ticket.
+    "tahseen_text_required": _l("Write your complaint, question or suggestion"),
+    # TRANSLATORS: A message beside a Civil Affairs officer's answer to a Tahseen ticket.
+    "tahseen_answer_required": _l("Write the answer the holder will read"),
+    # TRANSLATORS: A message beside the officer's choice: answer a Tahseen ticket, or close it without an answer.
+    "tahseen_outcome_required": _l("Choose whether you answer the ticket or close it"),
 }
 
 

@@ -66,6 +66,7 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.investors import InvestorLicence, InvestorLicenceKind
 from absher_web.models.premium import (
     PremiumKind,
     PremiumResidency,
@@ -97,6 +98,7 @@ from absher_web.models.sms import (
     SmsStatus,
     unredacted_code_message,
 )
+from absher_web.models.tahseen import TahseenTicket, TicketKind, TicketStatus
 from absher_web.models.uploads import Upload
 
 __all__ = [
@@ -171,4 +173,10 @@ __all__ = [
     "unredacted_code_message",
     "utcnow",
     "Upload",
+    # Tahseen and foreign investors
+    "InvestorLicence",
+    "InvestorLicenceKind",
+    "TahseenTicket",
+    "TicketKind",
+    "TicketStatus",
 ]

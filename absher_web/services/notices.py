@@ -281,6 +281,20 @@ PASSPORT_DELIVERED = Notice("passport_notice", _l(
     "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
     "valid until %(until)s."))
 
+# Tahseen (services/tahseen.py): the holder is texted when a Civil Affairs officer answers or
+# closes their ticket; the answer itself is read on Absher.
+# TRANSLATORS: SMS when a Civil Affairs officer answered the holder's Tahseen ticket (خدمة
+# تحسين: a complaint, question or suggestion); at most two SMS segments. %(ticket)s is the
+# ticket's 12-digit number.
+TAHSEEN_ANSWERED = Notice("tahseen_notice", _l(
+    "Absher: Civil Affairs answered your Tahseen ticket %(ticket)s. Read the answer under "
+    "My tickets on Absher."))
+# TRANSLATORS: SMS when a Civil Affairs officer closed the holder's Tahseen ticket without an
+# answer, saying why; at most two SMS segments. %(ticket)s is the ticket's 12-digit number.
+TAHSEEN_CLOSED = Notice("tahseen_notice", _l(
+    "Absher: Civil Affairs closed your Tahseen ticket %(ticket)s. See why under My tickets "
+    "on Absher."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line

@@ -34,10 +34,13 @@ from absher_web.models import (
     SmsMessage,
     SmsStatus,
     SpentToken,
+    TahseenTicket,
+    TicketStatus,
     Upload,
     VisaExtension,
     unredacted_code_message,
 )
+from absher_web.services import tahseen
 
 BATCH = 1000
 REQUEST_HOLDER = "request:"  # services/uploads.request_holder
@@ -141,7 +144,21 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        # Tahseen tickets (the holder's words, the officer's answer) once ended: answered,
+        # closed or withdrawn, from that last move; an open one is kept until answered. Their
+        # files first, which name them (services/tahseen.holder_of).
+        ("files of ended Tahseen tickets", Upload,
+         Upload.held_by.in_(select(literal(f"{tahseen.PURPOSE}:")
+                                   + cast(TahseenTicket.id, String))
+                            .where(_ended_ticket(policy, now)))),
+        ("ended Tahseen tickets", TahseenTicket, _ended_ticket(policy, now)),
     ]
+
+
+def _ended_ticket(policy: RetentionPolicy, now: datetime) -> ColumnElement:
+    return (TahseenTicket.status.in_((TicketStatus.ANSWERED, TicketStatus.CLOSED,
+                                      TicketStatus.WITHDRAWN))
+            & (TahseenTicket.changed_at < now - policy.eservice_records))
 
 
 def _held_by_a_request() -> ColumnElement:

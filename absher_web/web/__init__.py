@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         family,
         family_records,
         files,
+        investors,
         my_requests,
         passports,
         payments,
@@ -50,6 +51,8 @@ def register_blueprints(app: Flask) -> None:
         staff,
         staff_passports,
         staff_queues,
+        staff_tahseen,
+        tahseen,
         visual_code,
     )
     from absher_web.web.flow import ltr
@@ -78,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(tahseen.bp)
+    app.register_blueprint(staff_tahseen.bp)
+    app.register_blueprint(investors.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(files.staff_bp)
     files.init_app(app)

@@ -69,6 +69,7 @@ CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
 # Every blueprint of the officer console (web/staff_queues.py adds the queues).
 STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports",
                     "staff_files"}
+STAFF_BLUEPRINTS |= {"staff_tahseen"}  # Tahseen tickets (web/staff_tahseen.py)
 # The console of each role, in the order an officer with several lands on them.
 CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"))
 # Pages of this blueprint any signed-in officer opens, whatever their roles.

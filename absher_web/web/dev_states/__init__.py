@@ -34,6 +34,7 @@ from absher_web.web.dev_states import (
     registration,
     requests,
     sign_in,
+    tahseen,
 )
 from absher_web.web.dev_states.common import Entry, State
 from absher_web.web.dev_states.eservices import ESERVICE_ANSWERS, ESERVICE_OVERVIEWS
@@ -48,7 +49,8 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 # The areas in the gallery's order.
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
          requests, premium_visas, payments, console, eservices, errors,
-         files)
+         files,
+         tahseen)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
