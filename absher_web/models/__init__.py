@@ -71,6 +71,7 @@ from absher_web.models.premium import (
     PremiumResidency,
     PremiumStatus,
 )
+from absher_web.models.privacy import DataExport, ExportStatus, StaffLook
 from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
@@ -169,4 +170,8 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    # What the holder sees of their own data (models/privacy.py).
+    "DataExport",
+    "ExportStatus",
+    "StaffLook",
 ]
