@@ -14,7 +14,7 @@ owner's own export is ever read (by their account id), so no one else's can be n
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import BytesIO
 
 from flask import (
@@ -65,25 +65,33 @@ def never_cached(response: Response) -> Response:
 @require_active_account(LOOKS_TITLE, LOOKS_EXPLANATION)
 def looks() -> str:
     before = request.args.get("before")
-    page = staff_looks.of_person(db.session, current_user.account.national_id,
-                                 before if isinstance(before, str) else None)
-    return render_template("account/looks.html", page=page, first=not before,
-                           role_name=staff_looks.role_name, reason_text=staff_looks.reason_text)
+    return render_looks(staff_looks.of_person(db.session, current_user.account.national_id,
+                                              before if isinstance(before, str) else None),
+                        first=not before)
+
+
+def render_looks(page: staff_looks.Page, first: bool, **context):
+    return render_template("account/looks.html", page=page, first=first,
+                           role_name=staff_looks.role_name, reason_text=staff_looks.reason_text,
+                           **context)
 
 
 def _pause() -> timedelta:
     return timedelta(seconds=current_app.config["DATA_EXPORT_PAUSE_SECONDS"])
 
 
-def render_download(form: DownloadDataForm | None = None, status: int = 200):
-    now = utcnow()
-    state = data_exports.state_of(db.session, current_user.account, now, _pause())
+def render_download(form: DownloadDataForm | None = None, status: int = 200,
+                    state: data_exports.State | None = None, now: datetime | None = None,
+                    **context):
+    """The page, with where the holder's copy stands (``state``: read when not given)."""
+    now = now or utcnow()
+    state = state or data_exports.state_of(db.session, current_user.account, now, _pause())
     keep = timedelta(seconds=current_app.config["DATA_EXPORT_KEEP_SECONDS"])
     return render_template(
         "account/download.html", state=state, may_ask=state.may_ask(now),
         ask_form=ConfirmForm(formdata=None), form=form or DownloadDataForm(formdata=None),
         sections=data_exports.SECTIONS, keep_days=max(1, round(keep.total_seconds() / 86400)),
-        page_has_errors=status >= 400), status
+        page_has_errors=status >= 400, **context), status
 
 
 @bp.get("/download")

@@ -160,6 +160,14 @@ def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status
         page_has_errors=status >= 400, **context), status
 
 
+def render_look_reason(case: Case, form: LookReasonForm, status: int = 200,
+                       role: str = staff.CIVIL_AFFAIRS, **context):
+    """The question asked before a request is shown: why the officer opens it."""
+    return render_template("staff/look_reason.html", case=case, form=form, role=role,
+                           queue_title=QUEUES[role][1], page_has_errors=status >= 400,
+                           **context), status
+
+
 def queue(role: str):
     officer = signed_in_officer()
     services = requests.services_of_role(role)
@@ -192,10 +200,7 @@ def case(number: str, role: str):
         return render_case(found, role=role)
     form = LookReasonForm()
     if not form.validate_on_submit():
-        status = 422 if form.errors else 200
-        return render_template("staff/look_reason.html", case=found, form=form, role=role,
-                               queue_title=QUEUES[role][1],
-                               page_has_errors=status >= 400), status
+        return render_look_reason(found, form, 422 if form.errors else 200, role=role)
     staff_looks.record(db.session, staff=signed_in_officer(),
                        person_national_id=found.request.beneficiary_id,
                        reason=staff_looks.reason_of(form), now=utcnow(), role=role)
