@@ -88,8 +88,8 @@ STATES: list[State] = [
     # TRANSLATORS: states gallery, a state of Download my data.
     State("my-data-download-asked", GROUP, data_rights.DOWNLOAD_TITLE, _l("Asked for"),
           partial(download, ExportStatus.ASKED)),
-    # TRANSLATORS: states gallery, a state of Download my data.
     State("my-data-download-preparing", GROUP, data_rights.DOWNLOAD_TITLE,
+          # TRANSLATORS: states gallery, a state of Download my data: being prepared.
           _l("Being prepared"), partial(download, ExportStatus.PREPARING)),
     # TRANSLATORS: states gallery, a state of Download my data.
     State("my-data-download-ready", GROUP, data_rights.DOWNLOAD_TITLE, _l("Ready"),
