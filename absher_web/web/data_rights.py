@@ -109,7 +109,7 @@ def ask() -> Response:
     return redirect(url_for(".download_page"), 303)
 
 
-@bp.post("/download")
+@bp.post("/download/file")
 @require_active_account(DOWNLOAD_TITLE, DOWNLOAD_EXPLANATION)
 def download():
     account, now = current_user.account, utcnow()
