@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
 from datetime import timedelta
 
@@ -182,6 +181,36 @@ class TestTheZip:
         assert "staff_user_id" not in everything
 
 
+    @pytest.mark.parametrize("lang", ["ar", "en"])
+    def test_the_readable_page_is_valid_html_in_the_language_of_the_ask(
+            self, app, client, make_account, sms_outbox, tmp_path, lang):
+        import subprocess
+
+        from tests.test_valid_html import vnu_command
+
+        citizen = Citizen(client, make_account(state=ActivationState.ACTIVE), sms_outbox,
+                          lang=lang)
+        citizen.sign_in()
+        page = citizen.client.get(f"/{lang}/account/my-data/download")
+        citizen.client.post(f"/{lang}/account/my-data/download/ask",
+                            data={"csrf_token": csrf_of(page)})
+        prepare(app)
+        page = citizen.client.get(f"/{lang}/account/my-data/download")
+        response = citizen.client.post(f"/{lang}/account/my-data/download/file", data={
+            "csrf_token": csrf_of(page), "password": PASSWORD})
+        readable = zipfile.ZipFile(io.BytesIO(response.data)).read(data_exports.README_NAME)
+        assert f'<html lang="{lang}"' in readable.decode()
+        assert ("بياناتك المحفوظة في أبشر" if lang == "ar" else "Your data held by Absher") \
+            in readable.decode()
+        (tmp_path / "my-data.html").write_bytes(readable)
+        checked = subprocess.run([*vnu_command(), "--format", "json", "--stdout",
+                                  str(tmp_path / "my-data.html")], capture_output=True,
+                                 text=True, timeout=120, check=False)
+        problems = [m for m in json.loads(checked.stdout or "{}").get("messages", [])
+                    if m.get("type") in ("error", "non-document-error")]
+        assert problems == []
+
+
 class TestDownload:
     def test_only_with_the_password_and_a_wrong_one_counts(self, app, holder):
         ask(holder)
@@ -271,4 +300,5 @@ class TestExpiryAndPurge:
 def test_sections_have_fixed_file_names():
     with pytest.raises(ValueError):
         data_exports.Section("../etc", "x", lambda session, account: [])
-    assert threading is not None
+    assert all(data_exports.SECTION_NAME.fullmatch(section.name)
+               for section in data_exports.SECTIONS)
