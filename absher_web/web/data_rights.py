@@ -5,7 +5,8 @@ time an officer opened the holder's record, newest first, a page at a time (?bef
 keyset cursor); the officer's role, office and reason, never their name.
 
 /<lang>/account/my-data/download: "Download my data" (services/data_exports.py): ask for a
-copy, see it being prepared, download it while it is offered. The download asks for the
+copy (/download/ask), see it being prepared, download it while it is offered
+(/download/file, 404 when none of the holder's is). The download asks for the
 password again (checked under the sign-in lock rules): a session left open on a shared
 computer, or a stolen cookie, must not be enough to carry away everything held about the
 holder, and a password typed now proves more than a sign-in some minutes ago. Only the
