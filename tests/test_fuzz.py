@@ -246,7 +246,8 @@ def encode_body(pairs: list[tuple[Value, object]], encoding: str, csrf: str | No
 # --- checking answers ----------------------------------------------------------------------
 
 HTML_LANG = re.compile(r'<html\b[^>]*\blang="(?:ar|en)"')
-BINARY_ENDPOINTS = {"visual_code.image": "image/png", "visual_code.audio": "audio/wav"}
+BINARY_ENDPOINTS = {"visual_code.image": "image/png", "visual_code.audio": "audio/wav",
+                    "data_rights.download": "application/zip"}
 FRAGMENT_ENDPOINTS = {"visual_code.refresh"}
 OUR_HOSTS = {"", "localhost", "127.0.0.1"}
 
@@ -620,7 +621,7 @@ class Harness:
                 self.step(visitor, "POST", "/en/staff/mobile", (303,), "give a new number", {
                     "csrf_token": hidden(page, "csrf_token"),
                     "national_id": self.make_account().national_id, "mobile": mobile,
-                    "fingerprints_verified": "y"})
+                    "look_reason": "holder_at_office", "fingerprints_verified": "y"})
                 visitor.mobile = normalise_mobile(mobile)
         elif kind in ("registering", "registered"):
             self.start_registration(visitor)
@@ -931,23 +932,34 @@ SIGNED_IN_FORMS = (
              "premium_holder", lambda h, v, page: [*PREMIUM_VISA.items(), ("fee", "30000")],
              page="/{lang}/account/premium-residency/visas"),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
-             lambda h, v, page: [("national_id", h.victim.national_id)]),
+             lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12")]),
     FormSpec("staff_activate", "/{lang}/staff/activate", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("fingerprints_verified", "y")], page="/{lang}/staff/"),
     FormSpec("staff_sign_out", "/{lang}/staff/sign-out", "officer", nothing,
              page="/{lang}/staff/"),
     FormSpec("staff_unlock", "/{lang}/staff/unlock", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("fingerprints_verified", "y")], page="/{lang}/staff/"),
     FormSpec("staff_change_mobile", "/{lang}/staff/mobile", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("mobile", h.fresh_mobile()), ("fingerprints_verified", "y")],
              page="/{lang}/staff/"),
     FormSpec("staff_mobile_code", "/{lang}/staff/mobile/code", "officer_changing_mobile",
              code_of_visitor),
     FormSpec("staff_mobile_resend", "/{lang}/staff/mobile/code/resend",
              "officer_changing_mobile", nothing, page="/{lang}/staff/mobile/code"),
+    FormSpec("staff_open_request", "/{lang}/staff/civil-affairs/{number}", "officer",
+             lambda h, v, page: [("look_reason", "other"), ("look_note", "Court order 12")]),
+    FormSpec("data_rights_ask", "/{lang}/account/my-data/download/ask", "citizen", nothing,
+             page="/{lang}/account/my-data/download"),
+    FormSpec("data_rights_download", "/{lang}/account/my-data/download/file", "citizen",
+             lambda h, v, page: [("password", v.password)],
+             page="/{lang}/account/my-data/download"),
     FormSpec("staff_refuse_request", "/{lang}/staff/civil-affairs/{number}/refuse", "officer",
              lambda h, v, page: [("reason", "The custody deed is for another child.")],
              page="/{lang}/staff/civil-affairs/{number}"),
@@ -1168,6 +1180,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "staff_queues": ("officer", "citizen"), "my_requests": ("citizen", "new_citizen"),
     "tahseen": ("citizen", "new_citizen"), "staff_tahseen": ("officer", "citizen"),
     "investors": ("citizen", "new_citizen"),
+    "data_rights": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

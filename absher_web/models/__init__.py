@@ -72,6 +72,7 @@ from absher_web.models.premium import (
     PremiumResidency,
     PremiumStatus,
 )
+from absher_web.models.privacy import DataExport, ExportStatus, StaffLook
 from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
@@ -179,4 +180,8 @@ __all__ = [
     "TahseenTicket",
     "TicketKind",
     "TicketStatus",
+    # What the holder sees of their own data (models/privacy.py).
+    "DataExport",
+    "ExportStatus",
+    "StaffLook",
 ]

@@ -294,6 +294,12 @@ TAHSEEN_ANSWERED = Notice("tahseen_notice", _l(
 TAHSEEN_CLOSED = Notice("tahseen_notice", _l(
     "Absher: Civil Affairs closed your Tahseen ticket %(ticket)s. See why under My tickets "
     "on Absher."))
+# Download my data (services/data_exports.py).
+# TRANSLATORS: SMS when the copy of the holder's data they asked for is ready; two SMS
+# segments at most. %(until)s is the last moment it can be downloaded, as yyyy-mm-dd hh:mm.
+DATA_EXPORT_READY = Notice("data_export_notice", _l(
+    "Absher: the copy of your data that you asked for is ready. Download it from My data on "
+    "Absher before %(until)s."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

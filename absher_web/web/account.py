@@ -13,6 +13,7 @@ from absher_web.services import acting_for, activation, audit, vehicle_sales
 from absher_web.services.eservices import driving
 from absher_web.web import (
     births,
+    data_rights,
     eservices,
     my_requests,
     passports,
@@ -68,6 +69,7 @@ EVENT_LABELS = {
     **passports.EVENT_LABELS,
     **premium_visas.EVENT_LABELS,
     **tahseen.EVENT_LABELS,
+    **data_rights.EVENT_LABELS,
 }
 
 

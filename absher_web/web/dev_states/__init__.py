@@ -22,6 +22,7 @@ from absher_web.web.dev_states import (
     account,
     births,
     console,
+    data_rights,
     errors,
     eservices,
     family_records,
@@ -50,7 +51,8 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
          requests, premium_visas, payments, console, eservices, errors,
          files,
-         tahseen)
+         tahseen,
+         data_rights)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
