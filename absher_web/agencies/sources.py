@@ -5,6 +5,7 @@ from __future__ import annotations
 from absher_web.agencies import (
     civil_registry,
     family,
+    job_openings,
     passports,
     premium_residencies,
     residency,
@@ -16,4 +17,5 @@ from absher_web.agencies.csv_source import Source
 SOURCES: dict[str, Source] = {source.name: source for source in (
     civil_registry.SOURCE, traffic.VEHICLES, traffic.VIOLATIONS, sponsorship.SOURCE,
     family.SOURCE, passports.SOURCE, passports.BANS, residency.SOURCE,
-    premium_residencies.SOURCE)}
+    premium_residencies.SOURCE,
+    job_openings.SOURCE)}

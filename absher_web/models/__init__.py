@@ -46,6 +46,14 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.employment import (
+    JobApplication,
+    JobGender,
+    JobOpening,
+    JobRegion,
+    JobSector,
+    Qualification,
+)
 from absher_web.models.eservices import (
     AbsenceReport,
     AuthorisationStatus,
@@ -123,6 +131,11 @@ __all__ = [
     "FamilyRecordMember",
     "FamilyRelation",
     "DrivingAuthorisation",
+    "JobApplication",
+    "JobGender",
+    "JobOpening",
+    "JobRegion",
+    "JobSector",
     "Language",
     "Marriage",
     "MarriageEnd",
@@ -137,6 +150,7 @@ __all__ = [
     "PremiumKind",
     "PremiumResidency",
     "PremiumStatus",
+    "Qualification",
     "REDACTED_CODE_BODY",
     "RecoveryFlow",
     "RecoveryStep",

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         births,
         documents,
+        employment,
         eservices,
         family,
         family_records,
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_employment,
         staff_passports,
         staff_queues,
         visual_code,
@@ -77,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(employment.bp)
+    app.register_blueprint(employment.account_bp)
+    app.register_blueprint(staff_employment.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 
