@@ -73,9 +73,11 @@ class JobOpening(Base):
 
     __tablename__ = "job_openings"
     __table_args__ = (
-        # The search: open ones first by closing date, within a sector or a region.
+        # The search: open ones first by closing date, within a sector, a region or a
+        # qualification.
         Index("ix_job_openings_sector_closing", "sector", "closing_on"),
         Index("ix_job_openings_region_closing", "region", "closing_on"),
+        Index("ix_job_openings_qualification_closing", "qualification", "closing_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -52,6 +52,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_job_openings_closing_on"), "job_openings", ["closing_on"])
     op.create_index("ix_job_openings_sector_closing", "job_openings", ["sector", "closing_on"])
     op.create_index("ix_job_openings_region_closing", "job_openings", ["region", "closing_on"])
+    op.create_index("ix_job_openings_qualification_closing", "job_openings",
+                    ["qualification", "closing_on"])
     op.create_table(
         "job_applications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,7 +80,7 @@ def downgrade() -> None:
     for column in ("opening_id", "account_id", "created_at"):
         op.drop_index(op.f(f"ix_job_applications_{column}"), table_name="job_applications")
     op.drop_table("job_applications")
-    for name in ("ix_job_openings_region_closing", "ix_job_openings_sector_closing",
-                 "ix_job_openings_closing_on"):
+    for name in ("ix_job_openings_qualification_closing", "ix_job_openings_region_closing",
+                 "ix_job_openings_sector_closing", "ix_job_openings_closing_on"):
         op.drop_index(name, table_name="job_openings")
     op.drop_table("job_openings")
