@@ -105,6 +105,7 @@ from absher_web.models.sms import (
     SmsStatus,
     unredacted_code_message,
 )
+from absher_web.models.uploads import Upload
 
 __all__ = [
     "AbsenceReport",
@@ -183,4 +184,5 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    "Upload",
 ]
