@@ -9,9 +9,9 @@ from flask_babel import lazy_pgettext
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 
 from absher_web.forms.base import SiteForm
-from absher_web.forms.fields import Required, rule, strip_spaces
+from absher_web.forms.fields import AttachmentsField, FilesForm, Required, rule, strip_spaces
 from absher_web.models import JobGender, JobRegion, JobSector, Qualification
-from absher_web.services.employment import PAGES_MAX, WORDS_MAX, Search
+from absher_web.services.employment import CV_PURPOSE, PAGES_MAX, WORDS_MAX, Search
 
 SECTOR_NAMES = {
     # TRANSLATORS: A sector of the Ministry of Interior that recruits (الأمن العام).
@@ -140,9 +140,9 @@ class OpeningSearchForm(SiteForm):
                       page=int(self.page.data) if self.page.data else 1)
 
 
-class ApplicationForm(SiteForm):
-    """An application: the qualification the holder holds (their registry data is shown,
-    not typed)."""
+class ApplicationForm(FilesForm):
+    """An application: the qualification the holder holds and their CV, one PDF (their
+    registry data is shown, not typed)."""
 
     # TRANSLATORS: The question above the list of qualifications on a job application.
     qualification = RadioField(
@@ -151,3 +151,6 @@ class ApplicationForm(SiteForm):
                  for member, name in QUALIFICATION_NAMES.items()],
         validators=[Required("jobs_qualification_required"),
                     _one_of(QUALIFICATION_NAMES, "jobs_qualification_required")])
+    # TRANSLATORS: The field of a job application where the holder chooses their CV (a PDF
+    # file).
+    cv = AttachmentsField(_l("Your CV"), purpose=CV_PURPOSE, max_files=1)

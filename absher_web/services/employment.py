@@ -42,10 +42,11 @@ from absher_web.models import (
     RequestStatus,
     ServiceRequest,
     StaffUser,
+    Upload,
 )
 from absher_web.models.employment import JOB_APPLICATION
 from absher_web.nationalities import SAUDI_ARABIA
-from absher_web.services import audit, notices, requests, staff
+from absher_web.services import audit, notices, requests, staff, uploads
 from absher_web.services.acting_for import age_on
 
 SERVICE = JOB_APPLICATION
@@ -55,6 +56,9 @@ PAGES_MAX = 250  # a page number beyond this is refused (no deep offsets)
 WORDS_MAX = 100  # characters of the search words
 DECLINED = "declined"  # the request's reason when a recruiter declines it
 QUEUE_SHOWN = requests.QUEUE_SHOWN
+# The CV sent with an application: one PDF, read by the recruiters.
+CV_PURPOSE = "job_cv"
+uploads.register_purpose(CV_PURPOSE, kinds=(uploads.PDF,), staff_roles=(staff.RECRUITER,))
 
 
 class Refusal(enum.StrEnum):
@@ -184,11 +188,12 @@ def standing(session: Session, account: Account, opening: JobOpening,
 
 
 def apply(session: Session, account: Account, opening: JobOpening,
-          qualification: Qualification, cv_file: str | None, now: datetime,
+          qualification: Qualification, cv: Upload | None, now: datetime,
           client_address: str | None = None) -> ServiceRequest:
-    """Send the application: Refused when a rule says no (an application sent at the same
-    moment elsewhere included), QualificationTooLow for a qualification below the
-    opening's. Commits."""
+    """Send the application with its CV (an upload of CV_PURPOSE, accepted by the form):
+    Refused when a rule says no (an application sent at the same moment elsewhere
+    included), QualificationTooLow for a qualification below the opening's. The CV then
+    belongs to the request (purged with it). Commits."""
     found = standing(session, account, opening, now)
     if found.refusal is not None:
         raise Refused(found)
@@ -206,9 +211,12 @@ def apply(session: Session, account: Account, opening: JobOpening,
     if not new:
         session.rollback()
         raise Refused(standing(session, account, opening, now))
+    if cv is not None:
+        uploads.attach(session, [cv], uploads.request_holder(made.id), now)
     session.add(JobApplication(request_id=made.id, opening_id=opening.id,
                                account_id=account.id, qualification=qualification,
-                               cv_file=cv_file, created_at=now))
+                               cv_file=cv.public_id if cv is not None else None,
+                               created_at=now))
     session.commit()
     return made
 

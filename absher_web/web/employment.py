@@ -25,6 +25,7 @@ from absher_web.forms.messages import message
 from absher_web.models import JobOpening, Qualification, RequestStatus, utcnow
 from absher_web.services import employment
 from absher_web.services.employment import Results, Standing
+from absher_web.web.files import takes_files
 from absher_web.web.flow import render_step
 from absher_web.web.guards import require_active_account, signed_in_only
 
@@ -119,6 +120,7 @@ def render_applications(found: list[employment.Applied], notice: dict | None = N
 
 @account_bp.route("/<number>/apply", methods=["GET", "POST"])
 @require_active_account(TITLE, EXPLANATION)
+@takes_files
 def apply(number: str):
     wanted = _opening(number)
     account = current_user.account
@@ -132,7 +134,7 @@ def apply(number: str):
         return render_apply(found, 422, form)
     try:
         made = employment.apply(db.session, account, wanted, Qualification(
-            form.qualification.data), None, utcnow(), client_address())
+            form.qualification.data), form.cv.uploads[0], utcnow(), client_address())
     except employment.Refused as refused:
         return render_apply(refused.standing, 409)
     except employment.QualificationTooLow:

@@ -4,6 +4,7 @@ signed in to the console, and helpers for the application and the decisions."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -24,11 +25,13 @@ from absher_web.models import (
 from absher_web.services import employment
 from absher_web.services.eservices import local_today
 from tests.account.conftest import Citizen, csrf_of
+from tests.files.conftest import plain_pdf
 from tests.staff.conftest import Console
 from tests.staff.test_civil_affairs import officer_console
 
 TODAY = local_today(utcnow())
 OPEN, EVERYONE, CLOSED, YOUNG = "MOI-T-0001", "MOI-T-0002", "MOI-T-0003", "MOI-T-0004"
+PDF = plain_pdf()
 
 
 def entry(number: str, *, days: int = 20, low: int | None = 18, high: int | None = 40,
@@ -49,10 +52,14 @@ class Applicant(Citizen):
         return csrf_of(self.client.get(f"/{self.lang}/account/jobs/{number}/apply"))
 
     def apply(self, number: str = OPEN, qualification: str = "bachelor", client=None,
-              token: str | None = None):
+              token: str | None = None, cv: tuple[bytes, str] | None = None):
+        data = {"csrf_token": token or self.token(number), "qualification": qualification}
+        content, name = cv if cv is not None else (PDF, "my cv.pdf")
+        if content:
+            data["cv"] = (io.BytesIO(content), name)
         return (client or self.client).post(
-            f"/{self.lang}/account/jobs/{number}/apply",
-            data={"csrf_token": token or self.token(number), "qualification": qualification})
+            f"/{self.lang}/account/jobs/{number}/apply", data=data,
+            content_type="multipart/form-data")
 
     def withdraw(self, number: str):
         page = self.client.get(f"/en/account/requests/{number}/withdraw")

@@ -12,6 +12,7 @@ from tests.employment.conftest import (
     CLOSED,
     EVERYONE,
     OPEN,
+    PDF,
     YOUNG,
     add_openings,
     applications,
@@ -20,6 +21,7 @@ from tests.employment.conftest import (
     rows,
     the_application,
 )
+from tests.files.conftest import pdf_with_object_stream, png
 
 
 def text_of(response) -> str:
@@ -144,7 +146,43 @@ def test_hostile_application_forms_get_a_message(app, applicant):
     for value in ("", "phd", "\x00", "bachelor\u202e", "x" * 10000):
         response = applicant.apply(qualification=value)
         assert response.status_code == 422, value
-    assert applications(app) == []
+    for cv in ((b"", ""), (png(), "cv.pdf"), (b"%PDF-1.4 broken", "cv.pdf"),
+               (PDF, "../../etc/passwd"), (pdf_with_object_stream(b"/OpenAction 4 0 R"),
+                                           "cv.pdf")):
+        response = applicant.apply(cv=cv)
+        if cv[1] == "../../etc/passwd":
+            assert response.status_code == 303  # the name is never a path
+            applicant.withdraw(the_application(app).number)
+            continue
+        assert response.status_code == 422, cv[1]
+        assert 'id="cv-error"' in text_of(response)
+    assert [a.status for a in applications(app)] == [RequestStatus.CANCELLED]
+
+
+def test_the_cv_goes_to_the_holder_and_recruiters_only(app, applicant, make_account,
+                                                       sms_outbox):
+    applicant.apply()
+    made = the_application(app)
+    with app.app_context():
+        from absher_web.models import JobApplication
+        cv = db.session.scalars(select(JobApplication.cv_file)).one()
+    own = applicant.client.get(f"/en/account/files/{cv}")
+    assert own.status_code == 200 and own.data.startswith(b"%PDF")
+    assert f"/en/account/files/{cv}" in text_of(applicant.client.get("/en/account/jobs"))
+    console = recruiter(app)
+    page = text_of(console.client.get(f"/en/staff/recruitment/applications/{made.number}"))
+    assert f"/en/staff/files/{cv}" in page
+    download = console.client.get(f"/en/staff/files/{cv}")
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "application/pdf"
+    other = recruiter(app, "passports.only", roles=("passports",))
+    assert other.client.get(f"/en/staff/files/{cv}").status_code in (403, 404)
+    from absher_web.models import ActivationState
+    from tests.employment.conftest import Applicant
+    stranger = Applicant(app.test_client(), make_account(state=ActivationState.ACTIVE),
+                         sms_outbox)
+    stranger.sign_in()
+    assert stranger.client.get(f"/en/account/files/{cv}").status_code == 404
 
 
 def test_withdrawn_application_may_be_sent_again(app, applicant):

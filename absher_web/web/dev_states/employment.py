@@ -143,6 +143,7 @@ def applied(number: str, status: RequestStatus, found: JobOpening | None = None,
     request = asked(number, status, found=found, **values)
     application = JobApplication(id=request.id, request_id=request.id, opening_id=found.id,
                                  account_id=1, qualification=Qualification.BACHELOR,
+                                 cv_file=f"cv{number}AbCdEfGhIjKlMn"[:24],
                                  created_at=request.created_at)
     application.opening = found
     return employment.Applied(request, application)
