@@ -243,6 +243,16 @@ MESSAGES = {
     "staff_job_shortlisted": _l("Application %(number)s is shortlisted. The applicant is told by SMS"),
     # TRANSLATORS: In the recruiters' queue, after the recruiter declined an application. %(number)s is its number.
     "staff_job_declined": _l("Application %(number)s is declined. The applicant is told by SMS and reads your reason on Absher"),
+    # Why an officer opens a holder's record (services/staff_looks.py).
+    # TRANSLATORS: Beside the reasons an officer chooses from before a holder's record is shown.
+    "staff_look_reason_required": _l("Choose why you are opening this holder's record"),
+    # TRANSLATORS: Beside the field for an officer's own words, when they chose "another reason".
+    "staff_look_note_required": _l("Write the reason: the holder reads it"),
+    # TRANSLATORS: Beside the field for an officer's own words. %(count)s is the most
+    # characters it takes (200).
+    "staff_look_note_too_long": lazy_plural(
+        "Write the reason in %(count)s character or fewer",
+        "Write the reason in %(count)s characters or fewer", "look_note_max"),
 }
 
 

@@ -294,6 +294,13 @@ JOB_DECLINED = Notice("job_application_notice", _l(
     "Absher: your application %(number)s to job opening %(opening)s was not accepted. See "
     "the reason under My job applications on Absher."))
 
+# Download my data (services/data_exports.py).
+# TRANSLATORS: SMS when the copy of the holder's data they asked for is ready; two SMS
+# segments at most. %(until)s is the last moment it can be downloaded, as yyyy-mm-dd hh:mm.
+DATA_EXPORT_READY = Notice("data_export_notice", _l(
+    "Absher: the copy of your data that you asked for is ready. Download it from My data on "
+    "Absher before %(until)s."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line
