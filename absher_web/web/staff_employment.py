@@ -1,26 +1,27 @@
 """The recruiters' queue of the officer console (Absher Employment): the job openings with
-applications waiting, the applications to one opening (oldest first), one application (the
-registry's data as sent, the qualification, the CV) and the decision: shortlist it, or
-decline it with a reason. Each decision is a move of the request
-(services/employment.decide): made once however many recruiters press at once, audited
-with the recruiter, texted to the holder after the commit. Anyone signed in as an officer
-without the recruiter role gets 403; anyone else the officers' sign-in.
+applications waiting, the applications to one opening (oldest first), one application (once
+the recruiter said why they open it: services/staff_looks; then the registry's data as sent,
+the qualification, the CV) and the decision: shortlist it, or decline it with a reason. Each
+decision is a move of the request (services/employment.decide): made once however many
+recruiters press at once, audited with the recruiter, texted to the holder after the
+commit. Anyone signed in as an officer without the recruiter role gets 403; anyone else the
+officers' sign-in.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from absher_web.agencies import job_openings
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
-from absher_web.forms.staff import RefuseRequestForm
+from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
 from absher_web.models import JobOpening, RequestStatus, utcnow
-from absher_web.services import employment, requests, staff
+from absher_web.services import employment, requests, staff, staff_looks
 from absher_web.web.employment import NAMES
-from absher_web.web.staff import signed_in_officer
+from absher_web.web.staff import officer_signed_in_at, signed_in_officer
 from absher_web.web.staff_queues import officers_of
 
 bp = Blueprint("staff_employment", __name__, url_prefix="/<lang_code>/staff/recruitment")
@@ -77,9 +78,35 @@ def _applied(number: str) -> employment.Applied:
     return found
 
 
-@bp.get("/applications/<number>")
+def render_look_reason(applied: employment.Applied, form: LookReasonForm, status: int = 200,
+                       **context):
+    """The question asked before an application is shown: why the recruiter opens it."""
+    return render_template("staff/recruitment_look_reason.html", applied=applied, form=form,
+                           title=QUEUE_TITLE, page_has_errors=status >= 400,
+                           **context), status
+
+
+def opened(applied: employment.Applied) -> bool:
+    """Whether this recruiter said why they open the applicant's record in this session."""
+    return staff_looks.looked_since(db.session, signed_in_officer(),
+                                    applied.request.beneficiary_id, officer_signed_in_at())
+
+
+@bp.route("/applications/<number>", methods=["GET", "POST"])
 def application(number: str):
-    return render_application(_applied(number))
+    """The application, once the recruiter said why they open it (a look at the
+    applicant's record, staff_looks): asked the first time in each officer session."""
+    found = _applied(number)
+    if request.method == "GET" and opened(found):
+        return render_application(found)
+    form = LookReasonForm()
+    if not form.validate_on_submit():
+        return render_look_reason(found, form, 422 if form.errors else 200)
+    staff_looks.record(db.session, staff=signed_in_officer(),
+                       person_national_id=found.request.beneficiary_id,
+                       reason=staff_looks.reason_of(form), now=utcnow(), role=staff.RECRUITER)
+    db.session.commit()
+    return redirect(url_for(".application", number=number), 303)
 
 
 @bp.post("/applications/<number>/shortlist")
@@ -95,6 +122,8 @@ def decline(number: str):
     found = _applied(number)
     form = RefuseRequestForm()
     if not form.validate_on_submit():
+        if not opened(found):  # the record was never opened in this session
+            return redirect(url_for(".application", number=number), 303)
         return render_application(found, form, 422)
     return _decided(found, shortlist=False, note=form.reason.data)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from absher_web.extensions import db
-from absher_web.models import AuditEvent, RequestStatus, SmsMessage
+from absher_web.models import AuditEvent, RequestStatus, SmsMessage, StaffLook
 from tests.account.conftest import csrf_of
 from tests.employment.conftest import (
     CLOSED,
@@ -84,7 +84,9 @@ def test_applying_sends_the_registry_data_and_the_recruiter_shortlists(app, appl
     assert OPEN in text_of(console.client.get("/en/staff/recruitment"))
     assert made.number in text_of(console.client.get(f"/en/staff/recruitment/openings/{OPEN}"))
     url = f"/en/staff/recruitment/applications/{made.number}"
-    page = console.client.get(url)
+    asked = console.client.get(url)
+    assert asked.status_code == 200 and applicant.account.national_id not in text_of(asked)
+    page = console.open_case(f"recruitment/applications/{made.number}")
     assert page.status_code == 200 and applicant.account.national_id in text_of(page)
     assert console.client.post(url + "/shortlist",
                                data={"csrf_token": csrf_of(page)}).status_code == 303
@@ -98,6 +100,8 @@ def test_applying_sends_the_registry_data_and_the_recruiter_shortlists(app, appl
             AuditEvent.kind == "job_application_decided")).one()
         assert audit.staff_user_id == console.officer.id
         assert audit.detail["recruiter"] == console.officer.full_name
+        look = db.session.scalars(select(StaffLook)).one()
+        assert look.person_id == applicant.account.national_id and look.role == "recruiter"
 
 
 def test_a_declined_application_shows_the_reason_in_arabic_texts(app, make_account,
@@ -111,7 +115,7 @@ def test_a_declined_application_shows_the_reason_in_arabic_texts(app, make_accou
     made = the_application(app)
     console = recruiter(app)
     url = f"/en/staff/recruitment/applications/{made.number}"
-    token = csrf_of(console.client.get(url))
+    token = csrf_of(console.open_case(f"recruitment/applications/{made.number}"))
     assert console.client.post(url + "/decline", data={"csrf_token": token,
                                                        "reason": ""}).status_code == 422
     assert console.client.post(url + "/decline", data={
@@ -170,7 +174,7 @@ def test_the_cv_goes_to_the_holder_and_recruiters_only(app, applicant, make_acco
     assert own.status_code == 200 and own.data.startswith(b"%PDF")
     assert f"/en/account/files/{cv}" in text_of(applicant.client.get("/en/account/jobs"))
     console = recruiter(app)
-    page = text_of(console.client.get(f"/en/staff/recruitment/applications/{made.number}"))
+    page = text_of(console.open_case(f"recruitment/applications/{made.number}"))
     assert f"/en/staff/files/{cv}" in page
     download = console.client.get(f"/en/staff/files/{cv}")
     assert download.status_code == 200

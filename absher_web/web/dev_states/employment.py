@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.employment import QUALIFICATION_NAMES, ApplicationForm, OpeningSearchForm
 from absher_web.forms.messages import message
-from absher_web.forms.staff import RefuseRequestForm
+from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
 from absher_web.models import (
     JobApplication,
     JobGender,
@@ -183,6 +183,12 @@ def case(status: RequestStatus = S.SUBMITTED, typed: dict | None = None):
                         422 if typed is not None else 200, officer=recruiter())
 
 
+def look_reason(typed: dict | None = None):
+    form = form_of(LookReasonForm, typed)
+    return officer_page(console.render_look_reason, applied("5012837465", S.SUBMITTED), form,
+                        422 if typed is not None else 200, officer=recruiter())
+
+
 def recruiter():  # noqa: ANN201 (a StaffUser)
     found = fx.officer()
     found.roles, found.city, found.office = ["recruiter"], None, "Ministry of Interior"
@@ -265,6 +271,14 @@ STATES: list[State] = [
           _l("After a shortlisting, nothing waiting"),
           partial(opening_queue, False, {"key": "staff_job_shortlisted",
                                          "number": "5012837465"})),
+    # TRANSLATORS: states gallery, a state of a job application in the recruiters' queue:
+    # the question why the recruiter opens it, before it is shown.
+    State("staff-recruitment-application-why", GROUP, CASE, _l("Why it is opened, asked first"),
+          look_reason),
+    # TRANSLATORS: states gallery, a state of a job application in the recruiters' queue:
+    # "another reason" chosen without the recruiter's words (422).
+    State("staff-recruitment-application-why-missing", GROUP, CASE,
+          _l("Another reason without words (422)"), partial(look_reason, {"look_reason": "other"})),
     State("staff-recruitment-application", GROUP, CASE, BLANK, case),
     # TRANSLATORS: states gallery, a state of a job application in the recruiters' queue:
     # declined without a reason (422).
