@@ -144,8 +144,8 @@ class ApplicationForm(FilesForm):
     """An application: the qualification the holder holds and their CV, one PDF (their
     registry data is shown, not typed)."""
 
-    # TRANSLATORS: The question above the list of qualifications on a job application.
     qualification = RadioField(
+        # TRANSLATORS: The question above the list of qualifications on a job application.
         _l("Your highest qualification"), validate_choice=False,
         choices=[SelectChoice(member.value, name)
                  for member, name in QUALIFICATION_NAMES.items()],
