@@ -52,7 +52,7 @@ def test_one_command_imports_every_source(app, session, tmp_path):
     assert "--skip-bad-rows" in help_text
     assert set(SOURCES) == {"registry", "vehicles", "violations", "sponsorships", "family",
                             "passports", "travel-bans", "visas",
-                            "premium-residencies"}
+                            "premium-residencies", "job-openings"}
 
     result = absher(app, "import", "registry", str(write(tmp_path, [REGISTRY, PERSON.format(
         id=IDS[0])])))
