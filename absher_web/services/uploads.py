@@ -273,6 +273,7 @@ def active_pdf_content(reader) -> bool:  # noqa: ANN001 (a pypdf PdfReader)
     numbers |= set(reader.xref_objStm)
     todo: list = [reader.trailer] + [reader.get_object(number) for number in sorted(numbers)]
     seen: set[int] = set()
+    kept: list = []  # every object looked at stays alive, so no id is reused while walking
     while todo:
         item = todo.pop()
         if isinstance(item, IndirectObject):
@@ -280,6 +281,7 @@ def active_pdf_content(reader) -> bool:  # noqa: ANN001 (a pypdf PdfReader)
         if id(item) in seen:
             continue
         seen.add(id(item))
+        kept.append(item)
         if len(seen) > PDF_OBJECTS_MAX:
             return True
         if isinstance(item, NameObject) and item.encode()[1:] in ACTIVE_PDF_NAMES:
