@@ -54,6 +54,16 @@ DOWNLOAD_EXPLANATION = _l("Once your account is activated, you can download a co
                           "everything Absher holds about you. Activate it in one of these "
                           "ways:")
 
+# How each event of Download my data reads in the holder's security activity.
+EVENT_LABELS = {
+    # TRANSLATORS: An event in the account's list of recent security activity.
+    "data_export_asked": _l("A copy of your data was asked for"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
+    "data_export_ready": _l("The copy of your data is ready"),
+    # TRANSLATORS: An event in the account's list of recent security activity.
+    "data_export_downloaded": _l("The copy of your data was downloaded"),
+}
+
 
 @bp.after_request
 def never_cached(response: Response) -> Response:
@@ -109,7 +119,7 @@ def ask() -> Response:
     return redirect(url_for(".download_page"), 303)
 
 
-@bp.post("/download")
+@bp.post("/download/file")
 @require_active_account(DOWNLOAD_TITLE, DOWNLOAD_EXPLANATION)
 def download():
     account, now = current_user.account, utcnow()

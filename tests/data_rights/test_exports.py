@@ -51,7 +51,8 @@ def ask(citizen: Citizen):
 
 def download(citizen: Citizen, password: str = PASSWORD):
     page = citizen.client.get(PAGE)
-    return citizen.client.post(PAGE, data={"csrf_token": csrf_of(page), "password": password})
+    return citizen.client.post(PAGE + "/file", data={"csrf_token": csrf_of(page),
+                                                     "password": password})
 
 
 def prepare(app, now=None) -> int:
