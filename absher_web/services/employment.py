@@ -314,9 +314,12 @@ def decide(session: Session, applied: Applied, shortlist: bool, recruiter: Staff
                          staff_user_id=recruiter.id, client_address=client_address,
                          **values):
         return False
-    audit.record(session, "job_application_decided", now, request.account_id, client_address,
+    # The recruiter's own record of the decision, with their name (the holder's activity
+    # has the move itself: request_approved or request_refused).
+    audit.record(session, "job_application_decided", now, None, client_address,
                  staff_user_id=recruiter.id, recruiter=recruiter.full_name,
-                 application=request.number, shortlisted=shortlist)
+                 application=request.number, holder_account=request.account_id,
+                 shortlisted=shortlist)
     requests.tell_after_commit(session, notices.queue(
         session, notices.JOB_SHORTLISTED if shortlist else notices.JOB_DECLINED,
         request.account, now, number=request.number,
