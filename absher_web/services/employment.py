@@ -10,7 +10,9 @@ anyone, and the applications signed-in holders send to them.
   (services/requests.py, key: the opening's number and the holder's ID), so one
   application an opening however many submits arrive at once. Refused (``Refusal``) after
   the closing date, when one is already sent, or when the opening's conditions exclude
-  the holder: age on the closing date, Saudi nationality where it is required.
+  the holder: age on the closing date, Saudi nationality where it is required. An
+  opening for men or for women says so on its page; the civil registry here records no
+  sex, so that condition is shown, not checked.
 - A recruiter (staff role ``recruiter``) reads the applications of one opening, oldest
   first, and shortlists one (APPROVED) or declines it with a reason (REFUSED): each a move
   of the request, once however many press at once, audited with the recruiter; the holder
