@@ -52,7 +52,8 @@ SMS_SAMPLE = {"code": "123456", "count": 10, "code_minutes": 10, "number": "+966
               "bill": "1234567890128", "service": "سجل أسرة جديد للأمهات",
               "request": "5028471937", "price": "1,000,000.00 ر.س", "city": "المدينة المنورة",
               "passport": "A12345678", "visa": "6012345674",
-              "ticket": "123456789015"}
+              "ticket": "123456789015",
+              "opening": "MOI-2026-0101"}
 # An English message names people and plates in Latin letters (agencies.traffic.plate_of),
 # and amounts in SAR.
 SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",

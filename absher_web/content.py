@@ -149,6 +149,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Absher Employment"),
         _l("Find and apply for jobs at the Ministry of Interior."),
         False,
+        "employment.openings",
     ),
     Service(
         _l("Recording public decorum violations online"),

@@ -53,7 +53,7 @@ def test_one_command_imports_every_source(app, session, tmp_path):
     assert set(SOURCES) == {"registry", "vehicles", "violations", "sponsorships", "family",
                             "passports", "travel-bans", "visas",
                             "premium-residencies",
-                            "investors"}
+                            "investors", "job-openings"}
 
     result = absher(app, "import", "registry", str(write(tmp_path, [REGISTRY, PERSON.format(
         id=IDS[0])])))

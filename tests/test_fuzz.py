@@ -515,6 +515,22 @@ class Harness:
                 holder_id, f"PR-FUZZ-{holder_id}", PremiumKind.PERMANENT, date(2024, 1, 1),
                 None, PremiumStatus.ACTIVE)])
 
+    def publish_job_opening(self) -> None:
+        """One open job opening (FUZZ_OPENING) for Saudis of 18 to 60: the application form
+        reaches the rules."""
+        from datetime import timedelta
+
+        from absher_web.agencies import job_openings
+        from absher_web.dates import local_today
+        from absher_web.models import JobRegion, JobSector, Qualification
+
+        with self.app.app_context(), db.transaction() as session:
+            if job_openings.opening_numbered(session, FUZZ_OPENING) is None:
+                job_openings.import_openings(session, [job_openings.OpeningEntry(
+                    FUZZ_OPENING, "جندي", "Soldier", JobSector.PUBLIC_SECURITY,
+                    JobRegion.RIYADH, Qualification.SECONDARY,
+                    local_today() + timedelta(days=30), 18, 60, True, None, "", "")])
+
     def give_birth(self, father_id: str) -> None:
         """The one fuzzed birth notification (FUZZ_BIRTH) names this father now, and is
         not registered yet: the birth registration forms reach the service."""
@@ -592,6 +608,10 @@ class Harness:
             account = self.make_account(state=ActivationState.ACTIVE)
             self.sign_in(visitor, account)
             self.give_birth(account.national_id)
+            return visitor
+        if kind == "job_seeker":
+            self.sign_in(visitor, self.make_account(state=ActivationState.ACTIVE))
+            self.publish_job_opening()
             return visitor
         if kind == "premium_holder":
             account = self.make_account(first_digit="2", state=ActivationState.ACTIVE)
@@ -734,6 +754,7 @@ Baseline = Callable[[Harness, Visitor, str], list[tuple[str, Value]]]
 
 QUEUED_NUMBER = "5028471937"
 FUZZ_TICKET = "123456789015"  # a Tahseen ticket of Riyadh (Harness.send_a_ticket)
+FUZZ_OPENING = "MOI-FUZZ-0001"  # Harness.publish_job_opening
 
 
 @dataclass(frozen=True)
@@ -931,6 +952,8 @@ SIGNED_IN_FORMS = (
     FormSpec("premium_visa_confirm", "/{lang}/account/premium-residency/visas/confirm",
              "premium_holder", lambda h, v, page: [*PREMIUM_VISA.items(), ("fee", "30000")],
              page="/{lang}/account/premium-residency/visas"),
+    FormSpec("job_apply", "/{lang}/account/jobs/" + FUZZ_OPENING + "/apply", "job_seeker",
+             lambda h, v, page: [("qualification", "bachelor")]),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
                                  ("look_reason", "other"), ("look_note", "Court order 12")]),
@@ -1185,6 +1208,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),
     "files": ("citizen",), "staff_files": ("officer", "citizen"),
+    "job_applications": ("citizen", "new_citizen"), "staff_employment": ("officer", "citizen"),
 }
 ALL_CONTEXTS = ("anonymous", "citizen", "new_citizen", "officer", "registering", "registered",
                 "signing_in", "recovering_question", "recovering_code",

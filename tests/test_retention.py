@@ -107,7 +107,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "unattached files": 0, "files of deleted requests": 0,
         "expired and cancelled bills": 0,
         "files of ended Tahseen tickets": 0, "ended Tahseen tickets": 0,
-        "staff looks": 0, "expired data exports": 0}
+        "staff looks": 0, "expired data exports": 0,
+        "job applications": 0, "shortlisted job applications": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(

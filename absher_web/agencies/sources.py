@@ -6,6 +6,7 @@ from absher_web.agencies import (
     civil_registry,
     family,
     investors,
+    job_openings,
     passports,
     premium_residencies,
     residency,
@@ -18,4 +19,4 @@ SOURCES: dict[str, Source] = {source.name: source for source in (
     civil_registry.SOURCE, traffic.VEHICLES, traffic.VIOLATIONS, sponsorship.SOURCE,
     family.SOURCE, passports.SOURCE, passports.BANS, residency.SOURCE,
     premium_residencies.SOURCE,
-    investors.SOURCE)}
+    investors.SOURCE, job_openings.SOURCE)}

@@ -9,12 +9,14 @@ from absher_web.agencies import (
     civil_registry_demo,
     family_demo,
     investors,
+    job_openings,
     premium_residencies,
     residency,
     sponsorship,
     traffic,
 )
 from absher_web.cli.base import absher
+from absher_web.dates import local_today
 from absher_web.extensions import db
 from absher_web.models import PersonKind
 
@@ -57,10 +59,11 @@ def seed_demo() -> None:
             civil_registry.DEMO_IDS[2],
             *(national_id for national_id, *_ in residents
               if national_id != civil_registry.DEMO_IDS[2])][:2])
+        openings = job_openings.seed_demo(session, local_today())
     click.echo(f"Added {added} demo people to the civil registry, {vehicles} vehicles and "
                f"{sponsored} sponsored workers and visitors, {families} family records, "
                f"{passports} passports, {visas} visas, {bans} travel bans, {holders} Premium "
-               f"Residency holders, {licences} investment licences.")
+               f"Residency holders, {licences} investment licences, {openings} job openings.")
     click.echo("Register with one of these ID or iqama numbers:")
     for line in lines:
         click.echo(line)

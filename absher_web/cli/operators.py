@@ -238,8 +238,9 @@ def purge() -> None:
     print_purge(purge_now())
 
 
-_ROLE_HELP = ("A role: passports (the account lookup) or civil_affairs (the Civil Affairs "
-              "queue of the officer's city). Repeat it for several; default passports.")
+_ROLE_HELP = ("A role: passports (the account lookup), civil_affairs (the Civil Affairs "
+              "queue of the officer's city) or recruiter (Absher Employment's job "
+              "applications). Repeat it for several; default passports.")
 _CITY_HELP = ("The city of the officer's office, in English (Riyadh, Jeddah, Dammam...) or "
               "in Arabic; needed for civil_affairs.")
 

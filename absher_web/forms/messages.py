@@ -238,6 +238,22 @@ MESSAGES = {
     "tahseen_answer_required": _l("Write the answer the holder will read"),
     # TRANSLATORS: A message beside the officer's choice: answer a Tahseen ticket, or close it without an answer.
     "tahseen_outcome_required": _l("Choose whether you answer the ticket or close it"),
+    # TRANSLATORS: A message beside the search field of the job openings: what was typed is too long.
+    "jobs_words_too_long": _l("Search with fewer words: a few words of the job title are enough"),
+    # TRANSLATORS: A message beside a filter of the job openings search: the address asked for a choice the list does not have.
+    "jobs_choice_invalid": _l("Choose one of the list"),
+    # TRANSLATORS: A message at the top of the job openings search: the page number in the address is not one of the results' pages.
+    "jobs_page_invalid": _l("This page of results does not exist. Start from the first page"),
+    # TRANSLATORS: A message beside the list of qualifications on a job application.
+    "jobs_qualification_required": _l("Choose your highest qualification"),
+    # TRANSLATORS: A message beside the list of qualifications on a job application. %(qualification)s is the qualification the opening asks for, e.g. Bachelor's degree.
+    "jobs_qualification_too_low": _l("This opening asks for at least: %(qualification)s"),
+    # TRANSLATORS: On My job applications, after the holder applied. %(number)s is the application's number.
+    "jobs_applied": _l("Your application %(number)s is sent. A recruiter of the Ministry reads it, and we text you once they decide"),
+    # TRANSLATORS: In the recruiters' queue, after the recruiter shortlisted an application. %(number)s is its number.
+    "staff_job_shortlisted": _l("Application %(number)s is shortlisted. The applicant is told by SMS"),
+    # TRANSLATORS: In the recruiters' queue, after the recruiter declined an application. %(number)s is its number.
+    "staff_job_declined": _l("Application %(number)s is declined. The applicant is told by SMS and reads your reason on Absher"),
     # Why an officer opens a holder's record (services/staff_looks.py).
     # TRANSLATORS: Beside the reasons an officer chooses from before a holder's record is shown.
     "staff_look_reason_required": _l("Choose why you are opening this holder's record"),

@@ -46,6 +46,14 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.employment import (
+    JobApplication,
+    JobGender,
+    JobOpening,
+    JobRegion,
+    JobSector,
+    Qualification,
+)
 from absher_web.models.eservices import (
     AbsenceReport,
     AuthorisationStatus,
@@ -127,6 +135,11 @@ __all__ = [
     "FamilyRecordMember",
     "FamilyRelation",
     "DrivingAuthorisation",
+    "JobApplication",
+    "JobGender",
+    "JobOpening",
+    "JobRegion",
+    "JobSector",
     "Language",
     "Marriage",
     "MarriageEnd",
@@ -141,6 +154,7 @@ __all__ = [
     "PremiumKind",
     "PremiumResidency",
     "PremiumStatus",
+    "Qualification",
     "REDACTED_CODE_BODY",
     "RecoveryFlow",
     "RecoveryStep",

@@ -280,6 +280,19 @@ PASSPORT_READY = Notice("passport_notice", _l(
 PASSPORT_DELIVERED = Notice("passport_notice", _l(
     "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
     "valid until %(until)s."))
+# TRANSLATORS: SMS when a recruiter of the Ministry of Interior shortlisted the holder's job
+# application (Absher Employment, أبشر توظيف); at most two SMS segments. %(number)s is the
+# application's 10-digit number, %(opening)s the job opening's number (MOI-2026-0101).
+JOB_SHORTLISTED = Notice("job_application_notice", _l(
+    "Absher: your application %(number)s to job opening %(opening)s was shortlisted. See "
+    "My job applications on Absher."))
+# TRANSLATORS: SMS when a recruiter declined the holder's job application (Absher
+# Employment); at most two SMS segments. The recruiter's reason is not in the SMS: the holder
+# reads it on Absher. %(number)s is the application's 10-digit number, %(opening)s the job
+# opening's number.
+JOB_DECLINED = Notice("job_application_notice", _l(
+    "Absher: your application %(number)s to job opening %(opening)s was not accepted. See "
+    "the reason under My job applications on Absher."))
 
 # Tahseen (services/tahseen.py): the holder is texted when a Civil Affairs officer answers or
 # closes their ticket; the answer itself is read on Absher.

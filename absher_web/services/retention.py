@@ -28,6 +28,7 @@ from absher_web.models import (
     DataExport,
     DrivingAuthorisation,
     ExportStatus,
+    JobApplication,
     PendingRegistration,
     RecoveryFlow,
     RequestStatus,
@@ -43,6 +44,7 @@ from absher_web.models import (
     VisaExtension,
     unredacted_code_message,
 )
+from absher_web.models.employment import JOB_APPLICATION
 from absher_web.services import tahseen
 
 BATCH = 1000
@@ -129,6 +131,16 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          VisaExtension.created_at < now - policy.eservice_records),
         ("withdrawn absence reports", AbsenceReport,
          AbsenceReport.withdrawn_at < now - policy.eservice_records),
+        # Job applications (their CV and qualification) as long as e-service records, from
+        # their request's last move: sent and never decided, shortlisted, declined or
+        # withdrawn; then a shortlisted one's request (the others go with the ended
+        # requests below).
+        ("job applications", JobApplication, JobApplication.request_id.in_(
+            _job_applications_ended(now - policy.eservice_records))),
+        ("shortlisted job applications", ServiceRequest,
+         (ServiceRequest.service == JOB_APPLICATION)
+         & (ServiceRequest.status == RequestStatus.APPROVED)
+         & (ServiceRequest.changed_at < now - policy.eservice_records)),
         # Requests (their details hold names and ID numbers) once ended: refused, withdrawn
         # or delivered, from that last move; one left submitted (its bill never paid) from
         # when it was made. An approved one waiting for delivery, or one with an officer, is
@@ -174,6 +186,13 @@ def _ended_ticket(policy: RetentionPolicy, now: datetime) -> ColumnElement:
     return (TahseenTicket.status.in_((TicketStatus.ANSWERED, TicketStatus.CLOSED,
                                       TicketStatus.WITHDRAWN))
             & (TahseenTicket.changed_at < now - policy.eservice_records))
+
+
+def _job_applications_ended(before: datetime):  # noqa: ANN202 (a Select)
+    return select(ServiceRequest.id).where(
+        ServiceRequest.service == JOB_APPLICATION, ServiceRequest.changed_at < before,
+        ServiceRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.APPROVED,
+                                   RequestStatus.REFUSED, RequestStatus.CANCELLED)))
 
 
 def _held_by_a_request() -> ColumnElement:

@@ -36,7 +36,10 @@ ARABIC_PLACE = re.compile(r"[\u0621-\u064A ]{2,40}")
 USERNAME_MAX = 64
 PASSPORTS = "passports"
 CIVIL_AFFAIRS = "civil_affairs"
-ROLES = (PASSPORTS, CIVIL_AFFAIRS)
+# Recruiters of the Ministry of Interior (Absher Employment): the applications to every
+# job opening, wherever it is; no city.
+RECRUITER = "recruiter"
+ROLES = (PASSPORTS, CIVIL_AFFAIRS, RECRUITER)
 
 
 class OfficerError(Exception):

@@ -44,6 +44,9 @@ ROLE_NAMES = {
     "passports": _l("Passports officer"),
     # TRANSLATORS: On "Who looked at my data": which kind of officer opened the record.
     "civil_affairs": _l("Civil Affairs officer"),
+    # TRANSLATORS: On "Who looked at my data": a recruiter of the Ministry of Interior opened
+    # the record, reading a job application (Absher Employment).
+    "recruiter": _l("Recruiter of the Ministry of Interior"),
 }
 # TRANSLATORS: On "Who looked at my data": an officer of a role without a name of its own.
 ROLE_UNNAMED = _l("Government officer")

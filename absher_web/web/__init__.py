@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         births,
         data_rights,
         documents,
+        employment,
         eservices,
         family,
         family_records,
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_employment,
         staff_passports,
         staff_queues,
         staff_tahseen,
@@ -85,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tahseen.bp)
     app.register_blueprint(staff_tahseen.bp)
     app.register_blueprint(investors.bp)
+    app.register_blueprint(employment.bp)
+    app.register_blueprint(employment.account_bp)
+    app.register_blueprint(staff_employment.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(files.staff_bp)
     files.init_app(app)

@@ -73,7 +73,8 @@ STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports",
                     "staff_files"}
 STAFF_BLUEPRINTS |= {"staff_tahseen"}  # Tahseen tickets (web/staff_tahseen.py)
 # The console of each role, in the order an officer with several lands on them.
-CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"))
+CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"),
+            (staff.RECRUITER, "staff_employment.queue"))
 # Pages of this blueprint any signed-in officer opens, whatever their roles.
 EVERY_OFFICER = {"staff.sign_in", "staff.sign_out"}
 

@@ -23,6 +23,7 @@ from absher_web.web.dev_states import (
     births,
     console,
     data_rights,
+    employment,
     errors,
     eservices,
     family_records,
@@ -52,7 +53,8 @@ AREAS = (public, registration, sign_in, recovery, account, family_records, birth
          requests, premium_visas, payments, console, eservices, errors,
          files,
          tahseen,
-         data_rights)
+         data_rights,
+         employment)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
