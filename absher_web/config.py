@@ -284,6 +284,9 @@ class Config:
     PREMIUM_VISA_OPEN_MAX = env_int("PREMIUM_VISA_OPEN_MAX", 5)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
+    # Public decorum violations (services/decorum.py): a holder objects within this many days
+    # of the violation's recording.
+    DECORUM_OBJECTION_DAYS = env_int("DECORUM_OBJECTION_DAYS", 30)
 
     # Retention (flask absher purge, also run by run-due): how long each kind of row is kept.
     # Pending registrations, codes and recoveries: this long after they expire.

@@ -46,6 +46,7 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.decorum import DecorumStatus, DecorumViolation
 from absher_web.models.eservices import (
     AbsenceReport,
     AuthorisationStatus,
@@ -99,6 +100,8 @@ from absher_web.models.sms import (
 )
 
 __all__ = [
+    "DecorumStatus",
+    "DecorumViolation",
     "AbsenceReport",
     "Account",
     "Activation",

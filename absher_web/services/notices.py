@@ -281,6 +281,18 @@ PASSPORT_DELIVERED = Notice("passport_notice", _l(
     "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
     "valid until %(until)s."))
 
+# Public decorum violations (services/decorum.py).
+# TRANSLATORS: SMS to a person once an officer recorded a public decorum violation (مخالفة
+# ذوق عام) against them; two SMS segments. %(number)s is the violation's 10-digit number,
+# %(amount)s the fine with its currency ("100.00 SAR", "100.00 ر.س").
+DECORUM_RECORDED = Notice("decorum_violation_notice", _l(
+    "Absher: public decorum violation %(number)s was recorded against you, with a fine of "
+    "%(amount)s. Pay it or object to it under Public decorum violations on Absher."))
+# TRANSLATORS: SMS once the fine of a public decorum violation is paid; one SMS segment
+# (70 Arabic characters). %(number)s is the violation's number, %(amount)s the amount paid.
+DECORUM_PAID = Notice("decorum_violation_notice", _l(
+    "Absher: the fine of public decorum violation %(number)s is paid (%(amount)s)."))
+
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {
     # TRANSLATORS: SMS with the registration code; one SMS segment: the phone adds the line

@@ -36,7 +36,13 @@ ARABIC_PLACE = re.compile(r"[\u0621-\u064A ]{2,40}")
 USERNAME_MAX = 64
 PASSPORTS = "passports"
 CIVIL_AFFAIRS = "civil_affairs"
-ROLES = (PASSPORTS, CIVIL_AFFAIRS)
+# Public decorum violations (services/decorum.py): officers who record them, and the
+# committee that decides objections to them, each for the city of their office.
+DECORUM_OFFICER = "decorum_officer"
+OBJECTIONS_COMMITTEE = "objections_committee"
+ROLES = (PASSPORTS, CIVIL_AFFAIRS, DECORUM_OFFICER, OBJECTIONS_COMMITTEE)
+# The roles that act for one city only: their officers need --city.
+CITY_ROLES = (CIVIL_AFFAIRS, DECORUM_OFFICER, OBJECTIONS_COMMITTEE)
 
 
 class OfficerError(Exception):
@@ -81,6 +87,10 @@ def checked_city(city: str | None, roles: list[str]) -> str | None:
         if CIVIL_AFFAIRS in roles:
             raise OfficerError("A civil_affairs officer needs --city: the city of their "
                                "office, whose requests they decide.")
+        if any(role in roles for role in CITY_ROLES):
+            raise OfficerError("A decorum_officer or objections_committee member needs "
+                               "--city: the city of their office, whose violations they "
+                               "record or whose objections they decide.")
         return None
     found = city_named(city)
     if found is None and ARABIC_PLACE.fullmatch(" ".join(city.split())):

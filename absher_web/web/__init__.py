@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         api_payments,
         auth,
         births,
+        decorum,
         documents,
         eservices,
         family,
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_decorum,
         staff_passports,
         staff_queues,
         visual_code,
@@ -77,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(decorum.bp)
+    app.register_blueprint(staff_decorum.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

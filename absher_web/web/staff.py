@@ -68,8 +68,11 @@ CITIZEN_AREA = "/<lang_code>/account/"
 CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
 # Every blueprint of the officer console (web/staff_queues.py adds the queues).
 STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports"}
+STAFF_BLUEPRINTS |= {"staff_decorum"}
 # The console of each role, in the order an officer with several lands on them.
 CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"))
+CONSOLES += ((staff.DECORUM_OFFICER, "staff_decorum.record"),
+             (staff.OBJECTIONS_COMMITTEE, "staff_decorum.objections"))
 # Pages of this blueprint any signed-in officer opens, whatever their roles.
 EVERY_OFFICER = {"staff.sign_in", "staff.sign_out"}
 

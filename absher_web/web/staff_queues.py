@@ -43,6 +43,10 @@ QUEUES = {
                       # page: the Passports requests (visit visas of Premium Residency
                       # holders) waiting for an officer's decision.
                       _l("Passports requests")),
+    # TRANSLATORS: A link in the officer console's menu, and the title of its page: the
+    # objections to public decorum violations waiting for the objections committee.
+    staff.OBJECTIONS_COMMITTEE: ("decorum-objections",
+                                _l("Objections to decorum violations")),
 }
 
 NOTICE_KEY = "staff_queue_notice"  # what the last decision did: a message key and a number
