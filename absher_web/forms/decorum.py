@@ -18,7 +18,7 @@ from absher_web.forms.base import SiteForm
 from absher_web.forms.fields import Required, digits_filter, strip_spaces
 from absher_web.forms.messages import message
 from absher_web.forms.staff import holder_id_validators
-from absher_web.identity import normalise_digits
+from absher_web.identity import normalise_digits_only
 from absher_web.services import decorum
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -30,7 +30,7 @@ def _one_space(value: str | None) -> str | None:
 
 
 def _digits(value: str | None) -> str | None:
-    return normalise_digits(value) if isinstance(value, str) else value
+    return normalise_digits_only(value) if isinstance(value, str) else value
 
 
 def _article(_form: Form, field: Field) -> None:

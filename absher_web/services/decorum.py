@@ -26,12 +26,12 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from absher_web import money
 from absher_web.agencies import civil_registry, decorum
 from absher_web.models import (
     Account,
@@ -352,7 +352,12 @@ requests.register(requests.Kind(
 ))
 
 
-# --- export ----------------------------------------------------------------------------------------
+# --- export ------------------------------------------------------------------------------
+
+def _in_language(text: object, account: Account) -> str:
+    with force_locale(account.preferred_language.value):
+        return str(text)
+
 
 def for_export(session: Session, account: Account) -> list[dict]:
     """The holder's violations, each with its objections, JSON-safe (data export)."""
@@ -362,10 +367,10 @@ def for_export(session: Session, account: Account) -> list[dict]:
         listed.append({
             "number": violation.number,
             "article": violation.article,
-            "description": str(article.description) if article else None,
+            "description": _in_language(article.description, account) if article else None,
             "repeat": violation.repeat,
             "fine_halalas": violation.fine,
-            "fine": money.money(violation.fine),
+            "fine": fees.amount_in(account.preferred_language, violation.fine),
             "city": violation.city,
             "place": violation.place,
             "occurred_at": violation.occurred_at.isoformat(),

@@ -25,6 +25,8 @@ from absher_web.models import (
     Bill,
     BillStatus,
     CodeChallenge,
+    DecorumStatus,
+    DecorumViolation,
     DrivingAuthorisation,
     PendingRegistration,
     RecoveryFlow,
@@ -111,6 +113,16 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          VisaExtension.created_at < now - policy.eservice_records),
         ("withdrawn absence reports", AbsenceReport,
          AbsenceReport.withdrawn_at < now - policy.eservice_records),
+        # Public decorum violations once settled (paid, or cancelled by the committee) from
+        # that last change; an unpaid one, or one with an objection open, is kept. An
+        # accepted objection (approved, nothing to deliver) goes the same time after.
+        ("settled decorum violations", DecorumViolation,
+         DecorumViolation.status.in_((DecorumStatus.PAID, DecorumStatus.CANCELLED))
+         & (DecorumViolation.changed_at < now - policy.eservice_records)),
+        ("decided decorum objections", ServiceRequest,
+         (ServiceRequest.service == "decorum_objection")
+         & (ServiceRequest.status == RequestStatus.APPROVED)
+         & (ServiceRequest.changed_at < now - policy.eservice_records)),
         # Requests (their details hold names and ID numbers) once ended: refused, withdrawn
         # or delivered, from that last move; one left submitted (its bill never paid) from
         # when it was made. An approved one waiting for delivery, or one with an officer, is

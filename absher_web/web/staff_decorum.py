@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from absher_web.agencies import decorum as schedule
 from absher_web.extensions import client_address, db
 from absher_web.forms.decorum import RecordViolationForm
+from absher_web.forms.messages import message
 from absher_web.models import utcnow
 from absher_web.services import decorum, requests, staff
 from absher_web.services.decorum import Refused
@@ -73,7 +74,8 @@ def record_sent() -> Response | tuple:
         return render_record(form, 422)
     problem = form.when_problem(now)
     if problem:
-        form.add_errors({"day": problem})
+        form.day.errors = [*form.day.errors,
+                           message(problem, record_days=decorum.RECORD_PAST_DAYS)]
         return render_record(form, 422)
     made = decorum.record(db.session, officer, national_id=form.national_id.data,
                           code=form.article.data, place=form.place.data,
