@@ -288,6 +288,15 @@ class Config:
     # of the violation's recording.
     DECORUM_OBJECTION_DAYS = env_int("DECORUM_OBJECTION_DAYS", 30)
 
+    # Files people send (services/uploads.py): the largest file accepted, and the largest
+    # body a page that takes files accepts (every other page keeps MAX_CONTENT_LENGTH); an
+    # image larger than UPLOAD_MAX_IMAGE_PIXELS (width times height) is refused before it is
+    # decoded; a file never attached to a record is deleted this long after it was sent.
+    UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_BYTES", 5 * 1024 * 1024)
+    UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+    UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+    RETAIN_UNATTACHED_UPLOADS_SECONDS = env_duration("RETAIN_UNATTACHED_UPLOADS", "1d")
+
     # Retention (flask absher purge, also run by run-due): how long each kind of row is kept.
     # Pending registrations, codes and recoveries: this long after they expire.
     RETAIN_EXPIRED_FLOWS_SECONDS = env_duration("RETAIN_EXPIRED_FLOWS", "1d")

@@ -76,6 +76,11 @@ RANGES = {
     "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
     "PREMIUM_VISIT_VISA_FEE": (1, 10_000_000), "PREMIUM_VISA_OPEN_MAX": (1, 50),
     "DECORUM_OBJECTION_DAYS": (1, 365),
+    # Files people send: bytes, pixels, and how long a file no record holds is kept.
+    "UPLOAD_MAX_FILE_BYTES": (1024, 100 * 1024 * 1024),
+    "UPLOAD_MAX_REQUEST_BYTES": (4096, 200 * 1024 * 1024),
+    "UPLOAD_MAX_IMAGE_PIXELS": (10_000, 200_000_000),
+    "RETAIN_UNATTACHED_UPLOADS_SECONDS": (3600, 30 * 86400),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {
@@ -87,6 +92,7 @@ VARIABLE_NAMES = {
     "RETAIN_ESERVICE_RECORDS_SECONDS": "RETAIN_ESERVICE_RECORDS",
     "RETAIN_PAID_BILLS_SECONDS": "RETAIN_PAID_BILLS",
     "RETAIN_UNPAID_BILLS_SECONDS": "RETAIN_UNPAID_BILLS",
+    "RETAIN_UNATTACHED_UPLOADS_SECONDS": "RETAIN_UNATTACHED_UPLOADS",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}

@@ -6,12 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, HiddenField, RadioField, SelectChoice, StringField, ValidationError
+from flask_login import current_user
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict, FileStorage
+from wtforms import (
+    Field,
+    Form,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import StopValidation
 
+from absher_web.forms.base import SiteForm
 from absher_web.forms.messages import message
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_mobile
+from absher_web.models import utcnow
 from absher_web.passwords import password_problem, username_problem
+from absher_web.services import uploads
 
 
 def strip_spaces(value: str | None) -> str | None:
@@ -123,3 +142,80 @@ def sms_code_field() -> StringField:
         _l("Verification code"), filters=[strip_spaces, digits_filter],
         validators=[Required("code_required")],
     )
+
+
+# --- files people send (services/uploads.py) ------------------------------------------------
+
+
+class FilesForm(SiteForm):
+    """A SiteForm whose page takes files: the posted files reach its AttachmentsFields (the
+    view carries web/files.takes_files, and the page's form is multipart/form-data)."""
+
+    class Meta(SiteForm.Meta):
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201 (WTForms' signature)
+            if formdata is _Auto:
+                return CombinedMultiDict((request.files, request.form)) if _is_submitted() \
+                    else None
+            return formdata
+
+
+class AttachmentsField(MultipleFileField):
+    """One to ``max_files`` files for ``purpose`` (services/uploads.register_purpose).
+
+    Checked when the form is: too few or too many files, then each file by
+    services/uploads.accept, each refusal a message beside the field; ``uploads`` holds the
+    accepted files (stored, not yet attached to a record) once every one of them passed.
+    Text sent under the field's name (a hostile form) counts as no file.
+    """
+
+    def __init__(self, label: str | None = None, *, purpose: str, max_files: int = 1,
+                 required: bool = True, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.purpose, self.max_files, self.required = purpose, max_files, required
+        self.uploads: list = []
+        self.flags.required = required
+
+    def process_formdata(self, valuelist: list) -> None:
+        self.data = [value for value in valuelist
+                     if isinstance(value, FileStorage) and (value.filename or value.content_length)]
+
+    def kinds(self) -> tuple[str, ...]:
+        return uploads.PURPOSES[self.purpose].kinds
+
+    def accept_attribute(self) -> str:
+        """The <input accept> list (a hint to the browser only; the bytes decide)."""
+        return ",".join(uploads.MEDIA_TYPES[kind] for kind in self.kinds())
+
+    def hint(self) -> str:
+        size = current_app.config["UPLOAD_MAX_FILE_BYTES"] / 1024 / 1024
+        return ngettext("Send %(kinds)s, up to %(size)s MB; at most %(num)d file.",
+                        "Send %(kinds)s, up to %(size)s MB each; at most %(num)d files.",
+                        self.max_files, kinds=uploads.kinds_sentence(self.kinds()),
+                        size=format_decimal(size, format="#,##0.#"))
+
+    def pre_validate(self, form: Form) -> None:
+        files = self.data or []
+        if not files and self.required:
+            raise StopValidation(_("Choose a file to send."))
+        if len(files) > self.max_files:
+            raise StopValidation(ngettext("Send at most %(num)d file.",
+                                          "Send at most %(num)d files.", self.max_files))
+
+    def post_validate(self, form: Form, validation_stopped: bool) -> None:
+        if validation_stopped or self.errors:
+            return
+        from absher_web.extensions import db
+
+        accepted, now = [], utcnow()
+        for file in self.data or []:
+            try:
+                accepted.append(uploads.accept(db.session, file, account=current_user.account,
+                                               purpose=self.purpose, now=now))
+            except uploads.Refused as refused:
+                self.errors.append(refused.message)
+        if self.errors:
+            for upload in accepted:  # all or none: the person sends the set again
+                db.session.delete(upload)
+            db.session.flush()
+        else:
+            self.uploads = accepted

@@ -98,6 +98,7 @@ from absher_web.models.sms import (
     SmsStatus,
     unredacted_code_message,
 )
+from absher_web.models.uploads import Upload
 
 __all__ = [
     "DecorumStatus",
@@ -172,4 +173,5 @@ __all__ = [
     "open_sale",
     "unredacted_code_message",
     "utcnow",
+    "Upload",
 ]

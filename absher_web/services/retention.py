@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from limits import parse_many
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, literal, or_, select, update
 
 from absher_web.models import (
     REDACTED_CODE_BODY,
@@ -36,11 +36,13 @@ from absher_web.models import (
     SmsMessage,
     SmsStatus,
     SpentToken,
+    Upload,
     VisaExtension,
     unredacted_code_message,
 )
 
 BATCH = 1000
+REQUEST_HOLDER = "request:"  # services/uploads.request_holder
 REDACTED = REDACTED_CODE_BODY
 
 
@@ -59,6 +61,8 @@ class RetentionPolicy:
     # expired and cancelled ones, which moved no money, as long as e-service records.
     paid_bills: timedelta = timedelta(days=3653)
     unpaid_bills: timedelta = timedelta(days=730)
+    # Files people send that no record took (the form they came with failed, or was left).
+    unattached_uploads: timedelta = timedelta(days=1)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -74,7 +78,9 @@ class RetentionPolicy:
                    eservice_records=timedelta(
                        seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]),
                    paid_bills=timedelta(seconds=config["RETAIN_PAID_BILLS_SECONDS"]),
-                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]))
+                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]),
+                   unattached_uploads=timedelta(
+                       seconds=config["RETAIN_UNATTACHED_UPLOADS_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -131,6 +137,13 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          (ServiceRequest.status.in_((RequestStatus.REFUSED, RequestStatus.CANCELLED,
                                      RequestStatus.DELIVERED, RequestStatus.SUBMITTED)))
          & (ServiceRequest.changed_at < now - policy.eservice_records)),
+        # Files people send: one no record took, after a while; one a request held, with the
+        # request (any other record releases its files when it goes: services/uploads.release).
+        ("unattached files", Upload,
+         Upload.held_by.is_(None) & (Upload.created_at < now - policy.unattached_uploads)),
+        ("files of deleted requests", Upload,
+         Upload.held_by.startswith(REQUEST_HOLDER) & ~Upload.held_by.in_(
+             select(literal(REQUEST_HOLDER) + cast(ServiceRequest.id, String)))),
         # Bills from their last change (the payment, the refund, the expiry or the
         # cancellation); an unpaid bill, or one whose refund is still on its way, is kept,
         # and so is one a request that is kept still points to.

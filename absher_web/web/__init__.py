@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         eservices,
         family,
         family_records,
+        files,
         my_requests,
         passports,
         payments,
@@ -81,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(premium_visas.bp)
     app.register_blueprint(decorum.bp)
     app.register_blueprint(staff_decorum.bp)
+    app.register_blueprint(files.bp)
+    app.register_blueprint(files.staff_bp)
+    files.init_app(app)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

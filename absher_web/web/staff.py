@@ -67,6 +67,8 @@ SENDING_KEY = "staff_mobile_sending"  # what became of the last request for a co
 CITIZEN_AREA = "/<lang_code>/account/"
 CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
 # Every blueprint of the officer console (web/staff_queues.py adds the queues).
+STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports",
+                    "staff_files"}
 STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports"}
 STAFF_BLUEPRINTS |= {"staff_decorum"}
 # The console of each role, in the order an officer with several lands on them.
