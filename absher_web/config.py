@@ -310,6 +310,12 @@ class Config:
     # unpaid bills, which moved no money: as long as the e-service records they belonged to.
     RETAIN_PAID_BILLS_SECONDS = env_duration("RETAIN_PAID_BILLS", "3653d")
     RETAIN_UNPAID_BILLS_SECONDS = env_duration("RETAIN_UNPAID_BILLS", "730d")
+    # Who looked at my data: each look at a holder's record, shown to the holder this long.
+    RETAIN_STAFF_LOOKS_SECONDS = env_duration("RETAIN_STAFF_LOOKS", "1825d")
+    # Download my data: a copy is offered this long once ready (then its file is deleted),
+    # and asked for again only this long after the last time.
+    DATA_EXPORT_KEEP_SECONDS = env_duration("DATA_EXPORT_KEEP", "3d")
+    DATA_EXPORT_PAUSE_SECONDS = env_duration("DATA_EXPORT_PAUSE", "7d")
 
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")

@@ -49,6 +49,10 @@ RANGES = {
     # Paid bills: never less than the law's ten years.
     "RETAIN_PAID_BILLS_SECONDS": (3653 * 86400, 30 * 366 * 86400),
     "RETAIN_UNPAID_BILLS_SECONDS": (30 * 86400, 20 * 365 * 86400),
+    # A holder sees a year of looks at their record at least.
+    "RETAIN_STAFF_LOOKS_SECONDS": (365 * 86400, 20 * 365 * 86400),
+    "DATA_EXPORT_KEEP_SECONDS": (3600, 30 * 86400),
+    "DATA_EXPORT_PAUSE_SECONDS": (60, 90 * 86400),
     "BANK_TIMEOUT_SECONDS": (1, 60),
     "MAX_DRIVING_AUTHORISATIONS": (1, 50), "DRIVING_AUTHORISATION_MAX_DAYS": (1, 3 * 365),
     "VISA_EXTENSION_WINDOW_DAYS": (1, 180), "VISA_EXTENSION_DAYS": (1, 365),
@@ -93,6 +97,9 @@ VARIABLE_NAMES = {
     "RETAIN_PAID_BILLS_SECONDS": "RETAIN_PAID_BILLS",
     "RETAIN_UNPAID_BILLS_SECONDS": "RETAIN_UNPAID_BILLS",
     "RETAIN_UNATTACHED_UPLOADS_SECONDS": "RETAIN_UNATTACHED_UPLOADS",
+    "RETAIN_STAFF_LOOKS_SECONDS": "RETAIN_STAFF_LOOKS",
+    "DATA_EXPORT_KEEP_SECONDS": "DATA_EXPORT_KEEP",
+    "DATA_EXPORT_PAUSE_SECONDS": "DATA_EXPORT_PAUSE",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}

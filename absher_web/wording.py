@@ -10,6 +10,7 @@ catalogue (services/notices.py) and the templates (as ``wording``) all use these
     %(username_min)s, %(password_min)s   the shortest username and password (passwords.py)
     %(support_number)s, %(support_number_abroad)s   the support lines (content.py)
     %(refusal_reason_max)s     the longest reason an officer may give for a refusal
+    %(look_note_max)s          the longest reason an officer may write for opening a record
 
 A sentence whose words change with a number is a ``lazy_plural`` (Arabic has six forms);
 it names the number %(count)s, and says which standing value that is.
@@ -26,6 +27,7 @@ from markupsafe import escape
 
 from absher_web.content import SUPPORT_NUMBER, SUPPORT_NUMBER_ABROAD
 from absher_web.passwords import PASSWORD_MIN, USERNAME_MIN
+from absher_web.services import staff_looks
 from absher_web.services.policies import current_policies
 
 # The longest reason an officer may write when refusing a request (ServiceRequest.note).
@@ -56,6 +58,7 @@ def standing_values() -> dict[str, object]:
         "support_number": SUPPORT_NUMBER,
         "support_number_abroad": SUPPORT_NUMBER_ABROAD,
         "refusal_reason_max": REFUSAL_REASON_MAX,
+        "look_note_max": staff_looks.NOTE_MAX,
     }
 
 

@@ -263,6 +263,16 @@ MESSAGES = {
     "decorum_reason_too_long": lazy_plural(
         "Write your reason in %(count)s character or fewer",
         "Write your reason in %(count)s characters or fewer", "reason_max"),
+    # Why an officer opens a holder's record (services/staff_looks.py).
+    # TRANSLATORS: Beside the reasons an officer chooses from before a holder's record is shown.
+    "staff_look_reason_required": _l("Choose why you are opening this holder's record"),
+    # TRANSLATORS: Beside the field for an officer's own words, when they chose "another reason".
+    "staff_look_note_required": _l("Write the reason: the holder reads it"),
+    # TRANSLATORS: Beside the field for an officer's own words. %(count)s is the most
+    # characters it takes (200).
+    "staff_look_note_too_long": lazy_plural(
+        "Write the reason in %(count)s character or fewer",
+        "Write the reason in %(count)s characters or fewer", "look_note_max"),
 }
 
 

@@ -72,6 +72,7 @@ from absher_web.models.premium import (
     PremiumResidency,
     PremiumStatus,
 )
+from absher_web.models.privacy import DataExport, ExportStatus, StaffLook
 from absher_web.models.requests import (
     RequestStatus,
     ServiceRequest,
@@ -174,4 +175,8 @@ __all__ = [
     "unredacted_code_message",
     "utcnow",
     "Upload",
+    # What the holder sees of their own data (models/privacy.py).
+    "DataExport",
+    "ExportStatus",
+    "StaffLook",
 ]

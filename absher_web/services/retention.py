@@ -25,9 +25,11 @@ from absher_web.models import (
     Bill,
     BillStatus,
     CodeChallenge,
+    DataExport,
     DecorumStatus,
     DecorumViolation,
     DrivingAuthorisation,
+    ExportStatus,
     PendingRegistration,
     RecoveryFlow,
     RequestStatus,
@@ -36,6 +38,7 @@ from absher_web.models import (
     SmsMessage,
     SmsStatus,
     SpentToken,
+    StaffLook,
     Upload,
     VisaExtension,
     unredacted_code_message,
@@ -63,6 +66,10 @@ class RetentionPolicy:
     unpaid_bills: timedelta = timedelta(days=730)
     # Files people send that no record took (the form they came with failed, or was left).
     unattached_uploads: timedelta = timedelta(days=1)
+    # Looks at a holder's record (services/staff_looks.py); expired data exports, once
+    # another may be asked for (services/data_exports.py).
+    staff_looks: timedelta = timedelta(days=1825)
+    export_pause: timedelta = timedelta(days=7)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -80,7 +87,9 @@ class RetentionPolicy:
                    paid_bills=timedelta(seconds=config["RETAIN_PAID_BILLS_SECONDS"]),
                    unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]),
                    unattached_uploads=timedelta(
-                       seconds=config["RETAIN_UNATTACHED_UPLOADS_SECONDS"]))
+                       seconds=config["RETAIN_UNATTACHED_UPLOADS_SECONDS"]),
+                   staff_looks=timedelta(seconds=config["RETAIN_STAFF_LOOKS_SECONDS"]),
+                   export_pause=timedelta(seconds=config["DATA_EXPORT_PAUSE_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -153,6 +162,12 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        ("staff looks", StaffLook, StaffLook.created_at < now - policy.staff_looks),
+        # A copy's file goes when it expires (data_exports.expire); the row that remembers
+        # when it was asked for, once the pause is over.
+        ("expired data exports", DataExport,
+         (DataExport.status == ExportStatus.EXPIRED)
+         & (DataExport.asked_at < now - policy.export_pause)),
     ]
 
 

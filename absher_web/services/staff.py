@@ -27,7 +27,7 @@ from absher_web.agencies.civil_registry import CITY_NAMES, city_named, office_ci
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, StaffUser
 from absher_web.passwords import PASSWORD_MIN, hash_password, new_session_token, password_problem
-from absher_web.services import audit, lockout
+from absher_web.services import audit, lockout, staff_looks
 from absher_web.services.activation import account_by_national_id
 
 # A town's name as the civil registry writes it: Arabic letters and spaces, two to forty.
@@ -200,12 +200,16 @@ def sign_in(session: Session, username: str, password: str, bcrypt_rounds: int,
 
 
 def look_up_account(session: Session, officer: StaffUser, national_id: str, now: datetime,
-                    client_address: str | None) -> Account | None:
-    """The account registered to an ID or iqama number; the lookup itself is audited."""
+                    client_address: str | None,
+                    reason: staff_looks.Reason) -> Account | None:
+    """The account registered to an ID or iqama number; the lookup itself is audited, and
+    recorded for the holder with the officer's reason (staff_looks)."""
     digits = normalise_digits(national_id)
     account = account_by_national_id(session, digits)
     audit.record(session, "staff_looked_up", now, account.id if account else None,
                  client_address, staff_user_id=officer.id, national_id=digits)
+    staff_looks.record(session, staff=officer, person_national_id=digits, reason=reason,
+                       now=now, role=PASSPORTS)
     session.commit()
     return account
 

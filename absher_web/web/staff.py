@@ -43,7 +43,7 @@ from absher_web.forms.staff import (
 )
 from absher_web.identity import mask_mobile
 from absher_web.models import Account, CodePurpose, StaffUser, utcnow
-from absher_web.services import account_locks, activation, assisted_mobile, staff
+from absher_web.services import account_locks, activation, assisted_mobile, staff, staff_looks
 from absher_web.services.policies import current_policies
 from absher_web.text import constant_time_equal
 from absher_web.web.flow import ltr
@@ -59,6 +59,7 @@ SIGNED_IN_KEY = "staff_signed_in_at"
 SIGNED_OUT_KEY = "staff_signed_out_reason"
 NOTICE_KEY = "staff_notice"
 MOBILE_FLOW_KEY = "staff_mobile_flow"  # the change of mobile under way: its flow id only
+MOBILE_REASON_KEY = "staff_mobile_reason"  # and the reason its lookup gave (staff_looks)
 SENDING_KEY = "staff_mobile_sending"  # what became of the last request for a code
 
 # Citizens' pages an officer may not open: every page under /<lang>/account (the account,
@@ -69,7 +70,6 @@ CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
 # Every blueprint of the officer console (web/staff_queues.py adds the queues).
 STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports",
                     "staff_files"}
-STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports"}
 STAFF_BLUEPRINTS |= {"staff_decorum"}
 # The console of each role, in the order an officer with several lands on them.
 CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"))
@@ -209,7 +209,7 @@ def home():
     form = LookUpForm()
     if form.validate_on_submit():
         account = staff.look_up_account(db.session, signed_in_officer(), form.national_id.data,
-                                        utcnow(), client_address())
+                                        utcnow(), client_address(), staff_looks.reason_of(form))
         return console(form, looked_up=True, account=account)
     notice = session.pop(NOTICE_KEY, None) if request.method == "GET" else None
     if notice:
@@ -274,6 +274,7 @@ def change_mobile():
                                             outcome.mobile, utcnow())
         if outcome.ok:
             session[MOBILE_FLOW_KEY], session[SENDING_KEY] = flow_id, "sent"
+            session[MOBILE_REASON_KEY] = [form.look_reason.data, form.look_note.data]
             return redirect(url_for(".mobile_code"), 303)
         # The code did not leave (or may not yet): said by the number, which is kept.
         outcome.errors = {"mobile": outcome.problem}
@@ -307,12 +308,14 @@ def mobile_code():
             staff_user_id=signed_in_officer().id, office=signed_in_officer().office)
         if outcome.ok:
             session.pop(MOBILE_FLOW_KEY, None)
+            session.pop(MOBILE_REASON_KEY, None)
             return done("staff_mobile_changed" if outcome.notice_sent
                         else "staff_mobile_changed_sms_failed", account)
         if outcome.problem:  # another account took the number while the code was on its way
             session.pop(MOBILE_FLOW_KEY, None)
+            reason, note = session.pop(MOBILE_REASON_KEY, None) or (None, None)
             start = ChangeMobileForm(formdata=None, national_id=account.national_id,
-                                     mobile=mobile)
+                                     mobile=mobile, look_reason=reason, look_note=note)
             start.add_errors({"mobile": "staff_mobile_change_taken"})
             return show_again("mobile_form", start, status=409)
         form.add_errors(outcome.errors)
@@ -360,11 +363,13 @@ def done(key: str, account: Account) -> Response:
 
 def show_again(form_name: str, form, status: int = 422):  # noqa: ANN001 (one of the forms)
     """The lookup result again, with ``form``'s errors: a lookup like any other, so audited."""
-    if form.national_id.errors:
-        abort(400)  # the lookup result always carries a valid number: altered by hand
+    reason = staff_looks.reason_or_none(form)
+    if form.national_id.errors or reason is None:
+        abort(400)  # the lookup result always carries a valid number and reason: altered
     account = staff.look_up_account(db.session, signed_in_officer(), form.national_id.data,
-                                    utcnow(), client_address())
-    return console(LookUpForm(formdata=None, national_id=form.national_id.data),
+                                    utcnow(), client_address(), reason)
+    return console(LookUpForm(formdata=None, national_id=form.national_id.data,
+                              look_reason=reason.key, look_note=reason.note),
                    looked_up=True, account=account, status=status, **{form_name: form})
 
 
@@ -375,7 +380,8 @@ def console(form: LookUpForm, looked_up: bool = False, account: Account | None =
     """The console home, with a lookup's result when there is one."""
     due = activation.pending_until(db.session, account) if account else None
     if account:
-        holder = {"formdata": None, "national_id": account.national_id}
+        holder = {"formdata": None, "national_id": account.national_id,
+                  "look_reason": form.look_reason.data, "look_note": form.look_note.data}
         activate_form = activate_form or ActivateForm(**holder)
         mobile_form = mobile_form or ChangeMobileForm(**holder)
         unlock_form = unlock_form or UnlockForm(**holder)

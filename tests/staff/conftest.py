@@ -9,6 +9,8 @@ from absher_web.services import staff
 from tests.account.conftest import csrf_of
 
 OFFICER_PASSWORD = "Vx8kPw3nRt"
+# The reason the lookup gave, which each form on its result carries (services/staff_looks.py).
+LOOK_REASON = {"look_reason": "holder_at_office"}
 
 
 def add_officer(app, username: str = "k.alharbi", full_name: str = "Khalid Alharbi",
@@ -42,19 +44,23 @@ class Console:
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
         return response
 
-    def look_up(self, national_id: str):
+    def look_up(self, national_id: str, reason: str = "holder_at_office", note: str = ""):
+        """A lookup, with the reason the console asks for (services/staff_looks.py)."""
         page = self.client.get(self.url())
         return self.client.post(self.url(), data={"csrf_token": csrf_of(page),
-                                                  "national_id": national_id})
+                                                  "national_id": national_id,
+                                                  "look_reason": reason, "look_note": note})
 
     def activate(self, national_id: str, verified: bool = True):
-        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id}
+        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id,
+                **LOOK_REASON}
         if verified:
             data["fingerprints_verified"] = "y"
         return self.client.post(self.url("activate"), data=data)
 
     def unlock(self, national_id: str, verified: bool = True):
-        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id}
+        data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id,
+                **LOOK_REASON}
         if verified:
             data["fingerprints_verified"] = "y"
         return self.client.post(self.url("unlock"), data=data)
@@ -62,7 +68,7 @@ class Console:
     def change_mobile(self, national_id: str, mobile: str, verified: bool = True):
         """The first step: the new number, after the fingerprints are verified."""
         data = {"csrf_token": csrf_of(self.client.get(self.url())), "national_id": national_id,
-                "mobile": mobile}
+                "mobile": mobile, **LOOK_REASON}
         if verified:
             data["fingerprints_verified"] = "y"
         return self.client.post(self.url("mobile"), data=data)
