@@ -15,7 +15,13 @@ from wtforms.validators import ValidationError
 from absher_web import dates
 from absher_web.agencies import decorum as schedule
 from absher_web.forms.base import SiteForm
-from absher_web.forms.fields import Required, digits_filter, strip_spaces
+from absher_web.forms.fields import (
+    AttachmentsField,
+    FilesForm,
+    Required,
+    digits_filter,
+    strip_spaces,
+)
 from absher_web.forms.messages import message
 from absher_web.forms.staff import holder_id_validators
 from absher_web.identity import normalise_digits_only
@@ -112,8 +118,9 @@ def _reason(_form: Form, field: Field) -> None:
                                       reason_min=decorum.REASON_MIN))
 
 
-class ObjectionForm(SiteForm):
-    """The holder's objection to a violation: why, in their words."""
+class ObjectionForm(FilesForm):
+    """The holder's objection to a violation: why, in their words, and up to three
+    photographs or PDFs."""
 
     # TRANSLATORS: The label of the field where the holder writes why they object to a public
     # decorum violation; the objections committee reads it.
@@ -121,3 +128,6 @@ class ObjectionForm(SiteForm):
                            filters=[lambda value: value.strip() if isinstance(value, str)
                                     else value],
                            validators=[Required("decorum_reason_required"), _reason])
+    # TRANSLATORS: The label of the files sent with an objection (photographs or PDFs).
+    attachments = AttachmentsField(_l("Supporting files (optional)"), purpose=decorum.OBJECTION,
+                                   max_files=decorum.ATTACHMENTS_MAX, required=False)

@@ -42,8 +42,9 @@ from absher_web.models import (
     RequestStatus,
     ServiceRequest,
     StaffUser,
+    Upload,
 )
-from absher_web.services import audit, bills, notices, requests, staff
+from absher_web.services import audit, bills, notices, requests, staff, uploads
 from absher_web.services.activation import account_by_national_id
 from absher_web.services.eservices import fees
 
@@ -262,7 +263,7 @@ bills.register(bills.Fulfilment(SERVICE, carry_on=carry_on, refundable=refundabl
 # --- objecting -----------------------------------------------------------------------------------
 
 def object_to(session: Session, account: Account, violation: DecorumViolation, *,
-              reason: str, attachments: list[str], days: int, now: datetime,
+              reason: str, attachments: list[Upload], days: int, now: datetime,
               client_address: str | None = None) -> ServiceRequest | Refused:
     """Send the holder's objection to the committee of the violation's city: the
     objection, or why not (the period closed, one open or decided already, cancelled).
@@ -287,16 +288,21 @@ def object_to(session: Session, account: Account, violation: DecorumViolation, *
         session, service=OBJECTION, request_key=violation.number, account=account,
         beneficiary_id=violation.national_id, now=now, office_city=violation.city,
         details={"violation": violation.number, "article": violation.article,
-                 "reason": reason.strip()[:REASON_MAX],
-                 "attachments": list(attachments)[:ATTACHMENTS_MAX]},
+                 "reason": reason.strip()[:REASON_MAX]},
         client_address=client_address)
     if not new:
         session.rollback()
         return Refused(Refusal.OBJECTION_OPEN)
+    uploads.attach(session, attachments[:ATTACHMENTS_MAX], uploads.request_holder(made.id), now)
     requests.move(session, made, RequestStatus.UNDER_REVIEW, now,
                   client_address=client_address, reason=AWAITING_COMMITTEE)
     session.commit()
     return made
+
+
+def files_of(session: Session, objection: ServiceRequest) -> list[Upload]:
+    """The files the holder sent with the objection."""
+    return uploads.held_by(session, uploads.request_holder(objection.id))
 
 
 def _violation_of(session: Session, objection: ServiceRequest) -> DecorumViolation:
@@ -325,6 +331,9 @@ def ended(session: Session, objection: ServiceRequest, now: datetime) -> None:
     if not _moved(session, violation, D.OBJECTED, D.UNPAID, now):
         _moved(session, violation, D.PAID_OBJECTED, D.PAID, now)
 
+
+# The photographs or PDFs sent with an objection: the committee reads them.
+uploads.register_purpose(OBJECTION, staff_roles=(staff.OBJECTIONS_COMMITTEE,))
 
 ARTICLE_WORDS = {article.code: article.description for article in decorum.ARTICLES}
 
@@ -380,7 +389,7 @@ def for_export(session: Session, account: Account) -> list[dict]:
                 "number": found.number,
                 "status": found.status.value,
                 "reason": (found.details or {}).get("reason"),
-                "attachments": len((found.details or {}).get("attachments") or []),
+                "attachments": len(files_of(session, found)),
                 "committee_reason": found.note,
                 "sent_at": found.created_at.isoformat(),
                 "changed_at": found.changed_at.isoformat(),

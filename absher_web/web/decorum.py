@@ -22,6 +22,7 @@ from absher_web.services import decorum
 from absher_web.services.decorum import Refusal, Refused
 from absher_web.services.policies import current_policies
 from absher_web.web import my_requests
+from absher_web.web.files import takes_files
 from absher_web.web.flow import render_step
 from absher_web.web.guards import require_active_account
 
@@ -125,8 +126,9 @@ def _own(number: str) -> DecorumViolation:
 
 
 def _violation_page(violation: DecorumViolation, status: int = 200, **context):
-    return render_page(status, violation=violation,
-                       objections=decorum.objections_of(db.session, violation),
+    found = decorum.objections_of(db.session, violation)
+    return render_page(status, violation=violation, objections=found,
+                       files=decorum.files_of(db.session, found[0]) if found else [],
                        bill=decorum.latest_bill(db.session, violation), **context)
 
 
@@ -156,6 +158,7 @@ def pay(number: str):
 
 
 @bp.post("/<number>/object")
+@takes_files
 @require_active_account(TITLE, EXPLANATION)
 def object_to(number: str):
     violation = _own(number)
@@ -163,7 +166,8 @@ def object_to(number: str):
     if not form.validate_on_submit():
         return _violation_page(violation, 422, form=form)
     result = decorum.object_to(db.session, current_user.account, violation,
-                               reason=form.reason.data, attachments=[], days=objection_days(),
+                               reason=form.reason.data,
+                               attachments=form.attachments.uploads, days=objection_days(),
                                now=utcnow(), client_address=client_address())
     if isinstance(result, Refused):
         return _violation_page(violation, 409, form=form, refused=result)

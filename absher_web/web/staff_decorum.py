@@ -17,14 +17,16 @@ from absher_web.agencies import decorum as schedule
 from absher_web.extensions import client_address, db
 from absher_web.forms.decorum import RecordViolationForm
 from absher_web.forms.messages import message
-from absher_web.models import utcnow
-from absher_web.services import decorum, requests, staff
+from absher_web.models import StaffUser, utcnow
+from absher_web.services import decorum, requests, staff, staff_looks
 from absher_web.services.decorum import Refused
 from absher_web.web.staff import signed_in_officer
+from absher_web.web.staff_queues import CASE_OPENED, Case
 
 bp = Blueprint("staff_decorum", __name__, url_prefix="/<lang_code>/staff/decorum")
 
 NOTICE_KEY = "staff_decorum_recorded"  # the number of the violation just recorded
+DECIDING = "deciding_request"  # why a committee member opens a holder's record
 
 
 
@@ -87,6 +89,19 @@ def record_sent() -> Response | tuple:
     requests.commit_and_tell(db.session, now)
     session[NOTICE_KEY] = made.number
     return redirect(url_for(".record"), 303)
+
+
+def objection_opened(case: Case, member: StaffUser) -> dict:
+    """A committee member opened an objection: the look at the holder's record is recorded
+    (the screen is there to decide their request), and the files they sent are listed."""
+    staff_looks.record(db.session, staff=member, person_national_id=case.request.beneficiary_id,
+                       reason=staff_looks.Reason(DECIDING), now=utcnow(),
+                       role=staff.OBJECTIONS_COMMITTEE)
+    db.session.commit()
+    return {"files": decorum.files_of(db.session, case.request)}
+
+
+CASE_OPENED[staff.OBJECTIONS_COMMITTEE] = objection_opened
 
 
 @bp.get("/committee")

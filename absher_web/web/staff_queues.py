@@ -12,6 +12,7 @@ audited with the officer and the holder, and texted to the holder after the comm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,7 @@ from absher_web.agencies import civil_registry
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.staff import RefuseRequestForm
-from absher_web.models import Person, RequestStatus, ServiceRequest, utcnow
+from absher_web.models import Person, RequestStatus, ServiceRequest, StaffUser, utcnow
 from absher_web.services import requests, staff
 from absher_web.web.staff import signed_in_officer
 
@@ -188,8 +189,16 @@ def _case(number: str, role: str) -> Case:
     return cases_of([found])[0]
 
 
+# What a queue's case page adds once an officer of that role opens a case (its files, the
+# record of the look at the holder's record): role -> function(case, officer) -> context.
+CASE_OPENED: dict[str, Callable[[Case, StaffUser], dict]] = {}
+
+
 def case(number: str, role: str):
-    return render_case(_case(number, role), role=role)
+    found = _case(number, role)
+    opened = CASE_OPENED.get(role)
+    return render_case(found, role=role,
+                       **(opened(found, signed_in_officer()) if opened else {}))
 
 
 def approve(number: str, role: str) -> Response:

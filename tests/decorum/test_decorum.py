@@ -291,3 +291,36 @@ def test_settled_violations_are_purged_after_the_retention_period(app, holder, r
         assert db.session.scalar(select(func.count()).select_from(
             __import__("absher_web.models", fromlist=["DecorumViolation"]).DecorumViolation)) == 0
 
+
+
+def test_an_objection_carries_up_to_three_files_the_committee_reads_them(app, holder,
+                                                                        recorded):
+    from io import BytesIO
+
+    from absher_web.models import StaffLook
+    from tests.files.conftest import png
+
+    four = [(BytesIO(png()), f"photo{index}.png") for index in range(4)]
+    response = holder.object_to(recorded.number, attachments=four)
+    assert response.status_code == 422 and objections(app) == []
+    bad = holder.object_to(recorded.number, attachments=[(BytesIO(b"<html>"), "a.png")])
+    assert bad.status_code == 422 and objections(app) == []
+    sent = [(BytesIO(png()), "queue.png"), (BytesIO(png(60, 40)), "receipt.png")]
+    assert holder.object_to(recorded.number, attachments=sent).status_code == 303
+    [objection] = objections(app)
+    page = holder.page(recorded.number).get_data(as_text=True)
+    assert "queue.png" in page and "receipt.png" in page
+    member = committee(app)
+    case = member.client.get(f"{QUEUE}/{objection.number}").get_data(as_text=True)
+    links = [part.split('"')[0] for part in case.split('href="/en/staff/files/')[1:]]
+    assert len(links) == 2
+    download = member.client.get(f"/en/staff/files/{links[0]}")
+    assert download.status_code == 200 and download.mimetype == "image/png"
+    assert holder.client.get(f"/en/account/files/{links[0]}").status_code == 200
+    other = decorum_officer(app, "nosy.officer")
+    assert other.client.get(f"/en/staff/files/{links[0]}").status_code == 404
+    with app.app_context():
+        [look] = db.session.scalars(select(StaffLook)).all()
+        assert look.person_id == holder.account.national_id
+        assert look.role == "objections_committee" and look.reason == "deciding_request"
+        assert look.staff_user_id == member.officer.id
