@@ -271,13 +271,17 @@ def object_to(session: Session, account: Account, violation: DecorumViolation, *
     closes = objection_closes(violation, days)
     if now >= closes:
         return Refused(Refusal.LATE, closes)
-    if violation.status in OPEN_OBJECTION or violation.status is D.CANCELLED:
-        return _refusal_for(violation)
     if any(found.status is RequestStatus.REFUSED for found in objections_of(session, violation)):
         return Refused(Refusal.DECIDED)
-    leaving = violation.status
-    to = D.OBJECTED if leaving is D.UNPAID else D.PAID_OBJECTED
-    if not _moved(session, violation, leaving, to, now):
+    for _ in range(3):  # paid meanwhile: the objection is to a paid fine
+        leaving = violation.status
+        if leaving in OPEN_OBJECTION or leaving is D.CANCELLED:
+            session.rollback()
+            return _refusal_for(violation)
+        to = D.OBJECTED if leaving is D.UNPAID else D.PAID_OBJECTED
+        if _moved(session, violation, leaving, to, now):
+            break
+    else:
         session.rollback()
         return _refusal_for(violation)
     if to is D.OBJECTED:
