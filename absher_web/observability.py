@@ -84,6 +84,11 @@ BILLS = Counter("absher_bills_total",
 PAYMENT_NOTICES = Counter("absher_payment_notices_total",
                           "Banks' payment notices by outcome: paid, repeated, or the refusal's "
                           "code (bill_unknown, bill_expired, amount_wrong...).", ["outcome"])
+# Files people send (services/uploads.py): accepted, or the refusal's reason.
+UPLOADS = Counter("absher_uploads_total",
+                  "Files people sent, by purpose and outcome: accepted, or the refusal's reason "
+                  "(too_large, empty, not_accepted, damaged, too_many_pixels, active_pdf, "
+                  "protected_pdf).", ["purpose", "outcome"])
 
 
 def count_bill(service: str, event: str) -> None:

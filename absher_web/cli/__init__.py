@@ -14,6 +14,7 @@ import click
 from absher_web.cli import (  # noqa: F401 (their commands)
     civil_affairs,
     demo,
+    files,
     imports,
     operators,
     payments,

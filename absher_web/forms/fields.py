@@ -8,7 +8,6 @@ from collections.abc import Callable
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request
 from flask_babel import format_decimal, ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.form import _Auto, _is_submitted
@@ -168,6 +167,15 @@ class AttachmentsField(MultipleFileField):
     Text sent under the field's name (a hostile form) counts as no file.
     """
 
+    # TRANSLATORS: Beside the field for sending files, when the form was sent without one.
+    NO_FILE = _l("Choose a file to send.")
+
+    @staticmethod
+    def too_many(max_files: int) -> str:
+        # TRANSLATORS: Beside the field for sending files, when more were sent than the form
+        # takes; %(num)d is how many it takes.
+        return ngettext("Send at most %(num)d file.", "Send at most %(num)d files.", max_files)
+
     def __init__(self, label: str | None = None, *, purpose: str, max_files: int = 1,
                  required: bool = True, **kwargs) -> None:
         super().__init__(label, **kwargs)
@@ -188,6 +196,9 @@ class AttachmentsField(MultipleFileField):
 
     def hint(self) -> str:
         size = current_app.config["UPLOAD_MAX_FILE_BYTES"] / 1024 / 1024
+        # TRANSLATORS: The hint under the field for sending files. %(kinds)s is a list such as
+        # "a JPEG picture, a PNG picture or a PDF document"; %(size)s megabytes and %(num)d
+        # files come from the settings and the form.
         return ngettext("Send %(kinds)s, up to %(size)s MB; at most %(num)d file.",
                         "Send %(kinds)s, up to %(size)s MB each; at most %(num)d files.",
                         self.max_files, kinds=uploads.kinds_sentence(self.kinds()),
@@ -196,10 +207,9 @@ class AttachmentsField(MultipleFileField):
     def pre_validate(self, form: Form) -> None:
         files = self.data or []
         if not files and self.required:
-            raise StopValidation(_("Choose a file to send."))
+            raise StopValidation(str(self.NO_FILE))
         if len(files) > self.max_files:
-            raise StopValidation(ngettext("Send at most %(num)d file.",
-                                          "Send at most %(num)d files.", self.max_files))
+            raise StopValidation(self.too_many(self.max_files))
 
     def post_validate(self, form: Form, validation_stopped: bool) -> None:
         if validation_stopped or self.errors:

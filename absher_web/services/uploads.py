@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import secrets
 import unicodedata
@@ -47,6 +48,9 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from absher_web.models import Account, StaffUser, Upload
+from absher_web.observability import UPLOADS
+
+log = logging.getLogger(__name__)
 
 JPEG, PNG, PDF = "jpeg", "png", "pdf"
 KINDS = (JPEG, PNG, PDF)
@@ -77,11 +81,12 @@ PDF_OBJECTS_MAX = 200_000  # a PDF with more is refused as too complex to check
 
 
 class Refused(Exception):
-    """The file is not accepted; ``message`` says why, translated, for beside the field."""
+    """The file is not accepted; ``message`` says why, translated, for beside the field;
+    ``reason`` names it for the logs and metrics."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, reason: str = "refused") -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.reason = message, reason
 
 
 @dataclass(frozen=True)
@@ -160,9 +165,59 @@ def kinds_sentence(kinds: Iterable[str]) -> str:
                        locale=get_locale())
 
 
+# Each refusal, for beside the field; ``name`` is the file's cleaned name.
+
+
 def damaged(name: str) -> Refused:
+    # TRANSLATORS: Beside the field for sending files: a file that could not be decoded.
+    # %(name)s is the file's name.
     return Refused(_("We could not read “%(name)s”: it may be damaged or not what its name "
-                     "says. Send it again, or send another copy.", name=name))
+                     "says. Send it again, or send another copy.", name=name), "damaged")
+
+
+def not_accepted(name: str, kinds: Iterable[str]) -> Refused:
+    # TRANSLATORS: Beside the field for sending files. %(name)s is the file's name;
+    # %(kinds)s a list such as "a JPEG picture, a PNG picture or a PDF document".
+    return Refused(_("“%(name)s” is not a kind of file we accept. Send %(kinds)s.",
+                     name=name, kinds=kinds_sentence(kinds)), "not_accepted")
+
+
+def too_many_pixels(name: str, max_pixels: int) -> Refused:
+    # TRANSLATORS: Beside the field for sending files. %(name)s is the file's name;
+    # %(pixels)s a number of millions, from the settings (e.g. 40).
+    return Refused(_("The picture “%(name)s” is too large. Send one of at most %(pixels)s "
+                     "million pixels (width times height).", name=name,
+                     pixels=format_decimal(max_pixels / 1_000_000, format="#,##0.#")),
+                   "too_many_pixels")
+
+
+def active_pdf(name: str) -> Refused:
+    # TRANSLATORS: Beside the field for sending files: a PDF that carries JavaScript, actions
+    # that run on opening, embedded files or XFA forms. %(name)s is the file's name.
+    return Refused(_("“%(name)s” holds scripts, actions, attached files or forms, which we "
+                     "do not accept. Print it to a new PDF and send that.", name=name),
+                   "active_pdf")
+
+
+def protected_pdf(name: str) -> Refused:
+    # TRANSLATORS: Beside the field for sending files: an encrypted PDF. %(name)s is the
+    # file's name.
+    return Refused(_("“%(name)s” is protected with a password. Send it without the "
+                     "password.", name=name), "protected_pdf")
+
+
+def too_many_bytes(name: str, limit: int) -> Refused:
+    # TRANSLATORS: Beside the field for sending files. %(name)s is the file's name; %(size)s
+    # the largest size accepted, in megabytes, from the settings (e.g. 5).
+    return Refused(_("“%(name)s” is larger than %(size)s MB. Send a smaller file.",
+                     name=name, size=format_decimal(limit / 1024 / 1024, format="#,##0.#")),
+                   "too_large")
+
+
+def empty(name: str) -> Refused:
+    # TRANSLATORS: Beside the field for sending files: a file of no bytes. %(name)s is the
+    # file's name.
+    return Refused(_("“%(name)s” is empty. Choose the file again.", name=name), "empty")
 
 
 def cleaned_image(data: bytes, kind: str, name: str, max_pixels: int) -> bytes:
@@ -170,10 +225,7 @@ def cleaned_image(data: bytes, kind: str, name: str, max_pixels: int) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            too_large = Refused(_(
-                "The picture “%(name)s” is too large. Send one of at most %(pixels)s "
-                "million pixels (width times height).", name=name,
-                pixels=format_decimal(max_pixels / 1_000_000, format="#,##0.#")))
+            too_large = too_many_pixels(name, max_pixels)
             try:  # reads the header only; Pillow itself refuses a bomb's claimed size
                 image = Image.open(io.BytesIO(data), formats=["JPEG" if kind == JPEG else "PNG"])
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
@@ -244,8 +296,7 @@ def active_pdf_content(reader) -> bool:  # noqa: ANN001 (a pypdf PdfReader)
 def checked_pdf(data: bytes, name: str) -> bytes:
     from pypdf import PdfReader
 
-    active = Refused(_("“%(name)s” holds scripts, actions, attached files or forms, which we "
-                       "do not accept. Print it to a new PDF and send that.", name=name))
+    active = active_pdf(name)
     if not data.rstrip(PDF_TAIL_SPACE).endswith(b"%%EOF"):
         raise damaged(name)  # cut short, or something added after its end
     if HTML_MARKERS.search(data) or pdf_names(data) & ACTIVE_PDF_NAMES:
@@ -253,8 +304,7 @@ def checked_pdf(data: bytes, name: str) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
-            raise Refused(_("“%(name)s” is protected with a password. Send it without the "
-                            "password.", name=name))
+            raise protected_pdf(name)
         if len(reader.pages) < 1:
             raise damaged(name)
         if active_pdf_content(reader):
@@ -272,26 +322,40 @@ def checked_pdf(data: bytes, name: str) -> bytes:
 def accept(session: Session, file: FileStorage, *, account: Account, purpose: str,
            now: datetime) -> Upload:
     """Check the file and store it for ``account`` (flushed, not committed): an Upload no
-    record holds yet. Refused, with a translated message for beside the field, if not."""
-    use, config = PURPOSES[purpose], current_app.config
+    record holds yet. Refused, with a translated message for beside the field, if not;
+    either way counted (absher_uploads_total) and a refusal logged, without the name."""
+    try:
+        upload = checked_and_stored(session, file, account, PURPOSES[purpose], now)
+    except Refused as refused:
+        UPLOADS.labels(purpose, refused.reason).inc()
+        log.info("file refused: %s", refused.reason,
+                 extra={"purpose": purpose, "reason": refused.reason, "account_id": account.id})
+        raise
+    UPLOADS.labels(purpose, "accepted").inc()
+    return upload
+
+
+def checked_and_stored(session: Session, file: FileStorage, account: Account, use: Purpose,
+                       now: datetime) -> Upload:
+    config = current_app.config
+    # TRANSLATORS: In a message beside the field for sending files, for a file sent with no
+    # name: "“your file” is empty."
     name = cleaned_name(file.filename) or _("your file")
     limit = config["UPLOAD_MAX_FILE_BYTES"]
     data = file.stream.read(limit + 1)
     if len(data) > limit:
-        raise Refused(_("“%(name)s” is larger than %(size)s MB. Send a smaller file.",
-                        name=name, size=format_decimal(limit / 1024 / 1024, format="#,##0.#")))
+        raise too_many_bytes(name, limit)
     if not data:
-        raise Refused(_("“%(name)s” is empty. Choose the file again.", name=name))
+        raise empty(name)
     kind = sniff(data)
     if kind not in use.kinds:
-        raise Refused(_("“%(name)s” is not a kind of file we accept. Send %(kinds)s.",
-                        name=name, kinds=kinds_sentence(use.kinds)))
+        raise not_accepted(name, use.kinds)
     if kind == PDF:
         data = checked_pdf(data, name)
     else:
         data = cleaned_image(data, kind, name, config["UPLOAD_MAX_IMAGE_PIXELS"])
     upload = Upload(public_id=secrets.token_urlsafe(18), account_id=account.id,
-                    purpose=purpose, media_type=MEDIA_TYPES[kind], size=len(data),
+                    purpose=use.name, media_type=MEDIA_TYPES[kind], size=len(data),
                     sha256=hashlib.sha256(data).hexdigest(),
                     display_name=display_name(file.filename, kind), created_at=now)
     STORAGE.put(upload, data)

@@ -56,6 +56,12 @@ def view_takes_files(request: Request) -> bool:
     return bool(getattr(view, "takes_files", False))
 
 
+def view_rules_taking_files(app: Flask) -> list[str]:
+    """The URL rules of every view that takes files, sorted."""
+    return sorted({rule.rule for rule in app.url_map.iter_rules()
+                   if getattr(app.view_functions.get(rule.endpoint), "takes_files", False)})
+
+
 class SiteRequest(Request):
     """The site's requests: the larger body limit for the views that take files."""
 
@@ -70,19 +76,36 @@ class SiteRequest(Request):
         self._max_content_length = value
 
 
+def megabytes(size: int) -> str:
+    return format_decimal(size / 1024 / 1024, format="#,##0.#")
+
+
+def file_size(size: int) -> str:
+    """A stored file's size as a person reads it: in KB below a megabyte, else in MB."""
+    if size < 1024 * 1024:
+        # TRANSLATORS: A file's size in kilobytes, e.g. "120 KB".
+        return _("%(size)s KB", size=format_decimal(max(1, round(size / 1024))))
+    # TRANSLATORS: A file's size in megabytes, e.g. "2.5 MB".
+    return _("%(size)s MB", size=megabytes(size))
+
+
+def files_too_large_page() -> tuple:
+    """The 413 page's words for a page that takes files: the limit, and what to do."""
+    title, _explanation, _advice = ERROR_PAGES[413]
+    return (title,
+            # TRANSLATORS: On the page shown when the files sent with a form were too large
+            # together; %(size)s is the limit in megabytes, from the settings (e.g. 12).
+            _("The files you sent together were larger than %(size)s MB.",
+              size=megabytes(current_app.config["UPLOAD_MAX_REQUEST_BYTES"])),
+            _("Go back and send fewer files, or smaller ones."))
+
+
 def too_large(error: RequestEntityTooLarge):
     if is_api_request():
         return api_error(413)
     if not view_takes_files(current_request):
         return render_error(413)
-    title, _explanation, _advice = ERROR_PAGES[413]
-    size = current_app.config["UPLOAD_MAX_REQUEST_BYTES"] / 1024 / 1024
-    return render_error(413, (
-        title,
-        _("The files you sent together were larger than %(size)s MB.",
-          size=format_decimal(size, format="#,##0.#")),
-        _("Go back and send fewer files, or smaller ones."),
-    ))
+    return render_error(413, files_too_large_page())
 
 
 def download(upload: Upload) -> Response:
@@ -121,3 +144,4 @@ def staff_download(public_id: str) -> Response:
 def init_app(app: Flask) -> None:
     app.request_class = SiteRequest
     app.register_error_handler(RequestEntityTooLarge, too_large)
+    app.jinja_env.globals["file_size"] = file_size

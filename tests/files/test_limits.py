@@ -83,3 +83,11 @@ def test_pages_that_take_no_files_keep_their_small_limit(sample_app):
         headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
     assert response.status_code == 413
     assert "larger than we accept" in parse(response).get_text()
+
+
+def test_operators_get_the_nginx_locations_of_the_pages_that_take_files(sample_app):
+    sample_app.config["UPLOAD_MAX_REQUEST_BYTES"] = 12 * 1024 * 1024
+    result = sample_app.test_cli_runner().invoke(args=["absher", "upload-pages"])
+    assert result.exit_code == 0, result.output
+    assert 'location ~ "^/[^/]+/account/sample\\-files$" {' in result.output
+    assert "client_max_body_size 12288k;" in result.output
