@@ -619,7 +619,7 @@ class Harness:
                 self.step(visitor, "POST", "/en/staff/mobile", (303,), "give a new number", {
                     "csrf_token": hidden(page, "csrf_token"),
                     "national_id": self.make_account().national_id, "mobile": mobile,
-                    "fingerprints_verified": "y"})
+                    "look_reason": "holder_at_office", "fingerprints_verified": "y"})
                 visitor.mobile = normalise_mobile(mobile)
         elif kind in ("registering", "registered"):
             self.start_registration(visitor)
@@ -917,23 +917,29 @@ SIGNED_IN_FORMS = (
              "premium_holder", lambda h, v, page: [*PREMIUM_VISA.items(), ("fee", "30000")],
              page="/{lang}/account/premium-residency/visas"),
     FormSpec("staff_look_up", "/{lang}/staff/", "officer",
-             lambda h, v, page: [("national_id", h.victim.national_id)]),
+             lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12")]),
     FormSpec("staff_activate", "/{lang}/staff/activate", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("fingerprints_verified", "y")], page="/{lang}/staff/"),
     FormSpec("staff_sign_out", "/{lang}/staff/sign-out", "officer", nothing,
              page="/{lang}/staff/"),
     FormSpec("staff_unlock", "/{lang}/staff/unlock", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("fingerprints_verified", "y")], page="/{lang}/staff/"),
     FormSpec("staff_change_mobile", "/{lang}/staff/mobile", "officer",
              lambda h, v, page: [("national_id", h.victim.national_id),
+                                 ("look_reason", "other"), ("look_note", "Court order 12"),
                                  ("mobile", h.fresh_mobile()), ("fingerprints_verified", "y")],
              page="/{lang}/staff/"),
     FormSpec("staff_mobile_code", "/{lang}/staff/mobile/code", "officer_changing_mobile",
              code_of_visitor),
     FormSpec("staff_mobile_resend", "/{lang}/staff/mobile/code/resend",
              "officer_changing_mobile", nothing, page="/{lang}/staff/mobile/code"),
+    FormSpec("staff_open_request", "/{lang}/staff/civil-affairs/{number}", "officer",
+             lambda h, v, page: [("look_reason", "other"), ("look_note", "Court order 12")]),
     FormSpec("staff_refuse_request", "/{lang}/staff/civil-affairs/{number}/refuse", "officer",
              lambda h, v, page: [("reason", "The custody deed is for another child.")],
              page="/{lang}/staff/civil-affairs/{number}"),

@@ -174,6 +174,9 @@ def run_due() -> None:
     payments = bill_jobs.run(db.transaction, now,
                              api_clients.cipher_from_config(current_app.config),
                              current_app.config["BANK_TIMEOUT_SECONDS"])
+    # Copies of holders' data (Download my data): files past their time deleted, those asked
+    # for prepared; their text messages go out with the notices below.
+    exports = data_export_jobs(now)
     report = activation.run_due(db.transaction,
                                 activation.Settings.from_config(current_app.config), now)
     for result, count in (("activated", report.activated),
@@ -195,8 +198,24 @@ def run_due() -> None:
     click.echo(f"Activated {report.activated} account(s); sent {report.notices_sent} "
                f"message(s); {report.notices_failed} message(s) failed and will be tried "
                "again.")
+    click.echo(f"Data exports: {exports[0]} prepared, {exports[1]} expired and deleted.")
     # Forgetting on time needs no cron line of its own.
     print_purge(purge_now())
+
+
+def data_export_jobs(now) -> tuple[int, int]:  # noqa: ANN001 (an aware datetime)
+    """run-due's part for Download my data: how many exports it prepared and expired."""
+    from datetime import timedelta
+
+    from absher_web.observability import RUN_DUE
+    from absher_web.services import data_exports
+
+    expired = data_exports.expire(db.transaction, now)
+    prepared = data_exports.prepare_due(
+        db.transaction, now, timedelta(seconds=current_app.config["DATA_EXPORT_KEEP_SECONDS"]))
+    RUN_DUE.labels("data_export_prepared").inc(prepared)
+    RUN_DUE.labels("data_export_expired").inc(expired)
+    return prepared, expired
 
 
 def purge_now() -> dict[str, int]:

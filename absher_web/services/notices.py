@@ -292,6 +292,12 @@ DECORUM_RECORDED = Notice("decorum_violation_notice", _l(
 # (70 Arabic characters). %(number)s is the violation's number, %(amount)s the amount paid.
 DECORUM_PAID = Notice("decorum_violation_notice", _l(
     "Absher: the fine of public decorum violation %(number)s is paid (%(amount)s)."))
+# Download my data (services/data_exports.py).
+# TRANSLATORS: SMS when the copy of the holder's data they asked for is ready; two SMS
+# segments at most. %(until)s is the last moment it can be downloaded, as yyyy-mm-dd hh:mm.
+DATA_EXPORT_READY = Notice("data_export_notice", _l(
+    "Absher: the copy of your data that you asked for is ready. Download it from My data on "
+    "Absher before %(until)s."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

@@ -99,6 +99,15 @@ def record(session: Session, *, staff: StaffUser, person_national_id: str, reaso
     return look
 
 
+def looked_since(session: Session, staff: StaffUser, national_id: str,
+                 since: datetime) -> bool:
+    """Whether ``staff`` recorded a look at ``national_id``'s record since ``since`` (a
+    screen asks once in each officer session, not at each page of the same record)."""
+    return session.scalar(select(StaffLook.id).where(
+        StaffLook.person_id == national_id, StaffLook.created_at >= since,
+        StaffLook.staff_user_id == staff.id).limit(1)) is not None
+
+
 @dataclass(frozen=True)
 class Page:
     looks: list[StaffLook]

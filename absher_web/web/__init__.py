@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         api_payments,
         auth,
         births,
+        data_rights,
         decorum,
         documents,
         eservices,
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files.bp)
     app.register_blueprint(files.staff_bp)
     files.init_app(app)
+    app.register_blueprint(data_rights.bp)  # who looked at my data, download my data
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

@@ -13,6 +13,7 @@ Flask-Login, and each side gets 403 on the other's pages (see keep_roles_apart).
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -103,6 +104,13 @@ def load_officer() -> StaffUser | None:
     if officer is None or not officer.is_active:
         return None
     return officer if constant_time_equal(officer.session_token, token) else None
+
+
+def officer_signed_in_at() -> datetime:
+    """When this officer session began (its sign-in)."""
+    started = session.get(SIGNED_IN_KEY)
+    return datetime.fromtimestamp(started, UTC) if isinstance(started, (int, float)) \
+        else utcnow()
 
 
 def start_officer_session(officer: StaffUser) -> None:

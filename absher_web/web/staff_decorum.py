@@ -18,7 +18,7 @@ from absher_web.extensions import client_address, db
 from absher_web.forms.decorum import RecordViolationForm
 from absher_web.forms.messages import message
 from absher_web.models import StaffUser, utcnow
-from absher_web.services import decorum, requests, staff, staff_looks
+from absher_web.services import decorum, requests, staff
 from absher_web.services.decorum import Refused
 from absher_web.web.staff import signed_in_officer
 from absher_web.web.staff_queues import CASE_OPENED, Case
@@ -26,7 +26,6 @@ from absher_web.web.staff_queues import CASE_OPENED, Case
 bp = Blueprint("staff_decorum", __name__, url_prefix="/<lang_code>/staff/decorum")
 
 NOTICE_KEY = "staff_decorum_recorded"  # the number of the violation just recorded
-DECIDING = "deciding_request"  # why a committee member opens a holder's record
 
 
 
@@ -91,17 +90,13 @@ def record_sent() -> Response | tuple:
     return redirect(url_for(".record"), 303)
 
 
-def objection_opened(case: Case, member: StaffUser) -> dict:
-    """A committee member opened an objection: the look at the holder's record is recorded
-    (the screen is there to decide their request), and the files they sent are listed."""
-    staff_looks.record(db.session, staff=member, person_national_id=case.request.beneficiary_id,
-                       reason=staff_looks.Reason(DECIDING), now=utcnow(),
-                       role=staff.OBJECTIONS_COMMITTEE)
-    db.session.commit()
+def objection_files(case: Case, _member: StaffUser) -> dict:
+    """An objection opened by a committee member (who said why, staff_looks): the files
+    the holder sent with it, to read."""
     return {"files": decorum.files_of(db.session, case.request)}
 
 
-CASE_OPENED[staff.OBJECTIONS_COMMITTEE] = objection_opened
+CASE_OPENED[staff.OBJECTIONS_COMMITTEE] = objection_files
 
 
 @bp.get("/committee")

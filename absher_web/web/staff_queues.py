@@ -25,10 +25,10 @@ from absher_web import dates
 from absher_web.agencies import civil_registry
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
-from absher_web.forms.staff import RefuseRequestForm
+from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
 from absher_web.models import Person, RequestStatus, ServiceRequest, StaffUser, utcnow
-from absher_web.services import requests, staff
-from absher_web.web.staff import signed_in_officer
+from absher_web.services import requests, staff, staff_looks
+from absher_web.web.staff import officer_signed_in_at, signed_in_officer
 
 bp = Blueprint("staff_queues", __name__, url_prefix="/<lang_code>/staff")
 
@@ -165,6 +165,14 @@ def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status
         page_has_errors=status >= 400, **context), status
 
 
+def render_look_reason(case: Case, form: LookReasonForm, status: int = 200,
+                       role: str = staff.CIVIL_AFFAIRS, **context):
+    """The question asked before a request is shown: why the officer opens it."""
+    return render_template("staff/look_reason.html", case=case, form=form, role=role,
+                           queue_title=QUEUES[role][1], page_has_errors=status >= 400,
+                           **context), status
+
+
 def queue(role: str):
     officer = signed_in_officer()
     services = requests.services_of_role(role)
@@ -189,16 +197,33 @@ def _case(number: str, role: str) -> Case:
     return cases_of([found])[0]
 
 
-# What a queue's case page adds once an officer of that role opens a case (its files, the
-# record of the look at the holder's record): role -> function(case, officer) -> context.
+# What a queue's case page adds once an officer of that role opened a case (the files sent
+# with it): role -> function(case, officer) -> context.
 CASE_OPENED: dict[str, Callable[[Case, StaffUser], dict]] = {}
 
 
 def case(number: str, role: str):
+    """The request, once the officer said why they open it (a look at the beneficiary's
+    record, staff_looks): asked the first time in each officer session."""
     found = _case(number, role)
-    opened = CASE_OPENED.get(role)
-    return render_case(found, role=role,
-                       **(opened(found, signed_in_officer()) if opened else {}))
+    if request.method == "GET" and opened(found):
+        adds = CASE_OPENED.get(role)
+        return render_case(found, role=role,
+                           **(adds(found, signed_in_officer()) if adds else {}))
+    form = LookReasonForm()
+    if not form.validate_on_submit():
+        return render_look_reason(found, form, 422 if form.errors else 200, role=role)
+    staff_looks.record(db.session, staff=signed_in_officer(),
+                       person_national_id=found.request.beneficiary_id,
+                       reason=staff_looks.reason_of(form), now=utcnow(), role=role)
+    db.session.commit()
+    return redirect(url_for(".case", number=number), 303)
+
+
+def opened(found: Case) -> bool:
+    """Whether this officer gave a reason to open the beneficiary's record in this session."""
+    return staff_looks.looked_since(db.session, signed_in_officer(),
+                                    found.request.beneficiary_id, officer_signed_in_at())
 
 
 def approve(number: str, role: str) -> Response:
@@ -212,6 +237,8 @@ def refuse(number: str, role: str):
     found = _case(number, role)
     form = RefuseRequestForm()
     if not form.validate_on_submit():
+        if not opened(found):  # the record was never opened in this session
+            return redirect(url_for(".case", number=number), 303)
         return render_case(found, form, 422, role=role)
     return _decided(found, approve=False, note=form.reason.data)
 
@@ -219,7 +246,8 @@ def refuse(number: str, role: str):
 for _role_name, (_path, _title) in QUEUES.items():
     _defaults = {"role": _role_name}
     bp.add_url_rule(f"/{_path}", "queue", queue, defaults=_defaults, methods=["GET"])
-    bp.add_url_rule(f"/{_path}/<number>", "case", case, defaults=_defaults, methods=["GET"])
+    bp.add_url_rule(f"/{_path}/<number>", "case", case, defaults=_defaults,
+                    methods=["GET", "POST"])
     bp.add_url_rule(f"/{_path}/<number>/approve", "approve", approve, defaults=_defaults,
                     methods=["POST"])
     bp.add_url_rule(f"/{_path}/<number>/refuse", "refuse", refuse, defaults=_defaults,

@@ -52,7 +52,7 @@ def audited(app, kind: str) -> list[AuditEvent]:
 
 def decide(app, member, number: str, accept: bool, reason: str = "The photographs show it."):
     url = f"{QUEUE}/{number}"
-    token = csrf_of(member.client.get(url))
+    token = csrf_of(member.open_case(f"decorum-objections/{number}"))
     if accept:
         return member.client.post(url + "/approve", data={"csrf_token": token})
     return member.client.post(url + "/refuse", data={"csrf_token": token, "reason": reason})
@@ -139,7 +139,7 @@ def test_an_objection_goes_to_the_committee_and_an_acceptance_cancels_the_fine(
     member = committee(app)
     queue = member.client.get(QUEUE).get_data(as_text=True)
     assert objection.number in queue
-    case = member.client.get(f"{QUEUE}/{objection.number}").get_data(as_text=True)
+    case = member.open_case(f"decorum-objections/{objection.number}").get_data(as_text=True)
     assert "mistook me" in case and "Jumping a queue" in case
     assert decide(app, member, objection.number, accept=True).status_code == 303
     assert the_violation(app).status is DecorumStatus.CANCELLED
@@ -311,7 +311,7 @@ def test_an_objection_carries_up_to_three_files_the_committee_reads_them(app, ho
     page = holder.page(recorded.number).get_data(as_text=True)
     assert "queue.png" in page and "receipt.png" in page
     member = committee(app)
-    case = member.client.get(f"{QUEUE}/{objection.number}").get_data(as_text=True)
+    case = member.open_case(f"decorum-objections/{objection.number}").get_data(as_text=True)
     links = [part.split('"')[0] for part in case.split('href="/en/staff/files/')[1:]]
     assert len(links) == 2
     download = member.client.get(f"/en/staff/files/{links[0]}")

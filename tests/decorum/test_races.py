@@ -49,7 +49,7 @@ def test_thirty_committee_decisions_at_once_make_one(app, holder, recorded):
     jobs = []
     for index in range(30):
         member = members[index % 3]
-        token = csrf_of(member.client.get(url))
+        token = csrf_of(member.open_case(f"decorum-objections/{objection.number}"))
         if index % 2:
             jobs.append(lambda m=member, t=token: m.client.post(
                 url + "/approve", data={"csrf_token": t}).status_code)
@@ -118,7 +118,7 @@ def test_a_decision_against_a_withdrawal_happens_once(app, holder, recorded):
     member = committee(app)
     url = f"{QUEUE}/{objection.number}"
     withdraw_url = f"/en/account/requests/{objection.number}/withdraw"
-    member_token = csrf_of(member.client.get(url))
+    member_token = csrf_of(member.open_case(f"decorum-objections/{objection.number}"))
     holder_token = csrf_of(holder.client.get(withdraw_url))
     jobs = [(lambda tab=tab: tab.post(url + "/approve", data={"csrf_token": member_token})
              .status_code) for tab in same_browser(app, member.client, 10)]

@@ -86,7 +86,7 @@ def test_an_officer_approves_a_visa_number_is_recorded_and_texted(app, holder):
     console = officer_console(app)
     queue = text_of(console.client.get("/en/staff/passports/requests"))
     assert made.number in queue and "Passports requests" in queue
-    case = console.client.get(f"/en/staff/passports/requests/{made.number}")
+    case = console.open_case(f"passports/requests/{made.number}")
     assert case.status_code == 200
     shown = text_of(case)
     assert "Mother" in shown and "A12345678" in shown and "Egypt" in shown

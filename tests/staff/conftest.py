@@ -84,6 +84,15 @@ class Console:
         return self.client.post(self.url("mobile/code/resend"),
                                 data={"csrf_token": csrf_of(page)})
 
+    def open_case(self, path: str, reason: str = "deciding_request", note: str = ""):
+        """A request of a queue (``path`` under /<lang>/staff/), once the officer says why
+        they open it: the case page."""
+        page = self.client.get(self.url(path))
+        opened = self.client.post(self.url(path), data={
+            "csrf_token": csrf_of(page), "look_reason": reason, "look_note": note})
+        assert opened.status_code == 303, opened.get_data(as_text=True)[:500]
+        return self.client.get(self.url(path))
+
     def sign_out(self):
         token = csrf_of(self.client.get(self.url()))
         return self.client.post(self.url("sign-out"), data={"csrf_token": token})

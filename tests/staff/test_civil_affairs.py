@@ -268,6 +268,7 @@ def test_a_refusal_keeps_the_reason_for_the_holder_and_texts_her(app, case, sms_
 def test_a_bad_reason_is_refused_next_to_the_field(app, case, reason, problem):
     _holder, made, _child = case
     console = officer_console(app)
+    console.open_case(f"civil-affairs/{made.number}")
     response = decide(console, made.number, approve=False, reason=reason)
     assert response.status_code == 422
     page = parse(response)
@@ -291,7 +292,7 @@ def test_a_decided_request_is_not_decided_again(app, case, sms_outbox):
     console = officer_console(app)
     assert decide(console, made.number).status_code == 303
     before = len(sms_outbox.messages())
-    page = text_of(console.client.get(f"/en/staff/civil-affairs/{made.number}"))
+    page = text_of(console.open_case(f"civil-affairs/{made.number}"))
     assert "no longer waits for an officer" in page and "Approve the request" not in page
     assert decide(console, made.number, approve=False, reason="No").status_code == 303
     assert "was already decided or withdrawn" in text_of(
@@ -353,7 +354,7 @@ def test_the_queue_and_a_case_in_arabic(app, case):
     page = parse(console.client.get("/ar/staff/civil-affairs"))
     assert page.html["lang"] == "ar" and page.html["dir"] == "rtl"
     assert made.number in page.get_text()
-    case_page = parse(console.client.get(f"/ar/staff/civil-affairs/{made.number}"))
+    case_page = parse(console.open_case(f"civil-affairs/{made.number}"))
     assert case_page.find("textarea", attrs={"name": "reason"}) is not None
     assert console.client.get("/ar/staff/civil-affairs").headers["Cache-Control"] == "no-store"
 

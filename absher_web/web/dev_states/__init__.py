@@ -22,6 +22,7 @@ from absher_web.web.dev_states import (
     account,
     births,
     console,
+    data_rights,
     decorum,
     errors,
     eservices,
@@ -49,7 +50,7 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 # The areas in the gallery's order.
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
          requests, premium_visas, payments, console, eservices, errors,
-         files)
+         files, data_rights)
 AREAS += (decorum,)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
