@@ -89,6 +89,8 @@ class RecordViolationForm(SiteForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 (WTForms' signature)
         super().__init__(*args, **kwargs)
+        # TRANSLATORS: The first, empty choice of the list of the Public Decorum
+        # Regulation's violations in the officer's form.
         self.article.choices = [("", _l("Choose the violation"))] + [
             (item.code, f"{item.code}. {item.description}") for item in schedule.ARTICLES]
 
