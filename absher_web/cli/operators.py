@@ -240,8 +240,11 @@ def purge() -> None:
 
 _ROLE_HELP = ("A role: passports (the account lookup) or civil_affairs (the Civil Affairs "
               "queue of the officer's city). Repeat it for several; default passports.")
+_ROLE_HELP += (" Also decorum_officer (records public decorum violations) and "
+               "objections_committee (decides objections to them).")
 _CITY_HELP = ("The city of the officer's office, in English (Riyadh, Jeddah, Dammam...) or "
               "in Arabic; needed for civil_affairs.")
+_CITY_HELP += " Needed for decorum_officer and objections_committee too."
 
 
 @absher.command("create-officer")
