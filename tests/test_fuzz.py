@@ -246,7 +246,8 @@ def encode_body(pairs: list[tuple[Value, object]], encoding: str, csrf: str | No
 # --- checking answers ----------------------------------------------------------------------
 
 HTML_LANG = re.compile(r'<html\b[^>]*\blang="(?:ar|en)"')
-BINARY_ENDPOINTS = {"visual_code.image": "image/png", "visual_code.audio": "audio/wav"}
+BINARY_ENDPOINTS = {"visual_code.image": "image/png", "visual_code.audio": "audio/wav",
+                    "data_rights.download": "application/zip"}
 FRAGMENT_ENDPOINTS = {"visual_code.refresh"}
 OUR_HOSTS = {"", "localhost", "127.0.0.1"}
 
@@ -940,6 +941,10 @@ SIGNED_IN_FORMS = (
              "officer_changing_mobile", nothing, page="/{lang}/staff/mobile/code"),
     FormSpec("staff_open_request", "/{lang}/staff/civil-affairs/{number}", "officer",
              lambda h, v, page: [("look_reason", "other"), ("look_note", "Court order 12")]),
+    FormSpec("data_rights_ask", "/{lang}/account/my-data/download/ask", "citizen", nothing,
+             page="/{lang}/account/my-data/download"),
+    FormSpec("data_rights_download", "/{lang}/account/my-data/download", "citizen",
+             lambda h, v, page: [("password", v.password)]),
     FormSpec("staff_refuse_request", "/{lang}/staff/civil-affairs/{number}/refuse", "officer",
              lambda h, v, page: [("reason", "The custody deed is for another child.")],
              page="/{lang}/staff/civil-affairs/{number}"),
@@ -1150,6 +1155,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "security_questions": ("citizen", "new_citizen"),
     "staff": ("officer", "officer_changing_mobile", "citizen"),
     "staff_queues": ("officer", "citizen"), "my_requests": ("citizen", "new_citizen"),
+    "data_rights": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

@@ -105,7 +105,9 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "visa extensions": 0, "withdrawn absence reports": 0, "ended requests": 0,
         "paid and refunded bills": 0,
         "unattached files": 0, "files of deleted requests": 0,
-        "expired and cancelled bills": 0}
+        "expired and cancelled bills": 0,
+        "staff looks": 0, "expired data exports": 0,
+        "settled decorum violations": 0, "decided decorum objections": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(
@@ -235,3 +237,33 @@ def test_requests_are_kept_while_they_stand_and_their_bills_while_a_request_poin
         bills = set(db.session.scalars(select(Bill.number)))
     assert kept == {"1000000005", "1000000006", "1000000007"}
     assert bills == {"1000000000002"}
+
+
+def test_staff_looks_and_expired_data_exports_go_after_their_time(app, make_account):
+    from absher_web.models import DataExport, ExportStatus, StaffLook
+    from tests.staff.conftest import add_officer
+
+    officer = add_officer(app)
+    accounts = [make_account() for _ in range(3)]
+    policy = retention.RetentionPolicy.from_config(app.config)
+    look_age, pause = policy.staff_looks, policy.export_pause
+
+    def look(at):
+        return StaffLook(staff_user_id=officer.id, person_id=accounts[0].national_id,
+                         role="passports", office="Riyadh", reason="holder_at_office",
+                         created_at=at)
+
+    def export(account, status, asked_at):
+        return DataExport(account_id=account.id, status=status, language="en",
+                          asked_at=asked_at, expires_at=asked_at + timedelta(days=3))
+
+    add(app, look(NOW - look_age - timedelta(days=1)), look(NOW - look_age + timedelta(days=1)),
+        # Expired, its pause over: forgotten. Expired, the pause still running: kept (it
+        # holds the pause). Ready but old (the runner is behind): its file goes first.
+        export(accounts[0], ExportStatus.EXPIRED, NOW - pause - timedelta(hours=1)),
+        export(accounts[1], ExportStatus.EXPIRED, NOW - pause + timedelta(hours=1)),
+        export(accounts[2], ExportStatus.READY, NOW - pause - timedelta(hours=1)))
+    with app.app_context(), time_machine.travel(NOW, tick=False):
+        report = retention.purge(db.transaction, policy, NOW)
+    assert (report["staff looks"], report["expired data exports"]) == (1, 1)
+    assert count(app, StaffLook) == 1 and count(app, DataExport) == 2

@@ -43,7 +43,7 @@ def looks(found: bool = True, first: bool = True):
         _look(1, "civil_affairs", "Riyadh Civil Affairs", "deciding_request", look_id=3),
         _look(12, "passports", "Riyadh Passports Office", "holder_at_office", look_id=2),
         _look(40, "passports", "Jeddah Passports Office", staff_looks.OTHER,
-              "Asked in writing by the Public Prosecution, letter 4471", look_id=1),
+              "Asked in writing by the Public Prosecution in letter 4471", look_id=1),
         _look(90, "objections_committee", "Riyadh Objections Committee", "official_letter",
               look_id=0),
     ] if found else []
