@@ -294,7 +294,7 @@ class Config:
     # decoded; a file never attached to a record is deleted this long after it was sent.
     UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_BYTES", 5 * 1024 * 1024)
     UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
-    UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+    UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 30_000_000)
     RETAIN_UNATTACHED_UPLOADS_SECONDS = env_duration("RETAIN_UNATTACHED_UPLOADS", "1d")
 
     # Retention (flask absher purge, also run by run-due): how long each kind of row is kept.

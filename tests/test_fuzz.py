@@ -1159,6 +1159,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),
+    "files": ("citizen",), "staff_files": ("officer", "citizen"),
 }
 ALL_CONTEXTS = ("anonymous", "citizen", "new_citizen", "officer", "registering", "registered",
                 "signing_in", "recovering_question", "recovering_code",

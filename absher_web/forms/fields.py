@@ -11,7 +11,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.form import _Auto, _is_submitted
-from werkzeug.datastructures import CombinedMultiDict, FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import (
     Field,
     Form,
@@ -148,14 +148,24 @@ def sms_code_field() -> StringField:
 
 class FilesForm(SiteForm):
     """A SiteForm whose page takes files: the posted files reach its AttachmentsFields (the
-    view carries web/files.takes_files, and the page's form is multipart/form-data)."""
+    view carries web/files.takes_files, and the page's form is multipart/form-data).
+
+    Each AttachmentsField gets the files sent under its name and nothing else; every other
+    field gets the text sent under its own (a file sent under a text field's name, or text
+    under a files field's name, is left out)."""
 
     class Meta(SiteForm.Meta):
         def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201 (WTForms' signature)
-            if formdata is _Auto:
-                return CombinedMultiDict((request.files, request.form)) if _is_submitted() \
-                    else None
-            return formdata
+            if formdata is not _Auto:
+                return formdata
+            if not _is_submitted():
+                return None
+            file_fields = {field.name for field in form if isinstance(field, AttachmentsField)}
+            sent = MultiDict([(name, value) for name, value in request.form.items(multi=True)
+                              if name not in file_fields])
+            for name in file_fields:
+                sent.setlist(name, request.files.getlist(name))
+            return sent
 
 
 class AttachmentsField(MultipleFileField):

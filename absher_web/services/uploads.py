@@ -243,7 +243,10 @@ def cleaned_image(data: bytes, kind: str, name: str, max_pixels: int) -> bytes:
             mode = ("L" if image.mode in ("1", "L") else
                     "RGBA" if alpha and kind == PNG else "RGB")
             pixels = image.convert(mode)
-            fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())  # no info, no chunks
+            del image
+            fresh = Image.new(mode, pixels.size)  # no info, no chunks, no profile: pixels only
+            fresh.paste(pixels)
+            del pixels
             out = io.BytesIO()
             if kind == JPEG:
                 fresh.save(out, format="JPEG", quality=90, optimize=True)

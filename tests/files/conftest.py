@@ -43,7 +43,7 @@ TEMPLATE = """{% extends "base.html" %}
 
 
 class SampleForm(FilesForm):
-    note = StringField("Note", validators=[Required("required")])
+    note = StringField("Note", validators=[Required("username_required")])
     attachments = AttachmentsField("Attachments", purpose=PURPOSE, max_files=3)
 
 

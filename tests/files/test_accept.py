@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from absher_web.extensions import db
 from absher_web.models import Upload
 from absher_web.services import uploads
+from tests.account.conftest import csrf_of
 from tests.files.conftest import (
+    PAGE,
     jpeg,
     pdf_with_object_stream,
     plain_pdf,
@@ -183,6 +185,16 @@ def test_too_many_files_and_none_at_all(sender, sample_app):
 def test_text_sent_under_the_field_name_counts_as_no_file(sender, sample_app):
     response = sender.send(extra={"attachments": ["<script>", "x" * 1000]})
     assert response.status_code == 422 and "Choose a file" in response.get_data(as_text=True)
+
+
+def test_a_file_sent_under_a_text_fields_name_is_left_out(sender, sample_app):
+    page = sender.client.get(PAGE.format(lang="en"))
+    response = sender.client.post(PAGE.format(lang="en"), content_type="multipart/form-data",
+                                  data={"csrf_token": csrf_of(page),
+                                        "note": (io.BytesIO(b"<script>"), "note.html"),
+                                        "attachments": (io.BytesIO(png()), "a.png")})
+    assert response.status_code == 422
+    assert parse(response).find(id="note-error") is not None
 
 
 def test_a_file_over_the_file_limit_is_refused_beside_the_field(sender, sample_app):

@@ -39,31 +39,35 @@ class CountingStream(io.BytesIO):
         return line
 
 
+def post_stream(sender, lang: str, size: int, chunked: bool):
+    """A multipart body of ``size`` bytes of file, announced or chunked; the answer and how
+    much of the body the site read."""
+    token = csrf_of(sender.client.get(PAGE.format(lang=lang)))
+    body = CountingStream(multipart(token, b"\x00" * size))
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    if chunked:
+        headers["Transfer-Encoding"] = "chunked"
+    else:
+        headers["Content-Length"] = str(len(body.getvalue()))
+    response = sender.client.post(PAGE.format(lang=lang), input_stream=body, headers=headers,
+                                  environ_overrides={"wsgi.input_terminated": chunked})
+    return response, body.taken
+
+
 def test_an_announced_body_over_the_limit_is_refused_unread(sender, sample_app):
     sample_app.config["UPLOAD_MAX_REQUEST_BYTES"] = 100_000
-    token = csrf_of(sender.client.get(PAGE.format(lang="en")))
-    body = CountingStream(multipart(token, b"\x00" * 200_000))
-    response = sender.client.post(
-        PAGE.format(lang="en"), input_stream=body,
-        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
-                 "Content-Length": str(len(body.getvalue()))})
+    response, taken = post_stream(sender, "en", 200_000, chunked=False)
     assert response.status_code == 413
     assert "larger than 0.1 MB" in parse(response).get_text()
-    assert body.taken == 0
+    assert taken == 0
 
 
 def test_a_chunked_body_is_cut_at_the_limit(sender, sample_app):
     sample_app.config["UPLOAD_MAX_REQUEST_BYTES"] = 100_000
-    token = csrf_of(sender.client.get(PAGE.format(lang="ar")))
-    body = CountingStream(multipart(token, b"\x00" * 5_000_000))
-    response = sender.client.post(
-        PAGE.format(lang="ar"), input_stream=body,
-        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
-                 "Transfer-Encoding": "chunked"},
-        environ_overrides={"wsgi.input_terminated": True})
+    response, taken = post_stream(sender, "ar", 5_000_000, chunked=True)
     assert response.status_code == 413
     assert parse(response).find("html")["lang"] == "ar"
-    assert body.taken < 200_000
+    assert taken < 200_000
 
 
 def test_a_body_within_the_limit_is_read(sender, sample_app):
