@@ -15,7 +15,6 @@ from absher_web.models import (
     BillStatus,
     DecorumStatus,
     RequestStatus,
-    SmsMessage,
 )
 from absher_web.services import decorum
 from tests.account.conftest import csrf_of
@@ -31,16 +30,8 @@ from tests.decorum.conftest import (
     the_violation,
     violations,
 )
-from tests.eservices.billing import pay, stored
+from tests.eservices.billing import pay, queued_notices, stored
 from tests.staff.test_civil_affairs import officer_console
-
-
-def texts(app, purpose: str) -> list[SmsMessage]:
-    with app.app_context():
-        found = list(db.session.scalars(select(SmsMessage).where(SmsMessage.purpose == purpose)
-                                        .order_by(SmsMessage.id)))
-        db.session.expunge_all()
-    return found
 
 
 def audited(app, kind: str) -> list[AuditEvent]:
@@ -69,7 +60,7 @@ def test_an_officer_records_a_violation_the_holder_is_texted_and_sees_it(app, ho
     assert violation.status is DecorumStatus.UNPAID
     [event] = audited(app, decorum.RECORDED_AUDIT_KIND)
     assert event.staff_user_id == officer.officer.id and event.account_id == holder.account.id
-    [sms] = texts(app, "decorum_violation_notice")
+    [sms] = queued_notices(app, "decorum_violation_notice")
     assert sms.to == holder.account.mobile and violation.number in sms.body
     listed = holder.page().get_data(as_text=True)
     assert violation.number in listed and "Jumping a queue" in listed
@@ -147,7 +138,7 @@ def test_an_objection_goes_to_the_committee_and_an_acceptance_cancels_the_fine(
     assert decided.status is RequestStatus.APPROVED and decided.decided_by == member.officer.id
     [event] = audited(app, "request_approved")
     assert event.staff_user_id == member.officer.id
-    assert objection.number in texts(app, "request_decided_notice")[-1].body
+    assert objection.number in queued_notices(app, "request_decided_notice")[-1].body
     page = holder.page(recorded.number).get_data(as_text=True)
     assert "accepted your objection" in page
 

@@ -4,15 +4,10 @@ many objections at once, a decision against a withdrawal — each has exactly on
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from absher_web.extensions import db
 from absher_web.models import (
-    AuditEvent,
     BillStatus,
     DecorumStatus,
     RequestStatus,
-    SmsMessage,
 )
 from tests.account.concurrency import at_once, open_limits, same_browser
 from tests.account.conftest import csrf_of
@@ -26,18 +21,7 @@ from tests.decorum.conftest import (
     the_violation,
 )
 from tests.eservices.billing import pay
-
-
-def events(app, kind: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.kind == kind)) or 0
-
-
-def decided_texts(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(SmsMessage).where(
-            SmsMessage.purpose == "request_decided_notice")) or 0
+from tests.premium_visas.test_races import decided_texts, events
 
 
 def test_thirty_committee_decisions_at_once_make_one(app, holder, recorded):
