@@ -74,9 +74,9 @@ def refusal_text(refused: Refused) -> str:
         # TRANSLATORS: On a public decorum violation, when the objection period is over.
         # %(date)s is the day it closed (Gregorian and Hijri); %(num)s the days allowed.
         return ngettext("The period to object to this violation closed on %(date)s, "
-                        "%(num)s day after it was recorded. You can still pay the fine.",
+                        "%(num)s day after it was recorded.",
                         "The period to object to this violation closed on %(date)s, "
-                        "%(num)s days after it was recorded. You can still pay the fine.",
+                        "%(num)s days after it was recorded.",
                         objection_days(),
                         date=dates.both(refused.closed_at) if refused.closed_at else "")
     if refused.reason is Refusal.OBJECTION_OPEN:
