@@ -140,7 +140,7 @@ def refused(reason: Refusal):
 
 def decorum_officer(city: bool = True):
     officer = fx.officer()
-    officer.roles, officer.office = ["decorum_officer"], "Riyadh Police, Olaya"
+    officer.roles, officer.office = ["decorum_officer"], "Riyadh Police - Olaya"
     if not city:
         officer.city = None
     return officer
