@@ -287,6 +287,9 @@ class Config:
     TAHSEEN_OPEN_MAX = env_int("TAHSEEN_OPEN_MAX", 3)
     # A domestic worker's absence report may be withdrawn this many days after it is made.
     ABSENCE_WITHDRAWAL_DAYS = env_int("ABSENCE_WITHDRAWAL_DAYS", 15)
+    # Public decorum violations (services/decorum.py): a holder objects within this many days
+    # of the violation's recording.
+    DECORUM_OBJECTION_DAYS = env_int("DECORUM_OBJECTION_DAYS", 30)
 
     # Files people send (services/uploads.py): the largest file accepted, and the largest
     # body a page that takes files accepts (every other page keeps MAX_CONTENT_LENGTH); an

@@ -155,6 +155,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Recording public decorum violations online"),
         _l("Record violations of the public decorum rules electronically."),
         True,
+        "decorum.page",
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.

@@ -79,6 +79,7 @@ RANGES = {
     "PASSPORT_FEE_5_YEARS": (1, 10_000_000), "PASSPORT_FEE_10_YEARS": (1, 10_000_000),
     "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
     "PREMIUM_VISIT_VISA_FEE": (1, 10_000_000), "PREMIUM_VISA_OPEN_MAX": (1, 50),
+    "DECORUM_OBJECTION_DAYS": (1, 365),
     # Files people send: bytes, pixels, and how long a file no record holds is kept.
     "UPLOAD_MAX_FILE_BYTES": (1024, 100 * 1024 * 1024),
     "UPLOAD_MAX_REQUEST_BYTES": (4096, 200 * 1024 * 1024),

@@ -503,6 +503,23 @@ class Harness:
     def new_visitor(self, kind: str = "anonymous") -> Visitor:
         return Visitor(kind, self.app.test_client())
 
+    def give_decorum_violation(self, holder_id: str) -> None:
+        """A public decorum violation of the holder's (FUZZ_VIOLATION), recorded today: its
+        pay and objection forms reach the rules. A rebuilt holder takes it over."""
+        from sqlalchemy import delete
+
+        from absher_web.models import DecorumStatus, DecorumViolation, StaffUser
+
+        with self.app.app_context(), db.transaction() as session:
+            session.execute(delete(DecorumViolation).where(
+                DecorumViolation.number == FUZZ_VIOLATION))
+            now = utcnow()
+            session.add(DecorumViolation(
+                number=FUZZ_VIOLATION, national_id=holder_id, article="10", repeat=False,
+                fine=5000, city="الرياض", place="Riyadh Park mall", occurred_at=now,
+                recorded_at=now, recorded_by=session.get(StaffUser, self.officer_victim.id).id,
+                status=DecorumStatus.UNPAID, changed_at=now))
+
     def give_premium_residency(self, holder_id: str) -> None:
         """The holder's permanent Premium Residency: the visit visa forms reach the rules."""
         from datetime import date
@@ -617,6 +634,20 @@ class Harness:
             account = self.make_account(first_digit="2", state=ActivationState.ACTIVE)
             self.sign_in(visitor, account)
             self.give_premium_residency(account.national_id)
+            return visitor
+        if kind == "decorum_holder":
+            account = self.make_account(state=ActivationState.ACTIVE)
+            self.sign_in(visitor, account)
+            self.give_decorum_violation(account.national_id)
+            return visitor
+        if kind == "decorum_officer":
+            officer = add_officer(self.app, username=f"fuzz.decorum{self.number()}",
+                                  roles=("decorum_officer", "objections_committee"),
+                                  city="Riyadh")
+            page = self.step(visitor, "GET", "/en/staff/sign-in", (200,), "open console")
+            self.step(visitor, "POST", "/en/staff/sign-in", (303,), "sign in an officer",
+                      {"csrf_token": hidden(page, "csrf_token"), "username": officer.username,
+                       "password": OFFICER_PASSWORD})
             return visitor
         if kind in ("citizen", "changing_mobile"):
             self.sign_in(visitor, self.make_account(state=ActivationState.ACTIVE))
@@ -837,6 +868,8 @@ ANONYMOUS_FORMS = (
 
 # The birth notification the birth registration forms are fuzzed on (Harness.give_birth).
 FUZZ_BIRTH = "FUZZ-2026-0001"
+FUZZ_VIOLATION = "5039182740"  # a public decorum violation of the decorum_holder's
+DECORUM = "/{lang}/account/decorum-violations/" + FUZZ_VIOLATION
 
 
 # A Premium Residency holder's visit visa request for a relative (valid values).
@@ -996,6 +1029,14 @@ SIGNED_IN_FORMS = (
              "officer", lambda h, v, page: [("outcome", "answer"),
                                             ("text", "It is ready at the Olaya office.")],
              page=f"/{{lang}}/staff/tahseen/{FUZZ_TICKET}"),
+    FormSpec("decorum_pay", DECORUM + "/pay", "decorum_holder", nothing, page=DECORUM),
+    FormSpec("decorum_object", DECORUM + "/object", "decorum_holder",
+             lambda h, v, page: [("reason", "I was not there at that time; see my ticket.")],
+             page=DECORUM),
+    FormSpec("decorum_record", "/{lang}/staff/decorum/record", "decorum_officer",
+             lambda h, v, page: [("national_id", h.victim.national_id), ("article", "10"),
+                                 ("place", "Riyadh Park mall"),
+                                 ("day", utcnow().strftime("%Y-%m-%d")), ("time", "00:01")]),
 )
 
 
@@ -1209,11 +1250,13 @@ CONTEXTS_BY_BLUEPRINT = {
                  "recovered"),
     "files": ("citizen",), "staff_files": ("officer", "citizen"),
     "job_applications": ("citizen", "new_citizen"), "staff_employment": ("officer", "citizen"),
+    "decorum": ("citizen", "decorum_holder", "new_citizen"),
+    "staff_decorum": ("officer", "decorum_officer", "citizen"),
 }
 ALL_CONTEXTS = ("anonymous", "citizen", "new_citizen", "officer", "registering", "registered",
                 "signing_in", "recovering_question", "recovering_code",
                 "recovering_new_password", "recovered", "changing_mobile",
-                "officer_changing_mobile")
+                "officer_changing_mobile", "decorum_holder", "decorum_officer")
 
 # Addresses no rule matches, or that stretch the path itself.
 UNROUTED = ("/en/no-such-page", "/xx/about", "/%D8%B9/about", "/en/%FF%FE", "/en/%00",

@@ -239,10 +239,13 @@ def purge() -> None:
 
 
 _ROLE_HELP = ("A role: passports (the account lookup), civil_affairs (the Civil Affairs "
-              "queue of the officer's city) or recruiter (Absher Employment's job "
-              "applications). Repeat it for several; default passports.")
+              "queue of the officer's city), recruiter (Absher Employment's job "
+              "applications), decorum_officer (records public decorum violations) or "
+              "objections_committee (decides objections to them). Repeat it for several; "
+              "default passports.")
 _CITY_HELP = ("The city of the officer's office, in English (Riyadh, Jeddah, Dammam...) or "
-              "in Arabic; needed for civil_affairs.")
+              "in Arabic; needed for civil_affairs, decorum_officer and "
+              "objections_committee.")
 
 
 @absher.command("create-officer")

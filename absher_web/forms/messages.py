@@ -254,6 +254,42 @@ MESSAGES = {
     "staff_job_shortlisted": _l("Application %(number)s is shortlisted. The applicant is told by SMS"),
     # TRANSLATORS: In the recruiters' queue, after the recruiter declined an application. %(number)s is its number.
     "staff_job_declined": _l("Application %(number)s is declined. The applicant is told by SMS and reads your reason on Absher"),
+    # Public decorum violations (forms/decorum.py, services/decorum.py).
+    # TRANSLATORS: In the officer console, beside the list of the regulation's violations.
+    "decorum_article_required": _l("Choose the violation from the list"),
+    # TRANSLATORS: In the officer console, beside the place of a public decorum violation.
+    "decorum_place_required": _l("Enter the place where the violation happened"),
+    # TRANSLATORS: In the officer console, beside the place of a violation. %(count)s is the most characters it takes (200).
+    "decorum_place_too_long": lazy_plural(
+        "Write the place in %(count)s character or fewer",
+        "Write the place in %(count)s characters or fewer", "place_max"),
+    # TRANSLATORS: In the officer console, beside the day of a public decorum violation.
+    "decorum_day_required": _l("Enter the day the violation happened"),
+    # TRANSLATORS: In the officer console, beside the day of a violation: the form is year-month-day.
+    "decorum_day_format": _l("Enter the day as year-month-day, for example 2026-12-01"),
+    # TRANSLATORS: In the officer console, beside the time of a public decorum violation.
+    "decorum_time_required": _l("Enter the time the violation happened"),
+    # TRANSLATORS: In the officer console, beside the time of a violation: hours and minutes, 24-hour clock.
+    "decorum_time_format": _l("Enter the time as hours and minutes on the 24-hour clock, for example 17:30"),
+    # TRANSLATORS: In the officer console, beside the day and time of a violation.
+    "decorum_time_future": _l("The day and time are in the future. Enter when the violation happened"),
+    # TRANSLATORS: In the officer console, beside the day of a violation that happened too long ago to record it here. %(count)s is how many days back an officer records (30).
+    "decorum_time_too_old": lazy_plural(
+        "This violation happened more than %(count)s day ago, too long ago to record it here",
+        "This violation happened more than %(count)s days ago, too long ago to record it here",
+        "record_days"),
+    # TRANSLATORS: In the officer console, beside the ID number: nobody in the civil registry has it.
+    "decorum_person_unknown": _l("The civil registry has no one with this ID or iqama number. Check it with the person's card"),
+    # TRANSLATORS: Beside the reason for an objection to a public decorum violation.
+    "decorum_reason_required": _l("Write why you object: the objections committee reads it"),
+    # TRANSLATORS: Beside the reason for an objection. %(count)s is the fewest characters it takes (10).
+    "decorum_reason_too_short": lazy_plural(
+        "Write your reason in at least %(count)s character",
+        "Write your reason in at least %(count)s characters", "reason_min"),
+    # TRANSLATORS: Beside the reason for an objection. %(count)s is the most characters it takes (1000).
+    "decorum_reason_too_long": lazy_plural(
+        "Write your reason in %(count)s character or fewer",
+        "Write your reason in %(count)s characters or fewer", "reason_max"),
     # Why an officer opens a holder's record (services/staff_looks.py).
     # TRANSLATORS: Beside the reasons an officer chooses from before a holder's record is shown.
     "staff_look_reason_required": _l("Choose why you are opening this holder's record"),

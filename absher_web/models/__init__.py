@@ -46,6 +46,7 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.decorum import DecorumStatus, DecorumViolation
 from absher_web.models.employment import (
     JobApplication,
     JobGender,
@@ -111,6 +112,8 @@ from absher_web.models.tahseen import TahseenTicket, TicketKind, TicketStatus
 from absher_web.models.uploads import Upload
 
 __all__ = [
+    "DecorumStatus",
+    "DecorumViolation",
     "AbsenceReport",
     "Account",
     "Activation",

@@ -307,6 +307,17 @@ TAHSEEN_ANSWERED = Notice("tahseen_notice", _l(
 TAHSEEN_CLOSED = Notice("tahseen_notice", _l(
     "Absher: Civil Affairs closed your Tahseen ticket %(ticket)s. See why under My tickets "
     "on Absher."))
+# Public decorum violations (services/decorum.py).
+# TRANSLATORS: SMS to a person once an officer recorded a public decorum violation (مخالفة
+# ذوق عام) against them; two SMS segments. %(number)s is the violation's 10-digit number,
+# %(amount)s the fine with its currency ("100.00 SAR", "100.00 ر.س").
+DECORUM_RECORDED = Notice("decorum_violation_notice", _l(
+    "Absher: public decorum violation %(number)s was recorded against you, with a fine of "
+    "%(amount)s. Pay it or object to it under Public decorum violations on Absher."))
+# TRANSLATORS: SMS once the fine of a public decorum violation is paid; one SMS segment
+# (70 Arabic characters). %(number)s is the violation's number, %(amount)s the amount paid.
+DECORUM_PAID = Notice("decorum_violation_notice", _l(
+    "Absher: the fine of public decorum violation %(number)s is paid (%(amount)s)."))
 # Download my data (services/data_exports.py).
 # TRANSLATORS: SMS when the copy of the holder's data they asked for is ready; two SMS
 # segments at most. %(until)s is the last moment it can be downloaded, as yyyy-mm-dd hh:mm.

@@ -105,6 +105,9 @@ class Kind:
     refused_reason: str | None = None
     approval_notice: bool = True
     cancellable: tuple[RequestStatus, ...] = OPEN
+    # What a refusal or a withdrawal means beyond the request (an objection's violation
+    # payable again), in the same transaction.
+    on_ended: Callable[[Session, ServiceRequest, datetime], None] = _nothing
 
     def reason_text(self, code: str | None) -> str:
         """The worded reason for ``code`` ('' for none; an unknown code is a bug, shown
@@ -186,7 +189,9 @@ def move(session: Session, request: ServiceRequest, to: RequestStatus, now: date
                  staff_user_id=staff_user_id, service=request.service, request=request.number)
     if to is S.APPROVED:
         KINDS[request.service].on_approved(session, request, now)
-    elif to in ENDED and request.bill_id is not None:
+    elif to in ENDED:
+        KINDS[request.service].on_ended(session, request, now)
+    if to in ENDED and request.bill_id is not None:
         # Nothing will be delivered: its unpaid bill is cancelled, a paid one refunded.
         bill = session.get(Bill, request.bill_id)
         if bill is not None:

@@ -26,6 +26,8 @@ from absher_web.models import (
     BillStatus,
     CodeChallenge,
     DataExport,
+    DecorumStatus,
+    DecorumViolation,
     DrivingAuthorisation,
     ExportStatus,
     JobApplication,
@@ -139,6 +141,16 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
             _job_applications_ended(now - policy.eservice_records))),
         ("shortlisted job applications", ServiceRequest,
          (ServiceRequest.service == JOB_APPLICATION)
+         & (ServiceRequest.status == RequestStatus.APPROVED)
+         & (ServiceRequest.changed_at < now - policy.eservice_records)),
+        # Public decorum violations once settled (paid, or cancelled by the committee) from
+        # that last change; an unpaid one, or one with an objection open, is kept. An
+        # accepted objection (approved, nothing to deliver) goes the same time after.
+        ("settled decorum violations", DecorumViolation,
+         DecorumViolation.status.in_((DecorumStatus.PAID, DecorumStatus.CANCELLED))
+         & (DecorumViolation.changed_at < now - policy.eservice_records)),
+        ("decided decorum objections", ServiceRequest,
+         (ServiceRequest.service == "decorum_objection")
          & (ServiceRequest.status == RequestStatus.APPROVED)
          & (ServiceRequest.changed_at < now - policy.eservice_records)),
         # Requests (their details hold names and ID numbers) once ended: refused, withdrawn

@@ -39,7 +39,13 @@ CIVIL_AFFAIRS = "civil_affairs"
 # Recruiters of the Ministry of Interior (Absher Employment): the applications to every
 # job opening, wherever it is; no city.
 RECRUITER = "recruiter"
-ROLES = (PASSPORTS, CIVIL_AFFAIRS, RECRUITER)
+# Public decorum violations (services/decorum.py): officers who record them, and the
+# committee that decides objections to them, each for the city of their office.
+DECORUM_OFFICER = "decorum_officer"
+OBJECTIONS_COMMITTEE = "objections_committee"
+ROLES = (PASSPORTS, CIVIL_AFFAIRS, RECRUITER, DECORUM_OFFICER, OBJECTIONS_COMMITTEE)
+# The roles that act for one city only: their officers need --city.
+CITY_ROLES = (CIVIL_AFFAIRS, DECORUM_OFFICER, OBJECTIONS_COMMITTEE)
 
 
 class OfficerError(Exception):
@@ -84,6 +90,10 @@ def checked_city(city: str | None, roles: list[str]) -> str | None:
         if CIVIL_AFFAIRS in roles:
             raise OfficerError("A civil_affairs officer needs --city: the city of their "
                                "office, whose requests they decide.")
+        if any(role in roles for role in CITY_ROLES):
+            raise OfficerError("A decorum_officer or objections_committee member needs "
+                               "--city: the city of their office, whose violations they "
+                               "record or whose objections they decide.")
         return None
     found = city_named(city)
     if found is None and ARABIC_PLACE.fullmatch(" ".join(city.split())):

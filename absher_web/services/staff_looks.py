@@ -47,6 +47,11 @@ ROLE_NAMES = {
     # TRANSLATORS: On "Who looked at my data": a recruiter of the Ministry of Interior opened
     # the record, reading a job application (Absher Employment).
     "recruiter": _l("Recruiter of the Ministry of Interior"),
+    # TRANSLATORS: On "Who looked at my data": a member of the committee that decides
+    # objections to public decorum violations opened the record.
+    "objections_committee": _l("Objections committee member"),
+    # TRANSLATORS: On "Who looked at my data": which kind of officer opened the record.
+    "decorum_officer": _l("Public decorum officer"),
 }
 # TRANSLATORS: On "Who looked at my data": an officer of a role without a name of its own.
 ROLE_UNNAMED = _l("Government officer")

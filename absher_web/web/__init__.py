@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         births,
         data_rights,
+        decorum,
         documents,
         employment,
         eservices,
@@ -51,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
         security_questions,
         sessions,
         staff,
+        staff_decorum,
         staff_employment,
         staff_passports,
         staff_queues,
@@ -90,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(employment.bp)
     app.register_blueprint(employment.account_bp)
     app.register_blueprint(staff_employment.bp)
+    app.register_blueprint(decorum.bp)
+    app.register_blueprint(staff_decorum.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(files.staff_bp)
     files.init_app(app)

@@ -14,6 +14,7 @@ from absher_web.services.eservices import driving
 from absher_web.web import (
     births,
     data_rights,
+    decorum,
     eservices,
     my_requests,
     passports,
@@ -70,6 +71,7 @@ EVENT_LABELS = {
     **premium_visas.EVENT_LABELS,
     **tahseen.EVENT_LABELS,
     **data_rights.EVENT_LABELS,
+    **decorum.EVENT_LABELS,
 }
 
 

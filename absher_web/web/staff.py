@@ -72,9 +72,12 @@ CITIZEN_ENDPOINTS = {"auth.sign_out", "auth.sign_out_everywhere"}
 STAFF_BLUEPRINTS = {"staff", "staff_queues", "staff_passports",
                     "staff_files"}
 STAFF_BLUEPRINTS |= {"staff_tahseen"}  # Tahseen tickets (web/staff_tahseen.py)
+STAFF_BLUEPRINTS |= {"staff_decorum"}
 # The console of each role, in the order an officer with several lands on them.
 CONSOLES = ((staff.PASSPORTS, "staff.home"), (staff.CIVIL_AFFAIRS, "staff_queues.queue"),
-            (staff.RECRUITER, "staff_employment.queue"))
+            (staff.RECRUITER, "staff_employment.queue"),
+            (staff.DECORUM_OFFICER, "staff_decorum.record"),
+            (staff.OBJECTIONS_COMMITTEE, "staff_decorum.objections"))
 # Pages of this blueprint any signed-in officer opens, whatever their roles.
 EVERY_OFFICER = {"staff.sign_in", "staff.sign_out"}
 

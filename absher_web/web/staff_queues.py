@@ -12,6 +12,7 @@ audited with the officer and the holder, and texted to the holder after the comm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,7 @@ from absher_web.agencies import civil_registry
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
-from absher_web.models import Person, RequestStatus, ServiceRequest, utcnow
+from absher_web.models import Person, RequestStatus, ServiceRequest, StaffUser, utcnow
 from absher_web.services import requests, staff, staff_looks
 from absher_web.web.staff import officer_signed_in_at, signed_in_officer
 
@@ -43,6 +44,10 @@ QUEUES = {
                       # page: the Passports requests (visit visas of Premium Residency
                       # holders) waiting for an officer's decision.
                       _l("Passports requests")),
+    # TRANSLATORS: A link in the officer console's menu, and the title of its page: the
+    # objections to public decorum violations waiting for the objections committee.
+    staff.OBJECTIONS_COMMITTEE: ("decorum-objections",
+                                _l("Objections to decorum violations")),
 }
 
 NOTICE_KEY = "staff_queue_notice"  # what the last decision did: a message key and a number
@@ -192,12 +197,19 @@ def _case(number: str, role: str) -> Case:
     return cases_of([found])[0]
 
 
+# What a queue's case page adds once an officer of that role opened a case (the files sent
+# with it): role -> function(case, officer) -> context.
+CASE_OPENED: dict[str, Callable[[Case, StaffUser], dict]] = {}
+
+
 def case(number: str, role: str):
     """The request, once the officer said why they open it (a look at the beneficiary's
     record, staff_looks): asked the first time in each officer session."""
     found = _case(number, role)
     if request.method == "GET" and opened(found):
-        return render_case(found, role=role)
+        adds = CASE_OPENED.get(role)
+        return render_case(found, role=role,
+                           **(adds(found, signed_in_officer()) if adds else {}))
     form = LookReasonForm()
     if not form.validate_on_submit():
         return render_look_reason(found, form, 422 if form.errors else 200, role=role)

@@ -23,6 +23,7 @@ from absher_web.web.dev_states import (
     births,
     console,
     data_rights,
+    decorum,
     employment,
     errors,
     eservices,
@@ -54,7 +55,8 @@ AREAS = (public, registration, sign_in, recovery, account, family_records, birth
          files,
          tahseen,
          data_rights,
-         employment)
+         employment,
+         decorum)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
