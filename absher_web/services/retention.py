@@ -48,9 +48,9 @@ from absher_web.models import (
 )
 from absher_web.models.employment import JOB_APPLICATION
 from absher_web.services import tahseen
+from absher_web.services.uploads import REQUEST_HOLDER
 
 BATCH = 1000
-REQUEST_HOLDER = "request:"  # services/uploads.request_holder
 REDACTED = REDACTED_CODE_BODY
 
 

@@ -381,10 +381,12 @@ def attach(session: Session, uploads: Iterable[Upload], holder: str, now: dateti
     return moved.rowcount
 
 
+# How a request's files name it: services/retention deletes them with the request.
+REQUEST_HOLDER = "request:"
+
+
 def request_holder(request_id: int) -> str:
     """The holder name of a request's files: they go when the request is purged."""
-    from absher_web.services.retention import REQUEST_HOLDER
-
     return f"{REQUEST_HOLDER}{request_id}"
 
 
