@@ -298,6 +298,9 @@ class Config:
     # unpaid bills, which moved no money: as long as the e-service records they belonged to.
     RETAIN_PAID_BILLS_SECONDS = env_duration("RETAIN_PAID_BILLS", "3653d")
     RETAIN_UNPAID_BILLS_SECONDS = env_duration("RETAIN_UNPAID_BILLS", "730d")
+    # The holder's inbox: each message this long after it was sent; a page shows this many.
+    RETAIN_INBOX_SECONDS = env_duration("RETAIN_INBOX", "365d")
+    INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 20)
 
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")

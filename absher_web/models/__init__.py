@@ -66,6 +66,7 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.inbox import InboxMessage, unread_message
 from absher_web.models.premium import (
     PremiumKind,
     PremiumResidency,
@@ -99,6 +100,8 @@ from absher_web.models.sms import (
 )
 
 __all__ = [
+    "InboxMessage",
+    "unread_message",
     "AbsenceReport",
     "Account",
     "Activation",

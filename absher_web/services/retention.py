@@ -26,6 +26,7 @@ from absher_web.models import (
     BillStatus,
     CodeChallenge,
     DrivingAuthorisation,
+    InboxMessage,
     PendingRegistration,
     RecoveryFlow,
     RequestStatus,
@@ -57,6 +58,7 @@ class RetentionPolicy:
     # expired and cancelled ones, which moved no money, as long as e-service records.
     paid_bills: timedelta = timedelta(days=3653)
     unpaid_bills: timedelta = timedelta(days=730)
+    inbox_messages: timedelta = timedelta(days=365)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -72,7 +74,8 @@ class RetentionPolicy:
                    eservice_records=timedelta(
                        seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]),
                    paid_bills=timedelta(seconds=config["RETAIN_PAID_BILLS_SECONDS"]),
-                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]))
+                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]),
+                   inbox_messages=timedelta(seconds=config["RETAIN_INBOX_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -128,6 +131,8 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        # The holder's inbox: each message from when it was sent, read or not.
+        ("inbox messages", InboxMessage, InboxMessage.created_at < now - policy.inbox_messages),
     ]
 
 
