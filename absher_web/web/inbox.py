@@ -20,13 +20,17 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
+from absher_web import wording
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
-from absher_web.models import InboxMessage, utcnow
+from absher_web.forms.messages import MESSAGES
+from absher_web.models import InboxMessage, Language, utcnow
 from absher_web.services import inbox
 from absher_web.web.guards import signed_in_only
 
@@ -107,6 +111,19 @@ def unread_in_header() -> dict:
     if not current_user.is_authenticated:
         return {}
     return {"inbox_unread": lambda: inbox.unread_count(db.session, current_user.account.id)}
+
+
+def keep_shown(text: str, link: str | None = None) -> None:
+    """Keep a one-time message the next page shows the holder about their records, in the
+    language they see it in, in the current transaction (the caller commits)."""
+    plain = text.striptags() if isinstance(text, Markup) else str(text)
+    inbox.keep(db.session, current_user.account, inbox.PAGE_NOTICE, plain,
+               Language(get_locale().language), utcnow(), link)
+
+
+def keep_message(key: str, link: str | None = None, **values: object) -> None:
+    """``keep_shown`` for a message of forms/messages.py, as plain text."""
+    keep_shown(wording.fill(MESSAGES[key], {**wording.standing_values(), **values}), link)
 
 
 def render_list(page: inbox.Page, unread: int, first: bool = True, marked: int | None = None):
