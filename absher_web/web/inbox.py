@@ -126,13 +126,14 @@ def keep_message(key: str, link: str | None = None, **values: object) -> None:
     keep_shown(wording.fill(MESSAGES[key], {**wording.standing_values(), **values}), link)
 
 
-def render_list(page: inbox.Page, unread: int, first: bool = True, marked: int | None = None):
+def render_list(page: inbox.Page, unread: int, first: bool = True, marked: int | None = None,
+                **context):
     """The list; ``unread`` serves the header too (one count per page)."""
     return render_template("account/inbox.html", page=page, first=first, marked=marked,
                            unread=unread, inbox_unread=lambda: unread,
                            max_shown=inbox.UNREAD_SHOWN_MAX, topic_name=topic_name,
                            retention_days=current_app.config["RETAIN_INBOX_SECONDS"] // 86400,
-                           form=ConfirmForm(formdata=None))
+                           form=ConfirmForm(formdata=None), **context)
 
 
 def render_message(message: InboxMessage):
