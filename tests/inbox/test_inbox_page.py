@@ -57,7 +57,7 @@ def test_the_header_says_how_many_are_unread_in_words_and_as_a_badge(app, client
         ".visually-hidden").get_text() == "Inbox, 3 unread messages"
     # Arabic: its plural forms.
     assert header_link(client.get("/ar/account/")).select_one(
-        ".visually-hidden").get_text() == "صندوق الرسائل، ٣ رسائل غير مقروءة"
+        ".visually-hidden").get_text() == "صندوق الرسائل، 3 رسائل غير مقروءة"
 
 
 def test_more_than_99_unread_are_shown_as_99_plus_counting_no_further(app, client, holder):
