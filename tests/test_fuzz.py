@@ -939,6 +939,8 @@ SIGNED_IN_FORMS = (
              page="/{lang}/staff/civil-affairs/{number}"),
     FormSpec("staff_approve_request", "/{lang}/staff/civil-affairs/{number}/approve",
              "officer", nothing, page="/{lang}/staff/civil-affairs/{number}"),
+    FormSpec("inbox_read_all", "/{lang}/account/inbox/read-all", "citizen", nothing,
+             page="/{lang}/account/"),
 )
 
 
@@ -1144,6 +1146,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "security_questions": ("citizen", "new_citizen"),
     "staff": ("officer", "officer_changing_mobile", "citizen"),
     "staff_queues": ("officer", "citizen"), "my_requests": ("citizen", "new_citizen"),
+    "inbox": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),
