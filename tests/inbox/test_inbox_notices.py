@@ -15,7 +15,7 @@ from absher_web.extensions import db
 from absher_web.models import ActivationState, InboxMessage, Language, SmsMessage
 from absher_web.services import inbox, notices, outbox
 from tests.account.conftest import Citizen
-from tests.conftest import POSTGRES_URL, empty_all_tables
+from tests.conftest import empty_all_tables
 from tests.registration.test_sms_provider import http_sms_app
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -145,8 +145,6 @@ def test_two_runners_at_once_keep_each_notice_once(app, provider, make_account):
     assert sorted(row.sms_message_id for row in rows) == [row.id for row in sms_rows(app)]
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs ABSHER_TEST_DATABASE_URL (PostgreSQL)")
 def test_one_text_message_can_have_one_inbox_copy_only(app, make_account):
     """The unique key behind "once": a second copy of one text is refused by the database."""
     from sqlalchemy.exc import IntegrityError
