@@ -4,7 +4,6 @@ fails for good or is sent by two runners at once. Codes never do."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from absher_web.extensions import db
 from absher_web.models import ActivationState, InboxMessage, Language, SmsMessage
 from absher_web.services import inbox, notices, outbox
+from tests.account.concurrency import at_once
 from tests.account.conftest import Citizen
 from tests.conftest import empty_all_tables
 from tests.registration.test_sms_provider import http_sms_app
@@ -23,8 +23,9 @@ NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def app(database_url, provider):
+    """The site texting through the provider on 127.0.0.1, four tries to a notice."""
     app = http_sms_app(database_url, provider.url)
-    app.config["SMS_MAX_ATTEMPTS"] = 3
+    app.config["SMS_MAX_ATTEMPTS"] = 4
     yield app
     empty_all_tables(app)
 
@@ -67,7 +68,7 @@ def test_a_notice_failing_and_tried_again_until_given_up_is_kept_once(app, provi
     for minutes in range(1, 40):
         run_due(app, NOW + timedelta(minutes=minutes, seconds=30))
     [sms] = sms_rows(app)
-    assert sms.attempts == 3 and sms.sent_at is None  # given up
+    assert sms.attempts == 4 and sms.sent_at is None  # given up
     [kept] = inbox_rows(app)
     assert kept.body == sms.body and "5000000000017" in kept.body
     assert kept.link == "payments.index"
@@ -127,18 +128,12 @@ def test_two_runners_at_once_keep_each_notice_once(app, provider, make_account):
         for _ in range(20):
             notices.queue(db.session, notices.PASSWORD_CHANGED, account, NOW, at_once=False)
         db.session.commit()
-    barrier, outputs = threading.Barrier(2), []
 
-    def runner() -> None:
-        barrier.wait()
+    def runner() -> tuple[int, int]:
         with app.app_context():
-            outputs.append(outbox.send_due(db.transaction, NOW + timedelta(minutes=1), 3))
+            return outbox.send_due(db.transaction, NOW + timedelta(minutes=1), 4)
 
-    threads = [threading.Thread(target=runner) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outputs = at_once([runner, runner])
     assert sum(sent for sent, _ in outputs) == 20 and len(provider.received) == 20
     rows = inbox_rows(app)
     assert len(rows) == 20
