@@ -10,6 +10,8 @@ changes many messages at once, so it is a POST with its CSRF token.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -24,6 +26,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.routing import BuildError
 
 from absher_web import wording
@@ -110,7 +113,16 @@ def unread_in_header() -> dict:
     """The header's unread count, read only when a page's header asks for it."""
     if not current_user.is_authenticated:
         return {}
-    return {"inbox_unread": lambda: inbox.unread_count(db.session, current_user.account.id)}
+    return {"inbox_unread": partial(count_for_header, current_user.account.id)}
+
+
+def count_for_header(account_id: int) -> int | None:
+    """The count, or None (no link) while the database is out of reach: the 503 page a
+    signed-in holder then gets must not fail over its header."""
+    try:
+        return inbox.unread_count(db.session, account_id)
+    except (OperationalError, InterfaceError, PendingRollbackError):
+        return None
 
 
 def keep_shown(text: str, link: str | None = None) -> None:
