@@ -319,6 +319,9 @@ class Config:
     # and asked for again only this long after the last time.
     DATA_EXPORT_KEEP_SECONDS = env_duration("DATA_EXPORT_KEEP", "3d")
     DATA_EXPORT_PAUSE_SECONDS = env_duration("DATA_EXPORT_PAUSE", "7d")
+    # The holder's inbox: each message this long after it was sent; a page shows this many.
+    RETAIN_INBOX_SECONDS = env_duration("RETAIN_INBOX", "365d")
+    INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 20)
 
     # Logs: "json" (one object per line, production's default) or "text".
     LOG_FORMAT = env("LOG_FORMAT", "text")

@@ -86,6 +86,8 @@ RANGES = {
     "UPLOAD_MAX_IMAGE_PIXELS": (10_000, 200_000_000),
     "RETAIN_UNATTACHED_UPLOADS_SECONDS": (3600, 30 * 86400),
     "TAHSEEN_OPEN_MAX": (1, 50),
+    # The inbox: a month to ten years; 5 to 100 messages a page.
+    "RETAIN_INBOX_SECONDS": (30 * 86400, 10 * 365 * 86400), "INBOX_PAGE_SIZE": (5, 100),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {
@@ -101,6 +103,7 @@ VARIABLE_NAMES = {
     "RETAIN_STAFF_LOOKS_SECONDS": "RETAIN_STAFF_LOOKS",
     "DATA_EXPORT_KEEP_SECONDS": "DATA_EXPORT_KEEP",
     "DATA_EXPORT_PAUSE_SECONDS": "DATA_EXPORT_PAUSE",
+    "RETAIN_INBOX_SECONDS": "RETAIN_INBOX",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}

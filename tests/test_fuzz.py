@@ -1037,6 +1037,8 @@ SIGNED_IN_FORMS = (
              lambda h, v, page: [("national_id", h.victim.national_id), ("article", "10"),
                                  ("place", "Riyadh Park mall"),
                                  ("day", utcnow().strftime("%Y-%m-%d")), ("time", "00:01")]),
+    FormSpec("inbox_read_all", "/{lang}/account/inbox/read-all", "citizen", nothing,
+             page="/{lang}/account/"),
 )
 
 
@@ -1245,6 +1247,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "tahseen": ("citizen", "new_citizen"), "staff_tahseen": ("officer", "citizen"),
     "investors": ("citizen", "new_citizen"),
     "data_rights": ("citizen", "new_citizen"),
+    "inbox": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

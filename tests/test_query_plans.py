@@ -160,14 +160,23 @@ FILL = [
                CASE WHEN i % 1000 = 0 THEN 'cancelled' END, 0,
                CASE WHEN i % 1000 = 0 THEN now() + interval '1 hour' END
         FROM generate_series(1, {ROWS}) AS i""",
+    # The inbox: 100,000 messages, one account in a hundred with unread ones (a thousand of
+    # them for account 7, past the header's 99+).
+    f"""INSERT INTO inbox_messages (id, public_id, account_id, topic, body, language, link,
+                                   created_at, read_at)
+        SELECT i, left(md5('m' || i), 16), CASE WHEN i <= 1000 THEN 7 ELSE i END, 'passport_notice',
+               'Absher: notice', 'ar', 'passports.page', now() - i * interval '1 minute',
+               CASE WHEN i <= 1000 OR i % 100 = 0 THEN NULL ELSE now() END
+        FROM generate_series(1, {ROWS}) AS i""",
     # The sequences carry on after the filled ids.
     *[f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
       for table in ("accounts", "staff_users", "api_requests", "sms_messages", "audit_events",
-                    "activations", "security_answers", "bills")],
+                    "activations", "security_answers", "bills", "inbox_messages")],
 ]
 BIG_TABLES = {"people", "accounts", "security_answers", "staff_users", "pending_registrations",
               "code_challenges", "recovery_flows", "spent_tokens", "sms_budgets",
-              "api_requests", "sms_messages", "audit_events", "activations", "bills"}
+              "api_requests", "sms_messages", "audit_events", "activations", "bills",
+              "inbox_messages"}
 
 
 @pytest.fixture(scope="module")
@@ -380,3 +389,18 @@ def _md5(value: str) -> str:
     import hashlib
 
     return hashlib.md5(value.encode()).hexdigest()
+
+
+def test_the_inbox_count_pages_and_reads_are_lookups(context):
+    from absher_web.services import inbox
+
+    with statements_sent(context) as sent:
+        assert inbox.unread_count(db.session, 7) == inbox.UNREAD_SHOWN_MAX + 1
+        first = inbox.page_of(db.session, 7, 20)
+        later = inbox.page_of(db.session, 7, 20, first.older)
+        assert len(later.messages) == 20
+        assert inbox.own(db.session, 7, later.messages[0].public_id) is not None
+        assert inbox.mark_read(db.session, later.messages[0], utcnow())
+        inbox.page_of(db.session, 50_000, 20)
+        inbox.unread_count(db.session, 50_000)
+    assert_only_index_lookups(sent)

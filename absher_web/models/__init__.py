@@ -75,6 +75,7 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.inbox import InboxMessage, unread_message
 from absher_web.models.investors import InvestorLicence, InvestorLicenceKind
 from absher_web.models.premium import (
     PremiumKind,
@@ -114,6 +115,8 @@ from absher_web.models.uploads import Upload
 __all__ = [
     "DecorumStatus",
     "DecorumViolation",
+    "InboxMessage",
+    "unread_message",
     "AbsenceReport",
     "Account",
     "Activation",

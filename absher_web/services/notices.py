@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from absher_web import wording
 from absher_web.models import Account, CodePurpose, Language, SmsMessage
-from absher_web.services import outbox
+from absher_web.services import inbox, outbox
 from absher_web.wording import PluralText, lazy_plural
 
 
@@ -30,6 +30,9 @@ from absher_web.wording import PluralText, lazy_plural
 class Notice:
     purpose: str  # recorded with each message it sends (sms_messages.purpose)
     text: LazyString | PluralText
+    # The page the holder's inbox links it to (an endpoint taking only the language); None:
+    # the one services/inbox.LINKS gives its purpose, if any.
+    link: str | None = None
 
 
 # TRANSLATORS: SMS to the holder when wrong passwords lock sign-in; one SMS segment
@@ -396,9 +399,13 @@ def code_message(purpose: CodePurpose, language: Language, code: str, minutes: i
 def queue(session: Session, notice: Notice, account: Account, now: datetime,
           to: str | None = None, at_once: bool = True, **values: object) -> SmsMessage:
     """Add ``notice`` (to ``to``, else the holder's number, in their language) to the
-    caller's transaction: it is saved with the change it tells of, or not at all."""
-    body = in_language(notice.text, account.preferred_language, **values)
-    return outbox.queue(session, to or account.mobile, body, notice.purpose, now, at_once)
+    caller's transaction: it is saved with the change it tells of, or not at all, and so
+    is its copy in the holder's inbox (services/inbox.py)."""
+    language = account.preferred_language
+    body = in_language(notice.text, language, **values)
+    message = outbox.queue(session, to or account.mobile, body, notice.purpose, now, at_once)
+    inbox.keep_sent(session, account, message, language, notice.link)
+    return message
 
 
 def send_each(session: Session, notices: list[tuple[Notice, Account, dict]],

@@ -30,6 +30,7 @@ from absher_web.models import (
     DecorumViolation,
     DrivingAuthorisation,
     ExportStatus,
+    InboxMessage,
     JobApplication,
     PendingRegistration,
     RecoveryFlow,
@@ -75,6 +76,7 @@ class RetentionPolicy:
     # another may be asked for (services/data_exports.py).
     staff_looks: timedelta = timedelta(days=1825)
     export_pause: timedelta = timedelta(days=7)
+    inbox_messages: timedelta = timedelta(days=365)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -94,7 +96,8 @@ class RetentionPolicy:
                    unattached_uploads=timedelta(
                        seconds=config["RETAIN_UNATTACHED_UPLOADS_SECONDS"]),
                    staff_looks=timedelta(seconds=config["RETAIN_STAFF_LOOKS_SECONDS"]),
-                   export_pause=timedelta(seconds=config["DATA_EXPORT_PAUSE_SECONDS"]))
+                   export_pause=timedelta(seconds=config["DATA_EXPORT_PAUSE_SECONDS"]),
+                   inbox_messages=timedelta(seconds=config["RETAIN_INBOX_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -191,6 +194,8 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired data exports", DataExport,
          (DataExport.status == ExportStatus.EXPIRED)
          & (DataExport.asked_at < now - policy.export_pause)),
+        # The holder's inbox: each message from when it was sent, read or not.
+        ("inbox messages", InboxMessage, InboxMessage.created_at < now - policy.inbox_messages),
     ]
 
 

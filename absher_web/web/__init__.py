@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         family,
         family_records,
         files,
+        inbox,
         investors,
         my_requests,
         passports,
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files.staff_bp)
     files.init_app(app)
     app.register_blueprint(data_rights.bp)  # who looked at my data, download my data
+    app.register_blueprint(inbox.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

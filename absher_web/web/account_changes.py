@@ -7,6 +7,7 @@ in place with htmx and is its own page without it.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_login import current_user, login_user
 
 from absher_web.extensions import db, limiter
@@ -21,6 +22,7 @@ from absher_web.identity import mask_mobile
 from absher_web.models import utcnow
 from absher_web.services import account_changes
 from absher_web.services.policies import current_policies
+from absher_web.web import inbox
 from absher_web.web.account import ACCOUNT_NOTICE_KEY
 from absher_web.web.account_limits import counted_per_account
 from absher_web.web.code_step import CodeStep, Sending
@@ -31,13 +33,19 @@ from absher_web.web.sessions import SignedInUser
 bp = Blueprint("changes", __name__, url_prefix="/<lang_code>/account")
 
 MOBILE_FLOW_KEY = "mobile_change_flow"
+TEXTED_ALREADY = {"account_password_changed"}  # its SMS is in the inbox (services/notices)
 CODE_STEP = CodeStep("changes.mobile_code", "account/change_mobile_code.html",
                      "mobile_change_notice")
 
 
 def changed(notice: str, lang_code: str | None = None):
-    """Back to the account home, which says what changed."""
+    """Back to the account home, which says what changed (kept in the inbox too, in the
+    language of that page, unless a text message told it already)."""
     session[ACCOUNT_NOTICE_KEY] = notice
+    if notice not in TEXTED_ALREADY:
+        with force_locale(lang_code or get_locale().language):
+            inbox.keep_message(notice, "account.home")
+        db.session.commit()
     return go_to(url_for("account.home", **({"lang_code": lang_code} if lang_code else {})))
 
 

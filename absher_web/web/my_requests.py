@@ -14,6 +14,7 @@ from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import RequestStatus, ServiceRequest, utcnow
 from absher_web.services import requests
+from absher_web.web import inbox
 from absher_web.web.guards import signed_in_only
 
 bp = Blueprint("my_requests", __name__, url_prefix="/<lang_code>/account/requests")
@@ -96,6 +97,8 @@ def withdraw(number: str):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".withdraw", number=number), 303)
     withdrawn = requests.cancel(db.session, found, account, utcnow(), client_address())
+    if withdrawn:
+        inbox.keep_message("request_withdrawn", "my_requests.index", number=found.number)
     db.session.commit()
     return _told("request_withdrawn" if withdrawn else "request_not_open", found)
 

@@ -20,6 +20,7 @@ from absher_web.models.bills import Bill, BillStatus
 from absher_web.services import payments
 from absher_web.services.eservices import NotYours
 from absher_web.services.payments import Beneficiary, CancelOutcome, Group
+from absher_web.web import inbox
 from absher_web.web.flow import render_step
 from absher_web.web.guards import signed_in_only
 
@@ -228,6 +229,8 @@ def cancel(number: str):
     if request.method == "POST":
         outcome = payments.cancel_unpaid(db.session, current_user.account, bill.number,
                                          utcnow(), client_address())
+        if outcome is CancelOutcome.CANCELLED:
+            inbox.keep_shown(cancelled_words(bill.number), "payments.index")
         db.session.commit()
         if outcome is not CancelOutcome.CANCELLED:
             return _refused(bill, outcome)

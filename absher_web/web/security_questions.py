@@ -10,6 +10,7 @@ from absher_web.forms.security_questions import ChangeSecurityQuestionsForm, Sec
 from absher_web.models import utcnow
 from absher_web.services import security_questions
 from absher_web.services.policies import current_policies
+from absher_web.web import inbox
 from absher_web.web.account import ACCOUNT_NOTICE_KEY
 from absher_web.web.flow import go_to, render_step
 
@@ -32,6 +33,9 @@ def edit():
             current_policies().bcrypt_rounds, utcnow(), request.remote_addr)
         if problem is None:
             session[ACCOUNT_NOTICE_KEY] = "security_questions_saved"
+            if not first_setup:  # setting them the first time is part of signing up
+                inbox.keep_message("security_questions_saved", "security_questions.edit")
+                db.session.commit()
             return go_to(url_for("account.home"))
         form.add_errors({"password": problem})
     return render_step("account/security_questions.html", 422 if form.errors else 200,

@@ -29,6 +29,7 @@ from absher_web.web.dev_states import (
     eservices,
     family_records,
     files,
+    inbox,
     passports,
     payments,
     premium_visas,
@@ -56,7 +57,8 @@ AREAS = (public, registration, sign_in, recovery, account, family_records, birth
          tahseen,
          data_rights,
          employment,
-         decorum)
+         decorum,
+         inbox)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 

@@ -36,6 +36,7 @@ from absher_web.forms.base import SiteForm
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import Account
 from absher_web.services.eservices import NotYours
+from absher_web.web import inbox
 from absher_web.web.account_limits import counted_per_account
 from absher_web.web.flow import render_step
 from absher_web.web.guards import require_active_account
@@ -180,6 +181,7 @@ def _respond(service: EService, form: SiteForm, result, action: str | None = Non
     if isinstance(result, Done):
         session[NOTICE_KEY] = {"service": service.slug, "key": result.notice,
                                "values": result.values}
+        keep_in_inbox(service, result)
         # Also for htmx, whose fetch follows it with HX-Request: the page's step comes back.
         return redirect(url_for(service.endpoint), 303)
     if isinstance(result, Refused):
@@ -192,6 +194,18 @@ def _respond(service: EService, form: SiteForm, result, action: str | None = Non
     if isinstance(result, Show):
         return _render(service, status=200, **result.context)
     return _render(service, form=form, status=200, enquired=True, **result)
+
+
+def keep_in_inbox(service: EService, done: Done) -> None:
+    """The words the service's page will show once, kept in the holder's inbox."""
+    words = service.notices.get(done.notice)
+    try:
+        text = words(current_user.account, **done.values) if words else None
+    except TypeError:  # values its words do not take: nothing to keep
+        text = None
+    if text:
+        inbox.keep_shown(text, service.endpoint)
+        db.session.commit()
 
 
 def notice_text(service: EService, account: Account) -> str | None:
