@@ -54,7 +54,17 @@ from absher_web.models import (
     VehicleSale,
 )
 from absher_web.money import money
-from absher_web.services import audit, notices, staff_looks
+from absher_web.services import (
+    audit,
+    decorum,
+    employment,
+    inbox,
+    investors,
+    notices,
+    staff_looks,
+    tahseen,
+    uploads,
+)
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +290,20 @@ SECTIONS: list[Section] = [
     # the holder's record.
     Section("staff_looks", _l("Who looked at your data"), staff_look_rows),
     # Sections of other services: one line each, Section(name, title, service.for_export).
+    # TRANSLATORS: A section of the holder's downloaded data: every notice Absher sent them.
+    Section("inbox", _l("Your inbox"), inbox.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: photos and PDFs they sent.
+    Section("files", _l("Files you sent"), uploads.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: public decorum violations.
+    Section("decorum_violations", _l("Your public decorum violations and objections"),
+            decorum.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: Tahseen tickets (خدمة تحسين).
+    Section("tahseen_tickets", _l("Your Tahseen tickets"), tahseen.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: job applications (Absher
+    # Employment).
+    Section("job_applications", _l("Your job applications"), employment.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: investment licences.
+    Section("investor_licences", _l("Your investment licences"), investors.for_export),
 ]
 
 

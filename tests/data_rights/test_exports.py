@@ -302,3 +302,20 @@ def test_sections_have_fixed_file_names():
         data_exports.Section("../etc", "x", lambda session, account: [])
     assert all(data_exports.SECTION_NAME.fullmatch(section.name)
                for section in data_exports.SECTIONS)
+
+
+def test_every_service_that_keeps_a_holders_rows_is_a_section():
+    """A service module with ``for_export`` describes a holder's rows: the copy holds it."""
+    import importlib
+    import pkgutil
+
+    import absher_web.services as services
+
+    exported = {section.rows for section in data_exports.SECTIONS}
+    missing = []
+    for module_info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"absher_web.services.{module_info.name}")
+        rows = getattr(module, "for_export", None)
+        if rows is not None and rows not in exported:
+            missing.append(module_info.name)
+    assert not missing, f"for_export not in data_exports.SECTIONS: {missing}"
