@@ -644,3 +644,21 @@ def test_readme_production_names_the_deploy_files():
                  "deploy/systemd/absher@.service", "deploy/systemd/absher-run-due.timer",
                  "deploy/absher.env.example", "absher collect-static", "absher migrate"):
         assert path in production, path
+
+
+def test_nginx_lets_every_page_that_takes_files_through(tmp_path):
+    """The server block holds the location `upload-pages` prints for each page that takes
+    files (with the app's body limit), and no other: a new form with attachments that is
+    missing here would be cut at 64k by nginx."""
+    app = create_app(type("UploadPagesConfig", (TestConfig,),
+                          {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}))
+    printed = app.test_cli_runner().invoke(cli.absher, ["upload-pages"]).output
+    wanted = [block for block in re.findall(r'^location ~ "[^"]+" \{.*?^\}', printed,
+                                            flags=re.M | re.S)]
+    assert wanted, printed
+    site = re.sub(r"^    ", "", NGINX_CONF.read_text(), flags=re.M)
+    for block in wanted:
+        assert block in site, f"deploy/nginx/absher.conf lacks:\n{block}"
+    in_site = re.findall(r'^location ~ "\^/\[\^/\]\+/[^"]*" \{\n    client_max_body_size',
+                         site, flags=re.M)
+    assert len(in_site) == len(wanted)
