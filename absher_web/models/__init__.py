@@ -46,6 +46,7 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.documents import IssuedDocument
 from absher_web.models.eservices import (
     AbsenceReport,
     AuthorisationStatus,
@@ -119,6 +120,7 @@ __all__ = [
     "CodePurpose",
     "Custody",
     "FamilyRecord",
+    "IssuedDocument",
     "FamilyRecordKind",
     "FamilyRecordMember",
     "FamilyRelation",

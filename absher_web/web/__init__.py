@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
         staff,
         staff_passports,
         staff_queues,
+        verify,
         visual_code,
     )
     from absher_web.web.flow import ltr
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(verify.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 
