@@ -1,0 +1,49 @@
+"""An exit and re-entry visa issued once paid gets its document; extended, a new one
+supersedes it; cancelled, it is no longer valid."""
+
+from __future__ import annotations
+
+from absher_web.services import issued_documents as docs
+from absher_web.services import residency
+from tests.documents.helpers import (
+    answer_of,
+    assert_verifies_as_printed,
+    documents_of,
+    facts_shown,
+    text_of,
+    the_document,
+    verify,
+)
+from tests.eservices.billing import pay, the_bill
+from tests.eservices.conftest import holder  # noqa: F401 (a fixture)
+from tests.eservices.test_residency import act, issue_paid, sponsor  # noqa: F401
+from tests.pages import parse
+
+
+def test_a_visa_verifies_then_an_extension_supersedes_it_and_a_cancellation_ends_it(
+        app, sponsor):  # noqa: F811
+    sponsoring, worker = sponsor
+    anyone = app.test_client()
+    visa, _bill = issue_paid(app, sponsoring, worker, months=2)
+    first = the_document(app, docs.Kind.VISA)
+    assert first.source == str(visa.id)
+    assert_verifies_as_printed(sponsoring.client, anyone, first.number)
+    shown = dict(facts_shown(verify(anyone, first.number)))
+    assert shown["Visa number"] == visa.number and shown["Iqama number"] == worker.person_id
+
+    new_until = residency.add_months(visa.valid_until, 1)
+    act(sponsoring, "extend-confirm", item=str(visa.id), months="1", until=new_until.isoformat())
+    pay(app, the_bill(app, residency.EXTENSION_BILLS), reference="EXTEND-1")
+    second = the_document(app, docs.Kind.VISA)
+    assert second.number != first.number
+    lapsed = verify(anyone, first.number)
+    assert answer_of(lapsed) == "lapsed"
+    assert "A newer document was issued in its place." in text_of(parse(lapsed).main)
+    assert answer_of(verify(anyone, second.number)) == "valid"
+
+    assert act(sponsoring, "cancel", item=str(visa.id)).status_code == 303
+    cancelled = verify(anyone, second.number)
+    assert answer_of(cancelled) == "lapsed"
+    assert "It was cancelled." in text_of(parse(cancelled).main)
+    # The payments made their receipts too, each its own document.
+    assert len(documents_of(app, docs.Kind.PAYMENT)) == 2
