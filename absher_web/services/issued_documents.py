@@ -78,6 +78,7 @@ TITLES: dict[str, LazyString] = {
     Kind.FAMILY_RECORD: _l("Family record"),
     Kind.BIRTH: _l("Birth registration"),
     Kind.PAYMENT: _l("Payment receipt"),
+    # TRANSLATORS: A kind of document: the contract of a vehicle sold through Absher.
     Kind.VEHICLE_SALE: _l("Vehicle sale contract"),
 }
 # TRANSLATORS: Who issued each kind of document, under its title on the printable page and
@@ -119,6 +120,7 @@ LABELS: dict[str, LazyString] = {
     # TRANSLATORS: A label on a family record: its number follows.
     "record_number": _l("Family record number"),
     "head": _l("Head of the family"),
+    # TRANSLATORS: A label on a family record: a wife of its head; her name follows.
     "wife": _l("Wife"),
     "son": _l("Son"),
     "daughter": _l("Daughter"),
@@ -169,8 +171,10 @@ class Lapse(enum.StrEnum):
 # TRANSLATORS: At /verify, why a genuine document is no longer valid (in the words the
 # document itself would use).
 LAPSES: dict[str, LazyString] = {
+    # TRANSLATORS: At /verify, why a genuine document (a visa) is no longer valid.
     Lapse.CANCELLED: _l("It was cancelled."),
     Lapse.USED: _l("The visa was used to travel."),
+    # TRANSLATORS: At /verify, why a genuine document (a visa) is no longer valid.
     Lapse.EXPIRED: _l("It has expired."),
     Lapse.REFUNDED: _l("The payment was refunded."),
     Lapse.WITHDRAWN: _l("The request was withdrawn."),
@@ -251,6 +255,11 @@ def money(label: str, halalas: int) -> list:
 
 def names(label: str, arabic: str, latin: str) -> list:
     return [label, "names", [arabic, latin]]
+
+
+def plate(label: str, forms: tuple[str, ...]) -> list:
+    """A plate in each script it carries, Arabic first (shown in the page's script first)."""
+    return [label, "plate", list(forms)]
 
 
 def word(label: str, key: str) -> list:
@@ -509,7 +518,7 @@ def payment_received(session: Session, paid: Bill, paid_on: date, now: datetime
 
 
 def sale_completed(session: Session, sale: VehicleSale, seller: Person | None,
-                   buyer: Person | None, plate: str, today: date,
+                   buyer: Person | None, plate_forms: tuple[str, ...], today: date,
                    now: datetime) -> IssuedDocument:
     vehicle = sale.vehicle
     shown = []
@@ -517,6 +526,6 @@ def sale_completed(session: Session, sale: VehicleSale, seller: Person | None,
         if person is not None:
             shown.append(names(label, person.name_ar, person.name_en))
     shown += [text("vehicle", f"{vehicle.make} {vehicle.model} {vehicle.year}"),
-              ident("plate", plate), money("price", sale.price), day("completed_on", today)]
+              plate("plate", plate_forms), money("price", sale.price), day("completed_on", today)]
     return issue(session, Kind.VEHICLE_SALE, sale.id, shown, now, sale.seller_account_id,
                  sale.buyer_account_id)

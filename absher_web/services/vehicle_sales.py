@@ -443,7 +443,7 @@ def complete(session: Session, seller: Account, sale_id: int, now: datetime,
     issued_documents.sale_completed(
         session, sale, session.get(Person, seller.national_id),
         session.get(Person, sale.buyer.national_id),
-        traffic.plate_of(sale.vehicle, Language.ARABIC), local_today(now), now)
+        traffic.plate_forms(sale.vehicle, Language.ARABIC), local_today(now), now)
     _tell(session, sale, COMPLETED, now, client_address, seller, notices.SALE_COMPLETED,
           notices.SALE_COMPLETED)
     return sale

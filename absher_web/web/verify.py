@@ -20,6 +20,7 @@ from absher_web.security import origin_host
 from absher_web.services import issued_documents as documents
 from absher_web.services.eservices import local_today
 from absher_web.services.payments import service_name
+from absher_web.web.vehicle_names import stored_plate_name
 
 bp = Blueprint("verify", __name__, url_prefix="/<lang_code>/verify")
 
@@ -65,7 +66,8 @@ def context(**values) -> dict:
     return {"titles": documents.TITLES, "issuers": documents.ISSUERS,
             "labels": documents.LABELS, "words": documents.WORDS, "lapses": documents.LAPSES,
             "service_name": service_name, "grouped": documents.grouped,
-            "facts_of": documents.facts_of, "title": TITLE, **values}
+            "facts_of": documents.facts_of, "stored_plate_name": stored_plate_name,
+            "title": TITLE, **values}
 
 
 def render_answer(form: VerifyForm, checked: documents.Checked | None, status: int = 200):

@@ -33,6 +33,7 @@ from absher_web.web.dev_states import (
     registration,
     requests,
     sign_in,
+    verify,
 )
 from absher_web.web.dev_states.common import Entry, State
 from absher_web.web.dev_states.eservices import ESERVICE_ANSWERS, ESERVICE_OVERVIEWS
@@ -46,7 +47,7 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 
 # The areas in the gallery's order.
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
-         requests, premium_visas, payments, console, eservices, errors)
+         requests, premium_visas, payments, console, eservices, errors, verify)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
