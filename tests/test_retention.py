@@ -104,7 +104,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "API answers": 1, "SMS records": 1, "audit events": 1, "driving authorisations": 0,
         "visa extensions": 0, "withdrawn absence reports": 0, "ended requests": 0,
         "paid and refunded bills": 0,
-        "expired and cancelled bills": 0}
+        "expired and cancelled bills": 0,
+        "issued documents": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(

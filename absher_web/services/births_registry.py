@@ -41,8 +41,8 @@ from absher_web.models import (
 )
 from absher_web.services import (
     acting_for,
+    document_facts,
     family_records,
-    issued_documents,
     names,
     notices,
     requests,
@@ -137,7 +137,7 @@ def create_child(session: Session, request: ServiceRequest, now: datetime) -> No
                                        else FamilyRelation.DAUGHTER))
     session.flush()
     account = request.account
-    issued_documents.birth_registered(
+    document_facts.birth_registered(
         session, session.get(Person, child_id), notification.sex.value, father,
         session.get(Person, notification.mother_id), account.id, now, local_today(now))
     acting_for.record_acting(session, CHILD_AUDIT_KIND, account, child_id, now, None,

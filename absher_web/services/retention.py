@@ -26,6 +26,7 @@ from absher_web.models import (
     BillStatus,
     CodeChallenge,
     DrivingAuthorisation,
+    IssuedDocument,
     PendingRegistration,
     RecoveryFlow,
     RequestStatus,
@@ -128,6 +129,10 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        # Issued documents' snapshots (what /verify shows): as long as paid bills, from the
+        # issue; a document past it answers "we cannot confirm".
+        ("issued documents", IssuedDocument,
+         IssuedDocument.issued_at < now - policy.paid_bills),
     ]
 
 

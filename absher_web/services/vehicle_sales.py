@@ -53,7 +53,7 @@ from absher_web.services import (
     acting_for,
     audit,
     bills,
-    issued_documents,
+    document_facts,
     notices,
     ownership,
     sale_payouts,
@@ -440,7 +440,7 @@ def complete(session: Session, seller: Account, sale_id: int, now: datetime,
         return Refused((Condition.VEHICLE_CHANGED,))
     session.refresh(sale.vehicle)
     ownership.vehicle_owner_changed(session, sale.vehicle, now)
-    issued_documents.sale_completed(
+    document_facts.sale_completed(
         session, sale, session.get(Person, seller.national_id),
         session.get(Person, sale.buyer.national_id),
         traffic.plate_forms(sale.vehicle, Language.ARABIC), local_today(now), now)

@@ -15,7 +15,8 @@ from absher_web.forms.verify import VerifyForm
 from absher_web.localisation import current_language
 from absher_web.models import IssuedDocument
 from absher_web.services import issued_documents as docs
-from absher_web.services.issued_documents import Kind, Lapse, day, ident, money, names, text
+from absher_web.services.document_facts import day, ident, money, names, plate, service, text, word
+from absher_web.services.issued_documents import Kind, Lapse
 from absher_web.web import documents as document_pages
 from absher_web.web import verify as views
 from absher_web.web.dev_states import fixtures as fx
@@ -33,7 +34,7 @@ def facts(kind: Kind) -> list[list]:
     holder = names("name", person.name_ar, person.name_en)
     if kind is Kind.VISA:
         return [names("name", "سيتي نور", "Siti Nur"), ident("iqama", "2345678901"),
-                docs.word("visa_type", "visa_single"), ident("visa_number", "3112450987"),
+                word("visa_type", "visa_single"), ident("visa_number", "3112450987"),
                 day("issued_on", fx.TODAY), day("return_before", fx.TODAY + timedelta(days=90))]
     if kind is Kind.VISIT_VISA:
         return [names("name", "محمود سالم", "Mahmoud Salem"), ident("passport_number", "A12345678"),
@@ -53,17 +54,17 @@ def facts(kind: Kind) -> list[list]:
     if kind is Kind.BIRTH:
         return [names("name", "سعد محمد عبدالله العتيبي", "Saad Mohammed Abdullah Al-Otaibi"),
                 ident("id_number", "1098765432"), day("birth_date", fx.TODAY - timedelta(days=9)),
-                docs.word("sex", "male"), names("father", person.name_ar, person.name_en),
+                word("sex", "male"), names("father", person.name_ar, person.name_en),
                 names("mother", "هند العنزي", "Hind Al-Anazi"), day("issued_on", fx.TODAY)]
     if kind is Kind.PAYMENT:
-        return [ident("bill_number", "3063063350255"), docs.service("service", "visa_extension"),
+        return [ident("bill_number", "3063063350255"), service("service", "visa_extension"),
                 ident("beneficiary_id", "3100000000"), money("amount", 11500),
                 money("vat", 1500), ident("bank_reference", "RJ-2026-77812"),
                 day("paid_on", fx.TODAY)]
     return [names("seller", person.name_ar, person.name_en),
             names("buyer", "سارة العتيبي", "Sarah Alotaibi"),
             text("vehicle", "Toyota Camry 2021"),
-            docs.plate("plate", ("ا ب ح 1234", "A B J 1234")), money("price", 4_500_000),
+            plate("plate", ("ا ب ح 1234", "A B J 1234")), money("price", 4_500_000),
             day("completed_on", fx.TODAY)]
 
 
