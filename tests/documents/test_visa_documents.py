@@ -3,8 +3,11 @@ supersedes it; cancelled, it is no longer valid."""
 
 from __future__ import annotations
 
+from absher_web.models import utcnow
+from absher_web.services import bills, residency
 from absher_web.services import issued_documents as docs
-from absher_web.services import residency
+from absher_web.services.eservices import local_today
+from tests.account.concurrency import at_once
 from tests.documents.helpers import (
     answer_of,
     assert_verifies_as_printed,
@@ -16,7 +19,12 @@ from tests.documents.helpers import (
 )
 from tests.eservices.billing import pay, the_bill
 from tests.eservices.conftest import holder  # noqa: F401 (a fixture)
-from tests.eservices.test_residency import act, issue_paid, sponsor  # noqa: F401
+from tests.eservices.test_residency import (  # noqa: F401 (sponsor: a fixture)
+    act,
+    confirm,
+    issue_paid,
+    sponsor,
+)
 from tests.pages import parse
 
 
@@ -47,3 +55,26 @@ def test_a_visa_verifies_then_an_extension_supersedes_it_and_a_cancellation_ends
     assert "It was cancelled." in text_of(parse(cancelled).main)
     # The payments made their receipts too, each its own document.
     assert len(documents_of(app, docs.Kind.PAYMENT)) == 2
+
+
+def test_twenty_payments_at_once_issue_one_visa_document_and_one_receipt(
+        app, sponsor):  # noqa: F811
+    sponsoring, worker = sponsor
+    until = residency.add_months(local_today(utcnow()), 3)
+    assert confirm(sponsoring, worker.person_id, until, 30000).status_code == 303
+    bill = the_bill(app, residency.VISA_BILLS)
+    outcomes = at_once([lambda n=n: pay(app, bill, reference=f"R-{n}") for n in range(20)])
+    assert outcomes.count(bills.Outcome.PAID) == 1
+    assert len(documents_of(app, docs.Kind.VISA)) == 1
+    assert len(documents_of(app, docs.Kind.PAYMENT)) == 1
+    assert answer_of(verify(app.test_client(), the_document(app, docs.Kind.VISA).number)) \
+        == "valid"
+
+
+def test_many_checks_at_once_answer_alike(app, sponsor):  # noqa: F811
+    sponsoring, worker = sponsor
+    issue_paid(app, sponsoring, worker, months=2)
+    number = the_document(app, docs.Kind.VISA).number
+    answers = at_once([lambda: answer_of(verify(app.test_client(), number))
+                       for _ in range(20)])
+    assert answers == ["valid"] * 20
