@@ -392,6 +392,19 @@ def latest_for(session: Session, kind: Kind, source: object) -> IssuedDocument |
         IssuedDocument.superseded_at.is_(None)).order_by(IssuedDocument.id.desc()).limit(1))
 
 
+def of_requests(session: Session, account: Account, numbers: list[str]
+                ) -> dict[str, IssuedDocument]:
+    """The holder's current documents issued for these requests (a receipt, a visit visa),
+    by request number, for links from My requests."""
+    if not numbers:
+        return {}
+    found = session.scalars(select(IssuedDocument).where(
+        IssuedDocument.account_id == account.id, IssuedDocument.source.in_(numbers),
+        IssuedDocument.kind.in_((Kind.VISIT_VISA.value, Kind.PASSPORT_RECEIPT.value)),
+        IssuedDocument.superseded_at.is_(None)).order_by(IssuedDocument.id))
+    return {document.source: document for document in found}
+
+
 def for_export(session: Session, account: Account) -> list[dict]:
     """The holder's documents for their data export: JSON-safe values."""
     rows = session.scalars(select(IssuedDocument).where(

@@ -19,6 +19,7 @@ from tests.documents.helpers import (
 )
 from tests.eservices.billing import pay, the_bill
 from tests.eservices.conftest import holder  # noqa: F401 (a fixture)
+from tests.eservices.residents import URL
 from tests.eservices.test_residency import (  # noqa: F401 (sponsor: a fixture)
     act,
     confirm,
@@ -78,3 +79,11 @@ def test_many_checks_at_once_answer_alike(app, sponsor):  # noqa: F811
     answers = at_once([lambda: answer_of(verify(app.test_client(), number))
                        for _ in range(20)])
     assert answers == ["valid"] * 20
+
+
+def test_the_printable_visa_links_to_its_document(app, sponsor):  # noqa: F811
+    sponsoring, worker = sponsor
+    visa, _bill = issue_paid(app, sponsoring, worker, months=2)
+    document = the_document(app, docs.Kind.VISA)
+    page = parse(sponsoring.client.get(f"{URL}/visa/{visa.id}"))
+    assert page.select_one(f'a[href="/en/account/documents/issued/{document.number}"]')
