@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from absher_web import observability
 from absher_web.extensions import db, limiter
 from absher_web.forms.verify import VerifyForm
 from absher_web.models import utcnow
@@ -73,6 +74,7 @@ def context(**values) -> dict:
 def render_answer(form: VerifyForm, checked: documents.Checked | None, status: int = 200):
     answer = Answer.UNKNOWN if checked is None else (
         Answer.VALID if checked.valid else Answer.LAPSED)
+    observability.count_document_check(answer)
     return render_template("public/verify.html", **context(
         form=form, answer=answer, checked=checked)), status, {"Cache-Control": "no-store"}
 
@@ -90,7 +92,7 @@ def look_up(number: str) -> documents.Checked | None:
 @limiter.shared_limit(verify_limit, scope="verify")
 def page():
     form = VerifyForm()
-    if form.number.raw_data is None:
+    if not form.number.raw_data:
         return render_form(form)
     if not form.validate():
         return render_form(form, 422)

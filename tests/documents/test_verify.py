@@ -237,3 +237,33 @@ def test_a_payment_notice_repeated_issues_one_document(app, paid):
     bill, _document = paid
     assert pay(app, bill, reference="RJ-2026-000917") is not bills.Outcome.PAID
     assert len(documents_of(app)) == 1
+
+
+def test_the_holders_export_lists_their_documents_json_safe(app, holder, paid):
+    import json
+
+    _bill, document = paid
+    with app.test_request_context("/en/"):
+        exported = docs.for_export(db.session, holder.account)
+    assert json.loads(json.dumps(exported)) == exported
+    [row] = exported
+    assert row["number"] == docs.grouped(document.number) and row["title"] == "Payment receipt"
+    amount = next(f for f in row["facts"] if f["label"] == "Amount")
+    assert amount["value"] == 123450 and amount["display"] == "1,234.50 SAR"
+
+
+def test_checks_are_counted_for_operators(app, anyone, paid):
+    from absher_web.observability import DOCUMENT_CHECKS
+
+    _bill, document = paid
+    before = {answer: DOCUMENT_CHECKS.labels(answer)._value.get()
+              for answer in ("valid", "unknown")}
+    verify(anyone, document.number)
+    verify(anyone, tampered(document.number))
+    assert DOCUMENT_CHECKS.labels("valid")._value.get() == before["valid"] + 1
+    assert DOCUMENT_CHECKS.labels("unknown")._value.get() == before["unknown"] + 1
+
+
+def test_a_query_without_the_number_shows_the_form(anyone):
+    response = anyone.get("/en/verify", query_string={"q": "x"})
+    assert response.status_code == 200 and answer_of(response) is None
