@@ -137,6 +137,11 @@ def create_child(session: Session, request: ServiceRequest, now: datetime) -> No
                                        else FamilyRelation.DAUGHTER))
     session.flush()
     account = request.account
+    if record is not None:  # the record as it now stands: a new document in its place
+        session.expire(record, ["members"])
+        document_facts.family_record_issued(
+            session, record, family_records.current_members(session, record), account.id,
+            now, local_today(now))
     document_facts.birth_registered(
         session, session.get(Person, child_id), notification.sex.value, father,
         session.get(Person, notification.mother_id), account.id, now, local_today(now))
