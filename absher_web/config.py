@@ -352,6 +352,16 @@ class Config:
     # development and test only; production has no such pages (404).
     STATES_GALLERY = False
 
+    # Issued documents (services/issued_documents.py): their numbers' check part is an HMAC
+    # under these keys; several, comma-separated, allow rotation (the first signs new
+    # numbers, every one still checks older ones). Derived from SECRET_KEY if unset.
+    DOCUMENT_SIGNING_KEYS = env("DOCUMENT_SIGNING_KEYS")
+    # The origin printed in documents' QR codes (https://host, no path): never taken from a
+    # request. Default: https:// and the first of ALLOWED_HOSTS (or SMS_ORIGIN_HOST).
+    PUBLIC_ORIGIN = env("PUBLIC_ORIGIN")
+    # /verify answers per address: a lookup anyone can make without an account.
+    RATELIMIT_VERIFY = env("RATELIMIT_VERIFY", "20 per minute;200 per hour")
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would need eval and inline script; keep the CSP honest

@@ -91,6 +91,16 @@ UPLOADS = Counter("absher_uploads_total",
                   "protected_pdf).", ["purpose", "outcome"])
 
 
+# /verify's answers (web/verify.py): a run of "unknown" is someone trying numbers.
+DOCUMENT_CHECKS = Counter("absher_document_checks_total",
+                          "Document checks at /verify by answer: valid, lapsed, unknown.",
+                          ["answer"])
+
+
+def count_document_check(answer: str) -> None:
+    DOCUMENT_CHECKS.labels(answer).inc()
+
+
 def count_bill(service: str, event: str) -> None:
     BILLS.labels(service, event).inc()
 

@@ -110,7 +110,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "staff looks": 0, "expired data exports": 0,
         "job applications": 0, "shortlisted job applications": 0,
         "settled decorum violations": 0, "decided decorum objections": 0,
-        "inbox messages": 0}
+        "inbox messages": 0,
+        "issued documents": 0}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(

@@ -47,6 +47,7 @@ from absher_web.models.bills import (
     open_bill,
 )
 from absher_web.models.decorum import DecorumStatus, DecorumViolation
+from absher_web.models.documents import IssuedDocument
 from absher_web.models.employment import (
     JobApplication,
     JobGender,
@@ -137,6 +138,7 @@ __all__ = [
     "CodePurpose",
     "Custody",
     "FamilyRecord",
+    "IssuedDocument",
     "FamilyRecordKind",
     "FamilyRecordMember",
     "FamilyRelation",

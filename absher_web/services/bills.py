@@ -32,9 +32,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from absher_web import observability
+from absher_web.dates import local_today
 from absher_web.identity import luhn_check_digit
 from absher_web.models import Account
 from absher_web.models.bills import Bill, BillStatus
+from absher_web.services import document_facts
 from absher_web.services.outbox import pause_after
 
 log = logging.getLogger(__name__)
@@ -200,6 +202,8 @@ def pay(session: Session, payment: Payment, now: datetime) -> tuple[Outcome, Bil
         if move(session, bill, BillStatus.UNPAID, BillStatus.PAID, now,
                 paid_at=payment.paid_at, bank_code=payment.bank_code,
                 bank_reference=payment.reference, fulfil_next_at=now):
+            document_facts.payment_received(session, bill, local_today(bill.paid_at or now),
+                                              now)
             return Outcome.PAID, bill
         # Another notice or a cancellation changed it between the read and the update.
     return _settled(bill, payment), bill

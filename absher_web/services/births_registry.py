@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, family
+from absher_web.dates import local_today
 from absher_web.identity import national_id_check_digit
 from absher_web.models import (
     BirthNotification,
@@ -38,7 +39,14 @@ from absher_web.models import (
     ServiceRequest,
     Sex,
 )
-from absher_web.services import acting_for, family_records, names, notices, requests
+from absher_web.services import (
+    acting_for,
+    document_facts,
+    family_records,
+    names,
+    notices,
+    requests,
+)
 
 CHILD_AUDIT_KIND = "birth_registered"
 # A child's ID card is due at 15: until then the registry's expiry is that birthday.
@@ -129,6 +137,14 @@ def create_child(session: Session, request: ServiceRequest, now: datetime) -> No
                                        else FamilyRelation.DAUGHTER))
     session.flush()
     account = request.account
+    if record is not None:  # the record as it now stands: a new document in its place
+        session.expire(record, ["members"])
+        document_facts.family_record_issued(
+            session, record, family_records.current_members(session, record), account.id,
+            now, local_today(now))
+    document_facts.birth_registered(
+        session, session.get(Person, child_id), notification.sex.value, father,
+        session.get(Person, notification.mother_id), account.id, now, local_today(now))
     acting_for.record_acting(session, CHILD_AUDIT_KIND, account, child_id, now, None,
                              request=request.number)
     name = details["name_ar"] if account.preferred_language is Language.ARABIC \

@@ -60,6 +60,7 @@ from absher_web.services import (
     employment,
     inbox,
     investors,
+    issued_documents,
     notices,
     staff_looks,
     tahseen,
@@ -304,6 +305,9 @@ SECTIONS: list[Section] = [
     Section("job_applications", _l("Your job applications"), employment.for_export),
     # TRANSLATORS: A section of the holder's downloaded data: investment licences.
     Section("investor_licences", _l("Your investment licences"), investors.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: documents Absher issued them
+    # (visas, receipts, family records...), each with its number to verify.
+    Section("issued_documents", _l("Documents issued to you"), issued_documents.for_export),
 ]
 
 

@@ -54,7 +54,7 @@ from absher_web.models import (
     ServiceRequest,
     Sex,
 )
-from absher_web.services import notices, requests
+from absher_web.services import document_facts, notices, requests
 from absher_web.services.acting_for import ADULT_AGE, age_on
 from absher_web.services.eservices import local_today
 
@@ -403,6 +403,8 @@ def _issue(session: Session, request: ServiceRequest, kind: FamilyRecordKind,
                                            relation=planned.relation))
             listed.add(planned.person.national_id)
     session.flush()
+    document_facts.family_record_issued(session, record, current_members(session, record),
+                                          request.account_id, now, local_today(now))
     notice = notices.FAMILY_RECORD_ISSUED if issued else notices.FAMILY_RECORD_UPDATED
     requests.tell_after_commit(
         session, notices.queue(session, notice, request.account, now, number=record.number))

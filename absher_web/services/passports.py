@@ -50,7 +50,7 @@ from absher_web.models import (
     TravelBan,
 )
 from absher_web.nationalities import SAUDI_ARABIA
-from absher_web.services import acting_for, bills, notices, requests, staff
+from absher_web.services import acting_for, bills, document_facts, notices, requests, staff
 from absher_web.services.eservices import fees, local_today
 from absher_web.services.eservices.vehicles import view_of
 from absher_web.services.policies import EServicePolicy
@@ -288,6 +288,7 @@ def request_passport(session: Session, policy: EServicePolicy, account: Account,
                            lifetime=policy.bill_lifetime,
                            details={"request": made.number, "years": years})
     made.bill_id = issued.id
+    document_facts.passport_request_received(session, made, seen.fee, now, local_today(now))
     acting_for.record_acting(session, AUDIT_KIND, account, person_id, now, client_address,
                              request=made.number, years=years)
     session.commit()

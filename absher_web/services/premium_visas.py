@@ -46,7 +46,7 @@ from absher_web.models import (
 )
 from absher_web.models.premium import PremiumResidency
 from absher_web.nationalities import NATIONALITIES, SAUDI_ARABIA
-from absher_web.services import audit, bills, notices, requests
+from absher_web.services import audit, bills, document_facts, notices, requests
 from absher_web.services.eservices import fees, local_today
 from absher_web.services.policies import EServicePolicy, current_policies
 
@@ -351,6 +351,7 @@ def issue_visa(session: Session, request: ServiceRequest, now: datetime) -> None
     visa = _visa_number()
     request.details = {**request.details, "visa_number": visa,
                        "visa_issued_on": local_today(now).isoformat()}
+    document_facts.visit_visa_issued(session, request, visa, local_today(now), now)
     request.request_key = requests.WITHDRAWN_KEY.format(key=request.request_key, id=request.id)
     audit.record(session, ISSUED_AUDIT_KIND, now, request.account_id, None,
                  request=request.number, visa=visa)

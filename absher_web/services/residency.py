@@ -40,7 +40,7 @@ from absher_web.models import (
     VisaKind,
     VisaStatus,
 )
-from absher_web.services import acting_for, bills, notices
+from absher_web.services import acting_for, bills, document_facts, notices
 from absher_web.services.eservices import NotYours, fees, local_today
 from absher_web.services.policies import ResidencyPolicy, current_policies
 
@@ -324,6 +324,7 @@ def carry_on_visa(session: Session, paid: Bill, now: datetime) -> None:
         raise bills.Undeliverable("visa_open_visa") from None
     # The issuing bill names the visa it paid for: a cancellation refunds it.
     paid.details = {**paid.details, "visa_id": visa.id}
+    document_facts.visa_issued(session, visa, person, paid.account_id, valid_until, now)
     acting_for.record_acting(session, VISA_ISSUED, paid.account, person.national_id, now,
                              None, visa=visa.number, bill=paid.number)
     notices.queue(session, notices.EXIT_REENTRY_ISSUED, paid.account, now, at_once=False,
@@ -410,6 +411,7 @@ def carry_on_extension(session: Session, paid: Bill, now: datetime) -> None:
     if not residency.extend(session, visa.id, previous, valid_until, paid.details["months"],
                             paid.amount, now):
         raise bills.Undeliverable("visa_changed")
+    document_facts.visa_issued(session, visa, person, paid.account_id, valid_until, now)
     acting_for.record_acting(session, VISA_EXTENDED, paid.account, person.national_id, now,
                              None, visa=visa.number, bill=paid.number)
     notices.queue(session, notices.EXIT_REENTRY_EXTENDED, paid.account, now, at_once=False,

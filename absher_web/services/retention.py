@@ -31,6 +31,7 @@ from absher_web.models import (
     DrivingAuthorisation,
     ExportStatus,
     InboxMessage,
+    IssuedDocument,
     JobApplication,
     PendingRegistration,
     RecoveryFlow,
@@ -196,6 +197,10 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
          & (DataExport.asked_at < now - policy.export_pause)),
         # The holder's inbox: each message from when it was sent, read or not.
         ("inbox messages", InboxMessage, InboxMessage.created_at < now - policy.inbox_messages),
+        # Issued documents' snapshots (what /verify shows): as long as paid bills, from the
+        # issue; a document past it answers "we cannot confirm".
+        ("issued documents", IssuedDocument,
+         IssuedDocument.issued_at < now - policy.paid_bills),
     ]
 
 

@@ -40,6 +40,7 @@ from absher_web.models import (
     Account,
     Bill,
     BillStatus,
+    Language,
     Person,
     PersonKind,
     SaleStatus,
@@ -48,7 +49,15 @@ from absher_web.models import (
     VehicleSale,
     ViolationStatus,
 )
-from absher_web.services import acting_for, audit, bills, notices, ownership, sale_payouts
+from absher_web.services import (
+    acting_for,
+    audit,
+    bills,
+    document_facts,
+    notices,
+    ownership,
+    sale_payouts,
+)
 from absher_web.services.eservices import RIYADH, NotYours, fees, local_today
 from absher_web.services.policies import EServicePolicy
 
@@ -431,6 +440,10 @@ def complete(session: Session, seller: Account, sale_id: int, now: datetime,
         return Refused((Condition.VEHICLE_CHANGED,))
     session.refresh(sale.vehicle)
     ownership.vehicle_owner_changed(session, sale.vehicle, now)
+    document_facts.sale_completed(
+        session, sale, session.get(Person, seller.national_id),
+        session.get(Person, sale.buyer.national_id),
+        traffic.plate_forms(sale.vehicle, Language.ARABIC), local_today(now), now)
     _tell(session, sale, COMPLETED, now, client_address, seller, notices.SALE_COMPLETED,
           notices.SALE_COMPLETED)
     return sale

@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         staff_queues,
         staff_tahseen,
         tahseen,
+        verify,
         visual_code,
     )
     from absher_web.web.flow import ltr
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     files.init_app(app)
     app.register_blueprint(data_rights.bp)  # who looked at my data, download my data
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(verify.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

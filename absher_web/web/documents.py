@@ -5,15 +5,18 @@ holder's own documents: read from their ID number, never from anything the reque
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from absher_web.extensions import db
+from absher_web.localisation import current_language
 from absher_web.models import utcnow
-from absher_web.services import documents
+from absher_web.services import documents, issued_documents
 from absher_web.services.documents import DocumentKind
 from absher_web.services.eservices import EXPIRES_SOON_DAYS, local_today
+from absher_web.web import verify
 from absher_web.web.guards import require_active_account
 
 bp = Blueprint("documents", __name__, url_prefix="/<lang_code>/account/documents")
@@ -62,9 +65,10 @@ RENEWAL_ADVICE = {
 }
 
 
-def page_context(found: list[documents.Document]) -> dict:
+def page_context(found: list[documents.Document], issued: list | None = None) -> dict:
     return {"documents": found, "attention": documents.needing_attention(found),
-            "kind_names": KIND_NAMES, "advice": RENEWAL_ADVICE, "soon_days": EXPIRES_SOON_DAYS}
+            "kind_names": KIND_NAMES, "advice": RENEWAL_ADVICE, "soon_days": EXPIRES_SOON_DAYS,
+            "issued": issued or [], **verify.context()}
 
 
 @bp.get("")
@@ -72,4 +76,26 @@ def page_context(found: list[documents.Document]) -> dict:
 def page() -> str:
     person = current_user.account.person
     found = documents.of_person(db.session, person, local_today(utcnow()))
-    return render_template("account/documents.html", **page_context(found))
+    issued = issued_documents.of_holder(db.session, current_user.account)
+    return render_template("account/documents.html", **page_context(found, issued))
+
+
+def render_issued(document, lang: str):  # noqa: ANN001 (an IssuedDocument)
+    """A document's printable page: its facts, number and QR code (to /verify)."""
+    url = verify.verify_url(document.number, lang)
+    # TRANSLATORS: The accessible name of a printed document's QR code. %(number)s is the
+    # document's number.
+    qr = verify.qr_svg(url, _("QR code to check document %(number)s",
+                             number=issued_documents.grouped(document.number)))
+    return render_template("documents/printable.html", **verify.context(
+        document=document, qr=qr, verify_page=verify.page_url(lang)))
+
+
+@bp.get("/issued/<number>")
+@require_active_account(TITLE, EXPLANATION)
+def issued(number: str):
+    found = issued_documents.own(db.session, current_user.account,
+                                 issued_documents.normalised(number) or "")
+    if found is None:
+        abort(404)
+    return render_issued(found, current_language())

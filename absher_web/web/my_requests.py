@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import RequestStatus, ServiceRequest, utcnow
-from absher_web.services import requests
+from absher_web.services import issued_documents, requests
 from absher_web.web import inbox
 from absher_web.web.guards import signed_in_only
 
@@ -79,8 +79,11 @@ def render_cancel(found: ServiceRequest, **context):
 @bp.get("")
 @signed_in_only
 def index():
-    return render_list(requests.of_holder(db.session, current_user.account),
-                       session.pop(NOTICE_KEY, None))
+    found = requests.of_holder(db.session, current_user.account)
+    return render_list(found, session.pop(NOTICE_KEY, None),
+                       documents=issued_documents.of_requests(
+                           db.session, current_user.account, [r.number for r in found]),
+                       titles=issued_documents.TITLES)
 
 
 @bp.route("/<number>/withdraw", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import utcnow
 from absher_web.models.bills import Bill, BillStatus
-from absher_web.services import payments
+from absher_web.services import issued_documents, payments
 from absher_web.services.eservices import NotYours
 from absher_web.services.payments import Beneficiary, CancelOutcome, Group
 from absher_web.web import inbox
@@ -247,4 +247,7 @@ def cancel(number: str):
 def receipt(number: str):
     bill = _own(number)
     made = payments.receipt(db.session, current_user.account, bill)
-    return render_no_receipt(bill) if made is None else render_receipt(made)
+    if made is None:
+        return render_no_receipt(bill)
+    return render_receipt(made, document=issued_documents.latest_for(
+        db.session, issued_documents.Kind.PAYMENT, bill.id))

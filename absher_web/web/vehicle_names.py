@@ -45,6 +45,13 @@ def plate_name(vehicle: Vehicle, details: bool = False) -> Markup:
                                   for form in plate_forms_shown(vehicle, details))
 
 
+def stored_plate_name(forms: list[str]) -> Markup:
+    """A plate kept as text (Arabic form first, as a document's snapshot holds it), marked
+    up for a page: every form, the page's script first."""
+    shown = forms if _language() is Language.ARABIC else list(reversed(forms))
+    return Markup(SEPARATOR).join(_isolated(form) for form in shown)
+
+
 def vehicle_name(vehicle: Vehicle, markup: bool = True) -> Markup | str:
     """The make, model and plate, as a sentence names a vehicle; ``markup=False`` for
     where no markup may go (an <option>)."""

@@ -39,6 +39,7 @@ from absher_web.web.dev_states import (
     requests,
     sign_in,
     tahseen,
+    verify,
 )
 from absher_web.web.dev_states.common import Entry, State
 from absher_web.web.dev_states.eservices import ESERVICE_ANSWERS, ESERVICE_OVERVIEWS
@@ -58,7 +59,8 @@ AREAS = (public, registration, sign_in, recovery, account, family_records, birth
          data_rights,
          employment,
          decorum,
-         inbox)
+         inbox,
+         verify)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 

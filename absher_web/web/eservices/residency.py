@@ -27,7 +27,7 @@ from absher_web.forms.residency import (
     VisaForm,
 )
 from absher_web.models import Bill, Person, Visa, VisaKind, utcnow
-from absher_web.services import iqamas, residency
+from absher_web.services import iqamas, issued_documents, residency
 from absher_web.services.eservices import NotYours, local_today
 from absher_web.services.policies import current_policies
 from absher_web.web.eservices.base import Action, Done, EService, Refused, Show, own_record
@@ -385,12 +385,16 @@ def add_document_page(bp: Blueprint) -> None:
             visa = residency.own_visa(db.session, current_user.account, visa_id, utcnow())
         except NotYours:
             abort(403)
-        return render_visa(visa, db.session.get(Person, visa.person_id))
+        return render_visa(visa, db.session.get(Person, visa.person_id),
+                           document=issued_documents.latest_for(
+                               db.session, issued_documents.Kind.VISA, visa.id))
 
     bp.add_url_rule(f"/{SERVICE.slug}/visa/<int:visa_id>", endpoint="residency_visa",
                     view_func=residency_visa)
 
 
-def render_visa(visa: Visa, person: Person, status: int = 200):  # noqa: ANN201
+def render_visa(visa: Visa, person: Person, status: int = 200,  # noqa: ANN201
+                document=None):  # noqa: ANN001 (its IssuedDocument, when issued here)
     return render_template("eservices/residency_visa.html", visa=visa, person=person,
-                           kinds=KINDS, statuses=STATUSES, service=SERVICE), status
+                           kinds=KINDS, statuses=STATUSES, service=SERVICE,
+                           document=document), status
