@@ -75,6 +75,10 @@ RANGES = {
     "PASSPORT_FEE_5_YEARS": (1, 10_000_000), "PASSPORT_FEE_10_YEARS": (1, 10_000_000),
     "PASSPORT_RENEWAL_MONTHS": (1, 120), "PASSPORT_TEN_YEARS_MIN_AGE": (0, 100),
     "PREMIUM_VISIT_VISA_FEE": (1, 10_000_000), "PREMIUM_VISA_OPEN_MAX": (1, 50),
+    # Devices and the security activity.
+    "DEVICE_SEEN_EVERY_SECONDS": (10, 3600),
+    "RETAIN_DEVICE_SESSIONS_SECONDS": (2 * 86400, 10 * 365 * 86400),
+    "ACTIVITY_PAGE_SIZE": (5, 100),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {
@@ -86,6 +90,7 @@ VARIABLE_NAMES = {
     "RETAIN_ESERVICE_RECORDS_SECONDS": "RETAIN_ESERVICE_RECORDS",
     "RETAIN_PAID_BILLS_SECONDS": "RETAIN_PAID_BILLS",
     "RETAIN_UNPAID_BILLS_SECONDS": "RETAIN_UNPAID_BILLS",
+    "RETAIN_DEVICE_SESSIONS_SECONDS": "RETAIN_DEVICE_SESSIONS",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}

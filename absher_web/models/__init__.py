@@ -46,6 +46,7 @@ from absher_web.models.bills import (
     BillStatus,
     open_bill,
 )
+from absher_web.models.devices import DeviceSession
 from absher_web.models.eservices import (
     AbsenceReport,
     AuthorisationStatus,
@@ -122,6 +123,7 @@ __all__ = [
     "FamilyRecordKind",
     "FamilyRecordMember",
     "FamilyRelation",
+    "DeviceSession",
     "DrivingAuthorisation",
     "Language",
     "Marriage",

@@ -280,6 +280,13 @@ PASSPORT_READY = Notice("passport_notice", _l(
 PASSPORT_DELIVERED = Notice("passport_notice", _l(
     "Absher: the passport of request %(request)s was delivered. Its number is %(passport)s, "
     "valid until %(until)s."))
+# Devices and sessions (services/devices.py).
+# TRANSLATORS: SMS when the account was signed in on a device it never used before; at most
+# two SMS segments. %(device)s is a kind of device (iPhone, Windows computer…), %(browser)s a
+# browser's name, %(support_number)s the support line.
+NEW_DEVICE = Notice("new_device_notice", _l(
+    "Absher: your account was signed in on a new device (%(device)s, %(browser)s). If this "
+    "was not you, change your password and call %(support_number)s."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

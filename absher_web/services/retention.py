@@ -25,6 +25,7 @@ from absher_web.models import (
     Bill,
     BillStatus,
     CodeChallenge,
+    DeviceSession,
     DrivingAuthorisation,
     PendingRegistration,
     RecoveryFlow,
@@ -57,6 +58,8 @@ class RetentionPolicy:
     # expired and cancelled ones, which moved no money, as long as e-service records.
     paid_bills: timedelta = timedelta(days=3653)
     unpaid_bills: timedelta = timedelta(days=730)
+    # Signed-in sessions (services/devices.py): once signed out, or last seen, this long ago.
+    device_sessions: timedelta = timedelta(days=90)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -72,7 +75,9 @@ class RetentionPolicy:
                    eservice_records=timedelta(
                        seconds=config["RETAIN_ESERVICE_RECORDS_SECONDS"]),
                    paid_bills=timedelta(seconds=config["RETAIN_PAID_BILLS_SECONDS"]),
-                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]))
+                   unpaid_bills=timedelta(seconds=config["RETAIN_UNPAID_BILLS_SECONDS"]),
+                   device_sessions=timedelta(
+                       seconds=config["RETAIN_DEVICE_SESSIONS_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -128,6 +133,11 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         ("expired and cancelled bills", Bill,
          Bill.status.in_((BillStatus.EXPIRED, BillStatus.CANCELLED))
          & (Bill.changed_at < now - policy.unpaid_bills) & ~_held_by_a_request()),
+        # A session row (device, browser, rough place) once signed out, or last seen, longer
+        # ago than its keeping: a live session is last seen within the idle timeout.
+        ("device sessions", DeviceSession,
+         (DeviceSession.signed_out_at < now - policy.device_sessions)
+         | (DeviceSession.last_seen_at < now - policy.device_sessions)),
     ]
 
 

@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         api_payments,
         auth,
         births,
+        devices,
         documents,
         eservices,
         family,
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_passports.bp)
     app.register_blueprint(my_requests.bp)
     app.register_blueprint(premium_visas.bp)
+    app.register_blueprint(devices.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

@@ -11,7 +11,15 @@ from absher_web.forms.common import ConfirmForm
 from absher_web.models import utcnow
 from absher_web.services import acting_for, activation, audit, vehicle_sales
 from absher_web.services.eservices import driving
-from absher_web.web import births, eservices, my_requests, passports, payments, premium_visas
+from absher_web.web import (
+    births,
+    devices,
+    eservices,
+    my_requests,
+    passports,
+    payments,
+    premium_visas,
+)
 from absher_web.web.guards import require_active_account, signed_in_only
 
 bp = Blueprint("account", __name__, url_prefix="/<lang_code>/account")
@@ -59,6 +67,7 @@ EVENT_LABELS = {
     **births.EVENT_LABELS,
     **passports.EVENT_LABELS,
     **premium_visas.EVENT_LABELS,
+    **devices.EVENT_LABELS,
 }
 
 
