@@ -51,7 +51,8 @@ SMS_SAMPLE = {"code": "123456", "count": 10, "code_minutes": 10, "number": "+966
               "fee": "100.00 ر.س", "amount": "12,500.00 ر.س", "reference": "TV2026000123",
               "bill": "1234567890128", "service": "سجل أسرة جديد للأمهات",
               "request": "5028471937", "price": "1,000,000.00 ر.س", "city": "المدينة المنورة",
-              "passport": "A12345678", "visa": "6012345674"}
+              "passport": "A12345678", "visa": "6012345674",
+              "device": "جهاز لوحي أندرويد", "browser": "سامسونج إنترنت"}
 # An English message names people and plates in Latin letters (agencies.traffic.plate_of),
 # and amounts in SAR.
 SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
@@ -60,7 +61,8 @@ SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
                                  "fee": "100.00 SAR", "amount": "12,500.00 SAR",
                                  "price": "1,000,000.00 SAR",
                                  "service": "New family record for mothers",
-                                 "city": "Al Madinah Al Munawwarah"}}
+                                 "city": "Al Madinah Al Munawwarah",
+                                 "device": "Android tablet", "browser": "Samsung Internet"}}
 SMS_SAMPLE_HOST = "absher.sa"
 SEGMENT_WORDS = {"one": 1, "two": 2, "three": 3}
 SEGMENTS_NOTE = re.compile(r"\b(\d|one|two|three) SMS segments?\b", re.IGNORECASE)

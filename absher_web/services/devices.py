@@ -126,8 +126,8 @@ def place_of(address: str | None, geoip_path: str | None) -> tuple[str | None, s
     if not geoip_path or not address:
         return None, None
     try:
-        record = _reader(geoip_path).get(address)
-    except (ValueError, OSError):
+        record = _reader(geoip_path).get(address[:64])
+    except (ValueError, TypeError, OSError):
         return None, None
     if not isinstance(record, dict):
         return None, None

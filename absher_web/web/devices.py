@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -38,7 +39,13 @@ EVENT_LABELS = {
 }
 
 
-def where_from(event: AuditEvent, known: dict[str, DeviceSession], lang: str) -> str | None:
+def place(row: DeviceSession) -> str | None:
+    """The row's place in the page's language (Arabic when the file has it)."""
+    arabic = get_locale() is not None and get_locale().language == "ar"
+    return row.place_ar if arabic and row.place_ar else row.place_en
+
+
+def where_from(event: AuditEvent, known: dict[str, DeviceSession]) -> str | None:
     """The sentence that says which device (and place) an event came from, if known."""
     detail = event.detail if isinstance(event.detail, dict) else {}
     row = known.get(detail.get("device")) if isinstance(detail.get("device"), str) else None
@@ -46,7 +53,7 @@ def where_from(event: AuditEvent, known: dict[str, DeviceSession], lang: str) ->
         return None
     values = {"device": devices.DEVICE_NAMES.get(row.device, devices.DEVICE_NAMES["other"]),
               "browser": devices.BROWSER_NAMES.get(row.browser, devices.BROWSER_NAMES["other"]),
-              "place": (row.place_ar if lang == "ar" and row.place_ar else row.place_en)}
+              "place": place(row)}
     sentence = WHERE[(row.new_device, bool(values["place"]))]
     return str(sentence) % values
 
@@ -73,7 +80,7 @@ def event_labels() -> dict:
 
 
 def devices_context(rows: list[DeviceSession], this_id: str, notice: str | None) -> dict:
-    return {"rows": rows, "this_id": this_id, "notice": notice,
+    return {"rows": [(row, place(row)) for row in rows], "this_id": this_id, "notice": notice,
             "device_names": devices.DEVICE_NAMES, "browser_names": devices.BROWSER_NAMES,
             "form": DeviceForm(formdata=None), "others_form": ConfirmForm(formdata=None)}
 
@@ -116,9 +123,8 @@ def sign_out_others():
 
 def activity_context(form: ActivityFilterForm, events: list[AuditEvent],
                      known: dict[str, DeviceSession], next_cursor: str | None) -> dict:
-    lang = "ar" if str(request.view_args.get("lang_code")) == "ar" else "en"
     return {"form": form, "next_cursor": next_cursor, "event_labels": event_labels(),
-            "rows": [(event, where_from(event, known, lang)) for event in events],
+            "rows": [(event, where_from(event, known)) for event in events],
             "page_problem": getattr(form, "page_problem", None)}
 
 

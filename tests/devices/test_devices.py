@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import event, select
 
 from absher_web.extensions import db
-from absher_web.models import Account, AuditEvent, DeviceSession, utcnow
+from absher_web.models import Account, AuditEvent, utcnow
 from absher_web.services import devices, retention
 from tests.account.concurrency import at_once, open_limits, same_browser
 from tests.account.test_sessions import copy_of_cookies

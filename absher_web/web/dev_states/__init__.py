@@ -22,6 +22,7 @@ from absher_web.web.dev_states import (
     account,
     births,
     console,
+    devices,
     errors,
     eservices,
     family_records,
@@ -46,7 +47,7 @@ limiter.exempt(bp)  # a tester (or the whole-list checks) opens hundreds of stat
 
 # The areas in the gallery's order.
 AREAS = (public, registration, sign_in, recovery, account, family_records, births, passports,
-         requests, premium_visas, payments, console, eservices, errors)
+         requests, premium_visas, payments, console, eservices, errors, devices)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
