@@ -13,7 +13,7 @@ from absher_web.services import acting_for, activation, audit, vehicle_sales
 from absher_web.services.eservices import driving
 from absher_web.web import (
     births,
-    devices,
+    device_labels,
     eservices,
     my_requests,
     passports,
@@ -67,7 +67,7 @@ EVENT_LABELS = {
     **births.EVENT_LABELS,
     **passports.EVENT_LABELS,
     **premium_visas.EVENT_LABELS,
-    **devices.EVENT_LABELS,
+    **device_labels.EVENT_LABELS,
 }
 
 

@@ -17,6 +17,7 @@ from absher_web.forms.common import ConfirmForm
 from absher_web.forms.devices import ActivityFilterForm, DeviceForm, NotMeForm
 from absher_web.models import AuditEvent, DeviceSession, utcnow
 from absher_web.services import activity, devices
+from absher_web.web.account import EVENT_LABELS
 from absher_web.web.guards import signed_in_only
 from absher_web.web.sessions import end_session
 from absher_web.web.sessions import sign_out as sign_out_here
@@ -25,18 +26,6 @@ bp = Blueprint("devices", __name__, url_prefix="/<lang_code>/account")
 
 NOTICE_KEY = "devices_notice"
 
-# How the events of this area read in the security activity (web/account.EVENT_LABELS).
-EVENT_LABELS = {
-    # TRANSLATORS: An event in the account's security activity: the holder signed one of their
-    # devices out on the Devices page.
-    "device_signed_out": _l("A device was signed out from the Devices page"),
-    # TRANSLATORS: An event in the account's security activity.
-    "signed_out_elsewhere": _l("Signed out everywhere else"),
-    # TRANSLATORS: An event in the account's security activity: the holder said an event was
-    # not theirs, and every device was signed out.
-    "not_me_reported": _l("You reported activity that was not yours; every device was "
-                          "signed out"),
-}
 
 
 def place(row: DeviceSession) -> str | None:
@@ -73,10 +62,8 @@ WHERE = {
 
 
 def event_labels() -> dict:
-    """Every event's label (web/account.py gathers them; it imports this module)."""
-    from absher_web.web.account import EVENT_LABELS as every_label
-
-    return every_label
+    """Every event's label (web/account.py gathers them)."""
+    return EVENT_LABELS
 
 
 def devices_context(rows: list[DeviceSession], this_id: str, notice: str | None) -> dict:
