@@ -222,9 +222,12 @@ def seen(session: Session, row: DeviceSession, now: datetime, every: timedelta) 
 
 
 def _end(session: Session, *conditions: object, now: datetime) -> int:
-    return session.execute(update(DeviceSession).where(
-        DeviceSession.signed_out_at.is_(None), *conditions).values(signed_out_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    # No autoflush: the caller's own changes (a new mobile number a unique index may
+    # refuse) reach the database at its commit, where it handles their refusal.
+    with session.no_autoflush:
+        return session.execute(update(DeviceSession).where(
+            DeviceSession.signed_out_at.is_(None), *conditions).values(signed_out_at=now)
+            .execution_options(synchronize_session=False)).rowcount
 
 
 def end_this(session: Session, row_id: str, now: datetime) -> None:
