@@ -158,7 +158,23 @@ def problems(config: Mapping) -> list[str]:
         except (ValueError, TypeError):
             found.append("ABSHER_API_KEY_ENCRYPTION_KEY holds a value that is not a Fernet key "
                          "(32 url-safe base64-encoded bytes).")
+    found += geoip_problems(config)
     return found
+
+
+def geoip_problems(config: Mapping) -> list[str]:
+    """A GeoIP file named must open as a MaxMind DB: else every place would be missing
+    without anyone knowing why."""
+    path = config.get("GEOIP_DATABASE")
+    if not path:
+        return []
+    try:
+        import maxminddb
+
+        maxminddb.open_database(path).close()
+    except (OSError, ValueError, maxminddb.InvalidDatabaseError):
+        return [f"ABSHER_GEOIP_DATABASE={path!r} is not a readable MaxMind DB file (.mmdb)."]
+    return []
 
 
 def url_problems(config: Mapping) -> list[str]:

@@ -54,3 +54,15 @@ def test_without_a_file_no_place_is_said(app, make_account, sms_outbox):
     here = browser(app, account, sms_outbox, address="192.0.2.7")
     assert rows_of(app, account.id)[0].place_en is None
     assert "Place" not in parse(here.client.get("/en/account/devices")).main.get_text()
+
+
+def test_a_geoip_file_that_does_not_open_stops_the_start(tmp_path, geoip_file):
+    from tests.test_settings import absher
+
+    broken = tmp_path / "broken.mmdb"
+    broken.write_bytes(b"not a database")
+    for path in (str(broken), str(tmp_path / "missing.mmdb")):
+        result = absher("check-config", ABSHER_GEOIP_DATABASE=path)
+        assert result.returncode == 2 and "ABSHER_GEOIP_DATABASE" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert absher("check-config", ABSHER_GEOIP_DATABASE=geoip_file).returncode == 0
