@@ -24,7 +24,8 @@ def test_a_lost_phone_is_signed_out_with_the_keyboard(account_server, page_facto
 
     computer.goto(f"/{lang}/account/devices")
     assert_no_axe_violations(computer)
-    target = computer.locator("main .service-list > li", has_text="iPhone" if lang == "en" else "آيفون")
+    iphone = "iPhone" if lang == "en" else "آيفون"
+    target = computer.locator("main .service-list > li", has_text=iphone)
     button = target.locator("button")
     for _ in range(60):  # Tab from the top of the page until the phone's button has focus
         computer.keyboard.press("Tab")
