@@ -268,3 +268,17 @@ def test_user_agents_are_read_and_hostile_ones_are_harmless():
 def test_devices_need_a_signed_in_holder(client):
     assert client.get(DEVICES).status_code == 302
     assert client.post("/en/account/devices/sign-out-others").status_code in (302, 400)
+
+
+def test_a_password_recovery_ends_every_device(app, make_account, sms_outbox):
+    from tests.recovery.test_recovery import Recoverer
+
+    account = make_account()
+    devices_in_use = [browser(app, account, sms_outbox, agent) for agent in (IPHONE, WINDOWS)]
+    recoverer = Recoverer(app, app.test_client(), account)
+    assert recoverer.start().status_code == 303
+    assert recoverer.answer().status_code == 303
+    assert recoverer.code(sms_outbox).status_code == 303
+    assert recoverer.new_password().headers["Location"] == "/en/recover/done"
+    assert [d.client.get("/en/account/").status_code for d in devices_in_use] == [302, 302]
+    assert all(row.signed_out_at is not None for row in rows_of(app, account.id))
