@@ -292,10 +292,10 @@ def by_public_ids(session: Session, account_id: int, public_ids: set[str]
 
 
 def for_export(session: Session, account: Account) -> list[dict]:
-    """The holder's session rows, for "Download my data"."""
+    """The holder's session rows, for "Download my data" (no secret nor its digest)."""
     rows = session.scalars(select(DeviceSession).where(DeviceSession.account_id == account.id)
                            .order_by(DeviceSession.created_at))
-    return [{"id": row.public_id, "device": row.device, "browser": row.browser,
+    return [{"device": row.device, "browser": row.browser,
              "place": row.place_en, "place_ar": row.place_ar,
              "first_seen": row.created_at.isoformat(), "last_seen": row.last_seen_at.isoformat(),
              "signed_out": row.signed_out_at.isoformat() if row.signed_out_at else None,

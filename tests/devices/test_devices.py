@@ -249,7 +249,9 @@ def test_the_export_describes_each_session(app, make_account, sms_outbox):
     with app.app_context():
         held = db.session.get(Account, account.id)
         [row] = devices.for_export(db.session, held)
-    json.dumps(row)
+    text = json.dumps(row)
+    stored = rows_of(app, account.id)[0]
+    assert stored.id not in text and stored.public_id not in text
     assert row["device"] == "iphone" and row["browser"] == "safari"
     assert row["signed_out"] is None and row["first_seen"].startswith("20")
 
