@@ -53,7 +53,8 @@ SMS_SAMPLE = {"code": "123456", "count": 10, "code_minutes": 10, "number": "+966
               "request": "5028471937", "price": "1,000,000.00 ر.س", "city": "المدينة المنورة",
               "passport": "A12345678", "visa": "6012345674",
               "ticket": "123456789015",
-              "opening": "MOI-2026-0101"}
+              "opening": "MOI-2026-0101",
+              "device": "جهاز لوحي أندرويد", "browser": "سامسونج إنترنت"}
 # An English message names people and plates in Latin letters (agencies.traffic.plate_of),
 # and amounts in SAR.
 SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
@@ -62,7 +63,8 @@ SMS_SAMPLE_BY_LANGUAGE = {"en": {**SMS_SAMPLE, "plate": "A B J 1234",
                                  "fee": "100.00 SAR", "amount": "12,500.00 SAR",
                                  "price": "1,000,000.00 SAR",
                                  "service": "New family record for mothers",
-                                 "city": "Al Madinah Al Munawwarah"}}
+                                 "city": "Al Madinah Al Munawwarah",
+                                 "device": "Android tablet", "browser": "Samsung Internet"}}
 SMS_SAMPLE_HOST = "absher.sa"
 SEGMENT_WORDS = {"one": 1, "two": 2, "three": 3}
 SEGMENTS_NOTE = re.compile(r"\b(\d|one|two|three) SMS segments?\b", re.IGNORECASE)

@@ -155,6 +155,15 @@ class Config:
     IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
     # ... and in any case this long after signing in, however active (citizens and officers).
     SESSION_LIFETIME_SECONDS = env_duration("SESSION_LIFETIME", "12h")
+    # Devices (services/devices.py): a session's "last seen" is written at most this often,
+    # so a request is not a write; ended session rows are kept this long, then purged.
+    DEVICE_SEEN_EVERY_SECONDS = env_int("DEVICE_SEEN_EVERY_SECONDS", 300)
+    RETAIN_DEVICE_SESSIONS_SECONDS = env_duration("RETAIN_DEVICE_SESSIONS", "90d")
+    # A MaxMind DB file (GeoLite2 City or Country) to name the rough place of a sign-in;
+    # none: the Devices page and the security activity name no place.
+    GEOIP_DATABASE = env("GEOIP_DATABASE")
+    # The security activity page shows this many events at a time.
+    ACTIVITY_PAGE_SIZE = env_int("ACTIVITY_PAGE_SIZE", 20)
 
     SMS_BACKEND = env("SMS_BACKEND", "file")
     SMS_FILE = env("SMS_FILE", str(INSTANCE_DIR / "sms.jsonl"))

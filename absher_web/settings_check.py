@@ -89,6 +89,10 @@ RANGES = {
     "TAHSEEN_OPEN_MAX": (1, 50),
     # The inbox: a month to ten years; 5 to 100 messages a page.
     "RETAIN_INBOX_SECONDS": (30 * 86400, 10 * 365 * 86400), "INBOX_PAGE_SIZE": (5, 100),
+    # Devices and the security activity.
+    "DEVICE_SEEN_EVERY_SECONDS": (10, 3600),
+    "RETAIN_DEVICE_SESSIONS_SECONDS": (2 * 86400, 10 * 365 * 86400),
+    "ACTIVITY_PAGE_SIZE": (5, 100),
 }
 # config keys whose names differ from their ABSHER_ variable
 VARIABLE_NAMES = {
@@ -105,6 +109,7 @@ VARIABLE_NAMES = {
     "DATA_EXPORT_KEEP_SECONDS": "DATA_EXPORT_KEEP",
     "DATA_EXPORT_PAUSE_SECONDS": "DATA_EXPORT_PAUSE",
     "RETAIN_INBOX_SECONDS": "RETAIN_INBOX",
+    "RETAIN_DEVICE_SESSIONS_SECONDS": "RETAIN_DEVICE_SESSIONS",
 }
 LIMIT_STORAGE_SCHEMES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                          "redis+cluster", "memcached", "mongodb", "mongodb+srv"}
@@ -172,7 +177,23 @@ def problems(config: Mapping) -> list[str]:
         except (ValueError, TypeError):
             found.append("ABSHER_API_KEY_ENCRYPTION_KEY holds a value that is not a Fernet key "
                          "(32 url-safe base64-encoded bytes).")
+    found += geoip_problems(config)
     return found
+
+
+def geoip_problems(config: Mapping) -> list[str]:
+    """A GeoIP file named must open as a MaxMind DB: else every place would be missing
+    without anyone knowing why."""
+    path = config.get("GEOIP_DATABASE")
+    if not path:
+        return []
+    try:
+        import maxminddb
+
+        maxminddb.open_database(path).close()
+    except (OSError, ValueError, maxminddb.InvalidDatabaseError):
+        return [f"ABSHER_GEOIP_DATABASE={path!r} is not a readable MaxMind DB file (.mmdb)."]
+    return []
 
 
 def url_problems(config: Mapping) -> list[str]:

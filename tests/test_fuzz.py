@@ -132,12 +132,16 @@ JSON_TOP_LEVEL: tuple[tuple[str, bytes], ...] = (
 
 # Reserved names url_for reads, the app's own query names, and an open-redirect attempt.
 QUERY_NAMES = ("_anchor", "_method", "_scheme", "_external", "lang_code", "page", "expired",
-               "q", "without_visual_code")
+               "q", "without_visual_code",
+               "kind", "since", "until", "after", "event")
 QUERY_ODDITIES: dict[str, tuple[str, ...]] = {
     "_anchor": ("x", "top\u202e"), "_method": ("DELETE", "GET"), "_scheme": ("javascript", ""),
     "_external": ("1", "true"), "lang_code": ("xx", "ar"),
     "page": ("/\\evil.example", "//evil.example/", "https://evil.example/", "/en/register"),
     "expired": ("1", "١"), "q": ("<script>", "%"), "without_visual_code": ("1", "true"),
+    "kind": ("sign_ins", "x" * 5000), "since": ("٢٠٢٦-٠١-٠١", "2026-02-30"),
+    "until": ("0000-00-00", "9" * 400), "after": ("1.1", "99999999999999999.1"),
+    "event": ("-1", "1e9"),
 }
 
 ACCEPT_LANGUAGE = ("xx;q=abc,,;;*;q=-1", "ar," * 3000, "ar\x00en", "en;q=1e309, ar;q=NaN",
@@ -1039,6 +1043,13 @@ SIGNED_IN_FORMS = (
                                  ("day", utcnow().strftime("%Y-%m-%d")), ("time", "00:01")]),
     FormSpec("inbox_read_all", "/{lang}/account/inbox/read-all", "citizen", nothing,
              page="/{lang}/account/"),
+    # Devices and the security activity.
+    FormSpec("device_sign_out", "/{lang}/account/devices/sign-out", "citizen",
+             lambda h, v, page: [("device", "device0")], page="/{lang}/account/devices"),
+    FormSpec("devices_sign_out_others", "/{lang}/account/devices/sign-out-others", "citizen",
+             nothing, page="/{lang}/account/devices"),
+    FormSpec("not_me", "/{lang}/account/activity/not-me", "citizen",
+             lambda h, v, page: [("event", "1")]),
 )
 
 
@@ -1248,6 +1259,7 @@ CONTEXTS_BY_BLUEPRINT = {
     "investors": ("citizen", "new_citizen"),
     "data_rights": ("citizen", "new_citizen"),
     "inbox": ("citizen", "new_citizen"),
+    "devices": ("citizen", "new_citizen"),
     "registration": ("registering", "registered"), "auth": ("signing_in", "citizen"),
     "recovery": ("recovering_question", "recovering_code", "recovering_new_password",
                  "recovered"),

@@ -168,6 +168,15 @@ FILL = [
                'Absher: notice', 'ar', 'passports.page', now() - i * interval '1 minute',
                CASE WHEN i <= 1000 OR i % 100 = 0 THEN NULL ELSE now() END
         FROM generate_series(1, {ROWS}) AS i""",
+    # Signed-in sessions: one live and one signed out per account, for a tenth of them.
+    f"""INSERT INTO device_sessions (id, public_id, account_id, device, browser,
+                                    first_of_device, new_device, created_at, last_seen_at,
+                                    signed_out_at)
+        SELECT md5('d' || i) || md5('e' || i), left(md5('p' || i), 22), i % {PEOPLE // 10} + 1,
+               'iphone', 'safari', i <= {PEOPLE // 10}, false,
+               now() - (i % 600) * interval '1 minute', now() - (i % 600) * interval '1 minute',
+               CASE WHEN i > {PEOPLE // 10} THEN now() - interval '1 hour' END
+        FROM generate_series(1, {PEOPLE // 5}) AS i""",
     # The sequences carry on after the filled ids.
     *[f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
       for table in ("accounts", "staff_users", "api_requests", "sms_messages", "audit_events",
@@ -176,7 +185,7 @@ FILL = [
 BIG_TABLES = {"people", "accounts", "security_answers", "staff_users", "pending_registrations",
               "code_challenges", "recovery_flows", "spent_tokens", "sms_budgets",
               "api_requests", "sms_messages", "audit_events", "activations", "bills",
-              "inbox_messages"}
+              "inbox_messages", "device_sessions"}
 
 
 @pytest.fixture(scope="module")
@@ -352,6 +361,26 @@ def test_the_runners_due_query_is_a_lookup(context):
     with statements_sent(context) as sent:
         report = activation.run_due(db.transaction, settings, now)
     assert report.activated == 2
+    assert_only_index_lookups(sent)
+
+
+def test_each_signed_in_request_and_the_devices_and_activity_pages_are_lookups(context):
+    from absher_web.models import Account
+    from absher_web.services import activity, devices
+
+    account = db.session.get(Account, 1234)
+    now = utcnow()
+    with statements_sent(context) as sent:
+        assert devices.signed_in(db.session, "1234", "token", "no such secret") is None
+        devices.live(db.session, account, now, timedelta(minutes=15), timedelta(hours=12),
+                     timedelta(minutes=5))
+        events, cursor = activity.page(db.session, 1234, activity.Filters("sign_ins"), None, 20)
+        activity.page(db.session, 1234, activity.Filters(
+            "services", now.date() - timedelta(days=30), now.date()),
+            activity.Cursor(now, 2**31 - 1), 20)
+        devices.open_session(db.session, account, "Firefox/128.0", None, now, None)
+        devices.end_all(db.session, 1234, now)
+    db.session.rollback()
     assert_only_index_lookups(sent)
 
 

@@ -68,6 +68,17 @@ def run_purge(app, runner, *args) -> str:
     return result.output
 
 
+def device_sessions(account_id: int, old, young) -> list:
+    """Signed out long ago; last used long ago (never signed out); signed out a minute ago."""
+    from absher_web.models import DeviceSession
+
+    return [DeviceSession(id=f"{n:064d}", public_id=f"row{n}", account_id=account_id,
+                          device="iphone", browser="safari", created_at=old,
+                          last_seen_at=last_seen, signed_out_at=signed_out)
+            for n, (last_seen, signed_out) in enumerate(
+                [(old, old), (old, None), (young, young)])]
+
+
 def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account):
     account = make_account()
     old, young = NOW - timedelta(days=800), NOW - timedelta(minutes=1)
@@ -91,7 +102,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         sms(NOW - timedelta(days=91), "lock_notice", SmsStatus.FAILED, retryable=True),
         sms(NOW - timedelta(minutes=11), "sign_in_code"), sms(young, "sign_in_code"),
         AuditEvent(account_id=account.id, kind="signed_in", created_at=old, detail={}),
-        AuditEvent(account_id=account.id, kind="signed_in", created_at=young, detail={}))
+        AuditEvent(account_id=account.id, kind="signed_in", created_at=young, detail={}),
+        *device_sessions(account.id, old, young))
 
     with app.app_context(), time_machine.travel(NOW, tick=False):
         report = retention.purge(db.transaction,
@@ -111,7 +123,8 @@ def test_each_rule_keeps_what_is_young_and_removes_what_is_old(app, make_account
         "job applications": 0, "shortlisted job applications": 0,
         "settled decorum violations": 0, "decided decorum objections": 0,
         "inbox messages": 0,
-        "issued documents": 0}
+        "issued documents": 0,
+        "device sessions": 2}
     assert count(app, PendingRegistration) == 1  # the young unfinished one
     with app.app_context():
         bodies = dict(db.session.execute(

@@ -300,6 +300,23 @@ MESSAGES = {
     "staff_look_note_too_long": lazy_plural(
         "Write the reason in %(count)s character or fewer",
         "Write the reason in %(count)s characters or fewer", "look_note_max"),
+    # Devices and the security activity
+    # TRANSLATORS: Shown on the sign-in page after the holder said "This wasn't me" about an event of their security activity. %(support_number)s is the support line.
+    "signed_out_not_me": _l("You were signed out on every device, this one too. Now use Forgot password to set a new password, then check your mobile number and email. If you need help, call %(support_number)s"),
+    # TRANSLATORS: A notice on the Devices page after the holder signed one device out.
+    "device_signed_out": _l("That device is signed out. Anyone using it must sign in again"),
+    # TRANSLATORS: A notice on the Devices page: the device was signed out already (its session ended meanwhile).
+    "device_already_signed_out": _l("That device was already signed out"),
+    # TRANSLATORS: A notice on the Devices page after "Sign out everywhere else".
+    "devices_others_signed_out": _l("Every other device is signed out. You are still signed in here"),
+    # TRANSLATORS: A message beside a date of the security activity's filter.
+    "activity_date_invalid": _l("Enter a real date, for example 2026-12-31"),
+    # TRANSLATORS: A message beside the last day of the security activity's filter.
+    "activity_dates_reversed": _l("The last day must be the same as the first day or after it"),
+    # TRANSLATORS: A message beside the kind of activity in the security activity's filter.
+    "activity_kind_invalid": _l("Choose a kind of activity from the list"),
+    # TRANSLATORS: A message on the security activity page when a link to a later page was changed.
+    "activity_page_invalid": _l("This page of your activity cannot be shown. Start again from the newest"),
 }
 
 

@@ -47,6 +47,7 @@ from absher_web.models.bills import (
     open_bill,
 )
 from absher_web.models.decorum import DecorumStatus, DecorumViolation
+from absher_web.models.devices import DeviceSession
 from absher_web.models.documents import IssuedDocument
 from absher_web.models.employment import (
     JobApplication,
@@ -142,6 +143,7 @@ __all__ = [
     "FamilyRecordKind",
     "FamilyRecordMember",
     "FamilyRelation",
+    "DeviceSession",
     "DrivingAuthorisation",
     "JobApplication",
     "JobGender",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, Language
 from absher_web.passwords import hash_password, new_session_token, password_problem
-from absher_web.services import audit, notices, otp, signin
+from absher_web.services import audit, devices, notices, otp, signin
 from absher_web.services.policies import Policies
 
 
@@ -40,7 +40,8 @@ class Outcome:
 # --- password ---------------------------------------------------------------
 
 def change_password(session: Session, policies: Policies, account: Account, current: str,
-                    new: str, now: datetime, client_address: str | None) -> Outcome:
+                    new: str, now: datetime, client_address: str | None,
+                    keep_device: str | None = None) -> Outcome:
     """Check the current password, apply the rules to the new one and save it.
 
     A new session token ends every session of the account: the caller signs
@@ -62,6 +63,7 @@ def change_password(session: Session, policies: Policies, account: Account, curr
     account.password_hash = hash_password(new, policies.bcrypt_rounds)
     account.password_changed_at = now
     account.session_token = new_session_token()
+    devices.end_all(session, account.id, now, keep_device)
     audit.record(session, "password_changed", now, account.id, client_address)
     # Saved in the same commit as the new password: never one without the other.
     notices.send(session, notices.PASSWORD_CHANGED, account, now)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from absher_web.identity import mask_mobile, normalise_mobile
 from absher_web.models import Account, CodePurpose, SmsMessage
 from absher_web.passwords import new_session_token
-from absher_web.services import audit, notices, otp, outbox
+from absher_web.services import audit, devices, notices, otp, outbox
 from absher_web.services.account_changes import number_taken
 from absher_web.services.policies import Policies
 
@@ -94,6 +94,7 @@ def swap(session: Session, account: Account, mobile: str, now: datetime, audit_k
     # The lost phone may still hold a session: every session of the account ends, as after
     # a recovery (the per-account session token every session carries changes).
     account.session_token = new_session_token()
+    devices.end_all(session, account.id, now)
     audit.record(session, audit_kind, now, account.id, client_address,
                  staff_user_id=staff_user_id, old=mask_mobile(old_mobile),
                  new=mask_mobile(mobile), **detail)

@@ -57,6 +57,7 @@ from absher_web.money import money
 from absher_web.services import (
     audit,
     decorum,
+    devices,
     employment,
     inbox,
     investors,
@@ -308,6 +309,9 @@ SECTIONS: list[Section] = [
     # TRANSLATORS: A section of the holder's downloaded data: documents Absher issued them
     # (visas, receipts, family records...), each with its number to verify.
     Section("issued_documents", _l("Documents issued to you"), issued_documents.for_export),
+    # TRANSLATORS: A section of the holder's downloaded data: the devices and browsers they
+    # signed in from, with when.
+    Section("devices", _l("Where you signed in"), devices.for_export),
 ]
 
 

@@ -327,6 +327,13 @@ DECORUM_PAID = Notice("decorum_violation_notice", _l(
 DATA_EXPORT_READY = Notice("data_export_notice", _l(
     "Absher: the copy of your data that you asked for is ready. Download it from My data on "
     "Absher before %(until)s."))
+# Devices and sessions (services/devices.py).
+# TRANSLATORS: SMS when the account was signed in on a device it never used before; at most
+# two SMS segments. %(device)s is a kind of device (iPhone, Windows computer…), %(browser)s a
+# browser's name, %(support_number)s the support line.
+NEW_DEVICE = Notice("new_device_notice", _l(
+    "Absher: your account was signed in on a new device (%(device)s, %(browser)s). If this "
+    "was not you, change your password and call %(support_number)s."))
 
 # The code message for each purpose; %(code)s is the code, %(count)s its lifetime in minutes.
 CODE_TEXTS = {

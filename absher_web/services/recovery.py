@@ -20,7 +20,7 @@ from absher_web import passwords
 from absher_web.identity import normalise_digits, normalise_mobile
 from absher_web.models import Account, CodePurpose, RecoveryFlow, RecoveryStep
 from absher_web.passwords import hash_password, new_session_token, password_problem
-from absher_web.services import audit, notices, otp, security_questions
+from absher_web.services import audit, devices, notices, otp, security_questions
 from absher_web.services.policies import Policies
 
 FLOW_LIFETIME = timedelta(minutes=20)
@@ -194,6 +194,7 @@ def set_password(session: Session, policies: Policies, flow: RecoveryFlow, passw
         password_hash=password_hash, password_changed_at=now,
         session_token=new_session_token(),  # every session of the account ends
         consecutive_failures=0, failures_since_recovery=0, lockouts=0, locked_until=None))
+    devices.end_all(session, account.id, now)
     audit.record(session, "password_recovered", now, account.id, client_address,
                  without_visual_code=flow.without_visual_code)
     # Saved in the same commit as the new password: never one without the other.

@@ -28,6 +28,7 @@ from absher_web.models import (
     DataExport,
     DecorumStatus,
     DecorumViolation,
+    DeviceSession,
     DrivingAuthorisation,
     ExportStatus,
     InboxMessage,
@@ -78,6 +79,8 @@ class RetentionPolicy:
     staff_looks: timedelta = timedelta(days=1825)
     export_pause: timedelta = timedelta(days=7)
     inbox_messages: timedelta = timedelta(days=365)
+    # Signed-in sessions (services/devices.py): once signed out, or last seen, this long ago.
+    device_sessions: timedelta = timedelta(days=90)
 
     @classmethod
     def from_config(cls, config: Mapping) -> RetentionPolicy:
@@ -98,7 +101,9 @@ class RetentionPolicy:
                        seconds=config["RETAIN_UNATTACHED_UPLOADS_SECONDS"]),
                    staff_looks=timedelta(seconds=config["RETAIN_STAFF_LOOKS_SECONDS"]),
                    export_pause=timedelta(seconds=config["DATA_EXPORT_PAUSE_SECONDS"]),
-                   inbox_messages=timedelta(seconds=config["RETAIN_INBOX_SECONDS"]))
+                   inbox_messages=timedelta(seconds=config["RETAIN_INBOX_SECONDS"]),
+                   device_sessions=timedelta(
+                       seconds=config["RETAIN_DEVICE_SESSIONS_SECONDS"]))
 
 
 def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, ColumnElement]]:
@@ -201,6 +206,11 @@ def rules(policy: RetentionPolicy, now: datetime) -> list[tuple[str, type, Colum
         # issue; a document past it answers "we cannot confirm".
         ("issued documents", IssuedDocument,
          IssuedDocument.issued_at < now - policy.paid_bills),
+        # A session row (device, browser, rough place) once signed out, or last seen, longer
+        # ago than its keeping: a live session is last seen within the idle timeout.
+        ("device sessions", DeviceSession,
+         (DeviceSession.signed_out_at < now - policy.device_sessions)
+         | (DeviceSession.last_seen_at < now - policy.device_sessions)),
     ]
 
 

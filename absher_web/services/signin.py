@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from absher_web.identity import normalise_digits
 from absher_web.models import Account, CodePurpose
 from absher_web.passwords import new_session_token
-from absher_web.services import audit, lockout, notices, otp
+from absher_web.services import audit, devices, lockout, notices, otp
 from absher_web.services.policies import Policies
 
 
@@ -133,11 +133,14 @@ def send_sign_in_code(session: Session, policies: Policies, account: Account, fl
 
 
 def sign_out_everywhere(session: Session, account: Account, now: datetime,
-                        client_address: str | None) -> None:
-    """End every session of the account, copied cookies included (a new session token),
-    and record it for the owner's security activity; commits."""
+                        client_address: str | None, kind: str = "signed_out_everywhere",
+                        **detail: object) -> None:
+    """End every session of the account, copied cookies included (a new session token,
+    every session row signed out), and record it for the owner's security activity as
+    ``kind``; commits."""
     account.session_token = new_session_token()
-    audit.record(session, "signed_out_everywhere", now, account.id, client_address)
+    devices.end_all(session, account.id, now)
+    audit.record(session, kind, now, account.id, client_address, **detail)
     session.commit()
 
 
@@ -149,10 +152,20 @@ def account_of_flow(session: Session, flow_id: str | None) -> Account | None:
 
 
 def check_code(session: Session, policies: Policies, account: Account, flow_id: str,
-               typed: str, now: datetime, client_address: str | None) -> otp.CheckResult:
+               typed: str, now: datetime, client_address: str | None,
+               user_agent: str | None = None, geoip_path: str | None = None
+               ) -> tuple[otp.CheckResult, devices.Opened | None]:
+    """The code typed; once accepted, the new session's row (services/devices.py) with the
+    sign-in, and the new-device SMS sent after the commit."""
     result = otp.check_code(session, policies.codes, CodePurpose.SIGN_IN, flow_id,
                             typed, now)
+    opened = None
     if result is otp.CheckResult.ACCEPTED:
-        audit.record(session, "signed_in", now, account.id, client_address)
+        opened = devices.open_session(session, account, user_agent, client_address, now,
+                                      geoip_path)
+        audit.record(session, "signed_in", now, account.id, client_address,
+                     device=opened.row.public_id)
     session.commit()
-    return result
+    if opened is not None:
+        devices.tell(session, opened, now)
+    return result, opened

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         births,
         data_rights,
         decorum,
+        devices,
         documents,
         employment,
         eservices,
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(data_rights.bp)  # who looked at my data, download my data
     app.register_blueprint(inbox.bp)
     app.register_blueprint(verify.bp)
+    app.register_blueprint(devices.bp)
     if app.config["STATES_GALLERY"]:
         from absher_web.web import dev_states
 

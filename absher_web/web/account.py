@@ -15,6 +15,7 @@ from absher_web.web import (
     births,
     data_rights,
     decorum,
+    device_labels,
     eservices,
     my_requests,
     passports,
@@ -72,6 +73,7 @@ EVENT_LABELS = {
     **tahseen.EVENT_LABELS,
     **data_rights.EVENT_LABELS,
     **decorum.EVENT_LABELS,
+    **device_labels.EVENT_LABELS,
 }
 
 

@@ -58,10 +58,10 @@ def password():
     if form.validate_on_submit():
         outcome = account_changes.change_password(
             db.session, current_policies(), account, form.current_password.data,
-            form.new_password.data, utcnow(), request.remote_addr)
+            form.new_password.data, utcnow(), request.remote_addr, current_user.device.id)
         if outcome.ok:
-            # Every session carrying the old token has ended; this browser gets the new one.
-            login_user(SignedInUser(account))
+            # Every other session has ended; this browser gets the new token.
+            login_user(SignedInUser(account, current_user.device))
             return changed("account_password_changed")
         form.add_errors(outcome.errors)
     return render_step("account/change_password.html", 422 if form.errors else 200, form=form)

@@ -9,7 +9,7 @@ from absher_web.extensions import db, limiter
 from absher_web.forms.common import CodeForm, ConfirmForm
 from absher_web.forms.signin import SignInForm
 from absher_web.models import Account, utcnow
-from absher_web.services import otp, signin
+from absher_web.services import signin
 from absher_web.services.policies import current_policies
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import go_to, render_step
@@ -64,10 +64,12 @@ def code():
         return redirect(url_for(".login"), 303)
     form = CodeForm()
     if form.validate_on_submit():
-        result = signin.check_code(db.session, current_policies(), account, session[FLOW_KEY],
-                                   form.code.data, utcnow(), request.remote_addr)
-        if result is otp.CheckResult.ACCEPTED:
-            start_session(account)
+        result, opened = signin.check_code(
+            db.session, current_policies(), account, session[FLOW_KEY], form.code.data,
+            utcnow(), request.remote_addr, request.headers.get("User-Agent"),
+            current_app.config["GEOIP_DATABASE"])
+        if opened is not None:
+            start_session(account, opened)
             # The account's preferred language wins from here on.
             return go_to(url_for("account.home", lang_code=account.preferred_language.value))
         form.add_errors({"code": f"code_{result.value}"})

@@ -1,46 +1,54 @@
-"""Signed-in sessions: Flask-Login, a per-account token, an idle timeout and a lifetime.
+"""Signed-in sessions: Flask-Login, a row per session, a per-account token, an idle
+timeout and a lifetime.
 
-The session cookie holds the account id and the account's session token. The
-token changes on sign-out, password change and "sign out of all devices", which
-ends every session that carries the old one (server-side invalidation): a copy
-of the cookie taken before sign-out opens nothing afterwards.
+The session cookie holds the account id, the account's session token and the secret of
+the session's row (services/devices.py), read together in one primary-key read. Signing
+out ends the row; the Devices page ends any of them; a password change, a recovery and
+"sign out of all devices" end them all and change the token. A copy of the cookie taken
+before opens nothing afterwards (server-side invalidation).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from absher_web.extensions import db, login_manager
-from absher_web.models import Account, utcnow
+from absher_web.models import Account, DeviceSession, utcnow
 from absher_web.observability import OPERATOR_PATHS
-from absher_web.passwords import new_session_token
-from absher_web.text import constant_time_equal
+from absher_web.services import audit, devices
 
 SEEN_KEY = "last_seen"
 SIGNED_IN_KEY = "signed_in_at"
 SIGNED_OUT_KEY = "signed_out_reason"
 
 
+# The secret of this browser's session row, kept in the cookie beside Flask-Login's id.
+DEVICE_KEY = "device"
+
+
 class SignedInUser(UserMixin):
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, device: DeviceSession) -> None:
         self.account = account
+        self.device = device
 
     def get_id(self) -> str:
         return f"{self.account.id}:{self.account.session_token}"
 
 
 def load_user(user_id: str) -> SignedInUser | None:
+    """The signed-in holder, from one read of the session's row with its account."""
     account_id, _, token = user_id.partition(":")
-    if not account_id.isdigit():
+    secret = session.get(DEVICE_KEY)
+    found = devices.signed_in(db.session, account_id, token,
+                              secret if isinstance(secret, str) else "")
+    if found is None:
         return None
-    account = db.session.get(Account, int(account_id))
-    if account is None or not constant_time_equal(account.session_token, token):
-        return None
-    return SignedInUser(account)
+    g.acting_device = audit.ACTING_DEVICE.set((found[0].id, found[1].public_id))
+    return SignedInUser(*found)
 
 
 def clear_but_language() -> None:
@@ -76,10 +84,11 @@ def expiry_reason(last_seen: object, signed_in_at: object, now: datetime) -> str
     return None
 
 
-def start_session(account: Account) -> None:
+def start_session(account: Account, opened: devices.Opened) -> None:
     """Sign in with a fresh session: nothing from before sign-in is carried over."""
     clear_but_language()
-    login_user(SignedInUser(account))
+    login_user(SignedInUser(account, opened.row))
+    session[DEVICE_KEY] = opened.secret
     session[SEEN_KEY] = session[SIGNED_IN_KEY] = utcnow().timestamp()
 
 
@@ -91,10 +100,8 @@ def end_session(reason: str | None = None) -> None:
 
 
 def sign_out(reason: str) -> None:
-    """End this session and every copy of its cookie: the account's token changes."""
-    account = current_user.account
-    account.session_token = new_session_token()
-    db.session.commit()
+    """End this session and every copy of its cookie: its row is signed out."""
+    devices.end_this(db.session, current_user.device.id, utcnow())
     end_session(reason)
 
 
@@ -104,9 +111,17 @@ def end_expired_sessions() -> None:
     now = utcnow()
     reason = expiry_reason(session.get(SEEN_KEY), session.get(SIGNED_IN_KEY), now)
     if reason:
-        end_session(reason)
+        sign_out(reason)
         return
     session[SEEN_KEY] = now.timestamp()
+    devices.seen(db.session, current_user.device, now,
+                 timedelta(seconds=current_app.config["DEVICE_SEEN_EVERY_SECONDS"]))
+
+
+def forget_acting_device(_error: BaseException | None = None) -> None:
+    """The request is over: later events (on this thread) name no device."""
+    if g.pop("acting_device", None) is not None:
+        audit.ACTING_DEVICE.set(None)
 
 
 class NoSessionForTheApi(SecureCookieSessionInterface):
@@ -133,3 +148,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = None  # the per-account token does this job
     app.before_request(end_expired_sessions)
+    app.teardown_request(forget_acting_device)

@@ -24,6 +24,7 @@ from absher_web.web.dev_states import (
     console,
     data_rights,
     decorum,
+    devices,
     employment,
     errors,
     eservices,
@@ -60,7 +61,8 @@ AREAS = (public, registration, sign_in, recovery, account, family_records, birth
          employment,
          decorum,
          inbox,
-         verify)
+         verify,
+         devices)
 STATES: list[State] = [state for area in AREAS for state in area.STATES]
 
 
