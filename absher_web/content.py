@@ -135,6 +135,7 @@ SERVICES: tuple[Service, ...] = (
         _l("Absher Individuals service"),
         _l("The Absher portal where citizens and residents carry out their own transactions."),
         False,
+        "auth.login",  # this portal: its door is signing in
     ),
     Service(
         # TRANSLATORS: The name of an e-service or of a group of e-services, in the services list.
