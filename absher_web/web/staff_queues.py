@@ -50,6 +50,51 @@ QUEUES = {
                                 _l("Objections to decorum violations")),
 }
 
+
+
+@dataclass(frozen=True)
+class DecisionWords:
+    """How a queue's case page names the two decisions: a request is approved or refused,
+    an objection accepted or rejected."""
+
+    approve_heading: object
+    approve_hint: object
+    approve_button: object
+    refuse_heading: object
+    refuse_button: object
+
+
+REQUEST_WORDS = DecisionWords(
+    # TRANSLATORS: A heading on one request of an officer's queue.
+    _l("Approve"),
+    # TRANSLATORS: On one request of an officer's queue, above the Approve button.
+    _l("Approve once the holder's documents show what the rules could not check. The service "
+       "then does what was asked, and the holder is told by SMS."),
+    # TRANSLATORS: The button that approves a request, in an officer's queue.
+    _l("Approve the request"),
+    # TRANSLATORS: A heading on one request of an officer's queue.
+    _l("Refuse"),
+    # TRANSLATORS: The button that refuses a request, in an officer's queue.
+    _l("Refuse the request"))
+# Each queue whose decisions have names of their own; any other uses REQUEST_WORDS.
+DECISION_WORDS = {
+    staff.OBJECTIONS_COMMITTEE: DecisionWords(
+        # TRANSLATORS: A heading on one objection to a public decorum violation, in the
+        # objections committee's queue.
+        _l("Accept the objection"),
+        # TRANSLATORS: Above the button that accepts an objection to a public decorum
+        # violation.
+        _l("Accepting cancels the violation: its fine is cancelled, or refunded if it was "
+           "paid. The holder is told by SMS."),
+        # TRANSLATORS: The button that accepts an objection to a public decorum violation.
+        _l("Accept the objection"),
+        # TRANSLATORS: A heading on one objection to a public decorum violation.
+        _l("Reject the objection"),
+        # TRANSLATORS: The button that rejects an objection to a public decorum violation;
+        # the fine must then be paid.
+        _l("Reject the objection")),
+}
+
 NOTICE_KEY = "staff_queue_notice"  # what the last decision did: a message key and a number
 
 
@@ -159,7 +204,8 @@ def render_case(case: Case, refuse_form: RefuseRequestForm | None = None, status
                 role: str = staff.CIVIL_AFFAIRS, **context):
     return render_template(
         "staff/civil_affairs_request.html", case=case, role=role,
-        queue_title=QUEUES[role][1], approve_form=ConfirmForm(formdata=None),
+        queue_title=QUEUES[role][1],
+        words=DECISION_WORDS.get(role, REQUEST_WORDS), approve_form=ConfirmForm(formdata=None),
         refuse_form=refuse_form or RefuseRequestForm(formdata=None),
         open=case.request.status is RequestStatus.UNDER_REVIEW,
         page_has_errors=status >= 400, **context), status

@@ -132,6 +132,9 @@ def test_an_objection_goes_to_the_committee_and_an_acceptance_cancels_the_fine(
     assert objection.number in queue
     case = member.open_case(f"decorum-objections/{objection.number}").get_data(as_text=True)
     assert "mistook me" in case and "Jumping a queue" in case
+    # The committee accepts or rejects an objection; it does not approve a request.
+    assert "Accept the objection" in case and "Reject the objection" in case
+    assert "Approve the request" not in case
     assert decide(app, member, objection.number, accept=True).status_code == 303
     assert the_violation(app).status is DecorumStatus.CANCELLED
     [decided] = objections(app)
