@@ -52,6 +52,7 @@ def sign_in_with_the_mouse(page, officer, lang: str) -> None:
 
 def look_up(page, national_id: str) -> None:
     page.fill("#national_id", national_id)
+    page.check("#look_reason-0")  # why the record is opened: the holder reads it
     page.locator("main form.search button[type=submit]").click()
     page.locator("main h1").wait_for()
 
@@ -81,6 +82,11 @@ def test_sign_in_look_up_activate_and_sign_out_by_keyboard_alone(
 
     tab_to(page, "#national_id")
     keyboard.type(account.national_id)
+    # Why the record is opened (the holder reads it): the first reason, chosen by Space.
+    tab_to(page, "#look_reason-0", limit=3)
+    keyboard.press("Space")
+    assert page.is_checked("#look_reason-0")
+    tab_to(page, "main form.search button[type=submit]", limit=4)
     keyboard.press("Enter")
     page.locator("#result").wait_for()
     assert_no_axe_violations(page)
