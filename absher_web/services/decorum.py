@@ -353,6 +353,13 @@ requests.register(requests.Kind(
     endpoint="decorum.page",
     on_approved=accepted,
     on_ended=ended,
+    status_names={
+        # TRANSLATORS: The state of an objection to a public decorum violation on My
+        # requests: the objections committee accepted it (the fine is cancelled).
+        RequestStatus.APPROVED: _l("Objection accepted"),
+        # TRANSLATORS: The state of an objection to a public decorum violation on My
+        # requests: the objections committee rejected it (the fine is payable again).
+        RequestStatus.REFUSED: _l("Objection rejected")},
     detail_labels={
         # TRANSLATORS: A label in the objections committee's case: the violation's number.
         "violation": _l("Violation number"),

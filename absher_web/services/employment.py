@@ -355,6 +355,19 @@ def for_export(session: Session, account: Account) -> list[dict]:
 # TRANSLATORS: The name of the service (أبشر توظيف: jobs at the Ministry of Interior), in the
 # holder's requests and the recruiters' console.
 TITLE = _l("Absher Employment")
+# How an application's state reads to its holder (My job applications, My requests).
+STATUS_NAMES = {
+    # TRANSLATORS: The state of a job application: sent, a recruiter has not decided yet.
+    RequestStatus.SUBMITTED: _l("Sent, waiting for a recruiter"),
+    # TRANSLATORS: The state of a job application: a recruiter shortlisted it.
+    RequestStatus.APPROVED: _l("Shortlisted"),
+    # TRANSLATORS: The state of a job application: a recruiter declined it.
+    RequestStatus.REFUSED: _l("Not accepted"),
+    # TRANSLATORS: The state of a job application: the holder withdrew it.
+    RequestStatus.CANCELLED: _l("Withdrawn by you"),
+}
+
+
 requests.register(requests.Kind(
     SERVICE, title=TITLE, role=staff.RECRUITER, endpoint="job_applications.index",
     reasons={
@@ -365,4 +378,5 @@ requests.register(requests.Kind(
         # TRANSLATORS: A label: the number of the job opening an application is for.
         "opening": _l("Job opening"),
         # TRANSLATORS: A label: the qualification the applicant holds.
-        "qualification": _l("Qualification")}))
+        "qualification": _l("Qualification")},
+    status_names=STATUS_NAMES))

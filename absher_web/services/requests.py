@@ -108,6 +108,9 @@ class Kind:
     # What a refusal or a withdrawal means beyond the request (an objection's violation
     # payable again), in the same transaction.
     on_ended: Callable[[Session, ServiceRequest, datetime], None] = _nothing
+    # How a state reads to the holder where the general word is wrong for this service (a
+    # job application is shortlisted, an objection accepted); others read as My requests'.
+    status_names: Mapping[RequestStatus, LazyString | str] = field(default_factory=dict)
 
     def reason_text(self, code: str | None) -> str:
         """The worded reason for ``code`` ('' for none; an unknown code is a bug, shown

@@ -22,7 +22,7 @@ from absher_web.forms.employment import (
     OpeningSearchForm,
 )
 from absher_web.forms.messages import message
-from absher_web.models import JobOpening, Qualification, RequestStatus, utcnow
+from absher_web.models import JobOpening, Qualification, utcnow
 from absher_web.services import employment
 from absher_web.services.employment import Results, Standing
 from absher_web.web.files import takes_files
@@ -43,17 +43,7 @@ EXPLANATION = _l("Once your account is activated, you can apply here to the Mini
 NOTICE_KEY = "job_applications_notice"  # what the last application did: a key and a number
 NAMES = {"sector": SECTOR_NAMES, "region": REGION_NAMES,
          "qualification": QUALIFICATION_NAMES, "gender": GENDER_NAMES}
-# How an application's state reads to its holder.
-STATUS_NAMES = {
-    # TRANSLATORS: The state of a job application: sent, a recruiter has not decided yet.
-    RequestStatus.SUBMITTED: _l("Sent, waiting for a recruiter"),
-    # TRANSLATORS: The state of a job application: a recruiter shortlisted it.
-    RequestStatus.APPROVED: _l("Shortlisted"),
-    # TRANSLATORS: The state of a job application: a recruiter declined it.
-    RequestStatus.REFUSED: _l("Not accepted"),
-    # TRANSLATORS: The state of a job application: the holder withdrew it.
-    RequestStatus.CANCELLED: _l("Withdrawn by you"),
-}
+STATUS_NAMES = employment.STATUS_NAMES  # how an application's state reads
 
 
 def _page_link(form: OpeningSearchForm):  # noqa: ANN202 (a function for the template)

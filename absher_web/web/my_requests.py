@@ -64,15 +64,22 @@ EVENT_LABELS = {
 }
 
 
+def status_name(asked: ServiceRequest) -> object:
+    """How the request's state reads: in its service's own word where it has one."""
+    kind = requests.KINDS.get(asked.service)
+    return (kind.status_names.get(asked.status) if kind else None) \
+        or STATUS_NAMES[asked.status]
+
+
 def render_list(found: list[ServiceRequest], notice: dict | None = None, **context):
     return render_template("account/requests.html", found=found, kinds=requests.KINDS,
-                           status_names=STATUS_NAMES, may_withdraw=requests.may_withdraw,
+                           status_name=status_name, may_withdraw=requests.may_withdraw,
                            notice=notice, **context)
 
 
 def render_cancel(found: ServiceRequest, **context):
     return render_template("account/request_cancel.html", asked=found, kinds=requests.KINDS,
-                           status_names=STATUS_NAMES, form=ConfirmForm(formdata=None),
+                           status_name=status_name, form=ConfirmForm(formdata=None),
                            **context)
 
 

@@ -144,6 +144,8 @@ def test_an_objection_goes_to_the_committee_and_an_acceptance_cancels_the_fine(
     assert objection.number in queued_notices(app, "request_decided_notice")[-1].body
     page = holder.page(recorded.number).get_data(as_text=True)
     assert "accepted your objection" in page
+    requests_page = holder.client.get("/en/account/requests").get_data(as_text=True)
+    assert "Objection accepted" in requests_page and "Approved" not in requests_page
 
 
 def test_a_paid_fine_objected_and_accepted_is_refunded(app, holder, recorded):

@@ -92,6 +92,9 @@ def test_applying_sends_the_registry_data_and_the_recruiter_shortlists(app, appl
                                data={"csrf_token": csrf_of(page)}).status_code == 303
     assert the_application(app).status is RequestStatus.APPROVED
     assert "Shortlisted" in text_of(applicant.client.get("/en/account/jobs"))
+    # My requests names the state in the service's own word, not "Approved".
+    requests_page = text_of(applicant.client.get("/en/account/requests"))
+    assert "Shortlisted" in requests_page and "Approved" not in requests_page
     with app.app_context():
         texts = list(db.session.scalars(select(SmsMessage).where(
             SmsMessage.purpose == "job_application_notice")))
