@@ -20,6 +20,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from absher_web.models import StaffLook, StaffUser
+from absher_web.text import has_control_characters
 
 NOTE_MAX = 200
 OTHER = "other"
@@ -73,6 +74,10 @@ class Reason:
             raise ValueError("Another reason needs the officer's words.")
         if self.note is not None and len(self.note) > NOTE_MAX:
             raise ValueError(f"A note holds at most {NOTE_MAX} characters.")
+        if self.note is not None and has_control_characters(self.note):
+            # The holder reads it; a form refuses such text beside the field, and a carried
+            # (hidden) note holding it was altered.
+            raise ValueError("A note holds no control or bidi-override characters.")
 
 
 def reason_of(form) -> Reason:  # noqa: ANN001 (a form with look_reason and look_note)

@@ -33,6 +33,7 @@ class TestReason:
     @pytest.mark.parametrize(("key", "note"), [
         ("", None), ("curious", None), ("other", None), ("other", "  "),
         ("holder_at_office", "x" * (staff_looks.NOTE_MAX + 1)),
+        ("other", "a\x00b"), ("other", "a\u202eb"),  # never stored: the holder reads it
     ])
     def test_anything_else_is_refused(self, key, note):
         with pytest.raises(ValueError):
