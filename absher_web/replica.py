@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger("absher_web.replica")
 
 OK, BEHIND, AWAY = "ok", "behind", "away"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 STATES = (OK, BEHIND, AWAY)
 STATE = Gauge("absher_replica_state", "The read replica's state in this process (1 for the "
               "current one): ok, behind (lag over the limit) or away.", ["state"],
@@ -130,7 +131,8 @@ def init_app(app: Flask, primary_sessions: sessionmaker[Session]) -> None:
 
     @app.after_request
     def remember_own_writes(response):  # noqa: ANN001, ANN202
-        if g.pop("replica_wrote", False):
+        # A form's answer (any method but GET and HEAD) that committed: the person's change.
+        if g.pop("replica_wrote", False) and request.method not in SAFE_METHODS:
             session[OWN_WRITES_KEY] = int(time.time()) + app.config["REPLICA_OWN_WRITES_SECONDS"]
         return response
 
@@ -141,14 +143,23 @@ def status(app: Flask) -> str | None:
     return replica.watch.current() if replica else None
 
 
+def wrote_lately() -> bool:
+    # Without a session cookie there is nothing to read (and the session stays untouched:
+    # no "Vary: Cookie" on public pages).
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
+    until = session.get(OWN_WRITES_KEY, 0)
+    return isinstance(until, int) and until > time.time()
+
+
 def where_to_read() -> tuple[Replica | None, str]:
     """The replica to read from (None: the primary) and why."""
     replica = replica_of(current_app)
     if replica is None:
         return None, "not configured"
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in SAFE_METHODS:
         return None, "writing"
-    if session.get(OWN_WRITES_KEY, 0) > time.time():
+    if wrote_lately():
         return None, "own writes"
     state = replica.watch.current()
     return (replica, state) if state == OK else (None, state)

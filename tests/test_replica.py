@@ -225,6 +225,7 @@ def test_a_stopped_replica_sends_reads_to_the_primary_and_back(cluster: Cluster)
         readiness = client.get("/readyz")
         assert readiness.status_code == 200
         assert readiness.json["checks"]["replica"] == "away"
+        assert client.get("/en/services").status_code == 200  # a marked page of the site
     finally:
         cluster.pg_ctl(cluster.standby_dir, "start")
     until(lambda: caught_up(cluster, client), "reads back on the restarted standby")
