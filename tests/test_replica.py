@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,18 @@ def caught_up(cluster: Cluster, client) -> bool:  # noqa: ANN001
     return read(client) == (cluster.standby_port, primary_count(cluster))
 
 
+@contextmanager
+def replay_paused(cluster: Cluster, client) -> Iterator[None]:  # noqa: ANN001
+    """The standby caught up, then replaying nothing until the block ends."""
+    until(lambda: caught_up(cluster, client), "the standby to catch up")
+    on_standby(cluster, "SELECT pg_wal_replay_pause()")
+    try:
+        yield
+    finally:
+        on_standby(cluster, "SELECT pg_wal_replay_resume()")
+    until(lambda: caught_up(cluster, client), "reads back on the standby")
+
+
 def test_lag_tolerant_reads_come_from_the_replica(cluster: Cluster) -> None:
     app = replica_app(cluster)
     until(lambda: caught_up(cluster, app.test_client()), "the standby to serve the read")
@@ -172,9 +185,7 @@ def test_lag_tolerant_reads_come_from_the_replica(cluster: Cluster) -> None:
 def test_a_holder_never_reads_their_own_stale_change(cluster: Cluster) -> None:
     app = replica_app(cluster)
     holder, other = app.test_client(), app.test_client()
-    until(lambda: caught_up(cluster, other), "the standby to catch up")
-    on_standby(cluster, "SELECT pg_wal_replay_pause()")
-    try:
+    with replay_paused(cluster, other):
         before = primary_count(cluster)
         assert holder.post("/probe/write").status_code == 200
         # The holder who wrote reads the primary: their change is there.
@@ -185,17 +196,12 @@ def test_a_holder_never_reads_their_own_stale_change(cluster: Cluster) -> None:
         with holder.session_transaction() as session:
             session[replica.OWN_WRITES_KEY] = int(time.time()) - 1
         assert read(holder) == (cluster.standby_port, before)
-    finally:
-        on_standby(cluster, "SELECT pg_wal_replay_resume()")
-    until(lambda: caught_up(cluster, other), "the standby to replay again")
 
 
 def test_a_replica_too_far_behind_sends_reads_to_the_primary(cluster: Cluster) -> None:
     app = replica_app(cluster, REPLICA_MAX_LAG_SECONDS=1)
     client = app.test_client()
-    until(lambda: caught_up(cluster, client), "the standby to catch up")
-    on_standby(cluster, "SELECT pg_wal_replay_pause()")
-    try:
+    with replay_paused(cluster, client):
         with create_engine(cluster.url(cluster.primary_port)).begin() as connection:
             connection.execute(text("INSERT INTO replica_marker VALUES (2)"))
         until(lambda: read(client)[0] == cluster.primary_port, "reads back on the primary")
@@ -203,9 +209,6 @@ def test_a_replica_too_far_behind_sends_reads_to_the_primary(cluster: Cluster) -
         readiness = client.get("/readyz")
         assert readiness.status_code == 200
         assert readiness.json["checks"]["replica"] == "behind"
-    finally:
-        on_standby(cluster, "SELECT pg_wal_replay_resume()")
-    until(lambda: caught_up(cluster, client), "reads back on the standby")
 
 
 def test_a_stopped_replica_sends_reads_to_the_primary_and_back(cluster: Cluster) -> None:
