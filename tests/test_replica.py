@@ -177,6 +177,9 @@ def test_lag_tolerant_reads_come_from_the_replica(cluster: Cluster) -> None:
     until(lambda: caught_up(cluster, app.test_client()), "the standby to serve the read")
     readiness = app.test_client().get("/readyz")
     assert readiness.status_code == 200 and readiness.json["checks"]["replica"] == "ok"
+    # A visitor without a session is given none by the routing (the page stays cacheable).
+    cookies = app.test_client().get("/en/services").headers.getlist("Set-Cookie")
+    assert not [c for c in cookies if c.startswith(app.config["SESSION_COOKIE_NAME"] + "=")]
     # A POST never reads from the replica, nor any view not marked.
     with app.test_request_context("/probe/read", method="POST"):
         assert replica.where_to_read() == (None, "writing")
