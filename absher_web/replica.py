@@ -65,8 +65,9 @@ class Watch:
     """The replica's state, asked at most every ``every`` seconds; one thread asks while the
     others use the last answer, so no request waits for a check it did not start."""
 
-    def __init__(self, engine: Engine, max_lag: float, every: float) -> None:
+    def __init__(self, engine: Engine, max_lag: float, every: float, timeout: int) -> None:
         self.engine, self.max_lag, self.every = engine, max_lag, every
+        self.timeout_ms = int(timeout) * 1000
         self.lock = threading.Lock()
         self.state: str | None = None
         self.checked_at = float("-inf")
@@ -84,6 +85,8 @@ class Watch:
     def check(self) -> None:
         try:
             with self.engine.connect() as connection:
+                # A replica that accepts connections but does not answer is away too.
+                connection.execute(text(f"SET LOCAL statement_timeout = {self.timeout_ms}"))
                 lag = float(connection.execute(LAG_QUERY).scalar_one() or 0)
         except DBAPIError as error:
             self.set(AWAY, f"{type(error.orig).__name__}")
@@ -110,7 +113,8 @@ class Replica:
             connect_args={"connect_timeout": config["REPLICA_CONNECT_TIMEOUT_SECONDS"]})
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self.watch = Watch(self.engine, config["REPLICA_MAX_LAG_SECONDS"],
-                           config["REPLICA_CHECK_SECONDS"])
+                           config["REPLICA_CHECK_SECONDS"],
+                           config["REPLICA_CONNECT_TIMEOUT_SECONDS"])
 
 
 def replica_of(app: Flask) -> Replica | None:
