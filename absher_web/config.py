@@ -343,6 +343,17 @@ class Config:
     READINESS_TIMEOUT_SECONDS = env_int("READINESS_TIMEOUT_SECONDS", 2)
     # /readyz answers from its last check for this long (0: every probe checks anew).
     READINESS_CACHE_SECONDS = env_int("READINESS_CACHE_SECONDS", 1)
+    # A PostgreSQL streaming replica for reads that may lag a few seconds (absher_web/replica.py);
+    # unset: every read and write goes to ABSHER_DATABASE_URL, one engine.
+    DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+    # Reads go back to the primary when the replica replays more than this far behind.
+    REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+    # Each process asks the replica how far behind it is at most this often.
+    REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
+    # How long a connection to the replica may take before it counts as away.
+    REPLICA_CONNECT_TIMEOUT_SECONDS = env_int("REPLICA_CONNECT_TIMEOUT_SECONDS", 2)
+    # After a request that wrote, that browser's reads stay on the primary this long.
+    REPLICA_OWN_WRITES_SECONDS = env_int("REPLICA_OWN_WRITES_SECONDS", 10)
     OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)  # 1 to 10 minutes (settings_check)
     CAPTCHA_FIXED_ANSWER = env("CAPTCHA_FIXED_ANSWER")
 

@@ -77,6 +77,10 @@ class Database:
             engine, sessionmaker(engine, expire_on_commit=False)
         )
         app.teardown_appcontext(self._close_request_session)
+        # Reads that may lag: a replica when ABSHER_DATABASE_REPLICA_URL names one.
+        from absher_web import replica
+
+        replica.init_app(app, app.extensions["absher_db"].session_factory)
 
     @property
     def engine(self) -> Engine:

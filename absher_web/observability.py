@@ -41,7 +41,7 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, object_session
 
-from absher_web import sms_gateway
+from absher_web import replica, sms_gateway
 from absher_web.text import constant_time_equal
 
 log = logging.getLogger("absher_web")
@@ -342,6 +342,10 @@ def check_readiness() -> tuple[dict, int]:
     body = {"status": status,
             "checks": {**{name: problem or "ok" for name, problem in checks.items()},
                        "sms": sms}}
+    # The read replica is reported, never required: behind or away, reads use the primary.
+    replica_state = replica.status(current_app)
+    if replica_state is not None:
+        body["checks"]["replica"] = replica_state
     return body, code
 
 

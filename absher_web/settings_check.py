@@ -42,6 +42,8 @@ RANGES = {
     "API_SIGNATURE_TOLERANCE_SECONDS": (30, 3600), "BCRYPT_ROUNDS": (4, 16),
     "CSRF_TIME_LIMIT": (60, 86400), "MAX_CONTENT_LENGTH": (4096, 10 * 1024 * 1024),
     "READINESS_TIMEOUT_SECONDS": (1, 30), "READINESS_CACHE_SECONDS": (0, 10),
+    "REPLICA_MAX_LAG_SECONDS": (1, 300), "REPLICA_CHECK_SECONDS": (0, 60),
+    "REPLICA_CONNECT_TIMEOUT_SECONDS": (2, 30), "REPLICA_OWN_WRITES_SECONDS": (1, 600),
     "RETAIN_EXPIRED_FLOWS_SECONDS": (3600, 365 * 86400),
     "RETAIN_SMS_RECORDS_SECONDS": (86400, 10 * 365 * 86400),
     "RETAIN_API_ANSWERS_SECONDS": (86400, 10 * 365 * 86400),
@@ -206,6 +208,7 @@ def url_problems(config: Mapping) -> list[str]:
     except ArgumentError:
         found.append("ABSHER_DATABASE_URL is not a database URL such as "
                      "postgresql+psycopg://user:password@host/absher.")
+    found += replica_url_problems(config)
     scheme = urlsplit(config.get("RATELIMIT_STORAGE_URI") or "").scheme
     if scheme not in LIMIT_STORAGE_SCHEMES:
         found.append(f"ABSHER_RATELIMIT_STORAGE_URI: {scheme or 'no'} scheme; use redis:// "
@@ -218,6 +221,23 @@ def url_problems(config: Mapping) -> list[str]:
         if not config.get("SMS_API_KEY"):
             found.append("ABSHER_SMS_API_KEY must be set for the http SMS backend.")
     return found
+
+
+def replica_url_problems(config: Mapping) -> list[str]:
+    """A read replica is a PostgreSQL standby of a PostgreSQL primary."""
+    replica = config.get("DATABASE_REPLICA_URL")
+    if not replica:
+        return []
+    try:
+        replica_driver = make_url(replica).get_backend_name()
+        primary_driver = make_url(config.get("DATABASE_URL") or "").get_backend_name()
+    except ArgumentError:
+        return ["ABSHER_DATABASE_REPLICA_URL is not a database URL such as "
+                "postgresql+psycopg://user:password@replica-host/absher."]
+    if replica_driver != "postgresql" or primary_driver != "postgresql":
+        return ["ABSHER_DATABASE_REPLICA_URL needs PostgreSQL on both sides: a streaming "
+                "replica of the PostgreSQL server in ABSHER_DATABASE_URL."]
+    return []
 
 
 def production_problems(config: Mapping) -> list[str]:
@@ -269,7 +289,7 @@ def effective_settings(config: Mapping) -> list[tuple[str, str]]:
         value = value_of(config, key)
         if key in SECRETS and value:
             value = "•••••• (set)"
-        elif key == "DATABASE_URL" and value:
+        elif key in ("DATABASE_URL", "DATABASE_REPLICA_URL") and value:
             value = make_url(value).render_as_string(hide_password=True)
         shown.append((variable(key), "" if value is None else str(value)))
     return shown

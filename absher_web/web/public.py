@@ -17,6 +17,7 @@ from absher_web.content import (
     agency_services,
     search_services,
 )
+from absher_web.replica import reads_may_lag
 from absher_web.web import is_htmx_request
 from absher_web.web.page_cache import public_page
 
@@ -43,6 +44,7 @@ def about() -> str:
 
 @bp.get("/services")
 @public_page
+@reads_may_lag
 def services() -> str:
     query = request.args.get("q", "")[:100]
     context = {"query": query, "services": search_services(query)}
@@ -53,6 +55,7 @@ def services() -> str:
 
 @bp.get("/civil-affairs")
 @public_page
+@reads_may_lag
 def civil_affairs() -> str:
     # The agency's working services come from the catalogue (content.SERVICES' agency).
     return render_template("public/civil_affairs.html", services=agency_services(CIVIL_AFFAIRS))
@@ -60,6 +63,7 @@ def civil_affairs() -> str:
 
 @bp.get("/passports-directorate")
 @public_page
+@reads_may_lag
 def passports_directorate() -> str:
     return render_template("public/passports_directorate.html",
                            services=agency_services(PASSPORTS))

@@ -19,6 +19,7 @@ from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
 from absher_web.models import JobOpening, RequestStatus, utcnow
+from absher_web.replica import reads_may_lag
 from absher_web.services import employment, requests, staff, staff_looks
 from absher_web.web.employment import NAMES
 from absher_web.web.staff import officer_signed_in_at, signed_in_officer
@@ -57,6 +58,7 @@ def render_application(applied: employment.Applied, decline_form: RefuseRequestF
 
 
 @bp.get("")
+@reads_may_lag
 def queue():
     return render_openings(employment.openings_waiting(db.session),
                            session.pop(NOTICE_KEY, None))

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import ServiceRequest, utcnow
+from absher_web.replica import reads_may_lag
 from absher_web.services import passports, requests, staff
 from absher_web.web.staff import signed_in_officer
 from absher_web.web.staff_queues import Case, cases_of, officers_of
@@ -37,6 +38,7 @@ def render_queue(to_print: list[Case], to_hand_over: list[Case], notice: dict | 
 
 
 @bp.get("")
+@reads_may_lag
 def queue():
     to_print, to_hand_over = passports.queue_of(db.session, signed_in_officer())
     return render_queue(cases_of(to_print), cases_of(to_hand_over),

@@ -27,6 +27,7 @@ from absher_web.extensions import client_address, db
 from absher_web.forms.common import ConfirmForm
 from absher_web.forms.staff import LookReasonForm, RefuseRequestForm
 from absher_web.models import Person, RequestStatus, ServiceRequest, StaffUser, utcnow
+from absher_web.replica import reads_may_lag
 from absher_web.services import requests, staff, staff_looks
 from absher_web.web.staff import officer_signed_in_at, signed_in_officer
 
@@ -219,6 +220,7 @@ def render_look_reason(case: Case, form: LookReasonForm, status: int = 200,
                            **context), status
 
 
+@reads_may_lag
 def queue(role: str):
     officer = signed_in_officer()
     services = requests.services_of_role(role)

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from absher_web.extensions import client_address, db
 from absher_web.forms.tahseen import CLOSE, AnswerForm
 from absher_web.models import TahseenTicket, TicketStatus, utcnow
+from absher_web.replica import reads_may_lag
 from absher_web.services import requests, staff, tahseen
 from absher_web.web.staff import signed_in_officer
 from absher_web.web.staff_queues import officers_of
@@ -53,6 +54,7 @@ def _names() -> dict:
 
 
 @bp.get("")
+@reads_may_lag
 def queue():
     city = signed_in_officer().city
     found = tahseen.waiting(db.session, city) if city else []

@@ -35,6 +35,7 @@ from absher_web.extensions import db
 from absher_web.forms.base import SiteForm
 from absher_web.forms.common import ConfirmForm
 from absher_web.models import Account
+from absher_web.replica import reads_may_lag
 from absher_web.services.eservices import NotYours
 from absher_web.web import inbox
 from absher_web.web.account_limits import counted_per_account
@@ -132,6 +133,7 @@ def add_page(bp: Blueprint, service: EService) -> None:
     """Route the service's page (GET shows it, POST its form's answer) and its actions."""
 
     @require_active_account(service.title, service.explanation)
+    @reads_may_lag  # inside: the signed-in holder is read from the primary first
     def page():
         form = service.form()
         if not form.validate_on_submit():
