@@ -235,6 +235,11 @@ def carry_on(session: Session, paid: Bill, now: datetime) -> None:
     """A paid bill's violation marked paid (kept with its objection if one went in at that
     very moment), audited, its holder texted; Undeliverable (the bill is refunded) when
     the violation is gone, cancelled by the committee, or paid by another bill."""
+    # The violation without waiting: an objection or a decision holds it, then the bill, so
+    # waiting here (the bill held) could deadlock with the holder's own request. Busy, this
+    # step fails at once and run-due carries the bill on again shortly.
+    session.execute(select(DecorumViolation.id).where(
+        DecorumViolation.id == paid.details.get("violation_id")).with_for_update(nowait=True))
     violation = session.get(DecorumViolation, paid.details.get("violation_id"))
     if violation is None or violation.number != paid.request_key:
         raise bills.Undeliverable("violation_gone")
@@ -287,7 +292,9 @@ def object_to(session: Session, account: Account, violation: DecorumViolation, *
     if to is D.OBJECTED:
         unpaid = bills.open_bill_for(session, SERVICE, violation.number)
         if unpaid is not None:
-            bills.cancel(session, unpaid, now)
+            # Only while it is still unpaid: a payment landing at this instant is kept with
+            # the objection (carry_on makes it paid and objected), refunded if accepted.
+            bills.move(session, unpaid, BillStatus.UNPAID, BillStatus.CANCELLED, now)
     made, new = requests.submit(
         session, service=OBJECTION, request_key=violation.number, account=account,
         beneficiary_id=violation.national_id, now=now, office_city=violation.city,

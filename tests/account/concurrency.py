@@ -31,7 +31,7 @@ def at_once(jobs: list[Callable[[], T]]) -> list[T]:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert errors == []
+    assert errors == [], [repr(error) for error in errors]
     return results
 
 
