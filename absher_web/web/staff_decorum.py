@@ -10,7 +10,7 @@ Objections to violations are decided in the objections committee's queue
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from absher_web.agencies import decorum as schedule
@@ -21,7 +21,7 @@ from absher_web.models import StaffUser, utcnow
 from absher_web.services import decorum, requests, staff
 from absher_web.services.decorum import Refused
 from absher_web.web.staff import signed_in_officer
-from absher_web.web.staff_queues import CASE_OPENED, Case
+from absher_web.web.staff_queues import CASE_OPENED, Case, officers_of
 
 bp = Blueprint("staff_decorum", __name__, url_prefix="/<lang_code>/staff/decorum")
 
@@ -29,24 +29,9 @@ NOTICE_KEY = "staff_decorum_recorded"  # the number of the violation just record
 
 
 
-@bp.before_request
-def role_only() -> Response | None:
-    """The sign-in page for anyone not signed in as an officer; 403 without the page's role
-    (the committee's way in for the committee, recording for decorum officers)."""
-    officer = signed_in_officer()
-    if officer is None:
-        return redirect(url_for("staff.sign_in"), 303)
-    role = (staff.OBJECTIONS_COMMITTEE if request.endpoint == "staff_decorum.objections"
-            else staff.DECORUM_OFFICER)
-    if not staff.has_role(officer, role):
-        abort(403)
-    return None
-
-
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # someone else's personal data
-    return response
+# Recording is the decorum officers'; the committee's way in is the committee's.
+officers_of(bp, staff.DECORUM_OFFICER,
+            by_endpoint={"staff_decorum.objections": staff.OBJECTIONS_COMMITTEE})
 
 
 def render_record(form: RecordViolationForm | None = None, status: int = 200,

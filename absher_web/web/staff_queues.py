@@ -12,7 +12,7 @@ audited with the officer and the holder, and texted to the holder after the comm
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -140,16 +140,18 @@ def cases_of(found: list[ServiceRequest]) -> list[Case]:
     return [Case(r, requests.KINDS[r.service], people.get(r.beneficiary_id)) for r in found]
 
 
-def officers_of(blueprint: Blueprint, role: str) -> None:
+def officers_of(blueprint: Blueprint, role: str,
+                by_endpoint: Mapping[str, str] | None = None) -> None:
     """A queue of the console for one role's officers: the sign-in page for anyone not
-    signed in as an officer, 403 for an officer without the role, never cached."""
+    signed in as an officer, 403 for an officer without the role, never cached.
+    ``by_endpoint`` names the pages of the blueprint that belong to another role."""
 
     @blueprint.before_request
     def role_only() -> Response | None:
         officer = signed_in_officer()
         if officer is None:
             return redirect(url_for("staff.sign_in"), 303)
-        if not staff.has_role(officer, role):
+        if not staff.has_role(officer, (by_endpoint or {}).get(request.endpoint, role)):
             abort(403)
         return None
 
