@@ -74,11 +74,17 @@ wrk:
 # interleaved run and fails when a target is missed. They need PostgreSQL and Redis on
 # 127.0.0.1 (ABSHER_BENCH_DATABASE_URL, ABSHER_BENCH_REDIS_URL), Chromium and wrk; a few
 # minutes each. All four run even if one misses.
+# Each script prints its own table and adds its verdicts to $(BENCH_SUMMARY); the last step
+# prints them all as one table (bench/summary.py), a script that failed early as MISSING.
+BENCHES := first_paint throughput page_weight scale import_memory capacity memory sms_outage
+BENCH_SUMMARY := $(CURDIR)/instance/bench-summary.jsonl
 bench: setup chromium wrk
-	@status=0; for script in first_paint throughput scale sms_outage; do \
+	@mkdir -p instance; rm -f $(BENCH_SUMMARY); status=0; for script in $(BENCHES); do \
 		echo "== bench/$$script.py =="; \
-		$(BIN)/python bench/$$script.py || status=1; \
-	done; exit $$status
+		ABSHER_BENCH_SUMMARY=$(BENCH_SUMMARY) $(BIN)/python bench/$$script.py || status=1; \
+	done; \
+	$(BIN)/python bench/summary.py $(BENCH_SUMMARY) --expect $(BENCHES) || status=1; \
+	exit $$status
 
 # The wheel carries templates, static files, compiled catalogs and migrations (setup.py).
 dist: $(BIN)/.installed

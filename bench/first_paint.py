@@ -31,7 +31,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import machine, median  # noqa: E402
+from bench.support import machine, median, record  # noqa: E402
 from tests.browser.common import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 PAGES = ["/ar/register", "/ar/", "/ar/individuals/login", "/ar/recover"]
@@ -179,6 +179,8 @@ def main() -> int:
         print(f"{path:<24} {app_ms:7.0f} {bare_ms:8.0f} {ratio:5.2f}x "
               f"{'<=' + format(TARGET, '.2f') + (' ok' if ok else ' MISSED'):>12} "
               f"{linked_ms:14.0f} {linked_ms / bare_ms:5.2f}x")
+        record("first paint", f"{path} on 3G, site / bare file", f"{ratio:.2f}x",
+               f"<= {TARGET:.2f}x", ok)
     return 1 if missed else 0
 
 

@@ -10,6 +10,7 @@ redis://127.0.0.1:6379/14).
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import socket
@@ -235,3 +236,22 @@ class CsrfField(HTMLParser):
         attributes = dict(attrs)
         if tag == "input" and attributes.get("name") == "csrf_token":
             self.token = attributes.get("value") or ""
+
+
+# --- make bench's one table --------------------------------------------------------------------
+
+def record(benchmark: str, measure: str, figure: str, target: str, ok: bool | None) -> None:
+    """One line of the table `make bench` prints at the end (bench/summary.py).
+
+    Each script still prints its own detailed table; this adds its verdicts to the file
+    ABSHER_BENCH_SUMMARY names (the Makefile sets it; nothing is written without it).
+    ``figure`` and ``target`` are shown as given ("0.97x", "<= 1.2x"); ``ok`` is None for a
+    line shown for information only.
+    """
+    path = os.environ.get("ABSHER_BENCH_SUMMARY")
+    if not path:
+        return
+    line = {"benchmark": benchmark, "measure": measure, "figure": figure, "target": target,
+            "ok": ok, "machine": machine()}
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line, ensure_ascii=False) + "\n")
