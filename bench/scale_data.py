@@ -112,9 +112,9 @@ def violation_reference(j: int) -> str:
     return f"SV{j:010d}"
 
 
-def sponsored_id(j: int) -> str:
-    """The iqama (domestic worker) or border number (visitor) of sponsorship j."""
-    return national_id(j, "2") if j % 2 == 0 else f"3{j:09d}"
+def sponsored_id(j: int, visitor: bool) -> str:
+    """The border number (visitor) or iqama (domestic worker) of sponsorship j."""
+    return f"3{j:09d}" if visitor else national_id(j, "2")
 
 
 # --- the rows ---------------------------------------------------------------------------------
@@ -162,10 +162,10 @@ def family_line(shape: Shape) -> Callable[[int], str]:
 def sponsorship_line(shape: Shape) -> Callable[[int], str]:
     def line(j: int) -> str:
         sponsor = national_id((j - 1) % shape.sponsors + 1)
-        if j % 2:  # a visitor on a visit visa
-            return (f"{j}\t{sponsor}\t{sponsored_id(j)}\tأحمد علي\tAhmed Ali\tvisitor\tEGY\t"
+        if j <= shape.sponsors:  # a visitor on a visit visa
+            return (f"{j}\t{sponsor}\t{sponsored_id(j, True)}\tأحمد علي\tAhmed Ali\tvisitor\tEGY\t"
                     "2027-03-01\tBupa\t2027-03-01\t2026-09-01\n")
-        return (f"{j}\t{sponsor}\t{sponsored_id(j)}\tماريا سانتوس\tMaria Santos\t"
+        return (f"{j}\t{sponsor}\t{sponsored_id(j, False)}\tماريا سانتوس\tMaria Santos\t"
                 "domestic_worker\tPHL\t2027-12-31\tBupa\t2027-12-31\t\\N\n")
     return line
 
