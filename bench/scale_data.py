@@ -14,6 +14,7 @@ For N holders (people in the registry, each with an account; holder i has accoun
     open requests     N/20  birth registrations waiting for a Civil Affairs officer, spread
                             over the registry's cities, at least QUEUE_FLOOR in each
     inbox messages    N/20  one for each of holders 1..N/20
+    (sponsors and inbox messages: at least VISITORS, so small databases hold them too)
 
 So holders with small numbers hold the same things in a database of 10^3 and of 2x10^7, and a
 request timed in both does the same work. Every row follows from its number (no random
@@ -42,6 +43,7 @@ from bench.support import DATABASE_SERVER, fill_people_and_accounts, national_id
 
 FILL_VERSION = 1
 VIOLATIONS = 5000  # holders 1..VIOLATIONS have an unpaid violation and its unpaid bill
+VISITORS = 200  # holders 1..VISITORS hold at least the same things at any N (N >= 1000)
 QUEUE_FLOOR = 150  # open requests in each city's queue at the least, whatever N
 REQUEST_SERVICE = "birth_registration"  # a Civil Affairs officer's queue
 REQUEST_REASON = "name_not_listed"
@@ -76,7 +78,7 @@ class Shape:
 
     @property
     def sponsors(self) -> int:
-        return self.holders // 20
+        return max(self.holders // 20, VISITORS)
 
     @property
     def requests(self) -> int:
@@ -84,7 +86,7 @@ class Shape:
 
     @property
     def inbox(self) -> int:
-        return self.holders // 20
+        return max(self.holders // 20, VISITORS)
 
 
 def database_name(holders: int) -> str:
