@@ -322,6 +322,45 @@ def kept_database(holders: int, refill: bool = False,
     return url
 
 
+def reset(url: str, holders: int) -> None:
+    """Put a filled database back as the fill left it: what a benchmark added removed (every
+    table the fill leaves empty emptied, rows past the filled ones deleted) and the bills
+    and violations a bank paid unpaid again. Only rows the fill made are kept."""
+    import psycopg
+
+    shape = Shape(holders)
+    counts = {table: count for table, _columns, count, _line in copies(shape)}
+    counts.update(people=None, accounts=holders)
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
+                         autocommit=True) as connection:
+        # Foreign keys unchecked while emptying: every table is put back whole.
+        connection.execute("SET session_replication_role = replica")
+        tables = [name for (name,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        for table in tables:
+            if table not in FILLED and table not in ("alembic_version", "bench_fill"):
+                connection.execute(f'DELETE FROM "{table}"')
+        for table, count in counts.items():
+            if count is not None:
+                connection.execute(f'DELETE FROM "{table}" WHERE id > %s', (count,))
+        connection.execute(
+            "UPDATE bills SET status = 'unpaid', changed_at = %s, paid_at = NULL, "
+            "bank_code = NULL, bank_reference = NULL, fulfilled_at = NULL, fulfil_attempts = 0, "
+            "fulfil_error = NULL, fulfil_next_at = NULL, refund_requested_at = NULL, "
+            "refund_reason = NULL, refund_amount = NULL, refund_attempts = 0, "
+            "refund_next_at = NULL, refund_error = NULL, refunded_at = NULL, "
+            "refund_reference = NULL WHERE id <= %s AND status <> 'unpaid'",
+            (WHEN, shape.violations))
+        connection.execute("UPDATE traffic_violations SET status = 'unpaid' "
+                           "WHERE status <> 'unpaid'")
+        connection.execute("UPDATE accounts SET consecutive_failures = 0, lockouts = 0, "
+                           "locked_until = NULL, failures_since_recovery = 0 "
+                           "WHERE id <= 1000")
+        connection.execute("UPDATE inbox_messages SET read_at = NULL "
+                           "WHERE id <= %s AND read_at IS NOT NULL", (VISITORS,))
+        connection.execute("SET session_replication_role = DEFAULT")
+
+
 def size_of(holders: int) -> str:
     import psycopg
 
