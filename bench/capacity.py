@@ -42,7 +42,6 @@ import math
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import ssl
@@ -77,9 +76,9 @@ from bench.support import (  # noqa: E402
     scratch_database,
     username,
 )
+from tests.nginx_site import HOST, NGINX, nginx_prefix  # noqa: E402
 from tests.sms_provider import FakeProvider  # noqa: E402
 
-HOST = "absher.example.sa"
 BANK = "CAPB"
 MEDIAN_TARGET, P99_TARGET = 0.200, 1.0  # seconds
 # November 2023: 35.8 million transactions; the peak is taken as ten times the average.
@@ -167,37 +166,6 @@ def fill(url: str, plan: Plan, bcrypt_rounds: int, encryption_key: str,
 
 # --- nginx -------------------------------------------------------------------------------
 
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    from datetime import UTC, datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .sign(key, hashes.SHA256()))
-    cert_file, key_file = directory / "fullchain.pem", directory / "privkey.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_file, key_file
-
-
-def exactly(text: str, old: str, new: str, count: int) -> str:
-    if text.count(old) != count:
-        raise RuntimeError(f"deploy/nginx/absher.conf: expected {count} x {old!r}")
-    return text.replace(old, new)
-
-
 @dataclass
 class Nginx:
     port: int
@@ -216,42 +184,11 @@ def children(pid: int) -> list[int]:
 def nginx(prefix: Path, upstreams: list[str], static_root: Path) -> Nginx:
     """The shipped server block with only its ports and paths changed, in front of
     ``upstreams``; one worker process per core, as Debian's nginx.conf has it."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    cert, key = self_signed_certificate(prefix)
     https_port = free_port()
-    site = (PROJECT / "deploy/nginx/absher.conf").read_text()
-    site = exactly(site, "/etc/absher/tls/fullchain.pem", str(cert), 1)
-    site = exactly(site, "/etc/absher/tls/privkey.pem", str(key), 1)
-    site = exactly(site, "/var/log/nginx/", f"{prefix}/", 2)
-    site = exactly(site, "root /var/lib/absher;", f"root {static_root};", 1)
-    for port, upstream in zip((8001, 8002), upstreams, strict=True):
-        site = exactly(site, f"server 127.0.0.1:{port} ",
-                       f"server {urlsplit(upstream).netloc} ", 1)
-    site = re.sub(r"^\s*listen \[::\]:.*\n", "", site, flags=re.M)
-    site = exactly(site, "listen 80", f"listen 127.0.0.1:{free_port()}", 2)
-    site = exactly(site, "listen 443", f"listen 127.0.0.1:{https_port}", 2)
-    (prefix / "absher.conf").write_text(site)
-    mime = Path("/etc/nginx/mime.types")
-    types = f"include {mime};" if mime.exists() else "types { text/css css; }"
-    user = "user root;" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(f"""
-{user}
-pid {prefix}/nginx.pid;
-worker_processes auto;
-events {{ worker_connections 1024; }}
-http {{
-    {types}
-    default_type application/octet-stream;
-    sendfile on;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/absher.conf;
-}}
-""")
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+    config = nginx_prefix(prefix, free_port(), https_port,
+                          tuple(urlsplit(upstream).port for upstream in upstreams),
+                          static_root, worker_processes="auto", worker_connections=1024)
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(config),
                                 "-e", "stderr", "-g", "daemon off;"],
                                stderr=open(prefix / "nginx.stderr", "ab"),  # noqa: SIM115
                                start_new_session=True)
