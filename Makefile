@@ -78,7 +78,7 @@ wrk:
 # prints them all as one table (bench/summary.py), a script that failed early as MISSING.
 BENCHES := first_paint throughput page_weight scale import_memory capacity memory sms_outage
 BENCH_SUMMARY := $(CURDIR)/instance/bench-summary.jsonl
-bench: setup chromium wrk
+bench: setup chromium wrk nginx
 	@mkdir -p instance; rm -f $(BENCH_SUMMARY); status=0; for script in $(BENCHES); do \
 		echo "== bench/$$script.py =="; \
 		ABSHER_BENCH_SUMMARY=$(BENCH_SUMMARY) $(BIN)/python bench/$$script.py || status=1; \

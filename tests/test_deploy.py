@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,14 +25,13 @@ import pytest
 
 from absher_web import assets, cli, create_app
 from absher_web.config import PROJECT_ROOT, Config, TestConfig
+from tests.nginx_site import HOST, NGINX, NGINX_CONF, nginx_prefix
 
 DEPLOY = PROJECT_ROOT / "deploy"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
-NGINX_CONF = DEPLOY / "nginx" / "absher.conf"
 SYSTEMD = DEPLOY / "systemd"
 ENV_EXAMPLE = DEPLOY / "absher.env.example"
 IMMUTABLE = "public, max-age=31536000, immutable"
-HOST = "absher.example.sa"
 
 
 def free_port() -> int:
@@ -214,86 +212,14 @@ def test_gunicorn_and_nginx_timeouts_fit_together(gunicorn_settings):
 
 # --- nginx ------------------------------------------------------------------------------
 
-NGINX = shutil.which("nginx") or next(
-    (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)),
-    None)
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed "
                                  "(make test installs Debian's: scripts/ensure-nginx.sh)")
 
 
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = directory / "fullchain.pem", directory / "privkey.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_file, key_file
-
-
-def replace_exactly(text: str, old: str, new: str, count: int) -> str:
-    found = text.count(old)
-    assert found == count, f"deploy/nginx/absher.conf: expected {count} x {old!r}, found {found}"
-    return text.replace(old, new)
-
-
-def nginx_prefix(tmp: Path, http_port: int, https_port: int, upstream_port: int,
-                 state_dir: Path) -> Path:
-    """The shipped server block with only ports and paths changed, in a throwaway prefix."""
-    cert, key = self_signed_certificate(tmp)
-    site = NGINX_CONF.read_text()
-    site = replace_exactly(site, "/etc/absher/tls/fullchain.pem", str(cert), 1)
-    site = replace_exactly(site, "/etc/absher/tls/privkey.pem", str(key), 1)
-    site = replace_exactly(site, "/var/log/nginx/", f"{tmp}/", 2)
-    site = replace_exactly(site, "root /var/lib/absher;", f"root {state_dir};", 1)
-    # One live instance and one that is down: nginx must go round the dead one.
-    site = replace_exactly(site, "server 127.0.0.1:8001 ", f"server 127.0.0.1:{upstream_port} ", 1)
-    site = replace_exactly(site, "server 127.0.0.1:8002 ", f"server 127.0.0.1:{free_port()} ", 1)
-    site = re.sub(r"^\s*listen \[::\]:.*\n", "", site, flags=re.M)  # the host may lack IPv6
-    site = replace_exactly(site, "listen 80", f"listen 127.0.0.1:{http_port}", 2)
-    site = replace_exactly(site, "listen 443", f"listen 127.0.0.1:{https_port}", 2)
-    (tmp / "absher.conf").write_text(site)
-    mime = Path("/etc/nginx/mime.types")
-    types = (f"include {mime};" if mime.exists() else
-             "types { text/css css; application/javascript js; image/svg+xml svg; }")
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the pytest tmp dir
-    (tmp / "nginx.conf").write_text(f"""
-{user}
-pid {tmp}/nginx.pid;
-worker_processes 1;
-events {{ worker_connections 64; }}
-http {{
-    {types}
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/absher.conf;
-}}
-""")
-    return tmp / "nginx.conf"
-
-
 @needs_nginx
 def test_nginx_accepts_the_server_block(tmp_path):
-    config = nginx_prefix(tmp_path, free_port(), free_port(), free_port(), tmp_path)
+    config = nginx_prefix(tmp_path, free_port(), free_port(), (free_port(), free_port()),
+                          tmp_path)
     completed = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(config),
                                 "-e", "stderr"], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
@@ -370,7 +296,9 @@ def test_nginx_serves_both_releases_and_proxies_with_the_right_headers(tmp_path,
     http_port, https_port = free_port(), free_port()
     prefix = tmp_path / "nginx"
     prefix.mkdir()
-    config = nginx_prefix(prefix, http_port, https_port, echo.server_address[1], retained.parent)
+    # One live instance and one that is down: nginx must go round the dead one.
+    config = nginx_prefix(prefix, http_port, https_port, (echo.server_address[1], free_port()),
+                          retained.parent)
     nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(config), "-e", "stderr",
                               "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
     try:
