@@ -10,6 +10,9 @@ redis://127.0.0.1:6379/14).
 from __future__ import annotations
 
 import functools
+import gzip
+import http.client
+import io
 import json
 import os
 import signal
@@ -20,11 +23,16 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from itertools import islice
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import brotli
 
 PROJECT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -141,6 +149,35 @@ def fill_people_and_accounts(url: str, start: int, count: int, accounts: bool = 
             connection.execute("ANALYZE")
 
 
+def copy_accounts(cursor, holders: Iterable[tuple[int, str]], password_hash: str) -> None:
+    """Active accounts, with COPY, for (running number, ID number) pairs: the username,
+    mobile and e-mail come from the number (username(), mobile()), the password is the hash's."""
+    with cursor.copy("COPY accounts (national_id, username, mobile, email, "
+                     "password_hash, preferred_language, activation_state, "
+                     "session_token, consecutive_failures, lockouts, "
+                     "failures_since_recovery, recovery_wrong_answers, "
+                     "created_at) FROM STDIN") as copy:
+        holders = iter(holders)
+        while chunk := list(islice(holders, 50_000)):
+            buffer = io.StringIO()
+            for number, holder in chunk:
+                buffer.write(f"{holder}\t{username(number)}\t{mobile(number)}\t"
+                             f"b{number}@example.sa\t{password_hash}\tar\tactive\t"
+                             f"{uuid.uuid4().hex}\t0\t0\t0\t0\t2026-01-01 00:00:00+00\n")
+            copy.write(buffer.getvalue())
+
+
+def add_accounts(url: str, holders: Iterable[tuple[int, str]], bcrypt_rounds: int = 4) -> None:
+    """Accounts (password PASSWORD) for people already in the registry, e.g. seed-demo's."""
+    import psycopg
+
+    from absher_web.passwords import hash_password
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+        with connection.cursor() as cursor:
+            copy_accounts(cursor, holders, hash_password(PASSWORD, bcrypt_rounds))
+
+
 # --- servers ---------------------------------------------------------------------------------
 
 def app_environment(database_url: str, workdir: Path, bcrypt_rounds: int = 4) -> dict:
@@ -178,6 +215,13 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def resident_kb(self, pid: int) -> int:
+        """A worker's resident set size now (VmRSS), in KiB."""
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no VmRSS for process {pid}")
+
     def cpu_seconds(self) -> float:
         """User + system time of the workers so far (the master only supervises)."""
         total = 0
@@ -189,10 +233,12 @@ class Server:
 
 @contextmanager
 def gunicorn(name: str, app: str, environment: dict, worker_class: str, workers: int = 2,
-             threads: int = 4, log: Path | None = None) -> Iterator[Server]:
-    """gunicorn with the project's deploy/gunicorn.conf.py, on a free loopback port."""
+             threads: int = 4, log: Path | None = None,
+             config: Path = PROJECT / "deploy/gunicorn.conf.py") -> Iterator[Server]:
+    """gunicorn with the project's deploy/gunicorn.conf.py (or ``config``), on a free
+    loopback port."""
     port = free_port()
-    command = [str(VENV_BIN / "gunicorn"), "--config", str(PROJECT / "deploy/gunicorn.conf.py"),
+    command = [str(VENV_BIN / "gunicorn"), "--config", str(config),
                "--bind", f"127.0.0.1:{port}", "--worker-class", worker_class,
                "--workers", str(workers), "--threads", str(threads), app]
     output = open(log or os.devnull, "ab")  # noqa: SIM115 (closed below)
@@ -225,6 +271,56 @@ def wait_until_up(server: Server, workers: int, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{server.name} did not start within {timeout} s")
+
+
+class Browser:
+    """One visitor: a keep-alive connection, its cookies, and the CSRF token of the last page
+    it read that carried one. Redirects are not followed: the answer is the status."""
+
+    def __init__(self, server: Server, user_agent: str = "absher-bench") -> None:
+        address = urlsplit(server.url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port,
+                                                     timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+        self.user_agent = user_agent
+        self.location = ""  # where the last redirect pointed
+
+    def request(self, method: str, path: str, form: dict | None = None,
+                htmx: bool = False) -> tuple[int, bytes]:
+        headers = {"User-Agent": self.user_agent, "Accept-Encoding": "br, gzip"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if htmx:
+            headers["HX-Request"] = "true"
+        body = None
+        if form is not None:
+            body = urlencode({"csrf_token": self.token, **form})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the idle keep-alive connection: a browser opens a new one.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        content = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(value).items():
+                if morsel["max-age"] == "0" or "1970" in morsel["expires"]:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        self.location = response.headers.get("Location", "")
+        if response.headers.get("Content-Encoding") == "br":
+            content = brotli.decompress(content)
+        elif response.headers.get("Content-Encoding") == "gzip":
+            content = gzip.decompress(content)
+        parser = CsrfField()
+        parser.feed(content.decode(errors="replace"))
+        self.token = parser.token or self.token
+        return response.status, content
 
 
 # --- figures ---------------------------------------------------------------------------------

@@ -27,7 +27,12 @@ from absher_web import create_app, replica
 from absher_web.config import TestConfig
 from absher_web.extensions import csrf, db
 from absher_web.migrate import upgrade_database
+from absher_web.models import ActivationState
 from absher_web.settings_check import problems
+from tests.conftest import empty_all_tables
+from tests.eservices.test_driving import Driving, add_vehicle, main_text
+from tests.pages import parse
+from tests.staff.test_civil_affairs import decide, mother_applies, officer_console
 
 BIN = Path(os.environ.get("ABSHER_TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
 WAIT_SECONDS = 20
@@ -157,7 +162,14 @@ def read(client) -> tuple[int, int]:  # noqa: ANN001
 
 
 def caught_up(cluster: Cluster, client) -> bool:  # noqa: ANN001
-    return read(client) == (cluster.standby_port, primary_count(cluster))
+    """The standby has replayed everything the primary wrote so far, and serves the read."""
+    with create_engine(cluster.url(cluster.primary_port)).connect() as connection:
+        written = connection.execute(text("SELECT pg_current_wal_lsn()")).scalar_one()
+    with create_engine(cluster.url(cluster.standby_port)).connect() as connection:
+        behind = connection.execute(text("SELECT pg_wal_lsn_diff(:written, "
+                                         "pg_last_wal_replay_lsn())"),
+                                    {"written": written}).scalar_one()
+    return behind <= 0 and read(client) == (cluster.standby_port, primary_count(cluster))
 
 
 @contextmanager
@@ -279,3 +291,110 @@ def test_settings_ask_for_postgresql_on_both_sides() -> None:
     assert any("DATABASE_REPLICA_URL" in p for p in problems(both))
     fine = {**both, "DATABASE_REPLICA_URL": "postgresql+psycopg://r/absher"}
     assert not [p for p in problems(fine) if "REPLICA" in p]
+
+
+# --- the site's own pages ----------------------------------------------------------------------
+
+OWN_WRITES = 4  # seconds a browser reads the primary after it changed something
+
+
+def vehicle_options(response) -> set[int]:
+    """The vehicles an owner may choose on the driving authorisations page."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    select = parse(response).find("select", id="vehicle")
+    return {int(option["value"]) for option in select.find_all("option")} if select else set()
+
+
+def queue_lists(console, number: str) -> bool:  # noqa: ANN001
+    """Whether the officer's Civil Affairs queue links to the request (a notice about a
+    decision may name it too)."""
+    page = console.client.get("/en/staff/civil-affairs")
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    return parse(page).find("a", string=lambda words: words and number in words) is not None
+
+
+class TestTheSitesPages:
+    """The pages themselves: the driving authorisations e-service and the Civil Affairs queue
+    read from the standby (proved by a row the paused standby lacks), a person's own change
+    read from the primary meanwhile, and the standby stopped and started again under the
+    same running app."""
+
+    @pytest.fixture
+    def app(self, cluster: Cluster, tmp_path: Path):  # noqa: ANN201
+        site = replica_app(cluster, SMS_FILE=str(tmp_path / "sms.jsonl"),
+                           REPLICA_OWN_WRITES_SECONDS=OWN_WRITES)
+        yield site
+        empty_all_tables(site)
+
+    def test_an_eservice_page(self, app, cluster: Cluster, make_account,  # noqa: ANN001
+                              sms_outbox) -> None:
+        owner = Driving(app.test_client(), make_account(state=ActivationState.ACTIVE),
+                        sms_outbox)
+        driver = Driving(app.test_client(), make_account(state=ActivationState.ACTIVE),
+                         sms_outbox)
+        owner.sign_in()
+        driver.sign_in()
+        first = add_vehicle(app, owner.account.national_id)
+        probe = app.test_client()
+        with replay_paused(cluster, probe):
+            # The traffic department's new record, not the owner's doing: once the owner's
+            # sign-in is older than the window, the page is the standby's, without it.
+            second = add_vehicle(app, owner.account.national_id)
+            until(lambda: vehicle_options(owner.page()) == {first},
+                  "the owner's page read from the paused standby")
+            assert "No authorisations are waiting" in main_text(driver.page())
+
+            # The owner authorises the driver: from then on the owner's pages come from the
+            # primary, their authorisation (and the new vehicle) on them.
+            assert owner.give(first, driver.account.national_id).status_code == 303
+            page = owner.page()
+            assert "Waiting for acceptance" in main_text(page)
+            assert vehicle_options(page) == {first, second}
+            # The driver did not change anything: their page may lag.
+            assert "No authorisations are waiting" in main_text(driver.page())
+
+        # The standby stops: every page answers from the primary, up to date.
+        cluster.pg_ctl(cluster.standby_dir, "stop")
+        try:
+            third = add_vehicle(app, owner.account.national_id)
+            time.sleep(OWN_WRITES)
+            assert vehicle_options(owner.page()) == {first, second, third}
+            assert "authorised you to drive" in main_text(driver.page())
+            assert app.test_client().get("/readyz").json["checks"]["replica"] == "away"
+        finally:
+            cluster.pg_ctl(cluster.standby_dir, "start")
+
+        # Started again, it serves the page again, with no restart of the app.
+        with replay_paused(cluster, probe):
+            fourth = add_vehicle(app, owner.account.national_id)
+            assert fourth not in vehicle_options(owner.page())
+            assert vehicle_options(owner.page()) == {first, second, third}
+
+    def test_an_officers_queue(self, app, cluster: Cluster, make_account,  # noqa: ANN001
+                               make_person, sms_outbox) -> None:
+        deciding = officer_console(app, "h.alqahtani")
+        colleague = officer_console(app, "s.alharbi")
+        probe = app.test_client()
+        with replay_paused(cluster, probe):
+            _holder, made, _child = mother_applies(app, make_account, make_person, sms_outbox)
+            until(lambda: not queue_lists(deciding, made.number),
+                  "the queue read from the paused standby")
+        until(lambda: queue_lists(deciding, made.number), "the request in the queue")
+
+        with replay_paused(cluster, probe):
+            assert decide(deciding, made.number).status_code == 303
+            # The officer who decided reads the primary: the request has left their queue;
+            # their colleague's list, from the paused standby, still shows it.
+            assert not queue_lists(deciding, made.number)
+            assert queue_lists(colleague, made.number)
+        until(lambda: not queue_lists(colleague, made.number), "the decision on the standby")
+
+        # The standby stops: the queue comes from the primary, with a request sent since.
+        cluster.pg_ctl(cluster.standby_dir, "stop")
+        try:
+            _holder, later, _child = mother_applies(app, make_account, make_person, sms_outbox)
+            assert queue_lists(colleague, later.number)
+            assert queue_lists(deciding, later.number)
+        finally:
+            cluster.pg_ctl(cluster.standby_dir, "start")
+        until(lambda: caught_up(cluster, probe), "reads back on the restarted standby")
