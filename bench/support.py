@@ -194,6 +194,7 @@ def app_environment(database_url: str, workdir: Path, bcrypt_rounds: int = 4) ->
         "ABSHER_RATELIMIT_REGISTER": "100000000 per minute",
         "ABSHER_RATELIMIT_RECOVER": "100000000 per minute",
         "ABSHER_RATELIMIT_RECOVER_PER_ID": "100000000 per minute",
+        "ABSHER_RATELIMIT_VERIFY": "100000000 per minute",
         "ABSHER_SMS_CODES_PER_HOUR": "10000000",
         "ABSHER_SMS_FILE": str(workdir / "sms.jsonl"),
         "ABSHER_BCRYPT_ROUNDS": str(bcrypt_rounds),

@@ -29,14 +29,17 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import family, sponsorship
+from absher_web.agencies import civil_registry, sponsorship
+from absher_web.agencies.csv_source import in_chunks
 from absher_web.models import (
     Account,
     BirthNotification,
+    Custody,
     FamilyRecord,
     FamilyRecordMember,
     FamilyRelation,
     Marriage,
+    ParentLink,
     Person,
     utcnow,
 )
@@ -129,53 +132,90 @@ def links(session: Session, holder: Account | str, person_id: str,
           today: date) -> tuple[list[Relation], Refusal]:
     """Every relation the holder has to the person on ``today``, and, when there is none,
     why not."""
+    return links_to(session, holder, [person_id], today).get(person_id, ([], Refusal.NO_LINK))
+
+
+def links_to(session: Session, holder: Account | str, person_ids: list[str],
+             today: date) -> dict[str, tuple[list[Relation], Refusal]]:
+    """``links`` for each of these people, in a few queries however many they are (a page
+    that lists a family asks for everyone at once)."""
     holder_id = _holder_id(holder)
-    found: list[Relation] = []
-    refusal = Refusal.NO_LINK
-    person = session.get(Person, person_id) if isinstance(person_id, str) else None
-    if person is not None:
-        if person_id == holder_id:
-            if is_minor(person, today):
-                return [], Refusal.MINOR
-            return [Relation.SELF], refusal
-        found, refusal = _as_parent(session, holder_id, person, today)
-        if _is_husband_of(session, holder_id, person_id) \
-                or _is_child_on_record_of(session, holder_id, person_id):
-            found.append(Relation.HEAD)
-    if isinstance(person_id, str) and any(
-            s.person_id == person_id for s in sponsorship.sponsored_by(session, holder_id)):
-        found.append(Relation.SPONSOR)
-    return found, refusal
+    wanted = list(dict.fromkeys(p for p in person_ids if isinstance(p, str)))
+    people = civil_registry.stored_people(session, wanted)
+    others = [p for p in wanted if p != holder_id]
+    known = Known.of(session, holder_id, others) if others else Known({}, {}, set(), set(), set())
+    found: dict[str, tuple[list[Relation], Refusal]] = {}
+    for person_id in wanted:
+        person = people.get(person_id)
+        relations: list[Relation] = []
+        refusal = Refusal.NO_LINK
+        if person is not None:
+            if person_id == holder_id:
+                found[person_id] = (([], Refusal.MINOR) if is_minor(person, today)
+                                    else ([Relation.SELF], refusal))
+                continue
+            relations, refusal = _as_parent(known, holder_id, person, today)
+            if person_id in known.wives or person_id in known.on_record:
+                relations.append(Relation.HEAD)
+        if person_id in known.sponsored:
+            relations.append(Relation.SPONSOR)
+        found[person_id] = (relations, refusal)
+    return found
 
 
-def _as_parent(session: Session, holder_id: str, child: Person,
+@dataclass(frozen=True)
+class Known:
+    """What the registry says of a holder and some people, read together: each person's
+    parents and custody, the holder's current wives and record children among them, and
+    everyone the holder sponsors."""
+
+    parents: dict[str, list[str]]
+    custodians: dict[str, str]
+    wives: set[str]
+    on_record: set[str]
+    sponsored: set[str]
+
+    @classmethod
+    def of(cls, session: Session, holder_id: str, person_ids: list[str]) -> Known:
+        parents: dict[str, list[str]] = {}
+        custodians: dict[str, str] = {}
+        wives: set[str] = set()
+        on_record: set[str] = set()
+        for chunk in in_chunks(person_ids):
+            for child_id, parent_id in session.execute(
+                    select(ParentLink.child_id, ParentLink.parent_id)
+                    .where(ParentLink.child_id.in_(chunk))):
+                parents.setdefault(child_id, []).append(parent_id)
+            for child_id, custodian_id in session.execute(
+                    select(Custody.child_id, Custody.custodian_id)
+                    .where(Custody.child_id.in_(chunk)).order_by(Custody.id)):
+                custodians.setdefault(child_id, custodian_id)
+            wives.update(session.scalars(select(Marriage.wife_id).where(
+                Marriage.husband_id == holder_id, Marriage.wife_id.in_(chunk),
+                Marriage.ended_on.is_(None))))
+            # A son or daughter listed on the family record the holder heads (a wife is
+            # HEAD's only while the marriage lasts: wives).
+            on_record.update(session.scalars(
+                select(FamilyRecordMember.person_id)
+                .join(FamilyRecord, FamilyRecord.id == FamilyRecordMember.record_id)
+                .where(FamilyRecord.head_id == holder_id,
+                       FamilyRecordMember.person_id.in_(chunk),
+                       FamilyRecordMember.relation != FamilyRelation.WIFE)))
+        sponsored = {s.person_id for s in sponsorship.sponsored_by(session, holder_id)}
+        return cls(parents, custodians, wives, on_record, sponsored)
+
+
+def _as_parent(known: Known, holder_id: str, child: Person,
                today: date) -> tuple[list[Relation], Refusal]:
-    is_parent = any(link.parent_id == holder_id
-                    for link in family.parents_of(session, child.national_id))
-    custody = family.custody_of(session, child.national_id)
-    if not is_parent and (custody is None or custody.custodian_id != holder_id):
+    is_parent = holder_id in known.parents.get(child.national_id, [])
+    custodian = known.custodians.get(child.national_id)
+    if not is_parent and custodian != holder_id:
         return [], Refusal.NO_LINK
     if not is_minor(child, today):
         return [], Refusal.ADULT
-    if custody is not None and custody.custodian_id != holder_id:
+    if custodian is not None and custodian != holder_id:
         return [], Refusal.CUSTODY_ELSEWHERE
     return [Relation.PARENT if is_parent else Relation.CUSTODIAN], Refusal.NO_LINK
-
-
-def _is_husband_of(session: Session, holder_id: str, wife_id: str) -> bool:
-    return session.scalar(select(Marriage.id).where(
-        Marriage.husband_id == holder_id, Marriage.wife_id == wife_id,
-        Marriage.ended_on.is_(None)).limit(1)) is not None
-
-
-def _is_child_on_record_of(session: Session, head_id: str, person_id: str) -> bool:
-    """A son or daughter listed on the family record the holder heads (a wife is HEAD's
-    only while the marriage lasts: _is_husband_of)."""
-    return session.scalar(
-        select(FamilyRecordMember.id).join(FamilyRecord,
-                                           FamilyRecord.id == FamilyRecordMember.record_id)
-        .where(FamilyRecord.head_id == head_id, FamilyRecordMember.person_id == person_id,
-               FamilyRecordMember.relation != FamilyRelation.WIFE).limit(1)) is not None
 
 
 def for_newborn(notification: BirthNotification, holder: Account | str) -> Decision:
@@ -209,11 +249,12 @@ def may_act_for(session: Session, holder: Account | str, person_id: str, service
     return decide(relations, refusal, service)
 
 
-def services_for(session: Session, holder: Account | str, person_id: str,
-                 today: date) -> list[str]:
-    """The services (keys, in SERVICES' order) the holder may use for the person."""
-    relations, refusal = links(session, holder, person_id, today)
-    return [service for service in SERVICES if decide(relations, refusal, service)]
+def services_for(session: Session, holder: Account | str, person_ids: list[str],
+                 today: date) -> dict[str, list[str]]:
+    """The services (keys, in SERVICES' order) the holder may use for each person."""
+    return {person_id: [service for service in SERVICES if decide(relations, refusal, service)]
+            for person_id, (relations, refusal) in links_to(session, holder, person_ids,
+                                                            today).items()}
 
 
 def check_acting_for(session: Session, holder: Account | str, person_id: str, service: str,

@@ -103,31 +103,33 @@ def family_of(session: Session, account: Account, now: datetime) -> Family:
     # Everyone's passport in one query (a visitor's border number finds none).
     found = passports.passports_of(session, [*people, *(r.person_id for r in sponsorships)])
     expiries = {national_id: passport.expires_on for national_id, passport in found.items()}
+    # What the holder may do for each, for everyone at once.
+    services = acting_for.services_for(
+        session, account, [*people, *(r.person_id for r in sponsorships)], today)
     members = sorted(
-        (_member(session, account, people[national_id], relation, today,
-                 expiries.get(national_id))
+        (_member(people[national_id], relation, today, expiries.get(national_id),
+                 services[national_id])
          for national_id, relation in kin.items() if national_id in people),
         key=lambda m: (_GROUP[m.kin], -(m.age or 0), m.national_id))
+    sponsored_people = civil_registry.stored_people(session, [r.person_id for r in sponsorships])
     sponsored = []
     for record in sponsorships:
-        person = session.get(Person, record.person_id)
+        person = sponsored_people.get(record.person_id)
         passport_expiry = expiries.get(record.person_id)
         sponsored.append(Member(
             record.person_id, record.name_ar, record.name_en, _SPONSORED[record.kind],
             acting_for.age_on(person.birth_date, today) if person else None,
             record.permit_expiry, validity(record.permit_expiry, today),
             passport_expiry, validity(passport_expiry, today),
-            services=acting_for.services_for(session, account, record.person_id, today)))
+            services=services[record.person_id]))
     records = [family_records.describe(session, record)
                for record in family_records.records_of(session, holder)]
     return Family(members, sponsored, records)
 
 
-def _member(session: Session, account: Account, person: Person, kin: Kin,
-            today: date, passport_expiry: date | None) -> Member:
+def _member(person: Person, kin: Kin, today: date, passport_expiry: date | None,
+            services: list[str]) -> Member:
     return Member(person.national_id, person.name_ar, person.name_en, kin,
                   acting_for.age_on(person.birth_date, today), person.id_expiry,
                   validity(person.id_expiry, today),
-                  passport_expiry, validity(passport_expiry, today),
-                  services=acting_for.services_for(session, account, person.national_id,
-                                                   today))
+                  passport_expiry, validity(passport_expiry, today), services=services)

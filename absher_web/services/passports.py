@@ -161,8 +161,9 @@ def people_of(session: Session, policy: EServicePolicy, account: Account,
     ids += [c.child_id for c in family.custodies_held_by(session, account.national_id)]
     people = civil_registry.stored_people(session, ids)
     found = []
-    for national_id in dict.fromkeys(ids):
-        decision = acting_for.may_act_for(session, account, national_id, SERVICE, now)
+    for national_id, (relations, refusal) in acting_for.links_to(session, account, ids,
+                                                                 today).items():
+        decision = acting_for.decide(relations, refusal, SERVICE)
         if decision and national_id in people:
             found.append(standing(session, policy, account, people[national_id],
                                   decision.relation, today))

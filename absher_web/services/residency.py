@@ -158,10 +158,10 @@ def residents_of(session: Session, account: Account, today: date) -> list[Reside
     """Every resident the holder may issue visas for, with their records."""
     people = civil_registry.stored_people(session, _candidates(session, account.national_id))
     listed = []
-    for person_id, person in people.items():
-        if person.kind is not PersonKind.RESIDENT:
-            continue
-        relations, refusal = acting_for.links(session, account, person_id, today)
+    residents = [p for p, person in people.items() if person.kind is PersonKind.RESIDENT]
+    for person_id, (relations, refusal) in acting_for.links_to(session, account, residents,
+                                                               today).items():
+        person = people[person_id]
         decision = acting_for.decide(relations, refusal, ACTING_VISA)
         if decision.relation is None or decision.relation is acting_for.Relation.SELF:
             continue
