@@ -368,6 +368,9 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json"]
     COMPRESS_MIN_SIZE = 500
+    # Brotli's level for answers compressed as they go (Flask-Compress's default is 4): 5
+    # takes about a tenth off a form step for well under a millisecond more.
+    COMPRESS_BR_LEVEL = 5
     # /<lang>/dev/states, every page in every state from fixture data (web/dev_states/):
     # development and test only; production has no such pages (404).
     STATES_GALLERY = False

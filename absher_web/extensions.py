@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, request
+import flask_compress
+from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -27,6 +27,29 @@ def client_address() -> str:
 
 csrf = CSRFProtect()
 babel = Babel()
+
+
+class Compress(flask_compress.Compress):
+    """Flask-Compress, for refusals and error pages too.
+
+    Flask-Compress leaves every answer outside 2xx as it is; but a 422 form step, a 403
+    refusal or a 429 page is as big as a 200 one and crosses the same slow link. Such an
+    answer is compressed as if it were a 200 (it carries no ETag or Last-Modified, so the
+    conditional check Flask-Compress then makes cannot turn it into a 304), then given its
+    status back.
+    """
+
+    def after_request(self, response: Response | None) -> Response:
+        if response is None or not 400 <= response.status_code < 600:
+            return super().after_request(response)
+        status = response.status
+        response.status_code = 200
+        try:
+            return super().after_request(response)
+        finally:
+            response.status = status
+
+
 compress = Compress()
 login_manager = LoginManager()
 

@@ -9,6 +9,7 @@ from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 from absher_web.observability import OPERATOR_PATHS
+from absher_web.web import is_htmx_request
 
 # Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing...
 CONTENT_SECURITY_POLICY = (
@@ -31,6 +32,18 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+
+
+# An htmx answer is read by the page's fetch and swapped into that page, which keeps its own
+# policy; it is never a document of its own. These headers act only on a document (framing,
+# the browser's features, the window's opener; HSTS the page itself has just renewed) or on
+# another site's no-cors request (CORP: it cannot send HX-Request, so it gets the full page,
+# which carries it), so an htmx answer goes without them: 3 KB is its whole budget
+# (SECURITY.md, "Headers").
+DOCUMENT_ONLY_HEADERS = ("X-Frame-Options", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+                         "Cross-Origin-Resource-Policy", "Strict-Transport-Security")
+# Its policy is kept, and the strictest: were it ever shown as a page, nothing would load.
+FRAGMENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 UNTRUSTED_HOST_KEY = "absher.untrusted_host"
@@ -111,10 +124,18 @@ def security_headers(app: Flask) -> dict[str, str]:
     return headers
 
 
+def fragment_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of an answer to htmx: a page's, less those only a document uses."""
+    return {**{name: value for name, value in headers.items()
+               if name not in DOCUMENT_ONLY_HEADERS},
+            "Content-Security-Policy": FRAGMENT_POLICY}
+
+
 def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedHostCheck(SiteAtTheRoot(app.wsgi_app),
                                     tuple(app.config["ALLOWED_HOSTS"]))
     headers = app.extensions["absher_security_headers"] = security_headers(app)
+    htmx_headers = fragment_headers(headers)
 
     @app.before_request
     def refuse_untrusted_host() -> None:
@@ -123,7 +144,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in headers.items():
+        for name, value in (htmx_headers if is_htmx_request() else headers).items():
             response.headers.setdefault(name, value)
         # Pages may carry personal data and single-use tokens: never stored by caches.
         response.headers.setdefault("Cache-Control", "no-store")

@@ -213,3 +213,17 @@ class TestProductionConfiguration:
         assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
         response = app.test_client().get("/en/about", base_url="https://absher.example.sa")
         assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_htmx_answers_carry_the_headers_a_fetch_uses_and_a_policy_that_loads_nothing(client):
+    # SECURITY.md "Headers": the page that asked keeps its own policy; the answer is never a
+    # document, so the headers only a document reads stay with the page (security.py).
+    page = client.get("/en/register").headers
+    answer = client.get("/en/dev/states/registration-broken.htmx").headers
+    assert answer["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    assert answer["Referrer-Policy"] == "same-origin"
+    assert answer["Cache-Control"] == "no-store"
+    for name in ("X-Frame-Options", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+                 "Cross-Origin-Resource-Policy"):
+        assert name in page and name not in answer, name

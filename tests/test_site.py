@@ -205,3 +205,22 @@ class TestStaticFiles:
         response = client.get("/en/services", headers={"Accept-Encoding": "br"})
         assert response.headers["Content-Encoding"] == "br"
         assert b"<!doctype html>" in brotli.decompress(response.data)
+
+
+def test_refusals_are_compressed_too(client):
+    # Flask-Compress alone leaves every status outside 2xx uncompressed; these cross the
+    # same slow link as any page (absher_web/extensions.Compress).
+    plain = client.get("/en/no-such-page")
+    for path, status in (("/en/no-such-page", 404),
+                         ("/en/dev/states/registration-broken.htmx", 422),
+                         ("/en/dev/states/error-429", 429),
+                         ("/en/dev/states/error-503", 503)):
+        response = client.get(path, headers={"Accept-Encoding": "br",
+                                             "If-None-Match": "*"})
+        assert response.status_code == status, path
+        assert response.headers["Content-Encoding"] == "br", path
+        assert "Accept-Encoding" in response.headers["Vary"], path
+        source = brotli.decompress(response.data)
+        assert len(response.data) < len(source) / 2, path
+    assert brotli.decompress(client.get("/en/no-such-page", headers={
+        "Accept-Encoding": "br"}).data) == plain.data
