@@ -34,7 +34,10 @@ PAGES_PER_ROW = 5  # a row deleted or updated: its page and an entry in each ind
 @contextmanager
 def filled_app(prefix: str, fill: Iterable[str], **settings) -> Iterator:
     """An app on a scratch PostgreSQL database, migrated, filled by the statements given
-    (one transaction) and ANALYZEd; used inside its app context."""
+    (one transaction) and ANALYZEd.
+
+    No app context is left pushed: a test client's requests inside one would share its ``g``
+    (the database session, the CSRF token of another session: each POST a 400)."""
     with scratch_postgres(prefix) as url:
         upgrade_database(url)
         config = type("PlansConfig", (TestConfig,), {"DATABASE_URL": url,
@@ -49,9 +52,10 @@ def filled_app(prefix: str, fill: Iterable[str], **settings) -> Iterator:
                 app.extensions["big_tables"] = set(c.scalars(text(
                     "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= :rows"
                     " AND relnamespace = 'public'::regnamespace"), {"rows": BIG_ROWS}))
-            try:
-                yield app
-            finally:
+        try:
+            yield app
+        finally:
+            with app.app_context():
                 db.engine.dispose()
 
 
@@ -70,7 +74,8 @@ def statements_sent(app) -> Iterator[list[tuple[str, dict]]]:
         if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", statement, re.I):
             sent.append((statement, parameters[0] if executemany else parameters))
 
-    engine = db.engine
+    with app.app_context():
+        engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield sent
@@ -116,7 +121,12 @@ def scans(plan: dict, big_tables: set[str]) -> list[str]:
     return problems
 
 
-def assert_only_index_lookups(sent: list[tuple[str, dict]]) -> None:
+def assert_only_index_lookups(sent: list[tuple[str, dict]], app=None) -> None:  # noqa: ANN001
+    """Each statement's plan is index lookups (in the app's context when one is given)."""
+    if app is not None:
+        with app.app_context():
+            assert_only_index_lookups(sent)
+        return
     from flask import current_app
 
     assert sent, "the path sent no statement"
