@@ -15,6 +15,7 @@ import threading
 import traceback
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -58,23 +59,32 @@ class SharedTemplateCode(jinja2.BytecodeCache):
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()}
 
 
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """A throw-away database on the suite's PostgreSQL server, named with the prefix, dropped
+    afterwards; its URL (no schema yet)."""
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # A throw-away database need not wait for the disk at each commit.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, migrated database for this test session."""
     if POSTGRES_URL:
-        server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-        name = f"absher_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-            # A throw-away database need not wait for the disk at each commit.
-            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-        url = server.set(database=name).render_as_string(hide_password=False)
-        upgrade_database(url)
-        yield url
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with scratch_postgres("absher_test") as url:
+            upgrade_database(url)
+            yield url
     else:
         # In memory-backed storage where the machine has it: each commit of the suite's
         # thousands would otherwise wait for the disk.
@@ -106,15 +116,8 @@ def empty_database(tmp_path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"absher_empty_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("absher_empty") as url:
+        yield url
 
 
 def empty_all_tables(app) -> None:

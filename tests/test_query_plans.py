@@ -4,29 +4,19 @@ The tables are filled with 100,000 people and accounts and 100,000 rows in every
 table that grows (generate_series, about ten seconds), ANALYZEd, and then the real service
 functions run: sign-in by username and by ID (citizens and officers), the registration
 checks, recovery start, the code-challenge lookups and budgets, the runner's due query and
-the purge. Every statement they sent is explained again with EXPLAIN (ANALYZE, BUFFERS)
-inside a transaction that is rolled back: none may read a big table sequentially, and none
-may touch more than a few dozen pages (a backwards walk along a date index, filtering row
-by row, is a scan too).
+the purge. PostgreSQL's plan of every statement they sent must be index lookups
+(tests/query_plans.py says how that is judged).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from absher_web import create_app
-from absher_web.config import TestConfig
 from absher_web.extensions import db
-from absher_web.migrate import upgrade_database
 from absher_web.models import CodePurpose, utcnow
 from absher_web.services import (
     activation,
@@ -42,6 +32,12 @@ from absher_web.services import (
 )
 from absher_web.services.policies import current_policies
 from tests.conftest import POSTGRES_URL, fresh_national_id
+from tests.query_plans import (
+    assert_only_index_lookups,
+    filled_app,
+    serial_sequences_follow,
+    statements_sent,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -51,10 +47,6 @@ pytestmark = [
 PEOPLE = 100_000  # people and accounts
 ROWS = 100_000  # every other table that grows
 OFFICERS = 20_000
-# A lookup by key reads a handful of pages (index root, a leaf or two, the heap); inserts
-# and updates touch each of the table's indexes. A scan of any filled table reads hundreds.
-MAX_PAGES = 60
-PAGES_PER_ROW = 5  # a row deleted or updated: its page and an entry in each index
 
 # The tables as a busy site holds them between two purges: almost nothing is past keeping.
 FILL = [
@@ -178,113 +170,22 @@ FILL = [
                CASE WHEN i > {PEOPLE // 10} THEN now() - interval '1 hour' END
         FROM generate_series(1, {PEOPLE // 5}) AS i""",
     # The sequences carry on after the filled ids.
-    *[f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-      for table in ("accounts", "staff_users", "api_requests", "sms_messages", "audit_events",
-                    "activations", "security_answers", "bills", "inbox_messages")],
+    *serial_sequences_follow("accounts", "staff_users", "api_requests", "sms_messages",
+                             "audit_events", "activations", "security_answers", "bills",
+                             "inbox_messages"),
 ]
-BIG_TABLES = {"people", "accounts", "security_answers", "staff_users", "pending_registrations",
-              "code_challenges", "recovery_flows", "spent_tokens", "sms_budgets",
-              "api_requests", "sms_messages", "audit_events", "activations", "bills",
-              "inbox_messages", "device_sessions"}
 
 
 @pytest.fixture(scope="module")
-def filled_app() -> Iterator:
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"absher_plans_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade_database(url)
-        config = type("PlansConfig", (TestConfig,), {"DATABASE_URL": url,
-                                                     "SMS_FILE": "/dev/null"})
-        app = create_app(config)
-        with app.app_context():
-            with db.engine.begin() as connection:
-                for statement in FILL:
-                    connection.execute(text(statement))
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("ANALYZE"))
-            yield app
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def statements_sent(app) -> Iterator[list[tuple[str, dict]]]:
-    """Every data statement the app sends meanwhile, with its parameters."""
-    sent: list[tuple[str, dict]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, executemany):  # noqa: ANN001
-        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", statement, re.I):
-            sent.append((statement, parameters[0] if executemany else parameters))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def plan_of(statement: str, parameters: dict) -> dict:
-    """PostgreSQL's plan for the statement, run for real (ANALYZE) and rolled back.
-
-    An INSERT is only planned: its row may be there already (a unique key would refuse it),
-    and it reads nothing but the unique indexes it checks.
-    """
-    options = "FORMAT JSON" if statement.lstrip().upper().startswith("INSERT") else \
-        "ANALYZE, BUFFERS, FORMAT JSON"
-    with db.engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            rows = connection.exec_driver_sql(f"EXPLAIN ({options}) {statement}",
-                                              parameters or {})
-            document = rows.scalar()
-        finally:
-            transaction.rollback()
-    return (json.loads(document) if isinstance(document, str) else document)[0]
-
-
-def nodes(plan: dict) -> Iterator[dict]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
-
-
-def scans(plan: dict) -> list[str]:
-    """What in the plan reads a big table sequentially or touches too many pages."""
-    problems = [f"Seq Scan on {node['Relation Name']}" for node in nodes(plan["Plan"])
-                if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in BIG_TABLES]
-    top = plan["Plan"]
-    pages = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
-    rows = max(node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
-               for node in nodes(plan["Plan"]))
-    if pages > MAX_PAGES + PAGES_PER_ROW * rows:
-        problems.append(f"{pages} pages read for {rows} rows")
-    return problems
-
-
-def assert_only_index_lookups(sent: list[tuple[str, dict]]) -> None:
-    assert sent, "the path sent no statement"
-    db.session.rollback()  # its row locks would hold the explained statements back
-    problems = []
-    for statement, parameters in sent:
-        found = scans(plan_of(statement, parameters))
-        if found:
-            problems.append(f"{'; '.join(found)}:\n  {' '.join(statement.split())}")
-    assert not problems, "\n".join(problems)
+def filled() -> Iterator:
+    with filled_app("absher_plans", FILL) as app:
+        yield app
 
 
 @pytest.fixture
-def context(filled_app):
-    with filled_app.test_request_context("/ar/"):
-        yield filled_app
+def context(filled):
+    with filled.test_request_context("/ar/"):
+        yield filled
         db.session.rollback()
 
 
