@@ -116,6 +116,11 @@ class Database:
             g.db_session = current_app.extensions["absher_db"].session_factory()
         return g.db_session
 
+    def new_session(self) -> Session:
+        """A session of its own outside the request's, whose owner commits (a long CLI
+        job committing as it goes); use it in a with block, which closes it."""
+        return current_app.extensions["absher_db"].session_factory()
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A short unit of work outside the request session (CLI, jobs)."""

@@ -4,6 +4,7 @@ tests/eservices/test_agency_imports.py use them)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from absher_web.agencies import csv_source
 from absher_web.agencies.sources import SOURCES
-from absher_web.models import Person, TrafficViolation, Vehicle
+from absher_web.models import ImportCheckpoint, Person, TrafficViolation, Vehicle
 
 REGISTRY = "national_id,name_ar,name_en,birth_date,nationality,id_expiry,city,district"
 PERSON = "{id},سارة خالد الدوسري,Sarah Khalid Al-Dosari,1988-04-09,SAU,2031-01-01,الرياض,حي العليا"
@@ -143,3 +144,75 @@ def test_every_source_refuses_a_wrong_header_naming_the_right_one(app, session, 
     assert result.exit_code == 1
     assert result.stderr.startswith("row 1: the header must be exactly: "
                                     + ",".join(SOURCES[name].header))
+
+
+def failing_after(monkeypatch, name: str, batches: int) -> None:
+    """The source's store fails (like a database gone away) on the batch after ``batches``."""
+    source = SOURCES[name]
+    calls = []
+
+    def store(session, records):
+        calls.append(1)
+        if len(calls) > batches:
+            raise ConnectionError("the database went away")
+        return source.store(session, records)
+
+    monkeypatch.setitem(SOURCES, name, dataclasses.replace(source, store=store))
+
+
+def test_an_import_that_fails_resumes_after_the_last_batch_stored(app, session, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setattr(csv_source, "BATCH", 2)
+    path = write(tmp_path, [REGISTRY, *(PERSON.format(id=id_) for id_ in IDS)])
+    with monkeypatch.context() as failing:
+        failing_after(failing, "registry", 2)
+        result = absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert isinstance(result.exception, ConnectionError)
+    assert count(session, Person) == 4  # two batches committed, the third lost
+    assert session.scalar(select(ImportCheckpoint.line)) == 5
+
+    result = absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Resuming the import" in result.output and "after row 5" in result.output
+    assert "Imported 6 people" in result.output and "6 added" in result.output
+    assert count(session, Person) == 6
+    assert count(session, ImportCheckpoint) == 0  # finished: nothing left to resume
+
+    # A finished file imports afresh: every row found and updated or unchanged, none twice.
+    path.write_text(path.read_text(encoding="utf-8").replace("Sarah", "Sara", 1),
+                    encoding="utf-8")
+    again = absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert "0 added, 1 updated, 5 unchanged" in again.output
+    assert count(session, Person) == 6
+
+
+def test_a_checkpoint_serves_only_its_own_file(app, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_source, "BATCH", 2)
+    path = write(tmp_path, [REGISTRY, *(PERSON.format(id=id_) for id_ in IDS)])
+    with monkeypatch.context() as failing:
+        failing_after(failing, "registry", 1)
+        absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert count(session, Person) == 2
+
+    # Another file (here the same one corrected) starts from its first row.
+    other = write(tmp_path, [REGISTRY, *(PERSON.format(id=id_).replace("Sarah", "Sara")
+                                         for id_ in IDS)])
+    result = absher(app, "import", "registry", "--skip-bad-rows", str(other))
+    assert "Resuming" not in result.output
+    assert "4 added, 2 updated, 0 unchanged" in result.output
+    assert count(session, Person) == 6
+
+
+def test_skipping_a_bad_row_in_a_resumed_import(app, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_source, "BATCH", 2)
+    path = write(tmp_path, [REGISTRY, *(PERSON.format(id=id_) for id_ in IDS[:3]),
+                            PERSON.format(id="1000000007"), *(PERSON.format(id=id_)
+                                                               for id_ in IDS[3:])])
+    with monkeypatch.context() as failing:
+        failing_after(failing, "registry", 2)
+        first = absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert row_numbers(first) == [5]
+    result = absher(app, "import", "registry", "--skip-bad-rows", str(path))
+    assert result.exit_code == 0, result.output
+    assert "6 added, 0 updated, 0 unchanged. 1 bad row(s) skipped." in result.output
+    assert count(session, Person) == 6

@@ -9,11 +9,18 @@ and the keys already seen (a record may appear once per file) wait in a temporar
 file, not in memory. Each bad row is one "row N: reason" line, N being the line the row
 starts on (the header is line 1). A file with any bad row stores nothing, unless the
 operator asks to skip bad rows.
+
+Skipping bad rows, an import commits each batch with its `Checkpoint` (models/imports.py),
+so a failure (a crash, the database restarting) loses at most the batch under way and the
+same command resumes after the last line stored. Without skipping, a file is one
+transaction: a failure stores nothing and the same command starts over. Either way rows
+are keyed on their natural key, so a row stored twice is updated, never duplicated.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import sqlite3
 import unicodedata
@@ -21,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from sqlalchemy import insert, select
@@ -28,6 +36,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from absher_web.identity import normalise_digits_only
+from absher_web.models import ImportCheckpoint
 
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -118,8 +127,10 @@ def _unreadable(line: int, error: Exception) -> Row:
     return Row(line, None, [reason], ends_file=True)
 
 
-def rows(text_stream: Iterable[str], source: Source[T]) -> Iterator[Row[T]]:
-    """Each row of the file as a record or its problems, one at a time (blank lines skipped).
+def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0
+         ) -> Iterator[Row[T]]:
+    """Each row of the file as a record or its problems, one at a time (blank lines skipped),
+    from the first row after ``after_line`` (the rows before it are read, not parsed).
 
     A wrong header or broken CSV ends the file: no later row can be read reliably.
     """
@@ -148,8 +159,8 @@ def rows(text_stream: Iterable[str], source: Source[T]) -> Iterator[Row[T]]:
         except (csv.Error, UnicodeDecodeError) as exc:
             yield _unreadable(line, exc)
             return
-        if not any(value.strip() for value in values):
-            continue  # blank lines, often at the end of a file, carry nothing
+        if line <= after_line or not any(value.strip() for value in values):
+            continue  # stored by an earlier run; blank lines carry nothing
         if len(values) != len(columns):
             yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
             continue
@@ -189,28 +200,79 @@ class _SeenKeys:
         self._db.close()
 
 
+class Checkpoint:
+    """How far an import of one file got, saved with each batch it commits (the
+    `import_checkpoints` row of this source and file, while the file is unfinished)."""
+
+    def __init__(self, session: Session, source: str, path: Path) -> None:
+        with path.open("rb") as stream:
+            digest = hashlib.sha256(stream.read(2**20)).hexdigest()
+        self._row = session.scalar(select(ImportCheckpoint).where(
+            ImportCheckpoint.source == source, ImportCheckpoint.file_size == path.stat().st_size,
+            ImportCheckpoint.file_digest == digest)) or ImportCheckpoint(
+                source=source, file_size=path.stat().st_size, file_digest=digest, line=1,
+                added=0, updated=0, unchanged=0, skipped=0)
+        # The last line stored (1, the header, for a new file), kept apart from the row,
+        # which a rollback expires.
+        self.line: int = self._row.line
+
+    @property
+    def earlier(self) -> ImportResult:
+        """What the earlier runs stored."""
+        row = self._row
+        return ImportResult(row.added, row.updated, row.unchanged, row.skipped)
+
+    def save(self, session: Session, line: int, total: ImportResult) -> None:
+        """Commits the batch that ended on ``line`` together with the checkpoint."""
+        row = self._row
+        row.line, row.added, row.updated = line, total.added, total.updated
+        row.unchanged, row.skipped = total.unchanged, total.skipped
+        session.add(row)
+        session.commit()
+        self.line = line
+
+    def finish(self, session: Session) -> None:
+        """The file is stored to its end: a later run imports it afresh."""
+        if self._row.id is not None:
+            session.delete(self._row)
+
+
 def import_csv(session: Session, text_stream: Iterable[str], source: Source[T],
                report: Callable[[str], None],
-               on_moved: Callable[[Session, list[object]], object] | None = None
-               ) -> ImportResult:
-    """Stores the file's records in ``session``'s transaction; ``report`` gets one
-    "row N: reason" line per bad row, in line order; ``on_moved`` the rows each batch gave
-    to a new holder, in the same transaction (what was tied to the old one ends). The
-    caller rolls back when ``ImportResult.keep`` says the records must not be kept."""
+               on_moved: Callable[[Session, list[object]], object] | None = None,
+               checkpoint: Checkpoint | None = None) -> ImportResult:
+    """Stores the file's records in ``session``; ``report`` gets one "row N: reason" line
+    per bad row, in line order; ``on_moved`` the rows each batch gave to a new holder, in
+    the same transaction (what was tied to the old one ends). Without a ``checkpoint``,
+    all in one transaction, which the caller rolls back when ``ImportResult.keep`` says
+    the records must not be kept. With one, each good batch is committed with it, from
+    the line after the checkpoint's, and the result counts the earlier runs' rows too;
+    the batch where the file breaks off is not stored."""
+    total = checkpoint.earlier if checkpoint else ImportResult()
+    seen = _SeenKeys()
+    try:
+        _tune(session)
+        batches = iter(rows(text_stream, source, checkpoint.line if checkpoint else 0))
+        while batch := list(islice(batches, BATCH)):
+            done = _import_batch(session, batch, source, seen, report, on_moved)
+            total += done
+            if checkpoint is not None and not done.broken:
+                checkpoint.save(session, batch[-1].line, total)
+                _tune(session)
+        if checkpoint is not None and not total.broken:
+            checkpoint.finish(session)
+    finally:
+        seen.close()
+    return total
+
+
+def _tune(session: Session) -> None:
+    """Settings for the import's transaction (each batch's, with a checkpoint)."""
     if session.get_bind().dialect.name == "postgresql":
         # The planner's statistics cannot count the rows this transaction has added, so
         # after the first batches into a new table it would scan the whole table for
         # each batch's keys; every lookup here is by an indexed key.
         session.execute(sql("SET LOCAL enable_seqscan = off"))
-    total = ImportResult()
-    seen = _SeenKeys()
-    try:
-        batches = iter(rows(text_stream, source))
-        while batch := list(islice(batches, BATCH)):
-            total += _import_batch(session, batch, source, seen, report, on_moved)
-    finally:
-        seen.close()
-    return total
 
 
 def _import_batch(session: Session, batch: list[Row[T]], source: Source[T], seen: _SeenKeys,

@@ -22,14 +22,25 @@ def _import(source_name: str, csv_file: Path, skip_bad_rows: bool) -> None:
 
     # Binary, so that each line is decoded alone and a byte that is not UTF-8 is named
     # by its line; the csv module handles line breaks inside quoted fields.
-    with csv_file.open("rb") as stream, db.transaction() as session:
+    with csv_file.open("rb") as stream, db.new_session() as session:
+        # Skipping bad rows, each batch is committed: a failure loses one batch at most
+        # and the same command resumes (csv_source.Checkpoint).
+        checkpoint = (csv_source.Checkpoint(session, source.name, csv_file)
+                      if skip_bad_rows else None)
+        if checkpoint is not None and checkpoint.line > 1:
+            click.echo(f"Resuming the import of {csv_file} after row {checkpoint.line}, "
+                       "where an earlier run stopped.")
         result = csv_source.import_csv(session, csv_source.utf8_lines(stream), source, report,
-                                       on_moved=ownership.follow_new_holders)
-        if not result.keep(skip_bad_rows):
+                                       on_moved=ownership.follow_new_holders,
+                                       checkpoint=checkpoint)
+        if result.keep(skip_bad_rows):
+            session.commit()
+        else:
             session.rollback()
     if not result.keep(skip_bad_rows):
-        click.echo(f"{result.skipped} bad row(s) in {csv_file}; nothing was imported.",
-                   err=True)
+        stored = (f"the rows up to row {checkpoint.line} are stored, none after them"
+                  if checkpoint is not None and checkpoint.line > 1 else "nothing was imported")
+        click.echo(f"{result.skipped} bad row(s) in {csv_file}; {stored}.", err=True)
         sys.exit(1)
     skipped = f" {result.skipped} bad row(s) skipped." if result.skipped else ""
     click.echo(f"Imported {result.total} {source.noun} from {csv_file}: {result.added} added, "

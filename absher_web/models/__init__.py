@@ -77,6 +77,7 @@ from absher_web.models.family import (
     ParentRole,
     Sex,
 )
+from absher_web.models.imports import ImportCheckpoint
 from absher_web.models.inbox import InboxMessage, unread_message
 from absher_web.models.investors import InvestorLicence, InvestorLicenceKind
 from absher_web.models.premium import (
@@ -117,6 +118,7 @@ from absher_web.models.uploads import Upload
 __all__ = [
     "DecorumStatus",
     "DecorumViolation",
+    "ImportCheckpoint",
     "InboxMessage",
     "unread_message",
     "AbsenceReport",
