@@ -9,7 +9,7 @@ from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 from absher_web.observability import OPERATOR_PATHS
-from absher_web.web import is_htmx_request
+from absher_web.web.htmx import is_htmx_request
 
 # Exactly the policy in DESIGN.md: no inline script, no eval, no plugins, no framing...
 CONTENT_SECURITY_POLICY = (

@@ -13,8 +13,8 @@ from flask import redirect, request, session, url_for
 
 from absher_web.forms.common import CodeForm, ConfirmForm
 from absher_web.identity import mask_mobile
-from absher_web.web import is_htmx_request
 from absher_web.web.flow import ltr, render_step
+from absher_web.web.htmx import is_htmx_request
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from absher_web.extensions import limiter
 from absher_web.observability import OPERATOR_PATHS, count_dependency_error
 from absher_web.services.eservices import NotYours
-from absher_web.web import is_htmx_request
+from absher_web.web.htmx import is_htmx_request
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
-from absher_web.web import is_htmx_request
+from absher_web.web.htmx import is_htmx_request
 
 
 def render_step(template: str, status: int, **context):

@@ -46,7 +46,7 @@ from absher_web.config import TEMPLATES_DIR, TRANSLATIONS_DIR
 from absher_web.localisation import PAGE_QUERY_PARAMETERS, language_cookies
 from absher_web.observability import LATENCY, REQUEST_ID_HEADER, REQUESTS, SANE_REQUEST_ID
 from absher_web.security import UNTRUSTED_HOST_KEY
-from absher_web.web import is_htmx_request
+from absher_web.web.htmx import is_htmx_request
 from absher_web.web.visual_code_tokens import VISUAL_CODE_PLACEHOLDER, fresh_captcha_token
 
 # What marks a session as someone's: a citizen's (Flask-Login) or an officer's.

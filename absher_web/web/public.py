@@ -18,7 +18,7 @@ from absher_web.content import (
     search_services,
 )
 from absher_web.replica import reads_may_lag
-from absher_web.web import is_htmx_request
+from absher_web.web.htmx import is_htmx_request
 from absher_web.web.page_cache import public_page
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")

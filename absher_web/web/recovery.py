@@ -21,9 +21,9 @@ from absher_web.identity import normalise_digits
 from absher_web.models import RecoveryFlow, RecoveryStep, utcnow
 from absher_web.services import captcha, recovery, security_questions
 from absher_web.services.policies import current_policies
-from absher_web.web import is_htmx_request
 from absher_web.web.code_step import CodeStep, Sending
 from absher_web.web.flow import render_step, show_next
+from absher_web.web.htmx import is_htmx_request
 from absher_web.web.page_cache import prepared_form
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang_code>/recover")

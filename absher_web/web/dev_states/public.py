@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from jinja2_fragments.flask import render_block
 
 from absher_web.content import search_services
-from absher_web.web import is_htmx_request
 from absher_web.web.dev_states.common import BLANK, State
+from absher_web.web.htmx import is_htmx_request
 
 # TRANSLATORS: states gallery, a heading: the pages anyone can read without signing in.
 PUBLIC = _l("Public pages")
