@@ -42,26 +42,28 @@ _MOBILE_FORMATS = (
 
 def normalise_digits_only(value: str) -> str:
     """Arabic-Indic and Eastern Arabic digits to ASCII; nothing else changes."""
-    return value.translate(_DIGITS)
+    # ASCII text (most of an import's fields) has none: the check is far cheaper.
+    return value if value.isascii() else value.translate(_DIGITS)
 
 
 def normalise_digits(value: str) -> str:
     """ASCII digits, with spaces, hyphens and invisible direction marks removed."""
+    if value.isascii() and value.isdigit():
+        return value  # already so: the common case, checked without a regex
     return _SEPARATORS.sub("", normalise_digits_only(value))
+
+
+# A digit doubled, then its two digits added (the Luhn step): 7 -> 14 -> 5.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
 
 
 def _luhn_total(digits: str) -> int:
     # Luhn counts from the right; with ten digits that doubles positions
-    # 1, 3, 5, 7 and 9 from the left, the rule the ministry publishes.
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total
+    # 1, 3, 5, 7 and 9 from the left, the rule the ministry publishes. String slices
+    # and C loops: imports check ten million numbers.
+    from_right = digits[::-1]
+    return (sum(map(int, from_right[::2]))
+            + sum(map(int, from_right[1::2].translate(_DOUBLED))))
 
 
 def national_id_check_digit(first_nine: str) -> str:

@@ -1,12 +1,12 @@
 """Scale: every hot path at 10^3 holders and at 2x10^7 (the national figure), side by side.
 
-    .venv/bin/python bench/scale.py [--large 20000000] [--requests 100] [--refill]
+    .venv/bin/python bench/scale.py [--large 20000000] [--requests 97] [--refill]
                                     [--fill-only] [--drop]          (or: make bench)
 
 Two PostgreSQL databases filled by bench/scale_data.py (COPY, the same rows every time):
 10^3 holders, and --large holders with 10^7 vehicles, 10^7 bills, 5x10^6 family links,
 2x10^6 sponsorships, 10^6 open requests and 10^6 inbox messages at 2x10^7. Each is kept
-between runs (the large one takes about half an hour to fill, 21 GB) and put back to its
+between runs (the large one took 16 minutes to fill here, 17 GB) and put back to its
 filled state before each run (scale_data.reset). The app serves each under gunicorn (one sync
 worker, the rate limits in Redis, bcrypt cost 4), and the same requests go to both,
 interleaved (small, large, then large, small):

@@ -24,7 +24,6 @@ from absher_web.dates import local_today
 from absher_web.identity import (
     is_valid_national_id,
     normalise_digits,
-    person_kind_of,
 )
 from absher_web.models import Person, PersonKind
 from absher_web.nationalities import SAUDI_ARABIA, is_known_nationality
@@ -160,7 +159,9 @@ class RegistryEntry:
 
     @property
     def kind(self) -> PersonKind:
-        return person_kind_of(self.national_id)
+        # Entries are checked (entry_problems) before anything reads their kind, so the
+        # first digit tells it without checking the number again.
+        return PersonKind.CITIZEN if self.national_id.startswith("1") else PersonKind.RESIDENT
 
     def to_person(self) -> Person:
         return Person(kind=self.kind, **{f.name: getattr(self, f.name) for f in fields(self)})
@@ -171,15 +172,20 @@ _BAD_ID = "is not a valid ID or iqama number (10 digits, starting 1 or 2, correc
 
 def entry_problems(entry: RegistryEntry, today: date | None = None) -> list[str]:
     """Everything wrong with an entry, as short reasons an operator can act on."""
-    today = today or local_today()
     problems: list[str] = []
     # Stored IDs are the canonical ASCII form, so lookups compare like with like.
     if entry.national_id != normalise_digits(entry.national_id) or not is_valid_national_id(
         entry.national_id
     ):
         problems.append(f"national_id {entry.national_id!r} {_BAD_ID}")
-    problems += _field_problems(entry.name_ar, entry.name_en, entry.nationality,
-                                entry.city, entry.district)
+    return problems + _other_problems(entry, today)
+
+
+def _other_problems(entry: RegistryEntry, today: date | None) -> list[str]:
+    # All but the ID's, which parse_row has already checked.
+    today = today or local_today()
+    problems = _field_problems(entry.name_ar, entry.name_en, entry.nationality,
+                               entry.city, entry.district)
     if entry.birth_date >= today:
         problems.append(f"birth_date {entry.birth_date.isoformat()} is not in the past")
     elif entry.birth_date < EARLIEST_BIRTH_DATE:
@@ -239,7 +245,7 @@ def parse_row(raw: dict[str, str], today: date | None = None
         return None, problems + _field_problems(nationality=nationality, **text)
     entry = RegistryEntry(national_id=national_id, birth_date=birth_date, id_expiry=id_expiry,
                           nationality=nationality, **text)
-    problems = entry_problems(entry, today)
+    problems = _other_problems(entry, today)
     return (None, problems) if problems else (entry, [])
 
 
@@ -260,10 +266,10 @@ def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]
 def store_people(session: Session, entries: list[RegistryEntry]) -> csv_source.Stored:
     """Adds new people and updates known ones: re-importing a corrected file is safe and
     a repeated import changes nothing."""
-    stored = stored_people(session, [entry.national_id for entry in entries])
-    return csv_source.Stored(csv_source.write_rows(
-        session, Person, {entry.national_id: {"kind": entry.kind, **csv_source.values_of(entry)}
-                          for entry in entries}, stored))
+    return csv_source.Stored(csv_source.upsert(
+        session, Person.national_id,
+        {entry.national_id: {"kind": entry.kind, **csv_source.values_of(entry)}
+         for entry in entries}))
 
 
 SOURCE = csv_source.Source(

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -273,6 +274,12 @@ def _tune(session: Session) -> None:
         # after the first batches into a new table it would scan the whole table for
         # each batch's keys; every lookup here is by an indexed key.
         session.execute(sql("SET LOCAL enable_seqscan = off"))
+        # That setting makes every plan look costly enough to compile (JIT), which would
+        # take longer than running it, batch after batch.
+        session.execute(sql("SET LOCAL jit = off"))
+        # A batch committed but lost in a crash is lost with its checkpoint: the same
+        # command stores it again. The import need not wait for each commit's flush.
+        session.execute(sql("SET LOCAL synchronous_commit = off"))
 
 
 def _import_batch(session: Session, batch: list[Row[T]], source: Source[T], seen: _SeenKeys,
@@ -372,6 +379,52 @@ def write_rows(session: Session, model: type, rows_by_key: Mapping[str, dict[str
         # One multi-row INSERT per few hundred rows, and no object kept for any of them.
         session.execute(insert(model), new)
     return ImportResult(len(new), updated, unchanged)
+
+
+def upsert(session: Session, key: InstrumentedAttribute,
+           rows_by_key: Mapping[str, dict[str, object]]) -> ImportResult:
+    """Adds a row of ``key``'s table for each key not stored and overwrites the stored
+    row of the others where a value differs, ``key`` being a unique column. On PostgreSQL
+    in two statements whatever the batch's size: the rows are copied into a temporary
+    table and merged from it (INSERT ... ON CONFLICT), a row whose values are all the
+    same left unwritten; elsewhere through `stored_by` and `write_rows`."""
+    if not rows_by_key:
+        return ImportResult()
+    if session.get_bind().dialect.name != "postgresql":
+        return write_rows(session, key.class_, rows_by_key, stored_by(session, key, rows_by_key))
+    table = key.class_.__table__
+    columns = list(next(iter(rows_by_key.values())))
+    # Columns the file does not give that have a default in the model (a creation time):
+    # one value for the whole batch, as the ORM would give each row.
+    defaults = {column.name: column.default.arg(None) if column.default.is_callable
+                else column.default.arg
+                for column in table.columns
+                if column.name not in columns and column.default is not None
+                and not column.default.is_sequence and not column.default.is_clause_element}
+    names = ", ".join(f'"{name}"' for name in columns)
+    staging = f"import_{table.name}"
+    changed = [name for name in columns if name != key.name]
+    session.flush()
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    cursor.execute(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" ON COMMIT DELETE ROWS '
+                   f'AS SELECT {names} FROM "{table.name}" WITH NO DATA')
+    cursor.execute(f'TRUNCATE "{staging}"')
+    with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
+        for values in rows_by_key.values():
+            copy.write_row([value.value if isinstance(value, Enum) else value
+                            for value in values.values()])
+    targets = ", ".join([names, *(f'"{name}"' for name in defaults)])
+    merged = cursor.execute(
+        f'INSERT INTO "{table.name}" AS stored ({targets}) '
+        f'SELECT {", ".join([names, *(["%s"] * len(defaults))])} FROM "{staging}" '
+        f'ON CONFLICT ("{key.name}") DO UPDATE SET '
+        + ", ".join(f'"{name}" = excluded."{name}"' for name in changed)
+        + f' WHERE ({", ".join(f"stored.{name}" for name in changed)}) IS DISTINCT FROM '
+        f'({", ".join(f"excluded.{name}" for name in changed)}) '
+        # xmax is 0 on a row this statement inserted, set on one it updated.
+        'RETURNING (xmax = 0)', list(defaults.values())).fetchall()
+    added = sum(1 for (inserted,) in merged if inserted)
+    return ImportResult(added, len(merged) - added, len(rows_by_key) - len(merged))
 
 
 def values_of(record: object) -> dict[str, object]:

@@ -72,11 +72,9 @@ def store_licences(session: Session, entries: list[InvestorEntry]) -> csv_source
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = csv_source.stored_by(session, InvestorLicence.licence_number,
-                                  (e.licence_number for e in accepted))
-    return csv_source.Stored(csv_source.write_rows(
-        session, InvestorLicence,
-        {e.licence_number: csv_source.values_of(e) for e in accepted}, stored), refused)
+    return csv_source.Stored(csv_source.upsert(
+        session, InvestorLicence.licence_number,
+        {e.licence_number: csv_source.values_of(e) for e in accepted}), refused)
 
 
 SOURCE = csv_source.Source(

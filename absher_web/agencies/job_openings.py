@@ -116,9 +116,8 @@ def _values(entry: OpeningEntry) -> dict[str, object]:
 
 def store_openings(session: Session, entries: list[OpeningEntry]) -> csv_source.Stored:
     """Adds each opening, or replaces the one of the same number."""
-    stored = csv_source.stored_by(session, JobOpening.number, (e.number for e in entries))
-    return csv_source.Stored(csv_source.write_rows(
-        session, JobOpening, {e.number: _values(e) for e in entries}, stored))
+    return csv_source.Stored(csv_source.upsert(
+        session, JobOpening.number, {e.number: _values(e) for e in entries}))
 
 
 SOURCE = csv_source.Source(

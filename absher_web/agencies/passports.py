@@ -118,9 +118,8 @@ def store_passports(session: Session, entries: list[PassportEntry]) -> csv_sourc
             refused[index] = [f"passport_number {entry.number} ({entry.issuing_country}) is "
                               f"the passport of {holder}"]
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = csv_source.stored_by(session, Passport.person_id, (e.person_id for e in accepted))
-    return csv_source.Stored(csv_source.write_rows(
-        session, Passport, {e.person_id: csv_source.values_of(e) for e in accepted}, stored),
+    return csv_source.Stored(csv_source.upsert(
+        session, Passport.person_id, {e.person_id: csv_source.values_of(e) for e in accepted}),
         refused)
 
 
@@ -244,9 +243,8 @@ def store_bans(session: Session, entries: list[TravelBanEntry]) -> csv_source.St
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = csv_source.stored_by(session, TravelBan.person_id, (e.person_id for e in accepted))
-    return csv_source.Stored(csv_source.write_rows(
-        session, TravelBan, {e.person_id: csv_source.values_of(e) for e in accepted}, stored),
+    return csv_source.Stored(csv_source.upsert(
+        session, TravelBan.person_id, {e.person_id: csv_source.values_of(e) for e in accepted}),
         refused)
 
 

@@ -299,14 +299,12 @@ def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_sou
     refused = {index: [f"no vehicle with plate: {_plate_label(entry.plate)}"]
                for index, entry in enumerate(entries) if entry.plate not in vehicles}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored: dict[str, TrafficViolation] = csv_source.stored_by(
-        session, TrafficViolation.reference, (entry.reference for entry in accepted))
-    return csv_source.Stored(csv_source.write_rows(session, TrafficViolation, {
+    return csv_source.Stored(csv_source.upsert(session, TrafficViolation.reference, {
         entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate].id,
                               kind=entry.kind, amount=entry.amount,
                               committed_on=entry.committed_on, place=entry.place,
                               status=entry.status)
-        for entry in accepted}, stored), refused)
+        for entry in accepted}), refused)
 
 
 VEHICLES = csv_source.Source(
