@@ -72,8 +72,9 @@ wrk:
 
 # Benchmarks, never part of `make test`: each prints its figures and ratios from one
 # interleaved run and fails when a target is missed. They need PostgreSQL and Redis on
-# 127.0.0.1 (ABSHER_BENCH_DATABASE_URL, ABSHER_BENCH_REDIS_URL), Chromium and wrk; a few
-# minutes each. All four run even if one misses.
+# 127.0.0.1 (ABSHER_BENCH_DATABASE_URL, ABSHER_BENCH_REDIS_URL), Chromium, wrk and nginx
+# (bench/capacity.py serves through deploy/nginx/absher.conf); a few minutes each. All run
+# even if one misses.
 # Each script prints its own table and adds its verdicts to $(BENCH_SUMMARY); the last step
 # prints them all as one table (bench/summary.py), a script that failed early as MISSING.
 BENCHES := first_paint throughput page_weight scale import_memory capacity memory sms_outage

@@ -42,7 +42,6 @@ import math
 import os
 import random
 import re
-import signal
 import socket
 import ssl
 import subprocess
@@ -74,6 +73,7 @@ from bench.support import (  # noqa: E402
     national_id,
     record,
     scratch_database,
+    stop_group,
     username,
 )
 from tests.nginx_site import HOST, NGINX, nginx_prefix  # noqa: E402
@@ -209,12 +209,7 @@ def nginx(prefix: Path, upstreams: list[str], static_root: Path) -> Nginx:
                 time.sleep(0.2)
         yield Nginx(https_port, process)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, 10)
 
 
 UNVERIFIED = ssl.create_default_context()
@@ -652,7 +647,7 @@ def main() -> int:
                 servers.append(stack.enter_context(gunicorn(
                     f"instance-{index + 1}", "absher_web:create_app()", instance_env,
                     "gthread", workers=2, threads=4, log=log)))
-            except (RuntimeError, ProcessLookupError):
+            except RuntimeError:
                 print(log.read_text()[-3000:])
                 raise
         prefix = workdir / "nginx"

@@ -250,13 +250,21 @@ def gunicorn(name: str, app: str, environment: dict, worker_class: str, workers:
         wait_until_up(server, workers)
         yield server
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, 30)
         output.close()
+
+
+def stop_group(process: subprocess.Popen, timeout: float) -> None:
+    """TERM to a server started in a session of its own, KILL if it is not gone in
+    ``timeout`` seconds (a server that already exited is left as it is)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        process.wait()
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def wait_until_up(server: Server, workers: int, timeout: float = 60) -> None:
