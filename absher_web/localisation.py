@@ -29,7 +29,7 @@ RTL_LANGUAGES = {"ar"}
 # The query parameters pages read (registration and recovery: expired, the recovery
 # alternative: without_visual_code, the services search: q). The language switch keeps
 # these and drops anything else a visitor appended.
-PAGE_QUERY_PARAMETERS = ("expired", "without_visual_code", "q")
+PAGE_QUERY_PARAMETERS = ("expired", "without_visual_code", "q", "number")
 LANGUAGE_NAMES = {"ar": "العربية", "en": "English"}
 ONE_YEAR = 365 * 24 * 3600
 

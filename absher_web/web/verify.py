@@ -21,6 +21,7 @@ from absher_web.security import origin_host
 from absher_web.services import issued_documents as documents
 from absher_web.services.eservices import local_today
 from absher_web.services.payments import service_name
+from absher_web.web.page_cache import public_page
 from absher_web.web.vehicle_names import stored_plate_name
 
 bp = Blueprint("verify", __name__, url_prefix="/<lang_code>/verify")
@@ -89,11 +90,13 @@ def look_up(number: str) -> documents.Checked | None:
 
 
 @bp.get("")
+@public_page
 @limiter.shared_limit(verify_limit, scope="verify")
 def page():
     form = VerifyForm()
     if not form.number.raw_data:
-        return render_form(form)
+        # The empty form is the same for every visitor: kept in memory (page_cache).
+        return render_form(form)[0]
     if not form.validate():
         return render_form(form, 422)
     return render_answer(form, look_up(form.typed()))
