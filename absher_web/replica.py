@@ -50,12 +50,19 @@ READS = Counter("absher_replica_reads_total", "Views whose reads may lag, by whe
 # The session key holding when this browser's reads may go to the replica again.
 OWN_WRITES_KEY = "primary_until"
 
-# Seconds the replica's replay is behind: 0 when it has replayed all it received, or when it
-# is not a standby at all (promoted).
+# Seconds the replica's replay is behind: 0 when it has replayed all the primary had written
+# (:written, the primary's flushed WAL position read just before), or when it is not a
+# standby at all (promoted). Compared with the primary's position, not with what the standby
+# received: a standby cut off from the primary has replayed all it received, and would
+# otherwise look current for ever. Without :written (the primary did not answer), what it
+# received is all there is to compare with.
+WRITTEN_QUERY = text("SELECT pg_current_wal_flush_lsn()::text")
 LAG_QUERY = text("""
     SELECT CASE
         WHEN NOT pg_is_in_recovery() THEN 0
-        WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+        WHEN pg_last_wal_replay_lsn() >= COALESCE(CAST(:written AS pg_lsn),
+                                                  pg_last_wal_receive_lsn(),
+                                                  pg_last_wal_replay_lsn()) THEN 0
         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
     END
 """)
@@ -65,8 +72,10 @@ class Watch:
     """The replica's state, asked at most every ``every`` seconds; one thread asks while the
     others use the last answer, so no request waits for a check it did not start."""
 
-    def __init__(self, engine: Engine, max_lag: float, every: float, timeout: int) -> None:
+    def __init__(self, engine: Engine, max_lag: float, every: float, timeout: int,
+                 primary: Engine | None = None) -> None:
         self.engine, self.max_lag, self.every = engine, max_lag, every
+        self.primary = primary
         self.timeout_ms = int(timeout) * 1000
         self.lock = threading.Lock()
         self.state: str | None = None
@@ -82,12 +91,24 @@ class Watch:
                 self.lock.release()
         return self.state or AWAY
 
+    def written(self) -> str | None:
+        """How far the primary has written its WAL, or None if it cannot say now."""
+        if self.primary is None:
+            return None
+        try:
+            with self.primary.connect() as connection:
+                return connection.execute(WRITTEN_QUERY).scalar_one()
+        except DBAPIError:
+            return None
+
     def check(self) -> None:
+        written = self.written()
         try:
             with self.engine.connect() as connection:
                 # A replica that accepts connections but does not answer is away too.
                 connection.execute(text(f"SET LOCAL statement_timeout = {self.timeout_ms}"))
-                lag = float(connection.execute(LAG_QUERY).scalar_one() or 0)
+                lag = float(connection.execute(LAG_QUERY, {"written": written}).scalar_one()
+                            or 0)
         except DBAPIError as error:
             self.set(AWAY, f"{type(error.orig).__name__}")
             return
@@ -107,14 +128,14 @@ class Watch:
 
 
 class Replica:
-    def __init__(self, url: str, config: dict) -> None:
+    def __init__(self, url: str, config: dict, primary: Engine | None = None) -> None:
         self.engine = create_engine(
             url, pool_pre_ping=True,
             connect_args={"connect_timeout": config["REPLICA_CONNECT_TIMEOUT_SECONDS"]})
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self.watch = Watch(self.engine, config["REPLICA_MAX_LAG_SECONDS"],
                            config["REPLICA_CHECK_SECONDS"],
-                           config["REPLICA_CONNECT_TIMEOUT_SECONDS"])
+                           config["REPLICA_CONNECT_TIMEOUT_SECONDS"], primary)
 
 
 def replica_of(app: Flask) -> Replica | None:
@@ -126,7 +147,7 @@ def init_app(app: Flask, primary_sessions: sessionmaker[Session]) -> None:
     url = app.config.get("DATABASE_REPLICA_URL")
     if not url:
         return
-    app.extensions["absher_replica"] = Replica(url, app.config)
+    app.extensions["absher_replica"] = Replica(url, app.config, primary_sessions.kw["bind"])
 
     @event.listens_for(primary_sessions, "after_commit")
     def _wrote(_session: Session) -> None:

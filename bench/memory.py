@@ -18,7 +18,8 @@ a visitor types can hide a leak behind the same few keys.
 
 The worker's resident size (VmRSS in /proc/PID/status) is read after the warm-up and after
 each further thousand requests. Target (issue 30): at the end <= 1.10 x after the warm-up.
-Any answer 500 or above, or a signed-in page sending its holder to sign in, stops the run.
+Any answer 500 or above, a limit's refusal (429), or a signed-in page sending its holder to
+sign in stops the run.
 
 --trace runs the worker under bench/memory_trace.conf.py (tracemalloc started after the
 app loads) and prints the allocations that grew most between the two readings; tracing
@@ -203,8 +204,9 @@ class Client:
             path, method = path.replace("{token}", token), "GET"
         status, body = browser.request(method, path, form, step.htmx)
         signed_in = step.who != "visitor"
-        if status >= 500 or (signed_in and "sign-in" in browser.location
-                             or signed_in and "/login" in browser.location):
+        # A refusal (429) would be a cheaper page than the one meant: it stops the run too.
+        if status >= 500 or status == 429 or (signed_in and "sign-in" in browser.location
+                                              or signed_in and "/login" in browser.location):
             raise RuntimeError(f"{step.who}: {method} {path} answered {status} "
                                f"{browser.location} {body[:300]!r}")
         self.statuses[status] += 1

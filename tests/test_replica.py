@@ -149,9 +149,11 @@ def primary_count(cluster: Cluster) -> int:
         return connection.execute(text("SELECT count(*) FROM replica_marker")).scalar_one()
 
 
-def on_standby(cluster: Cluster, sql: str) -> None:
-    with create_engine(cluster.url(cluster.standby_port)).connect() as connection:
-        connection.execute(text(sql))
+def on_standby(cluster: Cluster, sql: str):  # noqa: ANN201
+    engine = create_engine(cluster.url(cluster.standby_port), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        result = connection.execute(text(sql))
+        return result.scalar() if result.returns_rows else None
 
 
 def read(client) -> tuple[int, int]:  # noqa: ANN001
@@ -224,6 +226,30 @@ def test_a_replica_too_far_behind_sends_reads_to_the_primary(cluster: Cluster) -
         readiness = client.get("/readyz")
         assert readiness.status_code == 200
         assert readiness.json["checks"]["replica"] == "behind"
+
+
+def test_a_standby_cut_off_from_the_primary_counts_as_behind(cluster: Cluster) -> None:
+    """Its WAL receiver stopped (the primary unreachable from it), the standby has replayed
+    all it received and answers at once: only the primary knows it is behind."""
+    app = replica_app(cluster, REPLICA_MAX_LAG_SECONDS=1)
+    client = app.test_client()
+    until(lambda: caught_up(cluster, client), "the standby to catch up")
+    stream = on_standby(cluster, "SHOW primary_conninfo")
+    on_standby(cluster, "ALTER SYSTEM SET primary_conninfo = ''")
+    on_standby(cluster, "SELECT pg_reload_conf()")
+    try:
+        until(lambda: on_standby(cluster, "SELECT count(*) FROM pg_stat_wal_receiver") == 0,
+              "the standby to stop receiving")
+        with create_engine(cluster.url(cluster.primary_port)).begin() as connection:
+            connection.execute(text("INSERT INTO replica_marker VALUES (3)"))
+        until(lambda: read(client) == (cluster.primary_port, primary_count(cluster)),
+              "reads back on the primary")
+        assert client.get("/readyz").json["checks"]["replica"] == "behind"
+    finally:
+        quoted = stream.replace("'", "''")
+        on_standby(cluster, f"ALTER SYSTEM SET primary_conninfo = '{quoted}'")
+        on_standby(cluster, "SELECT pg_reload_conf()")
+    until(lambda: caught_up(cluster, client), "reads back on the standby, streaming again")
 
 
 def test_a_stopped_replica_sends_reads_to_the_primary_and_back(cluster: Cluster) -> None:
