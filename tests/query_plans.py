@@ -108,8 +108,9 @@ def nodes(plan: dict) -> Iterator[dict]:
         yield from nodes(child)
 
 
-def scans(plan: dict, big_tables: set[str]) -> list[str]:
-    """What in the plan reads a big table sequentially or touches too many pages."""
+def scans(plan: dict, big_tables: set[str], max_rows: int | None = None) -> list[str]:
+    """What in the plan reads a big table sequentially or touches too many pages (or, with
+    ``max_rows``, reads more rows than a page ever needs: an unbounded count)."""
     problems = [f"Seq Scan on {node['Relation Name']}" for node in nodes(plan["Plan"])
                 if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in big_tables]
     top = plan["Plan"]
@@ -118,14 +119,18 @@ def scans(plan: dict, big_tables: set[str]) -> list[str]:
                for node in nodes(plan["Plan"]))
     if pages > MAX_PAGES + PAGES_PER_ROW * rows:
         problems.append(f"{pages} pages read for {rows} rows")
+    if max_rows is not None and rows > max_rows:
+        problems.append(f"{rows} rows read (at most {max_rows})")
     return problems
 
 
-def assert_only_index_lookups(sent: list[tuple[str, dict]], app=None) -> None:  # noqa: ANN001
-    """Each statement's plan is index lookups (in the app's context when one is given)."""
+def assert_only_index_lookups(sent: list[tuple[str, dict]], app=None,  # noqa: ANN001
+                              max_rows: int | None = None) -> None:
+    """Each statement's plan is index lookups (in the app's context when one is given), each
+    reading at most ``max_rows`` rows when given."""
     if app is not None:
         with app.app_context():
-            assert_only_index_lookups(sent)
+            assert_only_index_lookups(sent, max_rows=max_rows)
         return
     from flask import current_app
 
@@ -134,7 +139,7 @@ def assert_only_index_lookups(sent: list[tuple[str, dict]], app=None) -> None:  
     big_tables = current_app.extensions["big_tables"]
     problems = []
     for statement, parameters in sent:
-        found = scans(plan_of(statement, parameters), big_tables)
+        found = scans(plan_of(statement, parameters), big_tables, max_rows)
         if found:
             problems.append(f"{'; '.join(found)}:\n  {' '.join(statement.split())}")
     assert not problems, "\n".join(problems)

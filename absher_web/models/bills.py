@@ -107,3 +107,5 @@ Index("uq_bills_open_request", Bill.service, Bill.request_key, unique=True,
 
 # A bank's payments of one day, for the daily reconciliation (services/reconciliation.py).
 Index("ix_bills_bank_paid_at", Bill.bank_code, Bill.paid_at)
+# A holder's bills of one service, the newest first (each e-service's own list of them).
+Index("ix_bills_account_service_created", Bill.account_id, Bill.service, Bill.created_at)

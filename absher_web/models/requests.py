@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from absher_web.models.accounts import Account
@@ -36,7 +36,13 @@ class ServiceRequest(Base):
     """
 
     __tablename__ = "service_requests"
-    __table_args__ = (UniqueConstraint("service", "request_key"),)
+    __table_args__ = (
+        UniqueConstraint("service", "request_key"),
+        # An office's queue of one service, oldest first (services/requests.awaiting_officer,
+        # services/passports.queue_of): a walk of QUEUE_SHOWN entries however many wait.
+        Index("ix_service_requests_queue", "status", "office_city", "service", "changed_at",
+              "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What the holder quotes when they call: digits, the last a check digit.

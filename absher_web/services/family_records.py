@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -182,10 +182,12 @@ def record_of(session: Session, head_id: str, kind: FamilyRecordKind) -> FamilyR
 
 def records_of(session: Session, national_id: str) -> list[FamilyRecord]:
     """The records the person heads or is a current member of, the oldest first."""
-    listed = select(FamilyRecordMember.record_id).where(
-        FamilyRecordMember.person_id == national_id)
-    found = session.scalars(select(FamilyRecord).where(or_(
-        FamilyRecord.head_id == national_id, FamilyRecord.id.in_(listed)))
+    # Two index lookups (as head, as member) in one UNION: an OR of the two would read
+    # every record.
+    theirs = union(select(FamilyRecord.id).where(FamilyRecord.head_id == national_id),
+                   select(FamilyRecordMember.record_id).where(
+                       FamilyRecordMember.person_id == national_id))
+    found = session.scalars(select(FamilyRecord).where(FamilyRecord.id.in_(theirs))
         .options(selectinload(FamilyRecord.members))
         .order_by(FamilyRecord.issued_at, FamilyRecord.id))
     return [record for record in found if _belongs(session, record, national_id)]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -251,6 +251,9 @@ def of_holder(session: Session, account: Account, limit: int = 100) -> list[Serv
 
 
 QUEUE_SHOWN = 100  # an office's queue shows its oldest requests, decided first
+# The queue's count stops here: above it the page says "more than" (like the inbox's "99+"),
+# so the count reads at most this many index entries + 1 however many wait.
+QUEUE_COUNTED_MAX = 999
 
 
 def _awaiting(services: tuple[str, ...], office_city: str):  # noqa: ANN202 (a condition)
@@ -258,18 +261,36 @@ def _awaiting(services: tuple[str, ...], office_city: str):  # noqa: ANN202 (a c
             & (ServiceRequest.office_city == office_city))
 
 
+def _walks(services: tuple[str, ...], office_city: str, limit: int):  # noqa: ANN202
+    """The oldest ``limit`` waiting requests of each service (one walk of the queue index
+    each: an IN over the services would read them all), as one UNION ALL subquery."""
+    return union_all(*[
+        select(ServiceRequest.id, ServiceRequest.changed_at)
+        .where(_awaiting((service,), office_city))
+        .order_by(ServiceRequest.changed_at, ServiceRequest.id).limit(limit).subquery().select()
+        for service in services]).subquery()
+
+
 def awaiting_officer(session: Session, services: tuple[str, ...], office_city: str,
                      limit: int = QUEUE_SHOWN) -> list[ServiceRequest]:
     """The queue of one city's office for the given services, oldest first."""
-    return list(session.scalars(select(ServiceRequest).where(_awaiting(services, office_city))
-                                .order_by(ServiceRequest.changed_at, ServiceRequest.id)
-                                .limit(limit)))
+    if not services:
+        return []
+    merged = _walks(services, office_city, limit)
+    oldest = select(merged.c.id).order_by(merged.c.changed_at, merged.c.id).limit(limit)
+    return list(session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(oldest))
+                                .order_by(ServiceRequest.changed_at, ServiceRequest.id)))
 
 
-def awaiting_count(session: Session, services: tuple[str, ...], office_city: str) -> int:
-    """How many requests the office's queue holds, shown or not."""
-    return session.scalar(select(func.count()).select_from(ServiceRequest)
-                          .where(_awaiting(services, office_city))) or 0
+def awaiting_count(session: Session, services: tuple[str, ...], office_city: str,
+                   cap: int = QUEUE_COUNTED_MAX) -> int:
+    """How many requests the office's queue holds, shown or not, counted up to ``cap`` + 1
+    (shown as "more than ``cap``")."""
+    if not services:
+        return 0
+    merged = _walks(services, office_city, cap + 1)
+    counted = select(merged.c.id).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(counted)) or 0
 
 
 # --- telling the holder once the change is saved ----------------------------------------------

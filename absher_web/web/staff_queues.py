@@ -231,7 +231,7 @@ def queue(role: str):
     waiting = requests.awaiting_count(db.session, services, officer.city) \
         if len(found) >= requests.QUEUE_SHOWN else len(found)
     return render_queue(cases_of(found), session.pop(NOTICE_KEY, None), role,
-                        waiting=waiting)
+                        waiting=waiting, waiting_max=requests.QUEUE_COUNTED_MAX)
 
 
 def _case(number: str, role: str) -> Case:
