@@ -1,7 +1,7 @@
 """Checkpoints of unfinished imports, so an import resumes after a failure.
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
