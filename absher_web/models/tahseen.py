@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from absher_web.models.accounts import Account
@@ -38,6 +38,10 @@ class TahseenTicket(Base):
     """
 
     __tablename__ = "tahseen_tickets"
+    # An office's open tickets, oldest first (services/tahseen.waiting and its capped
+    # count): a walk of QUEUE_SHOWN entries however many wait.
+    __table_args__ = (Index("ix_tahseen_tickets_queue", "status", "office_city", "created_at",
+                            "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What the holder quotes: digits, the last a check digit; only its holder sees it.

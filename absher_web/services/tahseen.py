@@ -265,9 +265,13 @@ def waiting(session: Session, office_city: str,
                                 .limit(limit)))
 
 
-def waiting_count(session: Session, office_city: str) -> int:
-    return session.scalar(select(func.count()).select_from(TahseenTicket)
-                          .where(_waiting(office_city))) or 0
+def waiting_count(session: Session, office_city: str,
+                  cap: int = requests.QUEUE_COUNTED_MAX) -> int:
+    """How many tickets the office's queue holds, counted up to ``cap`` + 1 (shown as
+    "more than ``cap``"), like the requests' queues."""
+    counted = (select(TahseenTicket.id).where(_waiting(office_city))
+               .order_by(TahseenTicket.created_at, TahseenTicket.id).limit(cap + 1).subquery())
+    return session.scalar(select(func.count()).select_from(counted)) or 0
 
 
 def waiting_by_office(session: Session) -> list[requests.Waiting]:

@@ -33,7 +33,8 @@ officers_of(bp, staff.CIVIL_AFFAIRS)
 def render_queue(found: list[TahseenTicket], waiting: int, notice: dict | None = None,
                  **context):
     return render_template("staff/tahseen.html", title=TITLE, found=found, waiting=waiting,
-                           notice=notice, names=_names(), **context)
+                           waiting_max=requests.QUEUE_COUNTED_MAX, notice=notice,
+                           names=_names(), **context)
 
 
 def render_ticket(ticket: TahseenTicket, form: AnswerForm | None = None, status: int = 200,

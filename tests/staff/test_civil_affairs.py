@@ -414,3 +414,12 @@ def test_a_queue_longer_than_it_shows_says_how_many_wait(app, make_account, make
     queue = text_of(officer_console(app).client.get("/en/staff/civil-affairs"))
     assert "The oldest 1 request of 2 is shown" in queue
     assert oldest.number in queue and newer.number not in queue
+
+
+def test_the_queues_count_stops_past_its_cap(app, make_account, make_person, sms_outbox):
+    """A queue of thousands is never counted whole: past the cap the page says "more than"."""
+    made = [mother_applies(app, make_account, make_person, sms_outbox)[1] for _ in range(3)]
+    services = (made[0].service,)
+    with app.app_context():
+        assert requests.awaiting_count(db.session, services, made[0].office_city) == 3
+        assert requests.awaiting_count(db.session, services, made[0].office_city, cap=1) == 2

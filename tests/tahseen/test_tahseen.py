@@ -256,3 +256,14 @@ def test_operators_see_which_cities_have_tickets_and_no_officer(app, holder):
     result = runner.invoke(args=["absher", "waiting-tickets"])
     assert result.exit_code == 0, result.output
     assert "الرياض" in result.output and " 1 " in f" {result.output} "
+
+
+def test_the_queues_count_stops_past_its_cap(app, holder):
+    """A city's open tickets are counted up to the cap and one more, never all of them."""
+    app.config["TAHSEEN_OPEN_MAX"] = 5
+    city = holder.sent().office_city
+    holder.sent()
+    holder.sent()
+    with app.app_context():
+        assert tahseen.waiting_count(db.session, city) == 3
+        assert tahseen.waiting_count(db.session, city, cap=1) == 2
