@@ -4,9 +4,9 @@ lookups at scale: PostgreSQL's own plans say so.
 Every table that grows with the holders is filled with 100,000 rows (generate_series) and
 ANALYZEd; then a holder signs in through the test client and opens each e-service's page
 (and its enquiry), My family, Payments (each group), My requests, Documents, the inbox; a
-bank sends a payment notice; each officer role signs in and opens its queue; /verify checks
-an issued document. PostgreSQL's plan of every statement those requests sent must be index
-lookups (tests/query_plans.py says how that is judged).
+bank sends a payment notice; each officer role signs in and opens its queues (Tahseen's
+too); /verify checks an issued document. PostgreSQL's plan of every statement those
+requests sent must be index lookups (tests/query_plans.py says how that is judged).
 """
 
 from __future__ import annotations
@@ -175,12 +175,20 @@ FILL = [
                CASE WHEN i % 20 = 0 THEN 'objected' ELSE 'paid' END,
                now() - i * interval '1 hour'
         FROM generate_series(1, {ROWS}) AS i""",
+    # Tahseen tickets: one in four open (5,000 waiting in each city), as the queues' requests.
+    f"""INSERT INTO tahseen_tickets (id, number, account_id, kind, topic, text, status,
+                                    office_city, created_at, changed_at)
+        SELECT i, lpad(i::text, 12, '0'), i % {ROWS // 10} + 1, 'question', 'national_id',
+               'When is my card ready?', CASE WHEN i % 4 = 0 THEN 'open' ELSE 'answered' END,
+               ({CITIES})[i / 7 % 5 + 1], now() - i * interval '1 minute',
+               now() - i * interval '1 minute'
+        FROM generate_series(1, {ROWS}) AS i""",
     *serial_sequences_follow("accounts", "staff_users", "security_answers", "vehicles",
                              "traffic_violations", "sponsorships", "passports", "parent_links",
                              "marriages", "custodies", "bills", "service_requests",
                              "inbox_messages", "vehicle_sales", "family_records",
                              "family_record_members", "driving_authorisations",
-                             "issued_documents", "decorum_violations"),
+                             "issued_documents", "decorum_violations", "tahseen_tickets"),
 ]
 
 
@@ -299,7 +307,7 @@ def test_verify_finds_an_issued_document(filled):
     (staff.PASSPORTS, "passports"), (staff.PASSPORTS, "passports/requests"),
     (staff.CIVIL_AFFAIRS, "civil-affairs"), (staff.RECRUITER, "recruitment"),
     (staff.DECORUM_OFFICER, "decorum/record"),
-    (staff.OBJECTIONS_COMMITTEE, "decorum-objections")])
+    (staff.OBJECTIONS_COMMITTEE, "decorum-objections"), (staff.CIVIL_AFFAIRS, "tahseen")])
 def test_each_officer_queue_is_lookups(filled, role, page):
     console = Console(filled.test_client(), StaffUser(username=f"plans.{role}"))
     console.sign_in()

@@ -253,6 +253,13 @@ def by_number(session: Session, number: str) -> TahseenTicket | None:
     return session.scalars(select(TahseenTicket).where(TahseenTicket.number == number)).first()
 
 
+# Oldest first, in the order of the queue index (status and city are fixed by _waiting): only
+# that index gives it, so PostgreSQL walks it rather than the index on created_at alone,
+# which passes every answered ticket of every city before the open ones of this one.
+_QUEUE_ORDER = (TahseenTicket.status, TahseenTicket.office_city, TahseenTicket.created_at,
+                TahseenTicket.id)
+
+
 def _waiting(office_city: str):  # noqa: ANN202 (a condition)
     return (TahseenTicket.status == T.OPEN) & (TahseenTicket.office_city == office_city)
 
@@ -261,8 +268,7 @@ def waiting(session: Session, office_city: str,
             limit: int = QUEUE_SHOWN) -> list[TahseenTicket]:
     """The open tickets of one city's office, the oldest first."""
     return list(session.scalars(select(TahseenTicket).where(_waiting(office_city))
-                                .order_by(TahseenTicket.created_at, TahseenTicket.id)
-                                .limit(limit)))
+                                .order_by(*_QUEUE_ORDER).limit(limit)))
 
 
 def waiting_count(session: Session, office_city: str,
@@ -270,7 +276,7 @@ def waiting_count(session: Session, office_city: str,
     """How many tickets the office's queue holds, counted up to ``cap`` + 1 (shown as
     "more than ``cap``"), like the requests' queues."""
     counted = (select(TahseenTicket.id).where(_waiting(office_city))
-               .order_by(TahseenTicket.created_at, TahseenTicket.id).limit(cap + 1).subquery())
+               .order_by(*_QUEUE_ORDER).limit(cap + 1).subquery())
     return session.scalar(select(func.count()).select_from(counted)) or 0
 
 
