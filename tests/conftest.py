@@ -12,10 +12,12 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -27,6 +29,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from absher_web import create_app, outside
 from absher_web.config import TestConfig
+from absher_web.dates import RIYADH
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
 from absher_web.models import Base
@@ -57,6 +60,32 @@ class SharedTemplateCode(jinja2.BytecodeCache):
 
 
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()}
+
+# Test modules take "today" when they are collected (tests/days.py), and the site takes it
+# when each request comes, on the Riyadh clock. A run that crossed midnight there (21:00 UTC)
+# would compare two different days (a passport issued "tomorrow", a child adult a day early),
+# so a run that starts this close to midnight waits until it has passed. A full run on
+# PostgreSQL or SQLite takes under twenty minutes on a two-core machine.
+MIDNIGHT_MARGIN = timedelta(minutes=int(os.environ.get("ABSHER_TEST_MIDNIGHT_MARGIN", "30")))
+
+
+def until_riyadh_midnight(now: datetime) -> timedelta:
+    local = now.astimezone(RIYADH)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), RIYADH)
+    return midnight - local
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the run that started it has waited already
+    wait = until_riyadh_midnight(datetime.now(UTC))
+    if wait < MIDNIGHT_MARGIN:
+        print(f"\nIt is midnight in Riyadh in {int(wait.total_seconds())} s: the run waits for "
+              "the new day, so that the tests and the site agree on the date "
+              "(ABSHER_TEST_MIDNIGHT_MARGIN, in minutes, sets how close is too close).",
+              file=sys.stderr, flush=True)
+        time.sleep(wait.total_seconds() + 5)
 
 
 @contextmanager

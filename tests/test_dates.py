@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -65,3 +65,12 @@ def test_the_account_home_shows_the_riyadh_day_of_a_pending_activation(
         citizen.enter_code()
         home = client.get("/en/account/").get_data(as_text=True)
     assert "25 November 2026" in home and "24 November 2026" not in home
+
+
+def test_the_suite_knows_how_far_midnight_in_riyadh_is():
+    # The suite waits for midnight in Riyadh rather than straddle it (tests/conftest.py).
+    from tests.conftest import until_riyadh_midnight
+
+    assert until_riyadh_midnight(datetime(2026, 12, 6, 20, 59, tzinfo=UTC)) == timedelta(minutes=1)
+    assert until_riyadh_midnight(datetime(2026, 12, 6, 21, 0, tzinfo=UTC)) == timedelta(days=1)
+    assert until_riyadh_midnight(datetime(2026, 12, 6, 9, 0, tzinfo=UTC)) == timedelta(hours=12)

@@ -4,8 +4,8 @@ lookups at scale: PostgreSQL's own plans say so.
 Every table that grows with the holders is filled with 100,000 rows (generate_series) and
 ANALYZEd; then a holder signs in through the test client and opens each e-service's page
 (and its enquiry), My family, Payments (each group), My requests, Documents, the inbox; a
-bank sends a payment notice; each officer role signs in and opens its queue; /verify
-checks an issued document. PostgreSQL's plan of every statement those
+bank sends a payment notice; each officer role signs in and opens its queues (Tahseen's
+too); /verify checks an issued document. PostgreSQL's plan of every statement those
 requests sent must be index lookups (tests/query_plans.py says how that is judged).
 """
 
@@ -309,7 +309,7 @@ def test_verify_finds_an_issued_document(filled):
     (staff.PASSPORTS, "passports"), (staff.PASSPORTS, "passports/requests"),
     (staff.CIVIL_AFFAIRS, "civil-affairs"), (staff.RECRUITER, "recruitment"),
     (staff.DECORUM_OFFICER, "decorum/record"),
-    (staff.OBJECTIONS_COMMITTEE, "decorum-objections")])
+    (staff.OBJECTIONS_COMMITTEE, "decorum-objections"), (staff.CIVIL_AFFAIRS, "tahseen")])
 def test_each_officer_queue_is_lookups(filled, role, page):
     console = Console(filled.test_client(), StaffUser(username=f"plans.{role}"))
     console.sign_in()

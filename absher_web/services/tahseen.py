@@ -253,9 +253,8 @@ def by_number(session: Session, number: str) -> TahseenTicket | None:
     return session.scalars(select(TahseenTicket).where(TahseenTicket.number == number)).first()
 
 
-# Oldest first, in the order of the queue index (status and city are fixed by _waiting): only
-# that index gives it, so PostgreSQL walks it rather than the index on created_at alone,
-# which passes every answered ticket of every city before the open ones of this one.
+# Oldest first, in the order of the queue index (status and city are fixed by _waiting), the
+# only index on these columns (migration 0033): one walk of QUEUE_SHOWN entries.
 _QUEUE_ORDER = (TahseenTicket.status, TahseenTicket.office_city, TahseenTicket.created_at,
                 TahseenTicket.id)
 
