@@ -55,7 +55,9 @@ OWN_WRITES_KEY = "primary_until"
 # standby at all (promoted). Compared with the primary's position, not with what the standby
 # received: a standby cut off from the primary has replayed all it received, and would
 # otherwise look current for ever. Without :written (the primary did not answer), what it
-# received is all there is to compare with.
+# received is all there is to compare with. NULL when it is behind by an unknown time: a
+# standby started since its last replayed transaction does not know that transaction's
+# time, and counts as behind until it has caught up.
 WRITTEN_QUERY = text("SELECT pg_current_wal_flush_lsn()::text")
 LAG_QUERY = text("""
     SELECT CASE
@@ -63,7 +65,7 @@ LAG_QUERY = text("""
         WHEN pg_last_wal_replay_lsn() >= COALESCE(CAST(:written AS pg_lsn),
                                                   pg_last_wal_receive_lsn(),
                                                   pg_last_wal_replay_lsn()) THEN 0
-        ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+        ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
     END
 """)
 
@@ -107,11 +109,12 @@ class Watch:
             with self.engine.connect() as connection:
                 # A replica that accepts connections but does not answer is away too.
                 connection.execute(text(f"SET LOCAL statement_timeout = {self.timeout_ms}"))
-                lag = float(connection.execute(LAG_QUERY, {"written": written}).scalar_one()
-                            or 0)
+                measured = connection.execute(LAG_QUERY, {"written": written}).scalar_one()
         except DBAPIError as error:
             self.set(AWAY, f"{type(error.orig).__name__}")
             return
+        # Behind by an unknown time is behind: the gauge shows +Inf.
+        lag = float("inf") if measured is None else float(measured)
         self.lag = lag
         LAG.set(lag)
         self.set(BEHIND if lag > self.max_lag else OK, f"lag {lag:.1f} s")

@@ -228,11 +228,20 @@ def test_a_replica_too_far_behind_sends_reads_to_the_primary(cluster: Cluster) -
         assert readiness.json["checks"]["replica"] == "behind"
 
 
-def test_a_standby_cut_off_from_the_primary_counts_as_behind(cluster: Cluster) -> None:
+@pytest.mark.parametrize("restarted", [False, True], ids=["running", "restarted"])
+def test_a_standby_cut_off_from_the_primary_counts_as_behind(cluster: Cluster,
+                                                             restarted: bool) -> None:
     """Its WAL receiver stopped (the primary unreachable from it), the standby has replayed
-    all it received and answers at once: only the primary knows it is behind."""
+    all it received and answers at once: only the primary knows it is behind. Restarted
+    meanwhile, it no longer knows when its last replayed change was made: still behind."""
     app = replica_app(cluster, REPLICA_MAX_LAG_SECONDS=1)
     client = app.test_client()
+    if restarted:
+        # A checkpoint the standby has replayed, so that it restarts from there, with no
+        # transaction of the primary to replay after it.
+        with create_engine(cluster.url(cluster.primary_port),
+                           isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(text("CHECKPOINT"))
     until(lambda: caught_up(cluster, client), "the standby to catch up")
     stream = on_standby(cluster, "SHOW primary_conninfo")
     on_standby(cluster, "ALTER SYSTEM SET primary_conninfo = ''")
@@ -242,6 +251,10 @@ def test_a_standby_cut_off_from_the_primary_counts_as_behind(cluster: Cluster) -
               "the standby to stop receiving")
         with create_engine(cluster.url(cluster.primary_port)).begin() as connection:
             connection.execute(text("INSERT INTO replica_marker VALUES (3)"))
+        if restarted:
+            on_standby(cluster, "CHECKPOINT")
+            cluster.pg_ctl(cluster.standby_dir, "restart")
+            assert on_standby(cluster, "SELECT pg_last_xact_replay_timestamp()") is None
         until(lambda: read(client) == (cluster.primary_port, primary_count(cluster)),
               "reads back on the primary")
         assert client.get("/readyz").json["checks"]["replica"] == "behind"
