@@ -238,6 +238,20 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def states_gallery(database_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """Every state of the gallery, rendered once per test process (tests/gallery.py). Not in
+    the PostgreSQL run: the gallery reads no database."""
+    from tests import gallery
+
+    if POSTGRES_URL:
+        pytest.skip("the states gallery reads no database: checked once, in the SQLite run")
+    config = type("GalleryTestConfig", (TestConfig,), {
+        "DATABASE_URL": database_url,
+        "SMS_FILE": str(tmp_path_factory.mktemp("gallery") / "sms.jsonl")})
+    return gallery.render_every_state(create_app(config))
+
+
 @pytest.fixture
 def session(app):
     """A database session for arranging and inspecting rows in a test."""

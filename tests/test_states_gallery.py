@@ -5,26 +5,26 @@ from __future__ import annotations
 
 import re
 
-import brotli
 import pytest
 from cryptography.fernet import Fernet
 
 from absher_web import create_app
 from absher_web.agencies.traffic import PLATE_LETTERS, arabic_letters
-from absher_web.config import ProductionConfig
+from absher_web.config import ProductionConfig, TestConfig
 from absher_web.web import dev_states, eservices
+from tests import gallery
 from tests.conftest import REDIS_URL
-from tests.pages import bytes_on_the_wire, parse
+from tests.pages import parse
 
 ENTRIES = dev_states.entries()
 # States whose page is itself an error of the server's side.
 SERVER_ERRORS = {"error-500", "error-503", "error-503.htmx"}
 
 
-def test_every_state_renders_in_both_languages_without_a_server_error(client):
-    for lang in ("ar", "en"):
+def test_every_state_renders_in_both_languages_without_a_server_error(states_gallery):
+    for lang in gallery.LANGUAGES:
         for entry in ENTRIES:
-            response = client.get(f"/{lang}/dev/states/{entry.name}")
+            response = states_gallery[lang, entry.name]
             if entry.name not in SERVER_ERRORS:
                 assert response.status_code < 500, (lang, entry.name, response.status_code)
             source = response.get_data(as_text=True)
@@ -145,25 +145,19 @@ PAGE_BUDGET = 30 * 1024  # a page alone (bench/page_weight.py adds its scripts a
 FRAGMENT_BUDGET = 3 * 1024
 
 
-def test_every_state_and_fragment_goes_out_compressed_within_its_budget(app):
+def test_every_state_and_fragment_goes_out_compressed_within_its_budget(states_gallery):
+    # Each as a fresh browser gets it: the page, then its htmx answer (tests/gallery.py).
     over = []
-    for lang in ("ar", "en"):
+    for lang in gallery.LANGUAGES:
         for entry in ENTRIES:
-            client = app.test_client()  # a fresh browser: the page, then its htmx answer
-            page = client.get(f"/{lang}/dev/states/{entry.state.name}",
-                              headers={"Accept-Encoding": "br"})
-            response = page
-            if entry.fragment:
-                response = client.get(f"/{lang}/dev/states/{entry.name}",
-                                      headers={"Accept-Encoding": "br"})
-            compressed = response.headers.get("Content-Encoding") == "br"
-            body = brotli.decompress(response.data) if compressed else response.data
+            response = states_gallery[lang, entry.name]
             # Only what is too short to gain goes as it is (COMPRESS_MIN_SIZE).
-            assert compressed or len(body) < app.config["COMPRESS_MIN_SIZE"], entry.name
-            assert (b"<html" in body) is not entry.fragment, entry.name
+            assert response.compressed or len(response.get_data()) < \
+                TestConfig.COMPRESS_MIN_SIZE, entry.name
+            assert ("<html" in response.text) is not entry.fragment, entry.name
             budget = FRAGMENT_BUDGET if entry.fragment else PAGE_BUDGET
-            if bytes_on_the_wire(response) > budget:
-                over.append((lang, entry.name, bytes_on_the_wire(response)))
+            if response.wire_bytes > budget:
+                over.append((lang, entry.name, response.wire_bytes))
     assert over == []
 
 
@@ -212,10 +206,12 @@ def latin_commas_in_arabic(response) -> list[str]:
     return found
 
 
-def test_arabic_pages_name_saudi_plates_in_arabic_letters_and_use_the_arabic_comma(client):
+def test_arabic_pages_name_saudi_plates_in_arabic_letters_and_use_the_arabic_comma(
+        states_gallery):
     plates_seen = 0
     for entry in ENTRIES:
-        text = visible_text(client.get(f"/ar/dev/states/{entry.name}"))
+        response = states_gallery["ar", entry.name]
+        text = visible_text(response)
         for match in LATIN_PLATE.finditer(text):
             letters, number = match.groups()
             arabic = f"{arabic_letters(letters.replace(' ', ''))} {number}"
@@ -223,8 +219,7 @@ def test_arabic_pages_name_saudi_plates_in_arabic_letters_and_use_the_arabic_com
             assert arabic in before, (entry.name, match.group(), text[max(0, match.start()
                                                                             - 80):match.end()])
             plates_seen += 1
-        assert not latin_commas_in_arabic(client.get(f"/ar/dev/states/{entry.name}")), \
-            entry.name
+        assert not latin_commas_in_arabic(response), entry.name
     # The gallery's vehicles: My vehicles (3, each in a sentence or its details) and the
     # authorisations (the list to choose from, five entries), in pages and fragments.
     assert plates_seen >= 10, plates_seen
@@ -237,11 +232,11 @@ ARABIC_PLATE = re.compile(f"(?<![{ARABIC_LETTER}])([{''.join(PLATE_LETTERS.value
 LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()}
 
 
-def test_english_pages_name_saudi_plates_in_latin_letters(client):
+def test_english_pages_name_saudi_plates_in_latin_letters(states_gallery):
     # The Arabic form only in a plate's details (a <dd>), after the Latin one.
     plates_seen = details_seen = 0
     for entry in ENTRIES:
-        response = client.get(f"/en/dev/states/{entry.name}")
+        response = states_gallery["en", entry.name]
         plates_seen += len(LATIN_PLATE.findall(visible_text(response)))
         for piece in parse(response).find_all(string=ARABIC_PLATE):
             details = piece.find_parent("dd")
