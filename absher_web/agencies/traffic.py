@@ -362,7 +362,7 @@ def unpaid_fines_by_owner(session: Session, owner_ids: Iterable[str]) -> dict[st
             .join(Vehicle, Vehicle.id == TrafficViolation.vehicle_id)
             .where(Vehicle.owner_id.in_(chunk),
                    TrafficViolation.status == ViolationStatus.UNPAID)
-            .group_by(Vehicle.owner_id)).tuples().all())
+            .group_by(Vehicle.owner_id)).all())
     return {owner: total for owner, total in found.items() if total}
 
 
