@@ -163,7 +163,7 @@ def people_of(session: Session, policy: EServicePolicy, account: Account,
     people = civil_registry.stored_people(session, ids)
     allowed = []
     for national_id, (relations, refusal) in acting_for.links_to(session, account, ids,
-                                                                 today).items():
+                                                                 today, people).items():
         decision = acting_for.decide(relations, refusal, SERVICE)
         if decision and national_id in people:
             allowed.append((people[national_id], decision.relation))

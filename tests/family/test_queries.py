@@ -15,7 +15,7 @@ from tests.family.test_page import TODAY, cards, years_ago
 
 # The page for a holder with one wife, son and worker, and with four of each, sends this
 # many queries at most.
-MOST = 16
+MOST = 13
 
 
 def a_family(app, make_account, make_person, sms_outbox, each: int) -> Citizen:

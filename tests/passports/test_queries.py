@@ -15,7 +15,7 @@ from tests.pages import parse
 from tests.passports.conftest import TODAY, Guardian
 
 # The page for a holder with one minor and with four sends this many queries at most.
-MOST = 14
+MOST = 13
 PLATES = count(1000)
 
 
