@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, family, passports, traffic
@@ -344,14 +344,21 @@ def queue_of(session: Session, officer: StaffUser) -> tuple[list[ServiceRequest]
     first, QUEUE_SHOWN of each)."""
     if not officer.city or not staff.has_role(officer, staff.PASSPORTS):
         return [], []
-    def of(status: RequestStatus) -> list[ServiceRequest]:
-        return list(session.scalars(
-            select(ServiceRequest).where(ServiceRequest.service == SERVICE,
-                                         ServiceRequest.status == status,
-                                         ServiceRequest.office_city == officer.city)
+
+    def first_of(status: RequestStatus) -> Select:
+        # A walk of the queue index, QUEUE_SHOWN entries at most, however many wait.
+        return select(select(ServiceRequest.id).where(
+            ServiceRequest.service == SERVICE, ServiceRequest.status == status,
+            ServiceRequest.office_city == officer.city)
             .order_by(ServiceRequest.changed_at, ServiceRequest.id)
-            .limit(requests.QUEUE_SHOWN)))
-    return of(S.APPROVED), of(S.PRINTED)
+            .limit(requests.QUEUE_SHOWN).subquery())
+
+    # Both lists in one query.
+    found = session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(
+        union_all(first_of(S.APPROVED), first_of(S.PRINTED))))
+        .order_by(ServiceRequest.changed_at, ServiceRequest.id)).all()
+    return ([r for r in found if r.status is S.APPROVED],
+            [r for r in found if r.status is S.PRINTED])
 
 
 def _check_officer(officer: StaffUser, request: ServiceRequest) -> None:

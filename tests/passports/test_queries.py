@@ -11,8 +11,9 @@ from absher_web.agencies.family import ParentEntry
 from absher_web.agencies.passports import PassportEntry, TravelBanEntry
 from absher_web.extensions import db
 from absher_web.models import ActivationState, ParentRole, Sex, ViolationStatus
+from tests.eservices.billing import pay
 from tests.pages import parse
-from tests.passports.conftest import TODAY, Guardian
+from tests.passports.conftest import TODAY, Guardian, bills_of, mark, requests_of
 
 # The page for a holder with one minor and with four sends this many queries at most.
 MOST = 13
@@ -61,3 +62,20 @@ def test_the_page_sends_as_many_queries_for_four_minors_as_for_one(
         counts[minors] = len(queries)
     assert counts[1] == counts[4], counts
     assert counts[4] <= MOST, counts
+
+
+def test_the_officers_queue_reads_both_lists_and_their_names_in_one_query_each(
+        app, make_account, make_person, sms_outbox, officer, queries):
+    holder = a_family(app, app.test_client(), make_account, make_person, sms_outbox, 3)
+    for n, bill in enumerate(bills_of(app)):
+        pay(app, bill, reference=f"RJHI-{n:04d}")
+    printed, *waiting = requests_of(app)
+    assert mark(officer, printed.number, "printed").status_code == 303
+    queries.clear()
+    queue = parse(officer.client.get("/en/staff/passports"))
+    to_print, to_hand_over = (table.select("tbody tr") for table in queue.select("table"))
+    assert len(to_print) == len(waiting) == 2 and len(to_hand_over) == 1
+    assert holder.account.national_id in to_print[0].get_text() + to_print[1].get_text() + \
+        to_hand_over[0].get_text()
+    # The officer, the requests of both lists, the beneficiaries' names.
+    assert len(queries) == 3, queries
