@@ -18,17 +18,19 @@ def holder(client, make_account, sms_outbox) -> Citizen:
     return citizen
 
 
+# Pages whose own reads are one query: Payments' count of bills by state, My vehicles'
+# bills (those to pay and the latest others together).
+@pytest.mark.parametrize("page", ["/en/account/payments", "/en/account/services/vehicles"])
 def test_the_session_the_answers_and_the_unread_count_are_one_query(app, client, holder,
-                                                                     queries):
+                                                                     queries, page):
     fill(app, holder.account, 2)
     queries.clear()
-    link = header_link(client.get("/en/account/payments"))
+    link = header_link(client.get(page))
     assert link.select_one(".badge").get_text() == "2"
     first, *own = queries
     assert all(table in first for table in ("device_sessions", "security_answers",
                                             "inbox_messages"))
-    # Payments' own: the count of bills by state.
-    assert len(own) == 1 and "bills" in own[0]
+    assert len(own) == 1 and "bills" in own[0], own
 
 
 def test_a_page_that_marks_a_message_read_counts_again(app, client, holder, queries):
