@@ -126,7 +126,7 @@ def language_cookies(config: dict, lang: str, sent: Mapping[str, str]) -> list[s
 
 def forget_rendered_pages(app: Flask) -> None:
     """Every page kept by web/page_cache.py (a catalog changed under them)."""
-    for name in ("absher_page_cache", "absher_form_pages"):
+    for name in ("absher_page_cache", "absher_form_pages", "absher_rendered_pieces"):
         app.extensions.get(name, {}).clear()
     memory = app.extensions.get("absher_memory_pages")
     if memory is not None:

@@ -43,7 +43,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.scale import Visitor  # noqa: E402
+from bench.scale import Browser  # noqa: E402
 from bench.support import (  # noqa: E402
     PASSWORD,
     CsrfField,
@@ -254,7 +254,8 @@ def last_code(sms_file: Path, to: str) -> str:
 
 def signed_in_cookies(server: Server, sms_file: Path) -> dict[str, str]:
     """The session cookies of the demo citizen and the officer, signed in as browsers do."""
-    citizen = Visitor(server)
+    citizen = Browser(server)
+    citizen.fetch_token("/ar/individuals/login")
     for path, form in (("/ar/individuals/login", {"identifier": HOLDER[0],
                                                   "password": PASSWORD}),
                        ("/ar/individuals/login/code", None)):
@@ -263,12 +264,14 @@ def signed_in_cookies(server: Server, sms_file: Path) -> dict[str, str]:
         status, body = citizen.request("POST", path, form)
         if status >= 400:
             raise RuntimeError(f"citizen sign-in: {path} answered {status}: {body[:300]!r}")
-    officer = Visitor(server)
+    officer = Browser(server)
+    officer.fetch_token("/ar/staff/sign-in")
     status, body = officer.request("POST", "/ar/staff/sign-in",
                                    {"username": OFFICER[0], "password": OFFICER[1]})
     if status >= 400:
         raise RuntimeError(f"officer sign-in answered {status}: {body[:300]!r}")
-    return {"citizen": citizen.cookie, "officer": officer.cookie}
+    return {who: "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+            for who, browser in (("citizen", citizen), ("officer", officer))}
 
 
 def main() -> int:

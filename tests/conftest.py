@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -250,6 +250,23 @@ def states_gallery(database_url: str, tmp_path_factory: pytest.TempPathFactory):
         "DATABASE_URL": database_url,
         "SMS_FILE": str(tmp_path_factory.mktemp("gallery") / "sms.jsonl")})
     return gallery.render_every_state(create_app(config))
+
+
+@pytest.fixture
+def queries(app) -> Iterator[list[str]]:
+    """Every data statement the app sends meanwhile (SELECT, INSERT, UPDATE, DELETE): what
+    a page costs in round trips. Clear it before the request measured."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
+        if statement.lstrip()[:6].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from absher_web import create_app
 from absher_web.config import TestConfig
 from absher_web.extensions import db
+from absher_web.models import ActivationState
 from tests.account.conftest import Citizen
 from tests.pages import parse
 
@@ -165,6 +166,40 @@ def test_the_language_cookie_is_still_remembered(client):
 @pytest.fixture
 def citizen(client, make_account, sms_outbox) -> Citizen:
     return Citizen(client, make_account(), sms_outbox)
+
+
+# Signed-in pages, and whether the account menu links to each (marking it as the current).
+ACCOUNT_PAGES = {"/{lang}/account/": True, "/{lang}/account/passports": False,
+                 "/{lang}/account/family": True, "/{lang}/account/payments": True,
+                 "/{lang}/account/inbox": False, "/{lang}/account/security-questions": True,
+                 "/{lang}/about": False}
+
+
+def without_tokens(page: bytes) -> bytes:
+    """The page but for its CSRF tokens, signed anew with the time."""
+    return re.sub(rb'name="csrf_token" value="[^"]*"', b"", page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_signed_in_pages_with_their_fixed_pieces_from_memory_are_full_renders(
+        app, full_render_app, client, make_account, sms_outbox, lang):
+    active = make_account(state=ActivationState.ACTIVE)
+    holder = Citizen(client, active, sms_outbox)
+    holder.sign_in()
+    session_cookie = client.get_cookie("absher_session")
+    full = full_render_app.test_client()
+    full.set_cookie("absher_session", session_cookie.value)
+    for page, in_menu in ACCOUNT_PAGES.items():
+        path = page.format(lang=lang)
+        first, again, whole = client.get(path), client.get(path), full.get(path)
+        assert first.status_code == again.status_code == whole.status_code == 200, path
+        assert without_tokens(first.data) == without_tokens(again.data) == \
+            without_tokens(whole.data), path
+        # The menu marks the page it is on, each its own.
+        current = parse(again).select('nav.account-nav a[aria-current="page"]')
+        assert [link["href"] for link in current] == ([path] if in_menu else []), path
+    assert app.extensions["absher_rendered_pieces"]
+    assert full_render_app.extensions["absher_rendered_pieces"] == {}
 
 
 def test_a_signed_in_visitor_gets_a_full_render_no_cache_keeps(app, citizen, full_render_app):

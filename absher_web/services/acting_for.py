@@ -136,14 +136,19 @@ def links(session: Session, holder: Account | str, person_id: str,
 
 
 def links_to(session: Session, holder: Account | str, person_ids: list[str],
-             today: date) -> dict[str, tuple[list[Relation], Refusal]]:
+             today: date, people: dict[str, Person] | None = None,
+             sponsored: set[str] | None = None) -> dict[str, tuple[list[Relation], Refusal]]:
     """``links`` for each of these people, in a few queries however many they are (a page
-    that lists a family asks for everyone at once)."""
+    that lists a family asks for everyone at once). A page that has read them already
+    passes their registry records (``people``, every stored one of ``person_ids``) and the
+    ID numbers the holder sponsors, which are then not read again."""
     holder_id = _holder_id(holder)
     wanted = list(dict.fromkeys(p for p in person_ids if isinstance(p, str)))
-    people = civil_registry.stored_people(session, wanted)
+    if people is None:
+        people = civil_registry.stored_people(session, wanted)
     others = [p for p in wanted if p != holder_id]
-    known = Known.of(session, holder_id, others) if others else Known({}, {}, set(), set(), set())
+    known = Known.of(session, holder_id, others, sponsored) if others \
+        else Known({}, {}, set(), set(), set())
     found: dict[str, tuple[list[Relation], Refusal]] = {}
     for person_id in wanted:
         person = people.get(person_id)
@@ -176,7 +181,8 @@ class Known:
     sponsored: set[str]
 
     @classmethod
-    def of(cls, session: Session, holder_id: str, person_ids: list[str]) -> Known:
+    def of(cls, session: Session, holder_id: str, person_ids: list[str],
+           sponsored: set[str] | None = None) -> Known:
         parents: dict[str, list[str]] = {}
         custodians: dict[str, str] = {}
         wives: set[str] = set()
@@ -201,7 +207,8 @@ class Known:
                 .where(FamilyRecord.head_id == holder_id,
                        FamilyRecordMember.person_id.in_(chunk),
                        FamilyRecordMember.relation != FamilyRelation.WIFE)))
-        sponsored = {s.person_id for s in sponsorship.sponsored_by(session, holder_id)}
+        if sponsored is None:
+            sponsored = {s.person_id for s in sponsorship.sponsored_by(session, holder_id)}
         return cls(parents, custodians, wives, on_record, sponsored)
 
 
@@ -250,11 +257,12 @@ def may_act_for(session: Session, holder: Account | str, person_id: str, service
 
 
 def services_for(session: Session, holder: Account | str, person_ids: list[str],
-                 today: date) -> dict[str, list[str]]:
-    """The services (keys, in SERVICES' order) the holder may use for each person."""
+                 today: date, **already_read: object) -> dict[str, list[str]]:
+    """The services (keys, in SERVICES' order) the holder may use for each person
+    (``already_read``: as ``links_to`` takes them)."""
     return {person_id: [service for service in SERVICES if decide(relations, refusal, service)]
             for person_id, (relations, refusal) in links_to(session, holder, person_ids,
-                                                            today).items()}
+                                                            today, **already_read).items()}
 
 
 def check_acting_for(session: Session, holder: Account | str, person_id: str, service: str,

@@ -98,23 +98,27 @@ def family_of(session: Session, account: Account, now: datetime) -> Family:
     for link in family.parents_of(session, holder):
         kin.setdefault(link.parent_id,
                        Kin.FATHER if link.relation is ParentRole.FATHER else Kin.MOTHER)
-    people = civil_registry.stored_people(session, kin)
     sponsorships = sponsorship.sponsored_by(session, holder)
-    # Everyone's passport in one query (a visitor's border number finds none).
-    found = passports.passports_of(session, [*people, *(r.person_id for r in sponsorships)])
+    sponsored_ids = [r.person_id for r in sponsorships]
+    # Everyone's registry record and passport in one query each (a visitor's border number
+    # finds neither).
+    registered = civil_registry.stored_people(session, [*kin, *sponsored_ids])
+    people = {national_id: registered[national_id] for national_id in kin
+              if national_id in registered}
+    found = passports.passports_of(session, [*people, *sponsored_ids])
     expiries = {national_id: passport.expires_on for national_id, passport in found.items()}
     # What the holder may do for each, for everyone at once.
     services = acting_for.services_for(
-        session, account, [*people, *(r.person_id for r in sponsorships)], today)
+        session, account, [*people, *sponsored_ids], today, people=registered,
+        sponsored=set(sponsored_ids))
     members = sorted(
         (_member(people[national_id], relation, today, expiries.get(national_id),
                  services[national_id])
          for national_id, relation in kin.items() if national_id in people),
         key=lambda m: (_GROUP[m.kin], -(m.age or 0), m.national_id))
-    sponsored_people = civil_registry.stored_people(session, [r.person_id for r in sponsorships])
     sponsored = []
     for record in sponsorships:
-        person = sponsored_people.get(record.person_id)
+        person = registered.get(record.person_id)
         passport_expiry = expiries.get(record.person_id)
         sponsored.append(Member(
             record.person_id, record.name_ar, record.name_en, _SPONSORED[record.kind],

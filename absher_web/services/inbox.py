@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, Select, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -123,10 +123,20 @@ def mark_all_read(session: Session, account_id: int, now: datetime) -> int:
 def unread_count(session: Session, account_id: int, cap: int = UNREAD_SHOWN_MAX) -> int:
     """Unread messages, counted up to ``cap`` + 1 (shown as "99+"): never more than that
     many entries of the partial index of unread messages are read."""
+    return session.scalar(_unread(account_id, cap)) or 0
+
+
+def unread_counted(account_id: int, cap: int = UNREAD_SHOWN_MAX) -> ScalarSelect[int]:
+    """``unread_count`` as a subquery another query carries (the signed-in session's: the
+    header's count in the same round trip)."""
+    return _unread(account_id, cap).scalar_subquery()
+
+
+def _unread(account_id: int, cap: int) -> Select[tuple[int]]:
     unread = (select(InboxMessage.id)
               .where(InboxMessage.account_id == account_id, unread_message())
               .limit(cap + 1).subquery())
-    return session.scalar(select(func.count()).select_from(unread)) or 0
+    return select(func.count()).select_from(unread)
 
 
 def for_export(session: Session, account: Account) -> list[dict]:

@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, family, passports, traffic
+from absher_web.agencies.csv_source import in_chunks
 from absher_web.models import (
     Account,
     Bill,
@@ -49,10 +50,10 @@ from absher_web.models import (
     StaffUser,
     TravelBan,
 )
+from absher_web.money import riyals
 from absher_web.nationalities import SAUDI_ARABIA
 from absher_web.services import acting_for, bills, document_facts, notices, requests, staff
 from absher_web.services.eservices import fees, local_today
-from absher_web.services.eservices.vehicles import view_of
 from absher_web.services.policies import EServicePolicy
 
 SERVICE = "passport"  # its requests, its bills and its acting_for key
@@ -160,30 +161,37 @@ def people_of(session: Session, policy: EServicePolicy, account: Account,
     ids += [link.child_id for link in family.children_of(session, account.national_id)]
     ids += [c.child_id for c in family.custodies_held_by(session, account.national_id)]
     people = civil_registry.stored_people(session, ids)
-    found = []
+    allowed = []
     for national_id, (relations, refusal) in acting_for.links_to(session, account, ids,
-                                                                 today).items():
+                                                                 today, people).items():
         decision = acting_for.decide(relations, refusal, SERVICE)
         if decision and national_id in people:
-            found.append(standing(session, policy, account, people[national_id],
-                                  decision.relation, today))
+            allowed.append((people[national_id], decision.relation))
+    return standings(session, policy, account, allowed, today)
+
+
+def _requests_of(session: Session, account: Account,
+                 person_ids: list[str]) -> dict[str, tuple[ServiceRequest, Bill | None]]:
+    """For each person, the open request (whoever made it), else the holder's latest for
+    them, with its bill: one query for a family."""
+    found: dict[str, tuple[ServiceRequest, Bill | None]] = {}
+    for chunk in in_chunks(person_ids):
+        rows = session.execute(
+            select(ServiceRequest, Bill).outerjoin(Bill, Bill.id == ServiceRequest.bill_id)
+            .where(ServiceRequest.service == SERVICE,
+                   or_(ServiceRequest.request_key.in_(chunk),
+                       and_(ServiceRequest.account_id == account.id,
+                            ServiceRequest.beneficiary_id.in_(chunk))))
+            .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())).all()
+        for person_id in chunk:
+            # A passport request's key is the person's ID while it is theirs to hold.
+            open_one = next((row for row in rows if row[0].request_key == person_id
+                             and row[0].status in OPEN_STATES), None)
+            latest = next((row for row in rows if row[0].account_id == account.id
+                           and row[0].beneficiary_id == person_id), None)
+            if open_one or latest:
+                found[person_id] = tuple(open_one or latest)
     return found
-
-
-def _request_of(session: Session, account: Account, person_id: str) -> ServiceRequest | None:
-    """The person's open request (whoever made it), else the holder's latest for them."""
-    found = requests.find(session, SERVICE, person_id)
-    if found is not None and found.status in OPEN_STATES:
-        return found
-    return session.scalars(select(ServiceRequest).where(
-        ServiceRequest.service == SERVICE, ServiceRequest.beneficiary_id == person_id,
-        ServiceRequest.account_id == account.id)
-        .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).limit(1)).first()
-
-
-def unpaid_fines(session: Session, person_id: str, today: date) -> int:
-    """Halalas of unpaid traffic violations on the vehicles the person owns."""
-    return sum(view_of(v, today).unpaid_total for v in traffic.vehicles_of(session, person_id))
 
 
 def months_before(day: date, months: int) -> date:
@@ -197,14 +205,26 @@ def months_before(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def standing(session: Session, policy: EServicePolicy, account: Account, person: Person,
-             relation: acting_for.Relation, today: date) -> Standing:
-    passport = passports.passport_of(session, person.national_id)
+def standings(session: Session, policy: EServicePolicy, account: Account,
+              people: list[tuple[Person, acting_for.Relation]], today: date) -> list[Standing]:
+    """Each person's standing, in the order given: the same few queries for a family as
+    for one person (passports, requests with their bills, travel bans, fines)."""
+    ids = [person.national_id for person, _relation in people]
+    held = passports.passports_of(session, ids)
+    asked = _requests_of(session, account, ids)
+    bans = passports.open_travel_bans(session, ids, today)
+    fines = traffic.unpaid_fines_by_owner(session, ids)
+    return [_standing(policy, account, person, relation, today, held.get(person.national_id),
+                      *asked.get(person.national_id, (None, None)),
+                      bans.get(person.national_id), riyals(fines.get(person.national_id, 0)))
+            for person, relation in people]
+
+
+def _standing(policy: EServicePolicy, account: Account, person: Person,
+              relation: acting_for.Relation, today: date, passport: Passport | None,
+              request: ServiceRequest | None, bill: Bill | None, ban: TravelBan | None,
+              fines: int) -> Standing:
     usable = passports.is_usable(passport, today)
-    request = _request_of(session, account, person.national_id)
-    bill = session.get(Bill, request.bill_id) if request and request.bill_id else None
-    ban = passports.open_travel_ban(session, person.national_id, today)
-    fines = unpaid_fines(session, person.national_id, today)
     renew_from = months_before(passport.expires_on, policy.passport_renewal_months) \
         if usable else None
     refusal = None
@@ -229,7 +249,7 @@ def standing_of(session: Session, policy: EServicePolicy, account: Account, pers
     for anyone else, the same whether they exist or not."""
     relation = acting_for.check_acting_for(session, account, person_id, SERVICE, now)
     person = session.get(Person, person_id)
-    return standing(session, policy, account, person, relation, local_today(now))
+    return standings(session, policy, account, [(person, relation)], local_today(now))[0]
 
 
 # --- the fee, the request, the bill -------------------------------------------------------------
@@ -324,14 +344,21 @@ def queue_of(session: Session, officer: StaffUser) -> tuple[list[ServiceRequest]
     first, QUEUE_SHOWN of each)."""
     if not officer.city or not staff.has_role(officer, staff.PASSPORTS):
         return [], []
-    def of(status: RequestStatus) -> list[ServiceRequest]:
-        return list(session.scalars(
-            select(ServiceRequest).where(ServiceRequest.service == SERVICE,
-                                         ServiceRequest.status == status,
-                                         ServiceRequest.office_city == officer.city)
+
+    def first_of(status: RequestStatus) -> Select:
+        # A walk of the queue index, QUEUE_SHOWN entries at most, however many wait.
+        return select(select(ServiceRequest.id).where(
+            ServiceRequest.service == SERVICE, ServiceRequest.status == status,
+            ServiceRequest.office_city == officer.city)
             .order_by(ServiceRequest.changed_at, ServiceRequest.id)
-            .limit(requests.QUEUE_SHOWN)))
-    return of(S.APPROVED), of(S.PRINTED)
+            .limit(requests.QUEUE_SHOWN).subquery())
+
+    # Both lists in one query.
+    found = session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(
+        union_all(first_of(S.APPROVED), first_of(S.PRINTED))))
+        .order_by(ServiceRequest.changed_at, ServiceRequest.id)).all()
+    return ([r for r in found if r.status is S.APPROVED],
+            [r for r in found if r.status is S.PRINTED])
 
 
 def _check_officer(officer: StaffUser, request: ServiceRequest) -> None:

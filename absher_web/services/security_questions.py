@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from absher_web import passwords
@@ -44,9 +45,17 @@ def question_text(key: str) -> str:
     return str(QUESTIONS[key])
 
 
-def needs_questions(account: Account) -> bool:
-    """True until the account has its three answers: nothing else opens before that."""
-    return len(account.security_answers) < QUESTIONS_NEEDED
+def needs_questions(account: Account, answers: int | None = None) -> bool:
+    """True until the account has its three answers: nothing else opens before that.
+    ``answers``: how many it has, when already counted (``answers_counted``)."""
+    return (len(account.security_answers) if answers is None else answers) < QUESTIONS_NEEDED
+
+
+def answers_counted(account_id: int) -> ScalarSelect[int]:
+    """How many answers the account has, as a subquery another query carries (the
+    signed-in session's, so every page's guard costs no round trip of its own)."""
+    return (select(func.count()).select_from(SecurityAnswer)
+            .where(SecurityAnswer.account_id == account_id).scalar_subquery())
 
 
 def answer_problem(answer: str) -> str | None:

@@ -27,7 +27,8 @@ def signed_in_only(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def guarded(*args, **kwargs):
-        if security_questions.needs_questions(current_user.account):
+        if security_questions.needs_questions(current_user.account,
+                                              current_user.counted("answers")):
             return go_to(url_for(SECURITY_QUESTIONS_PAGE))
         return view(*args, **kwargs)
 

@@ -11,6 +11,7 @@ changes many messages at once, so it is a POST with its CSRF token.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -36,6 +37,9 @@ from absher_web.forms.messages import MESSAGES
 from absher_web.models import InboxMessage, Language, utcnow
 from absher_web.services import inbox
 from absher_web.web.guards import signed_in_only
+
+if TYPE_CHECKING:
+    from absher_web.web.sessions import SignedInUser
 
 bp = Blueprint("inbox", __name__, url_prefix="/<lang_code>/account/inbox")
 
@@ -113,14 +117,21 @@ def unread_in_header() -> dict:
     """The header's unread count, read only when a page's header asks for it."""
     if not current_user.is_authenticated:
         return {}
-    return {"inbox_unread": partial(count_for_header, current_user.account.id)}
+    return {"inbox_unread": partial(count_for_header, current_user._get_current_object())}
 
 
-def count_for_header(account_id: int) -> int | None:
+def unread_of(user: SignedInUser) -> int:
+    """The holder's unread count: as read with the session (web/sessions.py) while the
+    request has written nothing since, else read now."""
+    counted = user.counted("unread")
+    return inbox.unread_count(db.session, user.account.id) if counted is None else counted
+
+
+def count_for_header(user: SignedInUser) -> int | None:
     """The count, or None (no link) while the database is out of reach: the 503 page a
     signed-in holder then gets must not fail over its header."""
     try:
-        return inbox.unread_count(db.session, account_id)
+        return unread_of(user)
     except (OperationalError, InterfaceError, PendingRollbackError):
         return None
 
@@ -171,7 +182,7 @@ def index():
     page = inbox.page_of(db.session, current_user.account.id,
                          current_app.config["INBOX_PAGE_SIZE"], before)
     marked = session.pop(NOTICE_KEY, None) if before is None else None
-    unread = inbox.unread_count(db.session, current_user.account.id)
+    unread = unread_of(current_user)
     return render_list(page, unread, before is None,
                        marked if isinstance(marked, int) and not isinstance(marked, bool)
                        else None)

@@ -17,6 +17,9 @@ in: the same bytes a full render gives (tests/test_page_cache.py compares them f
 page and language). The fixed pieces are deflated once, so the gzip body of a filled page is
 put together rather than compressed again.
 
+The fixed pieces of every other page (the head, the header's menu, the footer, the account
+menu) are kept the same way, once per language (``rendered_once``).
+
 ABSHER_PAGE_CACHE=off renders every page in full. In development a saved catalog empties
 every cache here (localisation.forget_rendered_pages), and MemoryPages keeps nothing.
 """
@@ -37,7 +40,9 @@ from urllib.parse import parse_qsl
 
 import brotli
 from flask import Flask, current_app, g, render_template, request, session
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.wrappers import Response
@@ -387,8 +392,28 @@ def init_app(app: Flask) -> None:
     app.extensions["absher_form_pages"] = {}
     app.extensions["absher_public_pages"] = set()
     app.extensions["absher_form_page_views"] = {}
+    app.extensions["absher_rendered_pieces"] = {}
+    app.jinja_env.globals["rendered_once"] = rendered_once
     app.before_request_funcs.setdefault(None, []).insert(1, serve_prepared_page)
     app.wsgi_app = app.extensions["absher_memory_pages"] = MemoryPages(app.wsgi_app, app)
+
+
+def rendered_once(*key: object, caller: Callable[[], Markup]) -> Markup:
+    """A piece of a template that depends on nothing but the language and what ``key``
+    names (the endpoint, say), rendered by the first request that shows it and then taken
+    from memory: ``{% call rendered_once("footer") %}...{% endcall %}``. Every page's fixed
+    header, footer and account menu would otherwise run the same few dozen translations
+    and url_for on every request."""
+    if not enabled():
+        return caller()
+    locale = get_locale()
+    full_key = (key, getattr(locale, "pseudo", "") or str(locale), g.get("lang"),
+                template_version())
+    pieces = current_app.extensions["absher_rendered_pieces"]
+    piece = pieces.get(full_key)
+    if piece is None:
+        piece = pieces[full_key] = caller()
+    return piece
 
 
 def register_prepared_pages(app: Flask) -> None:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import UserMixin, current_user, login_user, logout_user
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from absher_web.extensions import db, login_manager
 from absher_web.models import Account, DeviceSession, utcnow
 from absher_web.observability import OPERATOR_PATHS
-from absher_web.services import audit, devices
+from absher_web.services import audit, devices, inbox, security_questions
 
 SEEN_KEY = "last_seen"
 SIGNED_IN_KEY = "signed_in_at"
@@ -30,25 +32,60 @@ SIGNED_OUT_KEY = "signed_out_reason"
 DEVICE_KEY = "device"
 
 
+# Read with the session's row, in its one query (services/devices.signed_in): what every
+# signed-in page asks of the account, the guard's security answers and the header's unread
+# messages.
+COUNTED_ALONG = {"answers": security_questions.answers_counted,
+                 "unread": inbox.unread_counted}
+# Set on g when the request writes through the primary's sessions (a flush, an UPDATE, a
+# commit): the counts read with the session may be out of date from then on.
+WROTE_KEY = "wrote_since_sign_in_read"
+
+
 class SignedInUser(UserMixin):
-    def __init__(self, account: Account, device: DeviceSession) -> None:
+    def __init__(self, account: Account, device: DeviceSession,
+                 counts: dict[str, int] | None = None) -> None:
         self.account = account
         self.device = device
+        self.counts = counts or {}
 
     def get_id(self) -> str:
         return f"{self.account.id}:{self.account.session_token}"
 
+    def counted(self, name: str) -> int | None:
+        """A count of COUNTED_ALONG as read with the session, or None when the caller must
+        read it itself: this request has written since, or it was not read."""
+        return None if g.get(WROTE_KEY) else self.counts.get(name)
+
 
 def load_user(user_id: str) -> SignedInUser | None:
-    """The signed-in holder, from one read of the session's row with its account."""
+    """The signed-in holder, from one read of the session's row with its account (and the
+    counts every page needs)."""
     account_id, _, token = user_id.partition(":")
     secret = session.get(DEVICE_KEY)
+    g.pop(WROTE_KEY, None)  # what was written before this read, it sees
     found = devices.signed_in(db.session, account_id, token,
-                              secret if isinstance(secret, str) else "")
+                              secret if isinstance(secret, str) else "", COUNTED_ALONG)
     if found is None:
         return None
     g.acting_device = audit.ACTING_DEVICE.set((found[0].id, found[1].public_id))
     return SignedInUser(*found)
+
+
+def note_writes(sessions: sessionmaker[Session]) -> None:
+    """Mark the request as written to whenever one of these sessions writes."""
+
+    def wrote(*_args: object) -> None:
+        if has_request_context():
+            g.setdefault(WROTE_KEY, True)
+
+    def executed(state: ORMExecuteState) -> None:
+        if not state.is_select:
+            wrote()
+
+    event.listen(sessions, "after_flush", wrote)
+    event.listen(sessions, "after_commit", wrote)
+    event.listen(sessions, "do_orm_execute", executed)
 
 
 def clear_but_language() -> None:
@@ -143,6 +180,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = NoSessionForTheApi()
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    note_writes(app.extensions["absher_db"].session_factory)
     login_manager.login_view = "auth.login"
     # The sign-in page says why the person was sent there; no flashed English text.
     login_manager.login_message = None

@@ -41,7 +41,8 @@ def render_queue(to_print: list[Case], to_hand_over: list[Case], notice: dict | 
 @reads_may_lag
 def queue():
     to_print, to_hand_over = passports.queue_of(db.session, signed_in_officer())
-    return render_queue(cases_of(to_print), cases_of(to_hand_over),
+    cases = cases_of(to_print + to_hand_over)  # everyone's name in one query
+    return render_queue(cases[:len(to_print)], cases[len(to_print):],
                         session.pop(NOTICE_KEY, None))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from absher_web import money
@@ -39,24 +39,38 @@ def bill_for(session: Session, *, service: str, request_key: str, account: Accou
                        lifetime=lifetime, vat=0, details=details)
 
 
+def _payable(now: datetime) -> ColumnElement[bool]:
+    return and_(Bill.status == BillStatus.UNPAID, Bill.expires_at > now)
+
+
+def _settled(now: datetime) -> ColumnElement[bool]:
+    # Paid, cancelled, refunded or expired (also one past its expiry that run-due has not
+    # yet marked so).
+    return or_(Bill.status != BillStatus.UNPAID, Bill.expires_at <= now)
+
+
+def _newest_first(query: Select) -> Select:
+    return query.order_by(Bill.created_at.desc(), Bill.id.desc())
+
+
 def open_bills(session: Session, account: Account, service: str,
                now: datetime) -> list[Bill]:
     """The holder's bills of one service that can still be paid, the newest first."""
-    return list(session.scalars(select(Bill).where(
-        Bill.account_id == account.id, Bill.service == service,
-        Bill.status == BillStatus.UNPAID, Bill.expires_at > now)
-        .order_by(Bill.created_at.desc(), Bill.id.desc())))
+    return list(session.scalars(_newest_first(select(Bill).where(
+        Bill.account_id == account.id, Bill.service == service, _payable(now)))))
 
 
-def settled_bills(session: Session, account: Account, service: str, now: datetime,
-                  limit: int = HISTORY_LENGTH) -> list[Bill]:
-    """The holder's latest bills of one service that can no longer be paid: paid,
-    cancelled, refunded or expired (also one past its expiry that run-due has not yet
-    marked so)."""
-    return list(session.scalars(select(Bill).where(
-        Bill.account_id == account.id, Bill.service == service,
-        or_(Bill.status != BillStatus.UNPAID, Bill.expires_at <= now))
-        .order_by(Bill.created_at.desc(), Bill.id.desc()).limit(limit)))
+def bills_of_service(session: Session, account: Account, service: str, now: datetime,
+                     limit: int = HISTORY_LENGTH) -> tuple[list[Bill], list[Bill]]:
+    """A service's page's bills, in one query: ``open_bills``, and the ``limit`` latest
+    that can no longer be paid, the newest first."""
+    mine = (Bill.account_id == account.id, Bill.service == service)
+    settled = _newest_first(select(Bill.id).where(*mine, _settled(now))).limit(limit)
+    rows = session.execute(_newest_first(
+        select(Bill, _payable(now).label("payable"))
+        .where(*mine, or_(_payable(now), Bill.id.in_(select(settled.subquery())))))).all()
+    return ([bill for bill, payable in rows if payable],
+            [bill for bill, payable in rows if not payable])
 
 
 def amount_in(language: Language, halalas: int) -> str:

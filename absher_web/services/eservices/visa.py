@@ -167,8 +167,7 @@ def bills_of(session: Session, account: Account,
              now: datetime) -> tuple[list[Billed], list[Billed]]:
     """The holder's extension bills: those waiting to be paid, and the latest others."""
     return tuple([Billed(found, visitor_of_bill(session, found)) for found in listed]
-                 for listed in (fees.open_bills(session, account, SERVICE, now),
-                                fees.settled_bills(session, account, SERVICE, now)))
+                 for listed in fees.bills_of_service(session, account, SERVICE, now))
 
 
 def carry_on(session: Session, paid: Bill, now: datetime) -> None:

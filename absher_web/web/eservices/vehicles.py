@@ -72,9 +72,10 @@ def once_paid() -> str:
 
 def overview(account) -> dict:  # noqa: ANN001 (EService.overview)
     now = utcnow()
-    return {"open_bills": fees.open_bills(db.session, account, vehicles.SERVICE, now),
-            "settled_bills": fees.settled_bills(db.session, account, vehicles.SERVICE, now),
-            "now": now, "once_paid": once_paid()}
+    open_bills, settled_bills = fees.bills_of_service(db.session, account, vehicles.SERVICE,
+                                                      now)
+    return {"open_bills": open_bills, "settled_bills": settled_bills, "now": now,
+            "once_paid": once_paid()}
 
 
 MY_VEHICLES = EService(

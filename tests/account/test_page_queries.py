@@ -1,0 +1,54 @@
+"""What every signed-in page asks before its own queries (the session with its account, the
+security answers the guard counts, the header's unread count) is one query; a page that
+writes shows the count as it is after its write."""
+
+from __future__ import annotations
+
+import pytest
+
+from absher_web.models import ActivationState
+from tests.account.conftest import Citizen
+from tests.inbox.test_inbox_page import fill, header_link
+
+
+@pytest.fixture
+def holder(client, make_account, sms_outbox) -> Citizen:
+    citizen = Citizen(client, make_account(state=ActivationState.ACTIVE), sms_outbox)
+    citizen.sign_in()
+    return citizen
+
+
+# Pages whose own reads are one query: Payments' count of bills by state, My vehicles'
+# bills (those to pay and the latest others together).
+@pytest.mark.parametrize("page", ["/en/account/payments", "/en/account/services/vehicles"])
+def test_the_session_the_answers_and_the_unread_count_are_one_query(app, client, holder,
+                                                                     queries, page):
+    fill(app, holder.account, 2)
+    queries.clear()
+    link = header_link(client.get(page))
+    assert link.select_one(".badge").get_text() == "2"
+    first, *own = queries
+    assert all(table in first for table in ("device_sessions", "security_answers",
+                                            "inbox_messages"))
+    assert len(own) == 1 and "bills" in own[0], own
+
+
+def test_a_page_that_marks_a_message_read_counts_again(app, client, holder, queries):
+    first, _second = fill(app, holder.account, 2)
+    queries.clear()
+    opened = client.get(f"/en/account/inbox/{first}")
+    assert opened.status_code == 200
+    assert header_link(opened).select_one(".badge").get_text() == "1"
+    # Read with the session, then again after the message was marked read.
+    marked = next(n for n, q in enumerate(queries) if q.lstrip().upper().startswith("UPDATE"))
+    assert any(q.lstrip().startswith("SELECT count(*)") and "inbox_messages" in q
+               for q in queries[marked:])
+
+
+def test_without_its_questions_an_account_still_goes_to_set_them(client, make_account,
+                                                                   sms_outbox):
+    citizen = Citizen(client, make_account(with_questions=False), sms_outbox)
+    citizen.sign_in()
+    answer = client.get("/en/account/payments")
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].endswith("/en/account/security-questions")
