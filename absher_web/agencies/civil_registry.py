@@ -19,7 +19,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import csv_source
+from absher_web.agencies import csv_source, storing
 from absher_web.dates import local_today
 from absher_web.identity import (
     is_valid_national_id,
@@ -251,7 +251,7 @@ def parse_row(raw: dict[str, str], today: date | None = None
 
 def stored_people(session: Session, national_ids: Iterable[str]) -> dict[str, Person]:
     """The stored people of these ID numbers (those that are stored)."""
-    return csv_source.stored_by(session, Person.national_id, national_ids)
+    return storing.stored_by(session, Person.national_id, national_ids)
 
 
 def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]:
@@ -266,9 +266,9 @@ def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]
 def store_people(session: Session, entries: list[RegistryEntry]) -> csv_source.Stored:
     """Adds new people and updates known ones: re-importing a corrected file is safe and
     a repeated import changes nothing."""
-    return csv_source.Stored(csv_source.upsert(
+    return csv_source.Stored(storing.upsert(
         session, Person.national_id,
-        {entry.national_id: {"kind": entry.kind, **csv_source.values_of(entry)}
+        {entry.national_id: {"kind": entry.kind, **storing.values_of(entry)}
          for entry in entries}))
 
 

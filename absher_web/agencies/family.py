@@ -25,7 +25,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
@@ -247,21 +247,21 @@ def store_family(session: Session, entries: list[FamilyEntry]) -> csv_source.Sto
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
 
     def of(kind: type) -> dict[str, dict[str, object]]:
-        return {key(e): csv_source.values_of(e) for e in accepted if isinstance(e, kind)}
+        return {key(e): storing.values_of(e) for e in accepted if isinstance(e, kind)}
 
     marriages, parents = of(MarriageEntry), of(ParentEntry)
     custodies, births = of(CustodyEntry), of(BirthEntry)
-    result = csv_source.write_rows(session, Marriage, marriages, _stored_by(
+    result = storing.write_rows(session, Marriage, marriages, _stored_by(
         session, Marriage.husband_id, (v["husband_id"] for v in marriages.values()),
         lambda m: f"marriage:{m.husband_id}:{m.wife_id}:{m.married_on.isoformat()}"))
-    result += csv_source.write_rows(session, ParentLink, parents, _stored_by(
+    result += storing.write_rows(session, ParentLink, parents, _stored_by(
         session, ParentLink.child_id, (v["child_id"] for v in parents.values()),
         lambda link: f"parent:{link.child_id}:{link.relation.value}"))
-    result += csv_source.write_rows(session, Custody, custodies, {
-        f"custody:{child}": row for child, row in csv_source.stored_by(
+    result += storing.write_rows(session, Custody, custodies, {
+        f"custody:{child}": row for child, row in storing.stored_by(
             session, Custody.child_id, (v["child_id"] for v in custodies.values())).items()})
-    result += csv_source.write_rows(session, BirthNotification, births, {
-        f"birth:{number}": row for number, row in csv_source.stored_by(
+    result += storing.write_rows(session, BirthNotification, births, {
+        f"birth:{number}": row for number, row in storing.stored_by(
             session, BirthNotification.number, (v["number"] for v in births.values())).items()})
     return csv_source.Stored(result, refused)
 

@@ -28,7 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -155,7 +155,7 @@ def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored
     known = civil_registry.registered_people(session, (e.person_id for e in entries))
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
-    stored: dict[str, Visa] = csv_source.stored_by(session, Visa.number,
+    stored: dict[str, Visa] = storing.stored_by(session, Visa.number,
                                                    (e.number for e in entries))
     # Who holds an open visa now, less those this batch changes.
     batch = {e.number for e in entries}
@@ -180,7 +180,7 @@ def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored
                 "status": entry.status, "open_for": open_for, "issued_by": None,
                 "issued_on": entry.issued_on, "valid_until": entry.valid_until,
                 "months": 0, "fee": 0, "created_at": now, "changed_at": now}
-    return csv_source.Stored(csv_source.write_rows(session, Visa, rows, stored), refused)
+    return csv_source.Stored(storing.write_rows(session, Visa, rows, stored), refused)
 
 
 SOURCE = csv_source.Source(

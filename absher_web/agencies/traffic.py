@@ -20,7 +20,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -271,8 +271,8 @@ def store_vehicles(session: Session, entries: list[VehicleEntry]) -> csv_source.
     stored = vehicles_with_plates(session, (entry.plate for entry in accepted))
     moved = [stored[e.plate] for e in accepted
              if e.plate in stored and stored[e.plate].owner_id != e.owner_id]
-    return csv_source.Stored(csv_source.write_rows(
-        session, Vehicle, {_plate_key(e.plate): csv_source.values_of(e) for e in accepted},
+    return csv_source.Stored(storing.write_rows(
+        session, Vehicle, {_plate_key(e.plate): storing.values_of(e) for e in accepted},
         {_plate_key(plate): vehicle for plate, vehicle in stored.items()}), refused, moved)
 
 
@@ -299,7 +299,7 @@ def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_sou
     refused = {index: [f"no vehicle with plate: {_plate_label(entry.plate)}"]
                for index, entry in enumerate(entries) if entry.plate not in vehicles}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    return csv_source.Stored(csv_source.upsert(session, TrafficViolation.reference, {
+    return csv_source.Stored(storing.upsert(session, TrafficViolation.reference, {
         entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate].id,
                               kind=entry.kind, amount=entry.amount,
                               committed_on=entry.committed_on, place=entry.place,
