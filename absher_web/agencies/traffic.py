@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from absher_web.agencies import civil_registry, csv_source, storing
@@ -249,31 +249,28 @@ def _plate_label(plate: tuple[str, str, str]) -> str:
     return " ".join(filter(None, plate))
 
 
+# A vehicle's natural key: its plate, as the unique constraint on the three columns.
+PLATE = (Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number)
+
+
 def vehicles_with_plates(session: Session, plates: Iterable[tuple[str, str, str]]
                          ) -> dict[tuple[str, str, str], Vehicle]:
     """The stored vehicles of these plates (those that are stored)."""
-    found: dict[tuple[str, str, str], Vehicle] = {}
-    for chunk in csv_source.in_chunks(set(plates)):
-        for vehicle in session.scalars(select(Vehicle).where(tuple_(
-                Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number).in_(chunk))):
-            found[vehicle.plate_country, vehicle.plate_letters, vehicle.plate_number] = vehicle
-    return found
+    return storing.stored_by(session, PLATE, plates)
 
 
 def store_vehicles(session: Session, entries: list[VehicleEntry]) -> csv_source.Stored:
     """Adds new vehicles and updates known plates; refuses a vehicle whose owner is not in
-    the civil registry."""
+    the civil registry. A known vehicle with another owner is moved to them."""
     known = civil_registry.registered_people(session, (e.owner_id for e in entries if e.owner_id))
     refused = {index: [f"owner_id not in the civil registry: {entry.owner_id}"]
                for index, entry in enumerate(entries)
                if entry.owner_id and entry.owner_id not in known}
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = vehicles_with_plates(session, (entry.plate for entry in accepted))
-    moved = [stored[e.plate] for e in accepted
-             if e.plate in stored and stored[e.plate].owner_id != e.owner_id]
-    return csv_source.Stored(storing.write_rows(
-        session, Vehicle, {_plate_key(e.plate): storing.values_of(e) for e in accepted},
-        {_plate_key(plate): vehicle for plate, vehicle in stored.items()}), refused, moved)
+    result, moved = storing.upsert_moving(
+        session, PLATE, {_plate_key(e.plate): storing.values_of(e)
+                         for index, e in enumerate(entries) if index not in refused},
+        holder=Vehicle.owner_id)
+    return csv_source.Stored(result, refused, moved)
 
 
 def plate_of(vehicle: Vehicle, language: Language) -> str:
