@@ -108,14 +108,11 @@ def store_sponsorships(session: Session, entries: list[SponsorshipEntry]
     known = civil_registry.registered_people(session, (e.sponsor_id for e in entries))
     refused = {index: [f"sponsor_id not in the civil registry: {entry.sponsor_id}"]
                for index, entry in enumerate(entries) if entry.sponsor_id not in known}
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored: dict[str, Sponsorship] = storing.stored_by(
-        session, Sponsorship.person_id, (entry.person_id for entry in accepted))
-    moved = [stored[e.person_id] for e in accepted
-             if e.person_id in stored and stored[e.person_id].sponsor_id != e.sponsor_id]
-    return csv_source.Stored(storing.write_rows(
-        session, Sponsorship, {e.person_id: storing.values_of(e) for e in accepted}, stored),
-        refused, moved)
+    result, moved = storing.upsert_moving(
+        session, Sponsorship.person_id,
+        {e.person_id: storing.values_of(e) for index, e in enumerate(entries)
+         if index not in refused}, holder=Sponsorship.sponsor_id)
+    return csv_source.Stored(result, refused, moved)
 
 
 SOURCE = csv_source.Source(
