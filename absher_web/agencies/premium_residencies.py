@@ -98,12 +98,10 @@ def store_residencies(session: Session, entries: list[PremiumEntry]) -> csv_sour
         if holder != entry.person_id:
             refused[index] = [f"certificate_number {entry.certificate_number} is the "
                               f"certificate of {holder}"]
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = storing.stored_by(session, PremiumResidency.person_id,
-                                  (e.person_id for e in accepted))
-    return csv_source.Stored(storing.write_rows(
-        session, PremiumResidency, {e.person_id: storing.values_of(e) for e in accepted},
-        stored), refused)
+    return csv_source.Stored(storing.upsert(
+        session, PremiumResidency.person_id,
+        {e.person_id: storing.values_of(e) for index, e in enumerate(entries)
+         if index not in refused}), refused)
 
 
 SOURCE = csv_source.Source(
