@@ -77,7 +77,9 @@ class Source(Generic[T]):
                 + (f" (or without {','.join(self.optional)})" if self.optional else ""))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, a cost paid
+# on every row of the file.
+@dataclass(slots=True)
 class Row(Generic[T]):
     line: int
     record: T | None
@@ -89,8 +91,12 @@ def utf8_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
     """A file opened in binary mode, line by line as text, so a byte that is not UTF-8 is
     named by its line; the first line may start with the byte-order mark spreadsheets
     write."""
-    for number, line in enumerate(binary_lines):
-        yield line.decode("utf-8-sig" if number == 0 else "utf-8")
+    lines = iter(binary_lines)
+    for first in lines:
+        yield first.decode("utf-8-sig")
+        break
+    for line in lines:
+        yield line.decode("utf-8")
 
 
 def _unreadable(line: int, error: Exception) -> Row:
@@ -133,12 +139,15 @@ def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0
         except (csv.Error, UnicodeDecodeError) as exc:
             yield _unreadable(line, exc)
             return
-        if line <= after_line or not any(value.strip() for value in values):
+        if line <= after_line or not "".join(values).strip():
             continue  # stored by an earlier run; blank lines carry nothing
         if len(values) != len(columns):
             yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
             continue
-        record, problems = source.parse({**dict(zip(columns, values, strict=True)), **missing})
+        raw = dict(zip(columns, values, strict=True))
+        if missing:
+            raw.update(missing)
+        record, problems = source.parse(raw)
         yield Row(line, record, problems)
 
 
@@ -259,9 +268,10 @@ def _import_batch(session: Session, batch: list[Row[T]], source: Source[T], seen
                   report: Callable[[str], None],
                   on_moved: Callable[[Session, list[object]], object] | None) -> ImportResult:
     parsed = [row for row in batch if row.record is not None]
-    repeated = seen.first_lines([(source.key(row.record), row.line) for row in parsed])
-    for row in parsed:
-        earlier = repeated.get(source.key(row.record))
+    keys = [source.key(row.record) for row in parsed]
+    repeated = seen.first_lines(list(zip(keys, (row.line for row in parsed), strict=True)))
+    for row, key in zip(parsed, keys, strict=True):
+        earlier = repeated.get(key)
         if earlier is not None and earlier != row.line:
             row.problems.append(f"{source.key_label(row.record)} already appears on row "
                                 f"{earlier}")
