@@ -262,7 +262,7 @@ def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]
     known: set[str] = set()
     for chunk in csv_source.in_chunks(set(national_ids)):
         known.update(session.scalars(select(Person.national_id).where(
-            Person.national_id.in_(chunk))))
+            storing.one_of(session, Person.national_id, chunk))))
     return known
 
 

@@ -338,7 +338,10 @@ def text(column: str, value: str, limit: int, problems: list[str],
         problems.append(f"{column} is empty")
     elif len(value) > limit:
         problems.append(f"{column} is longer than {limit} characters")
-    elif any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+    # Printable text has no character of these categories: only the rest (a no-break
+    # space, say) is looked at character by character.
+    elif not value.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+                                         for ch in value):
         problems.append(f"{column} holds control or formatting characters")
     return value
 

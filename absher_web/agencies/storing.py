@@ -21,8 +21,10 @@ from itertools import islice
 from typing import TypeVar
 
 import sqlalchemy
-from sqlalchemy import Table, UniqueConstraint, insert, select, tuple_
+from sqlalchemy import Table, UniqueConstraint, any_, bindparam, insert, select, tuple_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import ColumnElement
 
 T = TypeVar("T")
 # SQLite allows 32766 bound parameters (999 before 3.32): lookups go in chunks under both.
@@ -88,12 +90,23 @@ def stored_by(session: Session, key: Key, keys: Iterable[object]) -> dict:
     query."""
     columns = _columns(key)
     model = columns[0].class_
-    where = key.in_ if not isinstance(key, tuple) else tuple_(*columns).in_
     found = {}
     for chunk in in_chunks(set(keys)):
-        for row in session.scalars(select(model).where(where(chunk))):
+        where = (tuple_(*columns).in_(chunk) if isinstance(key, tuple)
+                 else one_of(session, key, chunk))
+        for row in session.scalars(select(model).where(where)):
             found[_stored_key(key, row)] = row
     return found
+
+
+def one_of(session: Session, column: InstrumentedAttribute, values: list
+           ) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY (values)``, one array
+    parameter: a few hundred bound values would each be rendered by SQLAlchemy and read
+    by the driver, batch after batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def write_rows(session: Session, model: type, rows_by_key: Mapping[object, dict[str, object]],

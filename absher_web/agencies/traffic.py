@@ -35,6 +35,8 @@ PLATE_LETTERS = {
 # Spellings people type for the same plate letter.
 _LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()} | {
     "أ": "A", "إ": "A", "آ": "A", "ي": "V"}
+_TO_LATIN = str.maketrans(_LATIN_OF)
+_PLATE_LATIN = frozenset(PLATE_LETTERS)
 _FOREIGN_PLATE = re.compile(r"[A-Z0-9]{1,12}")
 
 COLOURS: dict[str, LazyString] = {
@@ -81,8 +83,8 @@ def plate_letters_of(typed: str) -> str | None:
     compact = "".join(typed.upper().replace("هـ", "ه").split())
     if not 1 <= len(compact) <= 3:
         return None
-    latin = "".join(_LATIN_OF.get(ch, ch) for ch in compact)
-    return latin if all(ch in PLATE_LETTERS for ch in latin) else None
+    latin = compact.translate(_TO_LATIN)
+    return latin if _PLATE_LATIN.issuperset(latin) else None
 
 
 def arabic_letters(latin: str) -> str:
