@@ -60,10 +60,12 @@ _DOUBLED = str.maketrans("0123456789", "0246813579")
 def _luhn_total(digits: str) -> int:
     # Luhn counts from the right; with ten digits that doubles positions
     # 1, 3, 5, 7 and 9 from the left, the rule the ministry publishes. String slices
-    # and C loops: imports check ten million numbers.
+    # and C loops: imports check ten million numbers. ``digits`` are ASCII digits (every
+    # caller checks), so the sum of their bytes less 48 ("0") apiece is the sum of the
+    # digits, without an int() per digit.
     from_right = digits[::-1]
-    return (sum(map(int, from_right[::2]))
-            + sum(map(int, from_right[1::2].translate(_DOUBLED))))
+    return (sum(from_right[::2].encode()) + sum(from_right[1::2].translate(_DOUBLED).encode())
+            - 48 * len(digits))
 
 
 def national_id_check_digit(first_nine: str) -> str:

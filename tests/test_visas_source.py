@@ -81,6 +81,22 @@ def test_a_second_open_visa_of_one_person_is_refused(app, people, session, tmp_p
     assert "already has open visa 4100000017" in result.output
 
 
+def test_a_new_open_visa_may_come_before_the_row_that_closes_the_old_one(
+        app, people, session, tmp_path):
+    # One person holds one open visa: the stored one is closed (used) by the second row,
+    # so the first row's new visa must be stored after it, whatever the file's order.
+    assert absher(app, "import", "visas", write(
+        tmp_path, f"4100000017,{RESIDENT},single,issued,2026-01-10,2026-03-10")).exit_code == 0
+    result = absher(app, "import", "visas", write(
+        tmp_path, f"4100000025,{RESIDENT},multiple,issued,2026-04-01,2026-07-01",
+        f"4100000017,{RESIDENT},single,used,2026-01-10,2026-03-10"))
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 updated, 0 unchanged" in result.output
+    first_visa, second = stored(session)
+    assert (first_visa.status, first_visa.open_for) == (VisaStatus.USED, None)
+    assert (second.status, second.open_for) == (VisaStatus.ISSUED, RESIDENT)
+
+
 def test_seed_demo_gives_the_demo_resident_visas_once(app, session):
     assert absher(app, "seed-demo").exit_code == 0
     visas = stored(session)

@@ -3,12 +3,12 @@
 Every source (agencies/civil_registry.py, traffic.py, sponsorship.py) describes itself
 with a `Source`: its header, how one row becomes a typed record or the problems that
 name its columns, and how a batch of records is checked against the database and
-stored. `import_csv` reads the file with the csv module one batch at a time, so memory
-stays bounded whatever the file's size: a batch looks up only the stored rows it needs,
-and the keys already seen (a record may appear once per file) wait in a temporary SQLite
-file, not in memory. Each bad row is one "row N: reason" line, N being the line the row
-starts on (the header is line 1). A file with any bad row stores nothing, unless the
-operator asks to skip bad rows.
+stored (agencies/storing.py). `import_csv` reads the file with the csv module one batch
+at a time, so memory stays bounded whatever the file's size: a batch looks up only the
+stored rows it needs, and the keys already seen (a record may appear once per file) wait
+in a temporary SQLite file, not in memory. Each bad row is one "row N: reason" line, N
+being the line the row starts on (the header is line 1). A file with any bad row stores
+nothing, unless the operator asks to skip bad rows.
 
 Skipping bad rows, an import commits each batch with its `Checkpoint` (models/imports.py),
 so a failure (a crash, the database restarting) loses at most the batch under way and the
@@ -24,53 +24,26 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy import text as sql
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
+from absher_web.agencies.storing import ImportResult, in_chunks
 from absher_web.identity import normalise_digits_only
 from absher_web.models import ImportCheckpoint
 
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Rows read, checked and stored together: large enough for few queries, small enough
-# that a batch's records and stored rows weigh a few megabytes. SQLite allows 32766
-# bound parameters (999 before 3.32): a batch's lookups go in chunks under both.
+# that a batch's records and stored rows weigh a few megabytes.
 BATCH = 2000
-CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0  # bad rows left out, when the operator asked for it
-    # The file ended in a wrong header, broken CSV or text not UTF-8: what follows
-    # could not be read, so nothing of it is stored, even when skipping bad rows.
-    broken: bool = False
-
-    @property
-    def total(self) -> int:
-        return self.added + self.updated + self.unchanged
-
-    def keep(self, skip_bad_rows: bool) -> bool:
-        """Whether the records stored may be committed: none of a file with bad rows,
-        unless the operator skips them and the file could be read to its end."""
-        return not self.skipped or (skip_bad_rows and not self.broken)
-
-    def __add__(self, other: ImportResult) -> ImportResult:
-        return ImportResult(self.added + other.added, self.updated + other.updated,
-                            self.unchanged + other.unchanged, self.skipped + other.skipped,
-                            self.broken or other.broken)
 
 
 @dataclass(frozen=True)
@@ -104,7 +77,9 @@ class Source(Generic[T]):
                 + (f" (or without {','.join(self.optional)})" if self.optional else ""))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, a cost paid
+# on every row of the file.
+@dataclass(slots=True)
 class Row(Generic[T]):
     line: int
     record: T | None
@@ -116,8 +91,12 @@ def utf8_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
     """A file opened in binary mode, line by line as text, so a byte that is not UTF-8 is
     named by its line; the first line may start with the byte-order mark spreadsheets
     write."""
-    for number, line in enumerate(binary_lines):
-        yield line.decode("utf-8-sig" if number == 0 else "utf-8")
+    lines = iter(binary_lines)
+    for first in lines:
+        yield first.decode("utf-8-sig")
+        break
+    for line in lines:
+        yield line.decode("utf-8")
 
 
 def _unreadable(line: int, error: Exception) -> Row:
@@ -160,12 +139,15 @@ def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0
         except (csv.Error, UnicodeDecodeError) as exc:
             yield _unreadable(line, exc)
             return
-        if line <= after_line or not any(value.strip() for value in values):
+        if line <= after_line or not "".join(values).strip():
             continue  # stored by an earlier run; blank lines carry nothing
         if len(values) != len(columns):
             yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
             continue
-        record, problems = source.parse({**dict(zip(columns, values, strict=True)), **missing})
+        raw = dict(zip(columns, values, strict=True))
+        if missing:
+            raw.update(missing)
+        record, problems = source.parse(raw)
         yield Row(line, record, problems)
 
 
@@ -286,9 +268,10 @@ def _import_batch(session: Session, batch: list[Row[T]], source: Source[T], seen
                   report: Callable[[str], None],
                   on_moved: Callable[[Session, list[object]], object] | None) -> ImportResult:
     parsed = [row for row in batch if row.record is not None]
-    repeated = seen.first_lines([(source.key(row.record), row.line) for row in parsed])
-    for row in parsed:
-        earlier = repeated.get(source.key(row.record))
+    keys = [source.key(row.record) for row in parsed]
+    repeated = seen.first_lines(list(zip(keys, (row.line for row in parsed), strict=True)))
+    for row, key in zip(parsed, keys, strict=True):
+        earlier = repeated.get(key)
         if earlier is not None and earlier != row.line:
             row.problems.append(f"{source.key_label(row.record)} already appears on row "
                                 f"{earlier}")
@@ -341,97 +324,6 @@ def store_all(session: Session, source: Source[T], records: list[T]) -> ImportRe
     return total
 
 
-def in_chunks(values: Iterable[T]) -> Iterator[list[T]]:
-    """Values for an IN (...) clause, a few hundred at a time."""
-    values = iter(values)
-    while chunk := list(islice(values, CHUNK)):
-        yield chunk
-
-
-def stored_by(session: Session, column: InstrumentedAttribute, keys: Iterable[str]) -> dict:
-    """The stored rows whose unique ``column`` holds one of ``keys``, by that value: what a
-    batch needs of its table, a few hundred keys a query."""
-    found = {}
-    for chunk in in_chunks(set(keys)):
-        for row in session.scalars(select(column.class_).where(column.in_(chunk))):
-            found[getattr(row, column.key)] = row
-    return found
-
-
-def write_rows(session: Session, model: type, rows_by_key: Mapping[str, dict[str, object]],
-               stored: Mapping[str, object]) -> ImportResult:
-    """Adds a ``model`` row for each key not in ``stored`` and overwrites the stored row
-    of the others where a value differs."""
-    new = []
-    updated = unchanged = 0
-    for key, values in rows_by_key.items():
-        row = stored.get(key)
-        if row is None:
-            new.append(values)
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
-    if new:
-        # One multi-row INSERT per few hundred rows, and no object kept for any of them.
-        session.execute(insert(model), new)
-    return ImportResult(len(new), updated, unchanged)
-
-
-def upsert(session: Session, key: InstrumentedAttribute,
-           rows_by_key: Mapping[str, dict[str, object]]) -> ImportResult:
-    """Adds a row of ``key``'s table for each key not stored and overwrites the stored
-    row of the others where a value differs, ``key`` being a unique column. On PostgreSQL
-    in two statements whatever the batch's size: the rows are copied into a temporary
-    table and merged from it (INSERT ... ON CONFLICT), a row whose values are all the
-    same left unwritten; elsewhere through `stored_by` and `write_rows`."""
-    if not rows_by_key:
-        return ImportResult()
-    if session.get_bind().dialect.name != "postgresql":
-        return write_rows(session, key.class_, rows_by_key, stored_by(session, key, rows_by_key))
-    table = key.class_.__table__
-    columns = list(next(iter(rows_by_key.values())))
-    # Columns the file does not give that have a default in the model (a creation time):
-    # one value for the whole batch, as the ORM would give each row.
-    defaults = {column.name: column.default.arg(None) if column.default.is_callable
-                else column.default.arg
-                for column in table.columns
-                if column.name not in columns and column.default is not None
-                and not column.default.is_sequence and not column.default.is_clause_element}
-    names = ", ".join(f'"{name}"' for name in columns)
-    staging = f"import_{table.name}"
-    changed = [name for name in columns if name != key.name]
-    session.flush()
-    cursor = session.connection().connection.dbapi_connection.cursor()
-    cursor.execute(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" ON COMMIT DELETE ROWS '
-                   f'AS SELECT {names} FROM "{table.name}" WITH NO DATA')
-    cursor.execute(f'TRUNCATE "{staging}"')
-    with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
-        for values in rows_by_key.values():
-            copy.write_row([value.value if isinstance(value, Enum) else value
-                            for value in values.values()])
-    targets = ", ".join([names, *(f'"{name}"' for name in defaults)])
-    merged = cursor.execute(
-        f'INSERT INTO "{table.name}" AS stored ({targets}) '
-        f'SELECT {", ".join([names, *(["%s"] * len(defaults))])} FROM "{staging}" '
-        f'ON CONFLICT ("{key.name}") DO UPDATE SET '
-        + ", ".join(f'"{name}" = excluded."{name}"' for name in changed)
-        + f' WHERE ({", ".join(f"stored.{name}" for name in changed)}) IS DISTINCT FROM '
-        f'({", ".join(f"excluded.{name}" for name in changed)}) '
-        # xmax is 0 on a row this statement inserted, set on one it updated.
-        'RETURNING (xmax = 0)', list(defaults.values())).fetchall()
-    added = sum(1 for (inserted,) in merged if inserted)
-    return ImportResult(added, len(merged) - added, len(rows_by_key) - len(merged))
-
-
-def values_of(record: object) -> dict[str, object]:
-    """A record's slots as column values."""
-    return {name: getattr(record, name) for name in type(record).__slots__}
-
-
 # --- reading one field ----------------------------------------------------------------
 
 def clean_text(value: str) -> str:
@@ -446,7 +338,10 @@ def text(column: str, value: str, limit: int, problems: list[str],
         problems.append(f"{column} is empty")
     elif len(value) > limit:
         problems.append(f"{column} is longer than {limit} characters")
-    elif any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+    # Printable text has no character of these categories: only the rest (a no-break
+    # space, say) is looked at character by character.
+    elif not value.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+                                         for ch in value):
         problems.append(f"{column} holds control or formatting characters")
     return value
 

@@ -18,14 +18,13 @@ writes to these tables; the readers services call are at the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
@@ -227,14 +226,11 @@ def _refusals(entry: FamilyEntry, people: dict) -> list[str]:
     return problems
 
 
-def _stored_by(session: Session, column, keys: Iterable[str], key_of) -> dict:  # noqa: ANN001
-    """Stored rows whose (indexed, not unique) ``column`` holds one of ``keys``, by their
-    record key."""
-    found = {}
-    for chunk in csv_source.in_chunks(set(keys)):
-        for row in session.scalars(select(column.class_).where(column.in_(chunk))):
-            found[key_of(row)] = row
-    return found
+# Each kind of record's table, by its natural key (a unique column or constraint).
+_TABLES = ((MarriageEntry, (Marriage.husband_id, Marriage.wife_id, Marriage.married_on)),
+           (ParentEntry, (ParentLink.child_id, ParentLink.relation)),
+           (CustodyEntry, Custody.child_id),
+           (BirthEntry, BirthNotification.number))
 
 
 def store_family(session: Session, entries: list[FamilyEntry]) -> csv_source.Stored:
@@ -245,24 +241,10 @@ def store_family(session: Session, entries: list[FamilyEntry]) -> csv_source.Sto
     refused = {index: problems for index, entry in enumerate(entries)
                if (problems := _refusals(entry, people))}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-
-    def of(kind: type) -> dict[str, dict[str, object]]:
-        return {key(e): csv_source.values_of(e) for e in accepted if isinstance(e, kind)}
-
-    marriages, parents = of(MarriageEntry), of(ParentEntry)
-    custodies, births = of(CustodyEntry), of(BirthEntry)
-    result = csv_source.write_rows(session, Marriage, marriages, _stored_by(
-        session, Marriage.husband_id, (v["husband_id"] for v in marriages.values()),
-        lambda m: f"marriage:{m.husband_id}:{m.wife_id}:{m.married_on.isoformat()}"))
-    result += csv_source.write_rows(session, ParentLink, parents, _stored_by(
-        session, ParentLink.child_id, (v["child_id"] for v in parents.values()),
-        lambda link: f"parent:{link.child_id}:{link.relation.value}"))
-    result += csv_source.write_rows(session, Custody, custodies, {
-        f"custody:{child}": row for child, row in csv_source.stored_by(
-            session, Custody.child_id, (v["child_id"] for v in custodies.values())).items()})
-    result += csv_source.write_rows(session, BirthNotification, births, {
-        f"birth:{number}": row for number, row in csv_source.stored_by(
-            session, BirthNotification.number, (v["number"] for v in births.values())).items()})
+    result = ImportResult()
+    for kind, natural_key in _TABLES:
+        result += storing.upsert(session, natural_key, {
+            key(e): storing.values_of(e) for e in accepted if isinstance(e, kind)})
     return csv_source.Stored(result, refused)
 
 

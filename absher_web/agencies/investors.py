@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
@@ -72,9 +72,9 @@ def store_licences(session: Session, entries: list[InvestorEntry]) -> csv_source
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    return csv_source.Stored(csv_source.upsert(
+    return csv_source.Stored(storing.upsert(
         session, InvestorLicence.licence_number,
-        {e.licence_number: csv_source.values_of(e) for e in accepted}), refused)
+        {e.licence_number: storing.values_of(e) for e in accepted}), refused)
 
 
 SOURCE = csv_source.Source(

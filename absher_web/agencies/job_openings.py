@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import csv_source
+from absher_web.agencies import csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.identity import normalise_digits_only
 from absher_web.models import JobGender, JobOpening, JobRegion, JobSector, Qualification
@@ -110,13 +110,13 @@ def parse_row(raw: dict[str, str]) -> tuple[OpeningEntry | None, list[str]]:
 
 
 def _values(entry: OpeningEntry) -> dict[str, object]:
-    return {**csv_source.values_of(entry),
+    return {**storing.values_of(entry),
             "search_text": folded(entry.number, entry.title_ar, entry.title_en)}
 
 
 def store_openings(session: Session, entries: list[OpeningEntry]) -> csv_source.Stored:
     """Adds each opening, or replaces the one of the same number."""
-    return csv_source.Stored(csv_source.upsert(
+    return csv_source.Stored(storing.upsert(
         session, JobOpening.number, {e.number: _values(e) for e in entries}))
 
 

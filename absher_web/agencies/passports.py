@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -118,8 +118,8 @@ def store_passports(session: Session, entries: list[PassportEntry]) -> csv_sourc
             refused[index] = [f"passport_number {entry.number} ({entry.issuing_country}) is "
                               f"the passport of {holder}"]
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    return csv_source.Stored(csv_source.upsert(
-        session, Passport.person_id, {e.person_id: csv_source.values_of(e) for e in accepted}),
+    return csv_source.Stored(storing.upsert(
+        session, Passport.person_id, {e.person_id: storing.values_of(e) for e in accepted}),
         refused)
 
 
@@ -153,7 +153,7 @@ def passport_of(session: Session, national_id: str) -> Passport | None:
 def passports_of(session: Session, national_ids: Iterable[str]) -> dict[str, Passport]:
     """The current passports of these people (those who have one), by ID number: one query
     for a family, a few hundred people a query for more."""
-    return csv_source.stored_by(session, Passport.person_id, national_ids)
+    return storing.stored_by(session, Passport.person_id, national_ids)
 
 
 def is_usable(passport: Passport | None, today: date) -> bool:
@@ -243,8 +243,8 @@ def store_bans(session: Session, entries: list[TravelBanEntry]) -> csv_source.St
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    return csv_source.Stored(csv_source.upsert(
-        session, TravelBan.person_id, {e.person_id: csv_source.values_of(e) for e in accepted}),
+    return csv_source.Stored(storing.upsert(
+        session, TravelBan.person_id, {e.person_id: storing.values_of(e) for e in accepted}),
         refused)
 
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
@@ -88,7 +88,7 @@ def store_residencies(session: Session, entries: list[PremiumEntry]) -> csv_sour
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
     renewed = {e.person_id for index, e in enumerate(entries) if index not in refused}
-    holders = {row.certificate_number: row.person_id for row in csv_source.stored_by(
+    holders = {row.certificate_number: row.person_id for row in storing.stored_by(
         session, PremiumResidency.certificate_number,
         (e.certificate_number for e in entries)).values() if row.person_id not in renewed}
     for index, entry in enumerate(entries):
@@ -98,12 +98,10 @@ def store_residencies(session: Session, entries: list[PremiumEntry]) -> csv_sour
         if holder != entry.person_id:
             refused[index] = [f"certificate_number {entry.certificate_number} is the "
                               f"certificate of {holder}"]
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = csv_source.stored_by(session, PremiumResidency.person_id,
-                                  (e.person_id for e in accepted))
-    return csv_source.Stored(csv_source.write_rows(
-        session, PremiumResidency, {e.person_id: csv_source.values_of(e) for e in accepted},
-        stored), refused)
+    return csv_source.Stored(storing.upsert(
+        session, PremiumResidency.person_id,
+        {e.person_id: storing.values_of(e) for index, e in enumerate(entries)
+         if index not in refused}), refused)
 
 
 SOURCE = csv_source.Source(

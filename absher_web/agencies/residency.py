@@ -28,7 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -147,6 +147,11 @@ def parse_row(raw: dict[str, str], today: date | None = None
     return VisaEntry(number, person, kind, status, issued, until), []
 
 
+# What a later file may change of a stored visa: the rest is as first recorded (a visa
+# issued here keeps who issued it, what was paid and when).
+REGISTRY_CHANGES = ("status", "valid_until", "open_for")
+
+
 def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored:
     """Adds the visas not stored and updates the status and last day of those that are
     (a visa issued here keeps who issued it and what was paid); refuses a visa of someone
@@ -155,8 +160,6 @@ def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored
     known = civil_registry.registered_people(session, (e.person_id for e in entries))
     refused = {index: [f"person_id not in the civil registry: {entry.person_id}"]
                for index, entry in enumerate(entries) if entry.person_id not in known}
-    stored: dict[str, Visa] = csv_source.stored_by(session, Visa.number,
-                                                   (e.number for e in entries))
     # Who holds an open visa now, less those this batch changes.
     batch = {e.number for e in entries}
     holders = {visa.open_for: visa.number for visa in session.scalars(select(Visa).where(
@@ -170,17 +173,14 @@ def store_visas(session: Session, entries: list[VisaEntry]) -> csv_source.Stored
             if holder != entry.number:
                 refused[index] = [f"person_id {entry.person_id} already has open visa {holder}"]
                 continue
-        open_for = entry.person_id if entry.status is VisaStatus.ISSUED else None
-        if entry.number in stored:
-            rows[entry.number] = {"status": entry.status, "valid_until": entry.valid_until,
-                                  "open_for": open_for}
-        else:
-            rows[entry.number] = {
-                "number": entry.number, "person_id": entry.person_id, "kind": entry.kind,
-                "status": entry.status, "open_for": open_for, "issued_by": None,
-                "issued_on": entry.issued_on, "valid_until": entry.valid_until,
-                "months": 0, "fee": 0, "created_at": now, "changed_at": now}
-    return csv_source.Stored(csv_source.write_rows(session, Visa, rows, stored), refused)
+        rows[entry.number] = {
+            "number": entry.number, "person_id": entry.person_id, "kind": entry.kind,
+            "status": entry.status, "valid_until": entry.valid_until,
+            "open_for": entry.person_id if entry.status is VisaStatus.ISSUED else None,
+            "issued_by": None, "issued_on": entry.issued_on, "months": 0, "fee": 0,
+            "created_at": now, "changed_at": now}
+    return csv_source.Stored(storing.upsert(session, Visa.number, rows,
+                                            update_only=REGISTRY_CHANGES), refused)
 
 
 SOURCE = csv_source.Source(

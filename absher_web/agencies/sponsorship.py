@@ -16,7 +16,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -108,14 +108,11 @@ def store_sponsorships(session: Session, entries: list[SponsorshipEntry]
     known = civil_registry.registered_people(session, (e.sponsor_id for e in entries))
     refused = {index: [f"sponsor_id not in the civil registry: {entry.sponsor_id}"]
                for index, entry in enumerate(entries) if entry.sponsor_id not in known}
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored: dict[str, Sponsorship] = csv_source.stored_by(
-        session, Sponsorship.person_id, (entry.person_id for entry in accepted))
-    moved = [stored[e.person_id] for e in accepted
-             if e.person_id in stored and stored[e.person_id].sponsor_id != e.sponsor_id]
-    return csv_source.Stored(csv_source.write_rows(
-        session, Sponsorship, {e.person_id: csv_source.values_of(e) for e in accepted}, stored),
-        refused, moved)
+    result, moved = storing.upsert_moving(
+        session, Sponsorship.person_id,
+        {e.person_id: storing.values_of(e) for index, e in enumerate(entries)
+         if index not in refused}, holder=Sponsorship.sponsor_id)
+    return csv_source.Stored(result, refused, moved)
 
 
 SOURCE = csv_source.Source(

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from absher_web.agencies import civil_registry, csv_source
+from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
 from absher_web.identity import is_valid_national_id, normalise_digits
@@ -35,6 +35,8 @@ PLATE_LETTERS = {
 # Spellings people type for the same plate letter.
 _LATIN_OF = {arabic: latin for latin, arabic in PLATE_LETTERS.items()} | {
     "أ": "A", "إ": "A", "آ": "A", "ي": "V"}
+_TO_LATIN = str.maketrans(_LATIN_OF)
+_PLATE_LATIN = frozenset(PLATE_LETTERS)
 _FOREIGN_PLATE = re.compile(r"[A-Z0-9]{1,12}")
 
 COLOURS: dict[str, LazyString] = {
@@ -81,8 +83,8 @@ def plate_letters_of(typed: str) -> str | None:
     compact = "".join(typed.upper().replace("هـ", "ه").split())
     if not 1 <= len(compact) <= 3:
         return None
-    latin = "".join(_LATIN_OF.get(ch, ch) for ch in compact)
-    return latin if all(ch in PLATE_LETTERS for ch in latin) else None
+    latin = compact.translate(_TO_LATIN)
+    return latin if _PLATE_LATIN.issuperset(latin) else None
 
 
 def arabic_letters(latin: str) -> str:
@@ -249,31 +251,28 @@ def _plate_label(plate: tuple[str, str, str]) -> str:
     return " ".join(filter(None, plate))
 
 
+# A vehicle's natural key: its plate, as the unique constraint on the three columns.
+PLATE = (Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number)
+
+
 def vehicles_with_plates(session: Session, plates: Iterable[tuple[str, str, str]]
                          ) -> dict[tuple[str, str, str], Vehicle]:
     """The stored vehicles of these plates (those that are stored)."""
-    found: dict[tuple[str, str, str], Vehicle] = {}
-    for chunk in csv_source.in_chunks(set(plates)):
-        for vehicle in session.scalars(select(Vehicle).where(tuple_(
-                Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number).in_(chunk))):
-            found[vehicle.plate_country, vehicle.plate_letters, vehicle.plate_number] = vehicle
-    return found
+    return storing.stored_by(session, PLATE, plates)
 
 
 def store_vehicles(session: Session, entries: list[VehicleEntry]) -> csv_source.Stored:
     """Adds new vehicles and updates known plates; refuses a vehicle whose owner is not in
-    the civil registry."""
+    the civil registry. A known vehicle with another owner is moved to them."""
     known = civil_registry.registered_people(session, (e.owner_id for e in entries if e.owner_id))
     refused = {index: [f"owner_id not in the civil registry: {entry.owner_id}"]
                for index, entry in enumerate(entries)
                if entry.owner_id and entry.owner_id not in known}
-    accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    stored = vehicles_with_plates(session, (entry.plate for entry in accepted))
-    moved = [stored[e.plate] for e in accepted
-             if e.plate in stored and stored[e.plate].owner_id != e.owner_id]
-    return csv_source.Stored(csv_source.write_rows(
-        session, Vehicle, {_plate_key(e.plate): csv_source.values_of(e) for e in accepted},
-        {_plate_key(plate): vehicle for plate, vehicle in stored.items()}), refused, moved)
+    result, moved = storing.upsert_moving(
+        session, PLATE, {_plate_key(e.plate): storing.values_of(e)
+                         for index, e in enumerate(entries) if index not in refused},
+        holder=Vehicle.owner_id)
+    return csv_source.Stored(result, refused, moved)
 
 
 def plate_of(vehicle: Vehicle, language: Language) -> str:
@@ -299,7 +298,7 @@ def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_sou
     refused = {index: [f"no vehicle with plate: {_plate_label(entry.plate)}"]
                for index, entry in enumerate(entries) if entry.plate not in vehicles}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
-    return csv_source.Stored(csv_source.upsert(session, TrafficViolation.reference, {
+    return csv_source.Stored(storing.upsert(session, TrafficViolation.reference, {
         entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate].id,
                               kind=entry.kind, amount=entry.amount,
                               committed_on=entry.committed_on, place=entry.place,

@@ -90,6 +90,21 @@ def test_someone_not_in_the_registry_or_another_holders_certificate_is_refused(
     assert "not in the civil registry" in result.stderr
 
 
+def test_a_certificate_may_pass_to_another_holder_listed_before_its_old_one(
+        app, people, session, tmp_path):
+    absher(app, "import", "premium-residencies",
+           write(tmp_path, f"{RESIDENT},PR-2024-000153,permanent,2024-03-01,,active"))
+    # The certificate number is unique: the old holder's row must free it first.
+    result = absher(app, "import", "premium-residencies", write(
+        tmp_path, f"{OTHER_RESIDENT},PR-2024-000153,permanent,2024-03-01,,active",
+        f"{RESIDENT},PR-2025-000200,permanent,2025-01-01,,active"))
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 updated, 0 unchanged" in result.output
+    found = stored(session)
+    assert found[OTHER_RESIDENT].certificate_number == "PR-2024-000153"
+    assert found[RESIDENT].certificate_number == "PR-2025-000200"
+
+
 def test_seed_demo_gives_the_demo_resident_premium_residency(app, session):
     result = absher(app, "seed-demo")
     assert result.exit_code == 0, result.output
