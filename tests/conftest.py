@@ -252,21 +252,30 @@ def states_gallery(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     return gallery.render_every_state(create_app(config))
 
 
-@pytest.fixture
-def queries(app) -> Iterator[list[str]]:
-    """Every data statement the app sends meanwhile (SELECT, INSERT, UPDATE, DELETE): what
-    a page costs in round trips. Clear it before the request measured."""
+@contextmanager
+def statements_sent(app: Flask, kinds: tuple[str, ...] | None = None) -> Iterator[list[str]]:
+    """Every SQL statement the app sends meanwhile, or only those of ``kinds`` ("SELECT"...)."""
     sent: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
-        if statement.lstrip()[:6].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+        if kinds is None or statement.lstrip()[:6].upper() in kinds:
             sent.append(statement)
 
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def queries(app) -> Iterator[list[str]]:
+    """Every data statement the app sends meanwhile (SELECT, INSERT, UPDATE, DELETE): what
+    a page costs in round trips. Clear it before the request measured."""
+    with statements_sent(app, ("SELECT", "INSERT", "UPDATE", "DELETE")) as sent:
+        yield sent
 
 
 @pytest.fixture

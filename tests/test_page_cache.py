@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 import brotli
 import pytest
 import time_machine
-from sqlalchemy import event
 
 from absher_web import create_app
 from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.models import ActivationState
 from tests.account.conftest import Citizen
+from tests.conftest import statements_sent
 from tests.pages import parse
 
 LANGUAGES = ["ar", "en"]
@@ -42,16 +42,8 @@ def full_render_app(database_url, tmp_path):
 @pytest.fixture
 def statements(app):
     """Every SQL statement the app sends meanwhile."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
+    with statements_sent(app) as sent:
+        yield sent
 
 
 # --- public pages ----------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def stored_people(session: Session, national_ids: Iterable[str]) -> dict[str, Pe
 def registered_people(session: Session, national_ids: Iterable[str]) -> set[str]:
     """Those of these ID numbers that the civil registry holds."""
     known: set[str] = set()
-    for chunk in csv_source.in_chunks(set(national_ids)):
+    for chunk in storing.in_chunks(set(national_ids)):
         known.update(session.scalars(select(Person.national_id).where(
             storing.one_of(session, Person.national_id, chunk))))
     return known

@@ -125,7 +125,7 @@ def store_passports(session: Session, entries: list[PassportEntry]) -> csv_sourc
 
 def _stored_numbers(session: Session, numbers: Iterable[str]) -> list[Passport]:
     found: list[Passport] = []
-    for chunk in csv_source.in_chunks(set(numbers)):
+    for chunk in storing.in_chunks(set(numbers)):
         found.extend(session.scalars(select(Passport).where(Passport.number.in_(chunk))))
     return found
 
@@ -268,7 +268,7 @@ def open_travel_bans(session: Session, person_ids: Iterable[str],
                      today: date) -> dict[str, TravelBan]:
     """``open_travel_ban`` for several people at once: the bans in force today, by ID."""
     return {person_id: ban for person_id, ban
-            in csv_source.stored_by(session, TravelBan.person_id, person_ids).items()
+            in storing.stored_by(session, TravelBan.person_id, person_ids).items()
             if ban.since <= today and (ban.lifted_on is None or ban.lifted_on > today)}
 def is_foreign_number(number: str) -> bool:
     """Whether ``number`` (digits normalised, upper case) is written as another country's

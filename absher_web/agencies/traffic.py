@@ -355,7 +355,7 @@ def unpaid_fines_by_owner(session: Session, owner_ids: Iterable[str]) -> dict[st
     """``unpaid_fines_of`` for several people (a family) at once: riyals by owner, only
     those who owe something."""
     found: dict[str, int] = {}
-    for chunk in csv_source.in_chunks(set(owner_ids)):
+    for chunk in storing.in_chunks(set(owner_ids)):
         found.update(session.execute(
             select(Vehicle.owner_id, func.sum(TrafficViolation.amount))
             .join(Vehicle, Vehicle.id == TrafficViolation.vehicle_id)
