@@ -258,7 +258,9 @@ def statements_sent(app: Flask, kinds: tuple[str, ...] | None = None) -> Iterato
     sent: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
-        if kinds is None or statement.lstrip()[:6].upper() in kinds:
+        # A query may open with a WITH or a parenthesis (a UNION of two lookups).
+        if kinds is None or statement.lstrip(" \n(")[:6].upper() in kinds \
+                or statement.lstrip()[:4].upper() == "WITH":
             sent.append(statement)
 
     with app.app_context():

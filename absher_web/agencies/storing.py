@@ -187,7 +187,10 @@ def _merge(session: Session, key: Key, rows_by_key: Mapping[object, dict[str, ob
                 and not column.default.is_sequence and not column.default.is_clause_element}
     names = ", ".join(f'"{name}"' for name in columns)
     staging = f"import_{table.name}"
-    changed = [name for name in (update_only or columns) if name not in key_names]
+    changed = [name for name in (columns if update_only is None else update_only)
+               if name not in key_names]
+    if not changed:
+        raise ValueError(f"nothing of {table.name} to update beyond its key")
     on_key = ", ".join(f'"{name}"' for name in key_names)
     session.flush()
     cursor = session.connection().connection.dbapi_connection.cursor()
@@ -237,10 +240,12 @@ def _merge(session: Session, key: Key, rows_by_key: Mapping[object, dict[str, ob
 
 
 def _other_unique(table: Table, key_names: list[str]) -> bool:
-    """Whether the table has a unique constraint other than the natural key's."""
-    return any(isinstance(constraint, UniqueConstraint)
-               and [column.name for column in constraint.columns] != key_names
-               for constraint in table.constraints)
+    """Whether the table has a unique constraint or unique index other than the natural
+    key's (a partial unique index counts: one open visa a person)."""
+    uniques = [constraint.columns for constraint in table.constraints
+               if isinstance(constraint, UniqueConstraint)]
+    uniques += [index.columns for index in table.indexes if index.unique]
+    return any([column.name for column in columns] != key_names for columns in uniques)
 
 
 def values_of(record: object) -> dict[str, object]:

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, sponsorship
-from absher_web.agencies.csv_source import in_chunks
+from absher_web.agencies.storing import in_chunks
 from absher_web.models import (
     Account,
     BirthNotification,

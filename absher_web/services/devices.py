@@ -210,19 +210,20 @@ def signed_in(session: Session, account_id: str, token: str, secret: str,
     ``along``: counts of the account's (each a subquery made from its id) read in the same
     query, so what every page asks costs no round trip of its own; they come back by name.
     """
-    if not account_id.isdigit() or int(account_id) > MAX_ACCOUNT_ID or not secret \
-            or len(secret) > 100:
+    # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+    if not (account_id.isascii() and account_id.isdigit() and len(account_id) <= 10) \
+            or int(account_id) > MAX_ACCOUNT_ID or not secret or len(secret) > 100:
         return None
+    owner = int(account_id)
     along = along or {}
     found = session.execute(
-        select(DeviceSession, *(counted(int(account_id)).label(name)
-                                for name, counted in along.items()))
+        select(DeviceSession, *(counted(owner).label(name) for name, counted in along.items()))
         .options(joinedload(DeviceSession.account))
         .where(DeviceSession.id == digest(secret))).first()
     if found is None:
         return None
     row = found[0]
-    if row.signed_out_at is not None or row.account_id != int(account_id):
+    if row.signed_out_at is not None or row.account_id != owner:
         return None
     if not constant_time_equal(row.account.session_token, token):
         return None

@@ -38,7 +38,7 @@ from sqlalchemy import Select, and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, family, passports, traffic
-from absher_web.agencies.csv_source import in_chunks
+from absher_web.agencies.storing import in_chunks
 from absher_web.models import (
     Account,
     Bill,

@@ -52,3 +52,14 @@ def test_without_its_questions_an_account_still_goes_to_set_them(client, make_ac
     answer = client.get("/en/account/payments")
     assert answer.status_code in (302, 303)
     assert answer.headers["Location"].endswith("/en/account/security-questions")
+
+
+@pytest.mark.parametrize("account_id", ["²", "①", "9" * 5000, "99999999999", "-1", " 1", ""])
+def test_a_session_naming_no_possible_account_is_no_session(app, account_id):
+    # A signed session cookie is forged only with the secret key; even then, an id that is
+    # no account's number is refused before it reaches the database, never a 500.
+    from absher_web.extensions import db
+    from absher_web.services import devices
+
+    with app.app_context():
+        assert devices.signed_in(db.session, account_id, "token", "secret") is None
