@@ -54,6 +54,8 @@ vnu: java
 # The browser tests (tests/browser) run once, in the SQLite run: they check what a browser
 # sees and does (layout, scripts, focus, axe), and every journey they drive also runs through
 # the test client on both databases. Running them twice doubled CI's time for no new finding.
+# So do the checks over every state of the states gallery (tests/gallery.py: budgets, valid
+# HTML, plates and commas), which reads no database: they skip themselves on PostgreSQL.
 # The tests marked `timing` compare how long two things take (a wrong password and an unknown
 # name, a hanging SMS provider and the budget): they run alone after the parallel run, where
 # no other worker's load can tip a comparison.
