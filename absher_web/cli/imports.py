@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import click
+import psycopg
+from sqlalchemy.exc import IntegrityError
 
 from absher_web.agencies import csv_source
 from absher_web.agencies.sources import SOURCES
@@ -30,21 +32,45 @@ def _import(source_name: str, csv_file: Path, skip_bad_rows: bool) -> None:
         if checkpoint is not None and checkpoint.line > 1:
             click.echo(f"Resuming the import of {csv_file} after row {checkpoint.line}, "
                        "where an earlier run stopped.")
-        result = csv_source.import_csv(session, csv_source.utf8_lines(stream), source, report,
-                                       on_moved=ownership.follow_new_holders,
-                                       checkpoint=checkpoint)
+        try:
+            result = csv_source.import_csv(session, csv_source.utf8_lines(stream), source,
+                                           report, on_moved=ownership.follow_new_holders,
+                                           checkpoint=checkpoint)
+        # The bulk merge on PostgreSQL (agencies/storing.py) runs on the driver's own cursor.
+        except (IntegrityError, psycopg.errors.IntegrityError) as error:
+            # Rows that pass every check one by one and still clash once stored together
+            # (two holders swapping their certificates in one file): the batch is not
+            # stored, and the operator is told which rule it broke.
+            session.rollback()
+            click.echo(f"Stopped: rows of {csv_file} clash with each other or with stored "
+                       f"records ({broken_rule(error)}); {stored_so_far(checkpoint)}. Split "
+                       "the change over two files, the old values freed in the first.",
+                       err=True)
+            sys.exit(1)
         if result.keep(skip_bad_rows):
             session.commit()
         else:
             session.rollback()
     if not result.keep(skip_bad_rows):
-        stored = (f"the rows up to row {checkpoint.line} are stored, none after them"
-                  if checkpoint is not None and checkpoint.line > 1 else "nothing was imported")
-        click.echo(f"{result.skipped} bad row(s) in {csv_file}; {stored}.", err=True)
+        click.echo(f"{result.skipped} bad row(s) in {csv_file}; {stored_so_far(checkpoint)}.",
+                   err=True)
         sys.exit(1)
     skipped = f" {result.skipped} bad row(s) skipped." if result.skipped else ""
     click.echo(f"Imported {result.total} {source.noun} from {csv_file}: {result.added} added, "
                f"{result.updated} updated, {result.unchanged} unchanged.{skipped}")
+
+
+def stored_so_far(checkpoint: csv_source.Checkpoint | None) -> str:
+    if checkpoint is not None and checkpoint.line > 1:
+        return f"the rows up to row {checkpoint.line} are stored, none after them"
+    return "nothing was imported"
+
+
+def broken_rule(error: Exception) -> str:
+    """The constraint a statement broke, as the database names it."""
+    cause = getattr(error, "orig", error)
+    named = getattr(getattr(cause, "diag", None), "constraint_name", None)
+    return named or str(cause).splitlines()[0]
 
 
 CSV_FILE = click.argument("csv_file",

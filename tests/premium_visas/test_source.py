@@ -105,6 +105,24 @@ def test_a_certificate_may_pass_to_another_holder_listed_before_its_old_one(
     assert found[RESIDENT].certificate_number == "PR-2025-000200"
 
 
+def test_two_holders_swapping_certificates_in_one_file_are_told_to_split_it(
+        app, people, session, tmp_path):
+    # Each row passes its checks (each certificate's holder is listed with another), but
+    # the two cannot both be stored at once: a clear refusal, not a traceback.
+    absher(app, "import", "premium-residencies", write(
+        tmp_path, f"{RESIDENT},PR-2024-000153,permanent,2024-03-01,,active",
+        f"{OTHER_RESIDENT},PR-2024-000999,permanent,2024-03-01,,active"))
+    result = absher(app, "import", "premium-residencies", write(
+        tmp_path, f"{RESIDENT},PR-2024-000999,permanent,2024-03-01,,active",
+        f"{OTHER_RESIDENT},PR-2024-000153,permanent,2024-03-01,,active"))
+    assert result.exit_code == 1
+    assert "clash with each other or with stored records" in result.stderr
+    assert "nothing was imported" in result.stderr and "Traceback" not in result.output
+    found = stored(session)
+    assert found[RESIDENT].certificate_number == "PR-2024-000153"
+    assert found[OTHER_RESIDENT].certificate_number == "PR-2024-000999"
+
+
 def test_seed_demo_gives_the_demo_resident_premium_residency(app, session):
     result = absher(app, "seed-demo")
     assert result.exit_code == 0, result.output
