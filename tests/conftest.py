@@ -8,6 +8,7 @@ migrations to it and runs the same tests against it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -252,16 +253,22 @@ def states_gallery(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     return gallery.render_every_state(create_app(config))
 
 
-@contextmanager
-def statements_sent(app: Flask, kinds: tuple[str, ...] | None = None) -> Iterator[list[str]]:
-    """Every SQL statement the app sends meanwhile, or only those of ``kinds`` ("SELECT"...)."""
-    sent: list[str] = []
+# A statement that reads or writes rows; it may open with a parenthesis (a UNION of two
+# lookups, each with its own LIMIT).
+DATA_STATEMENT = re.compile(r"[\s(]*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
 
-    def record(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN002
-        # A query may open with a WITH or a parenthesis (a UNION of two lookups).
-        if kinds is None or statement.lstrip(" \n(")[:6].upper() in kinds \
-                or statement.lstrip()[:4].upper() == "WITH":
-            sent.append(statement)
+
+@contextmanager
+def statements_sent(app: Flask, data_only: bool = False,
+                    with_parameters: bool = False) -> Iterator[list]:
+    """Every SQL statement the app sends meanwhile; ``data_only``: only DATA_STATEMENTs;
+    ``with_parameters``: each as (statement, its parameters)."""
+    sent: list = []
+
+    def record(_conn, _cursor, statement, parameters, _context, executemany):  # noqa: ANN001
+        if not data_only or DATA_STATEMENT.match(statement):
+            sent.append((statement, parameters[0] if executemany else parameters)
+                        if with_parameters else statement)
 
     with app.app_context():
         engine = db.engine
@@ -274,9 +281,9 @@ def statements_sent(app: Flask, kinds: tuple[str, ...] | None = None) -> Iterato
 
 @pytest.fixture
 def queries(app) -> Iterator[list[str]]:
-    """Every data statement the app sends meanwhile (SELECT, INSERT, UPDATE, DELETE): what
-    a page costs in round trips. Clear it before the request measured."""
-    with statements_sent(app, ("SELECT", "INSERT", "UPDATE", "DELETE")) as sent:
+    """Every data statement the app sends meanwhile (SELECT, INSERT, UPDATE, DELETE, WITH):
+    what a page costs in round trips. Clear it before the request measured."""
+    with statements_sent(app, data_only=True) as sent:
         yield sent
 
 

@@ -12,16 +12,16 @@ transaction that is rolled back.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from absher_web import create_app
 from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
+from tests import conftest
 from tests.conftest import scratch_postgres
 
 BIG_ROWS = 10_000  # a table this size is read by index or the plan is wrong
@@ -65,22 +65,9 @@ def serial_sequences_follow(*tables: str) -> list[str]:
             f"(SELECT max(id) FROM {table}))" for table in tables]
 
 
-@contextmanager
-def statements_sent(app) -> Iterator[list[tuple[str, dict]]]:
+def statements_sent(app):  # noqa: ANN001, ANN201 (a context manager)
     """Every data statement the app sends meanwhile, with its parameters."""
-    sent: list[tuple[str, dict]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, executemany):  # noqa: ANN001
-        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", statement, re.I):
-            sent.append((statement, parameters[0] if executemany else parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return conftest.statements_sent(app, data_only=True, with_parameters=True)
 
 
 def plan_of(statement: str, parameters: dict) -> dict:
