@@ -39,7 +39,7 @@ from functools import wraps
 from urllib.parse import parse_qsl
 
 import brotli
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -72,10 +72,13 @@ def enabled() -> bool:
 
 def template_version() -> str:
     """Names, sizes and times of the templates and compiled catalogs: a page rendered under
-    another version is never served. Read once, or on every request if templates reload."""
+    another version is never served. Read once, or once a request if templates reload (each
+    piece of rendered_once asks again)."""
     cached = current_app.extensions.get("absher_template_version")
     if cached is not None and not current_app.jinja_env.auto_reload:
         return cached
+    if has_request_context() and "template_version" in g:
+        return g.template_version
     digest = hashlib.sha256()
     for root in (TEMPLATES_DIR, TRANSLATIONS_DIR):
         for path in sorted(root.rglob("*")):
@@ -83,6 +86,8 @@ def template_version() -> str:
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     version = current_app.extensions["absher_template_version"] = digest.hexdigest()[:16]
+    if has_request_context():
+        g.template_version = version
     return version
 
 
