@@ -259,17 +259,14 @@ def import_bans(session: Session, entries: list[TravelBanEntry]) -> ImportResult
     return csv_source.store_all(session, BANS, entries)
 
 
-def open_travel_ban(session: Session, person_id: str, today: date) -> TravelBan | None:
-    """The person's travel ban in force today, or None."""
-    return open_travel_bans(session, [person_id], today).get(person_id)
-
-
 def open_travel_bans(session: Session, person_ids: Iterable[str],
                      today: date) -> dict[str, TravelBan]:
-    """``open_travel_ban`` for several people at once: the bans in force today, by ID."""
+    """The bans in force today of these people, by ID (someone without one is left out)."""
     return {person_id: ban for person_id, ban
             in storing.stored_by(session, TravelBan.person_id, person_ids).items()
             if ban.since <= today and (ban.lifted_on is None or ban.lifted_on > today)}
+
+
 def is_foreign_number(number: str) -> bool:
     """Whether ``number`` (digits normalised, upper case) is written as another country's
     passport number is: 1 or 2 Latin letters and 6 to 9 digits."""

@@ -17,14 +17,13 @@ from absher_web.web.flow import go_to, render_step
 bp = Blueprint("security_questions", __name__, url_prefix="/<lang_code>/account/security-questions")
 
 
-
 @bp.route("", methods=["GET", "POST"])
 @login_required
 # Changing needs the password: this bounds guessing from a session left open.
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
 def edit():
     account = current_user.account
-    first_setup = security_questions.needs_questions(account)
+    first_setup = security_questions.needs_questions(account, current_user.counted("answers"))
     form = SecurityQuestionsForm() if first_setup else ChangeSecurityQuestionsForm.starting_from(
         security_questions.chosen_questions(account))
     if form.validate_on_submit():
