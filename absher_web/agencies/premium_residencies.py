@@ -89,8 +89,8 @@ def store_residencies(session: Session, entries: list[PremiumEntry]) -> csv_sour
                for index, entry in enumerate(entries) if entry.person_id not in known}
     renewed = {e.person_id for index, e in enumerate(entries) if index not in refused}
     holders = {row.certificate_number: row.person_id for row in storing.stored_by(
-        session, PremiumResidency.certificate_number,
-        (e.certificate_number for e in entries)).values() if row.person_id not in renewed}
+        session, PremiumResidency.certificate_number, (e.certificate_number for e in entries),
+        only=(PremiumResidency.person_id,)).values() if row.person_id not in renewed}
     for index, entry in enumerate(entries):
         if index in refused:
             continue

@@ -84,17 +84,21 @@ def _stored_key(key: Key, row: object) -> object:
     return getattr(row, key.key)
 
 
-def stored_by(session: Session, key: Key, keys: Iterable[object]) -> dict:
+def stored_by(session: Session, key: Key, keys: Iterable[object],
+              only: Sequence[InstrumentedAttribute] = ()) -> dict:
     """The stored rows whose natural ``key`` (a unique column, or a tuple of columns) holds
     one of ``keys``, by that value: what a batch needs of its table, a few hundred keys a
-    query."""
+    query. ``only``: just these columns (and the key's), as plain rows rather than objects
+    the session tracks, when the batch only looks them up."""
     columns = _columns(key)
     model = columns[0].class_
     found = {}
     for chunk in in_chunks(set(keys)):
         where = (tuple_(*columns).in_(chunk) if isinstance(key, tuple)
                  else one_of(session, key, chunk))
-        for row in session.scalars(select(model).where(where)):
+        rows = (session.execute(select(*columns, *only).where(where)) if only
+                else session.scalars(select(model).where(where)))
+        for row in rows:
             found[_stored_key(key, row)] = row
     return found
 

@@ -255,10 +255,11 @@ def _plate_label(plate: tuple[str, str, str]) -> str:
 PLATE = (Vehicle.plate_country, Vehicle.plate_letters, Vehicle.plate_number)
 
 
-def vehicles_with_plates(session: Session, plates: Iterable[tuple[str, str, str]]
-                         ) -> dict[tuple[str, str, str], Vehicle]:
-    """The stored vehicles of these plates (those that are stored)."""
-    return storing.stored_by(session, PLATE, plates)
+def vehicle_ids_by_plate(session: Session, plates: Iterable[tuple[str, str, str]]
+                         ) -> dict[tuple[str, str, str], int]:
+    """The ids of the stored vehicles of these plates (those that are stored)."""
+    return {plate: row.id for plate, row
+            in storing.stored_by(session, PLATE, plates, only=(Vehicle.id,)).items()}
 
 
 def store_vehicles(session: Session, entries: list[VehicleEntry]) -> csv_source.Stored:
@@ -294,12 +295,12 @@ def plate_forms(vehicle: Vehicle, language: Language) -> tuple[str, ...]:
 def store_violations(session: Session, entries: list[ViolationEntry]) -> csv_source.Stored:
     """Adds new violations and updates known references; refuses a violation whose plate
     is not in the vehicles registry."""
-    vehicles = vehicles_with_plates(session, (entry.plate for entry in entries))
+    vehicles = vehicle_ids_by_plate(session, (entry.plate for entry in entries))
     refused = {index: [f"no vehicle with plate: {_plate_label(entry.plate)}"]
                for index, entry in enumerate(entries) if entry.plate not in vehicles}
     accepted = [entry for index, entry in enumerate(entries) if index not in refused]
     return csv_source.Stored(storing.upsert(session, TrafficViolation.reference, {
-        entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate].id,
+        entry.reference: dict(reference=entry.reference, vehicle_id=vehicles[entry.plate],
                               kind=entry.kind, amount=entry.amount,
                               committed_on=entry.committed_on, place=entry.place,
                               status=entry.status)
