@@ -21,8 +21,9 @@ is the best of the interleaved runs (anything else on the machine only adds to i
 cores, a run now and then costs both apps twice as much). The ratio is bare CPU / app CPU:
 the share of the bare app's requests per CPU second the app serves.
 Targets (issues 14 and 30): public pages and /verify >= 0.6, form, e-service and queue pages
->= 0.3, static files >= 0.8; the sign-in POST, bcrypt and PostgreSQL included, is shown for
-information. `--only TEXT` runs the lines whose label contains TEXT (repeatable).
+>= 0.3, static files >= 0.8; the sign-in POST, bcrypt and PostgreSQL included, and the
+account's home page (what every signed-in page costs before its own records) are shown for
+information. `--only TEXT` runs the lines whose label contains TEXT, in any case (repeatable).
 Exit status 1 if a target is missed.
 """
 
@@ -304,6 +305,9 @@ def main() -> int:
             Path_("GET /ar/register", "GET", "/ar/register", "form", 0.3),
             Path_("GET static file", "GET", static_path, "static", 0.8),
             Path_("POST sign-in", "POST", "/ar/individuals/login", "post", None),
+            # The account's own home page, for information: what any signed-in page costs
+            # (the session, the account, the header's counts) before its service's records.
+            Path_("GET account home", "GET", "/ar/account", "account", None, "citizen"),
             *(Path_(f"GET {label}", "GET", f"/ar/account/{page}", "account", 0.3, "citizen")
               for label, page in (("passports", "passports"),
                                   ("vehicles", "services/vehicles"),
@@ -316,7 +320,8 @@ def main() -> int:
                   0.6),
         ]
         if args.only:
-            paths = [item for item in paths if any(text in item.label for text in args.only)]
+            paths = [item for item in paths
+                     if any(text.casefold() in item.label.casefold() for text in args.only)]
         script = workdir / "post.lua"
         script.write_text(POST_SCRIPT)
         results: dict[tuple[str, str], Figures] = {}
