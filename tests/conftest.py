@@ -176,12 +176,23 @@ def empty_database(tmp_path) -> Iterator[str]:
         yield url
 
 
+# Children before parents, so that no foreign key is in the way.
+EMPTYING = tuple(f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables))
+
+
 def empty_all_tables(app) -> None:
-    """Leave the session's database empty for the next test, and close the app's pool."""
+    """Leave the session's database empty for the next test, and close the app's pool.
+    Every test does it: PostgreSQL takes all the statements in one round trip, SQLite
+    straight from its driver."""
     with app.app_context():
         with db.engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("; ".join(EMPTYING))
+            else:
+                cursor = connection.connection.cursor()
+                for statement in EMPTYING:
+                    cursor.execute(statement)
+                cursor.close()
         db.engine.dispose()
 
 
