@@ -115,6 +115,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         time.sleep(wait.total_seconds() + 5)
 
 
+# The fixtures through which a test reaches the suite's database.
+DATABASE_FIXTURES = frozenset({"database_url", "empty_database"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL run, the tests of a ``database_free`` module that ask for no
+    database are left out: they would do exactly what they did in the SQLite run. A module
+    that reaches PostgreSQL any other way (its own server, POSTGRES_URL) is not marked."""
+    if not POSTGRES_URL:
+        return
+    once = [item for item in items if item.get_closest_marker("database_free")
+            and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        left_out = set(once)
+        items[:] = [item for item in items if item not in left_out]
+
+
 @contextmanager
 def scratch_postgres(prefix: str) -> Iterator[str]:
     """A throw-away database on the suite's PostgreSQL server, named with the prefix, dropped

@@ -27,6 +27,9 @@ from absher_web import assets, cli, create_app
 from absher_web.config import PROJECT_ROOT, Config, TestConfig
 from tests.nginx_site import HOST, NGINX, NGINX_CONF, nginx_prefix
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 DEPLOY = PROJECT_ROOT / "deploy"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
 SYSTEMD = DEPLOY / "systemd"

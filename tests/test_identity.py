@@ -17,6 +17,9 @@ from absher_web.identity import (
 )
 from absher_web.models import PersonKind
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC = "۰۱۲۳۴۵۶۷۸۹"
 # What people put between digit groups: spaces (incl. no-break and thin), the

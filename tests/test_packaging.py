@@ -33,7 +33,8 @@ import pytest
 from absher_web import cli
 from absher_web.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.packaging
+# It asks for no database: run once, in the SQLite run.
+pytestmark = [pytest.mark.packaging, pytest.mark.database_free]
 
 GUNICORN_CONF = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
 NOT_SOURCE = shutil.ignore_patterns(

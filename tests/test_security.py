@@ -15,6 +15,9 @@ from absher_web.config import PROJECT_ROOT, ProductionConfig
 from absher_web.settings_check import SettingsError
 from tests.conftest import REDIS_URL
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 HTMX_SHA256 = "a0abb04f2f45a1f89d1d4844023245537e5e6014c87b144553e0607b4cc32130"
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from absher_web.config import PROJECT_ROOT
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 
 def absher(*args: str, **environment: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("ABSHER_")}

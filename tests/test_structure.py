@@ -6,7 +6,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import absher_web
+
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
 
 PACKAGE = Path(absher_web.__file__).parent
 MAX_LINES = 500

@@ -28,6 +28,9 @@ from absher_web.catalogs import (
 )
 from absher_web.config import PROJECT_ROOT
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 

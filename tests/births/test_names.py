@@ -6,6 +6,9 @@ import pytest
 
 from absher_web.services import names
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 
 @pytest.mark.parametrize(("arabic", "problem"), [
     ("سعد", None), ("عبدالله", None), ("عبدالرحمن", None), ("الجوهرة", None),

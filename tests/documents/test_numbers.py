@@ -7,6 +7,9 @@ import pytest
 
 from absher_web.services import issued_documents as docs
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 KEY = [b"first-key"]
 
 

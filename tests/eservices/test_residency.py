@@ -31,6 +31,9 @@ from tests.eservices.residents import URL, Worker, add_worker
 from tests.eservices.test_driving import at_once, main_text, refusal_of
 from tests.pages import parse
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 POLICY = ResidencyPolicy()
 
 

@@ -36,6 +36,9 @@ from tests.eservices.conftest import Holder
 from tests.eservices.test_driving import at_once, main_text, refusal_of
 from tests.pages import parse
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 URL = "/en/account/services/visit-visa-extension"
 POLICY = EServicePolicy()  # window 30 days, 90 days more, 180 days' stay, fee 100 riyals
 

@@ -8,6 +8,9 @@ from absher_web.passwords import password_problem, username_problem
 from tests.pages import parse
 from tests.registration.conftest import STRONG_PASSWORD, field_error
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 
 class TestUsernameRule:
     @pytest.mark.parametrize(

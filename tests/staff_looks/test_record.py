@@ -13,6 +13,9 @@ from absher_web.services import staff_looks
 from tests.pages import parse
 from tests.staff.conftest import Console, add_officer
 
+# Those of these tests that ask for no database run once, in the SQLite run.
+pytestmark = pytest.mark.database_free
+
 
 @pytest.fixture
 def officer(app) -> StaffUser:
