@@ -307,7 +307,7 @@ def main() -> int:
             Path_("POST sign-in", "POST", "/ar/individuals/login", "post", None),
             # The account's own home page, for information: what any signed-in page costs
             # (the session, the account, the header's counts) before its service's records.
-            Path_("GET account home", "GET", "/ar/account", "account", None, "citizen"),
+            Path_("GET account home", "GET", "/ar/account/", "account", None, "citizen"),
             *(Path_(f"GET {label}", "GET", f"/ar/account/{page}", "account", 0.3, "citizen")
               for label, page in (("passports", "passports"),
                                   ("vehicles", "services/vehicles"),
