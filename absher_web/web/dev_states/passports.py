@@ -74,7 +74,8 @@ def asked(status: RequestStatus, delivery: Delivery = Delivery.POST, **details) 
 
 def sons_request() -> ServiceRequest:
     """The son's passport, printed and waiting at the office: a request of its own."""
-    made = asked(S.PRINTED, Delivery.OFFICE, name_ar=son().name_ar, name_en=son().name_en)
+    made = asked(S.PRINTED, Delivery.OFFICE, name_ar=son().name_ar, name_en=son().name_en,
+                 old_passport="A23458177")
     made.id, made.number, made.bill_id = 2, "6039182750", 8
     made.request_key = made.beneficiary_id = son().national_id
     return made
