@@ -1,8 +1,8 @@
 """Counts over a rolling window (the last hour, the last day), exact under any concurrency.
 
 SMS budgets and the per-account limits of changes that text someone are counted here,
-in the sms_budgets table. A count is kept in buckets of 1/60 of its window (a minute for
-an hour, 24 minutes for a day); a use is allowed when the buckets of the last 60 sum to
+in the sms_budgets table. A count is kept in buckets of 1/60 of its window (for an hour's
+window, each bucket is a minute); a use is allowed when the buckets of the last 60 sum to
 less than the limit, so twice the limit never fits across a boundary of the clock.
 
 Exact under concurrency: each scope has one more row (at LOCK) that every taker first

@@ -48,7 +48,7 @@ UNKNOWN_MEMORY = timedelta(days=7)
 
 
 def lock_duration(lockouts: int) -> timedelta:
-    """15 minutes, then 30, 60 ... never more than a day."""
+    """FIRST_LOCK, doubled with each lockout after it, never more than LONGEST_LOCK."""
     # The exponent is capped: a day is reached long before, and timedelta has a maximum.
     return min(FIRST_LOCK * (2 ** min(lockouts, 16)), LONGEST_LOCK)
 
