@@ -19,10 +19,10 @@ import pytest
 
 from absher_web.web import dev_states
 from tests.browser.conftest import (
-    AXE_TAGS,
     _axe_violations,
     allow_browser_error,
     assert_no_browser_errors,
+    axe_script,
     watch_page,
 )
 from tests.conftest import POSTGRES_URL
@@ -44,8 +44,6 @@ SWAP = """async url => {
     return [document.querySelectorAll("#live-region").length,
             document.querySelectorAll("#lang-switch").length];
 }"""
-# The suite's axe options (conftest._axe_violations), for a page axe is already loaded in.
-AXE_AGAIN = """options => axe.run(document, options).then(results => results.violations)"""
 
 
 def fullest_state_of_each_page(app) -> set[str]:
@@ -81,6 +79,9 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
     context = browser.new_context(base_url=live_server.url,
                                   viewport={"width": WIDE, "height": 800})
     context.set_default_timeout(20_000)
+    # axe is loaded into every page by Chromium as it opens: its 560 KB are sent to the
+    # browser once, not once a page.
+    context.add_init_script(script=axe_script())
     context.route("**/visual-code/*.png", lambda route: route.fulfill(
         body=BLANK_PNG, content_type="image/png"))
     page = context.new_page()
@@ -92,12 +93,7 @@ def test_every_state_has_no_axe_violations(browser, live_server, record_property
     def check(where: str) -> None:
         nonlocal runs
         runs += 1
-        if page.evaluate("() => typeof window.axe === 'object'"):  # loaded since navigating
-            violations = page.evaluate(AXE_AGAIN, {"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                                   "resultTypes": ["violations"]})
-        else:
-            violations = _axe_violations(page, None)
-        for violation in violations:
+        for violation in _axe_violations(page, None):
             targets = "; ".join(" ".join(map(str, node["target"]))
                                 for node in violation["nodes"][:3])
             found.append(f"{where}: {violation['id']} ({violation['help']}) at {targets}")
