@@ -35,6 +35,7 @@ Only ever 127.0.0.1. PostgreSQL and Redis as in bench/support.py; nginx (make ng
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import itertools
 import json
@@ -59,6 +60,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from absher_web.config import Config  # noqa: E402
 from bench.support import (  # noqa: E402
     CLOCK_TICKS,
     PASSWORD,
@@ -88,6 +90,8 @@ ENQUIRIES = ("fingerprint", "vehicles", "workers-and-visitors", "health-insuranc
 PUBLIC_PAGES = ("/ar/", "/en/", "/ar/services", "/ar/about", "/en/individuals/login",
                 "/ar/contact")
 VISITORS_EACH = 2
+# The site's limit of authorisations a driver holds at once (the servers run with defaults).
+MAX_DRIVING_AUTHORISATIONS = Config.MAX_DRIVING_AUTHORISATIONS
 
 
 @dataclass
@@ -332,9 +336,27 @@ class World:
     log: Log
     turn: itertools.count = field(default_factory=itertools.count)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Who has authorised whom, and how many authorisations each driver holds: the site
+    # rightly refuses a second one for the same car and driver, or a driver's one too many.
+    authorised: set[tuple[int, int]] = field(default_factory=set)
+    driving: collections.Counter = field(default_factory=collections.Counter)
 
     def next_holder(self) -> Holder:
         return self.holders[next(self.turn) % len(self.holders)]
+
+    def new_driver_for(self, holder: Holder) -> Holder | None:
+        """Another holder this one has not authorised, with room for one more
+        authorisation (taken here), or None when there is none."""
+        with self.lock:
+            start = next(self.turn)
+            for offset in range(len(self.holders)):
+                driver = self.holders[(holder.number + start + offset) % len(self.holders)]
+                if (driver is not holder and (holder.number, driver.number) not in self.authorised
+                        and self.driving[driver.number] < MAX_DRIVING_AUTHORISATIONS):
+                    self.authorised.add((holder.number, driver.number))
+                    self.driving[driver.number] += 1
+                    return driver
+        return None
 
     def code_for(self, number: int) -> str:
         to = mobile(number)
@@ -375,8 +397,8 @@ def authorise(world: World, browser: Browser, holder: Holder) -> None:
 
     path = "/en/account/services/driving-authorisations"
     page = browser.get(path)
-    driver = world.holders[(holder.number + next(world.turn)) % len(world.holders)]
-    if driver is holder:
+    driver = world.new_driver_for(holder)
+    if driver is None:
         return
     browser.post(path, {"csrf_token": csrf(page), "vehicle": holder.vehicle,
                         "national_id": national_id(driver.number),
