@@ -62,7 +62,6 @@ FUZZ = settings(
 )
 
 
-
 def random_cases(count: int) -> int:
     """How many generated cases a test adds to its sweep. The sweeps (every class of
     hostile value in every field, header and query name) run whole on both databases; of
