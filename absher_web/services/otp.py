@@ -94,8 +94,8 @@ HOUR = timedelta(hours=1)
 
 
 def take_one(session: Session, scope: str, limit: int, now: datetime) -> bool:
-    """Count one SMS against `scope` if fewer than `limit` went in the last 60 minutes
-    (services/counters.py: exact however many processes send at once)."""
+    """Count one SMS against `scope` if fewer than `limit` went within the last HOUR, a
+    rolling window (services/counters.py: exact however many processes send at once)."""
     return counters.take(session, scope, limit, HOUR, now)
 
 
@@ -123,8 +123,8 @@ def take_budgets(session: Session, policy: CodePolicy, mobile: str, person: str 
             give_back(session, taken, now)
             session.commit()
             if scope == "site":
-                log.warning("site-wide SMS budget spent: %s code SMS in the last 60 minutes "
-                            "(ABSHER_SMS_CODES_PER_HOUR)", limit)
+                log.warning("site-wide SMS budget spent: %s code SMS in the last %d minutes "
+                            "(ABSHER_SMS_CODES_PER_HOUR)", limit, HOUR // timedelta(minutes=1))
             return [], refusal
         taken.append(scope)
     session.commit()
