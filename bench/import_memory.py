@@ -9,6 +9,10 @@ twice in a process of its own against a new PostgreSQL database (bench/support.p
 --sqlite a new SQLite file): the first run adds everyone, the second finds everyone stored
 and unchanged (every row compared). The process's peak resident set size comes from the
 kernel (wait4's ru_maxrss), so it counts the interpreter, the app and every batch.
+Then the same rows split into two files (every other row) are imported into another new
+database by two commands at once, for information: what an operator with a file too
+large for one process's rate can do today (each process uses a core; rows of one key must
+then be in one file, since a record repeated across the files is not caught).
 Then, in another new database, an import of --resume-rows rows with --skip-bad-rows is
 killed (SIGKILL) once it has committed a few batches and run again: it must say it
 resumes and end with exactly the file's rows stored. Targets: under 200 MB resident,
@@ -132,6 +136,37 @@ def resume_check(url: str, environment: dict, path: Path, rows: int, source: str
                    f"{'' if 'Resuming' in said else ' (it did not say it resumed)'}")
 
 
+def split_in_two(path: Path) -> list[Path]:
+    """The file's rows as two files of every other row, each with the header."""
+    parts = [path.with_name(f"{path.stem}-{half}.csv") for half in (1, 2)]
+    with path.open(encoding="utf-8") as stream:
+        header = stream.readline()
+        outputs = [part.open("w", encoding="utf-8") for part in parts]
+        try:
+            for output in outputs:
+                output.write(header)
+            for number, line in enumerate(stream):
+                outputs[number % 2].write(line)
+        finally:
+            for output in outputs:
+                output.close()
+    return parts
+
+
+def run_at_once(environment: dict, paths: list[Path], source: str) -> float:
+    """Seconds for one import of each file, all started together."""
+    started = time.monotonic()
+    processes = [subprocess.Popen([str(VENV_BIN / "absher"), "import", source, str(path)],
+                                  env=environment, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True) for path in paths]
+    outputs = [process.communicate()[0] for process in processes]
+    failed = [output for process, output in zip(processes, outputs, strict=True)
+              if process.returncode]
+    if failed:
+        raise SystemExit(f"an import of a part failed:\n{failed[0][-2000:]}")
+    return time.monotonic() - started
+
+
 def database(sqlite: bool, workdir: Path, name: str):  # noqa: ANN201
     if not sqlite:
         return scratch_database()
@@ -184,6 +219,19 @@ def main() -> int:
                        f">= {TARGET_RATE:,}", rate >= TARGET_RATE)
                 record("import_memory", f"{measure}: peak resident", f"{peak:.0f} MB",
                        f"< {TARGET_MB} MB", peak < TARGET_MB)
+        if not arguments.sqlite:  # SQLite takes one writer at a time
+            parts = split_in_two(path)
+            with database(arguments.sqlite, workdir, "halves.sqlite3") as url:
+                environment = prepared(url, workdir, arguments.sqlite, source, arguments.rows)
+                seconds = run_at_once(environment, parts, source)
+            for part in parts:
+                part.unlink()
+            rate = arguments.rows / seconds
+            print(f"two files of every other row, imported at once: {seconds:.0f} s, "
+                  f"{rate:,.0f} rows/s together")
+            record("import_memory", f"{source} {arguments.rows:,} rows, {engine}, as two "
+                   "files imported at once: rows/s together", f"{rate:,.0f}",
+                   "information", None)
         path.unlink()
         path = workdir / "resume.csv"
         write(path, arguments.resume_rows)

@@ -1,6 +1,6 @@
-"""SMS codes: tries taken before a code is compared, and budgets over the last 60 minutes
-that hold exactly when many requests send at once (threads against the suite's database:
-SQLite or PostgreSQL)."""
+"""SMS codes: tries taken before a code is compared, and budgets over the last hour
+(``otp.HOUR``) that hold exactly when many requests send at once (threads against the
+suite's database: SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class TestTries:
 
 
 def used(app, scope: str) -> int:
-    """Code SMS counted against ``scope`` in the last 60 minutes."""
+    """Code SMS counted against ``scope`` in the last hour (``otp.HOUR``)."""
     with app.app_context():
         return counters.used(db.session, scope, otp.HOUR, utcnow())
 
@@ -120,7 +120,7 @@ class TestBudgets:
         assert "site-wide SMS budget spent" in caplog.text
         assert len(sms_outbox.messages()) == 2
 
-    def test_budgets_count_the_last_sixty_minutes(self, app, sms_outbox):
+    def test_budgets_count_the_last_hour(self, app, sms_outbox):
         one_an_hour = policy(per_number_per_hour=1)
         start = datetime(2026, 11, 25, 9, 10, tzinfo=UTC)
         with time_machine.travel(start, tick=False):
