@@ -278,7 +278,8 @@ def store_people(session: Session, entries: list[RegistryEntry]) -> csv_source.S
 SOURCE = csv_source.Source(
     name="registry", noun="people", header=CSV_HEADER, parse=parse_row,
     key=lambda entry: entry.national_id,
-    key_label=lambda entry: f"national_id {entry.national_id}", store=store_people)
+    key_label=lambda entry: f"national_id {entry.national_id}", store=store_people,
+    raw_key=csv_source.id_key("national_id"))
 
 
 def parse_registry_csv(text_stream: Iterable[str]) -> tuple[list[RegistryEntry], list[str]]:

@@ -15,6 +15,12 @@ so a failure (a crash, the database restarting) loses at most the batch under wa
 same command resumes after the last line stored. Without skipping, a file is one
 transaction: a failure stores nothing and the same command starts over. Either way rows
 are keyed on their natural key, so a row stored twice is updated, never duplicated.
+
+A national file can be imported in parts, one command a core (`--part K/N`, a `Part`):
+each command reads the whole file but parses and stores only the rows whose key falls in
+its part. A key is read from the row's text before parsing (`Source.raw_key`), so every
+row with the same key lands in the same part, where "already appears on row N" still
+finds it, and each part keeps its own checkpoint.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +43,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from absher_web.agencies.storing import ImportResult, in_chunks
-from absher_web.identity import normalise_digits_only
+from absher_web.identity import normalise_digits, normalise_digits_only
 from absher_web.models import ImportCheckpoint
 
 T = TypeVar("T")
@@ -70,11 +77,62 @@ class Source(Generic[T]):
     store: Callable[[Session, list[T]], Stored]
     # Columns added to a format later: a file may leave them out together.
     optional: tuple[str, ...] = ()
+    # The key read straight from a row's text (column -> text), before any check: equal
+    # to ``key`` of every row that parses. A source that has one can be imported in parts.
+    raw_key: Callable[[dict[str, str]], str] | None = None
 
     def header_problem(self) -> str:
         full = self.header + self.optional
         return (f"row 1: the header must be exactly: {','.join(full)}"
                 + (f" (or without {','.join(self.optional)})" if self.optional else ""))
+
+
+def id_key(column: str) -> Callable[[dict[str, str]], str]:
+    """``raw_key`` of a source keyed on the ID or iqama number in ``column``, read the way
+    its parser reads it."""
+    return lambda raw: normalise_digits(raw[column])
+
+
+def code_key(column: str) -> Callable[[dict[str, str]], str]:
+    """``raw_key`` and reading of a key of Latin letters and digits in ``column`` (a
+    licence's or a job opening's number)."""
+    return lambda raw: normalise_digits_only(raw[column]).strip().upper()
+
+
+# Parts a file may be split into: more would only wait on each other for the disk and
+# the database.
+MAX_PARTS = 64
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part ``number`` of ``count`` of a file (`--part K/N`): the rows whose key's CRC-32
+    leaves ``number - 1`` over ``count``, so the parts together hold each row once and a
+    key always falls in the same part, whichever file or run it comes from."""
+
+    number: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Part:
+        """"K/N" as typed by an operator; ValueError saying what is wrong."""
+        number, slash, count = text.strip().partition("/")
+        if (slash and number.isascii() and number.isdigit() and count.isascii()
+                and count.isdigit() and 1 <= int(number) <= int(count) <= MAX_PARTS):
+            return cls(int(number), int(count))
+        raise ValueError(f"{text!r} is not K/N, part K of N parts, with 1 <= K <= N <= "
+                         f"{MAX_PARTS}")
+
+    def holds(self, key: str) -> bool:
+        return zlib.crc32(key.encode()) % self.count == self.number - 1
+
+    def holds_line(self, line: int) -> bool:
+        """For a row too broken to have a key (a wrong number of fields): by its line, so
+        exactly one part names it."""
+        return line % self.count == self.number - 1
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.count}"
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, a cost paid
@@ -107,10 +165,11 @@ def _unreadable(line: int, error: Exception) -> Row:
     return Row(line, None, [reason], ends_file=True)
 
 
-def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0
-         ) -> Iterator[Row[T]]:
+def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0,
+         part: Part | None = None) -> Iterator[Row[T]]:
     """Each row of the file as a record or its problems, one at a time (blank lines skipped),
-    from the first row after ``after_line`` (the rows before it are read, not parsed).
+    from the first row after ``after_line`` (the rows before it are read, not parsed); with
+    a ``part``, only the rows it holds (the source must have a ``raw_key``).
 
     A wrong header or broken CSV ends the file: no later row can be read reliably.
     """
@@ -142,11 +201,14 @@ def rows(text_stream: Iterable[str], source: Source[T], after_line: int = 0
         if line <= after_line or not "".join(values).strip():
             continue  # stored by an earlier run; blank lines carry nothing
         if len(values) != len(columns):
-            yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
+            if part is None or part.holds_line(line):
+                yield Row(line, None, [f"expected {len(columns)} fields, found {len(values)}"])
             continue
         raw = dict(zip(columns, values, strict=True))
         if missing:
             raw.update(missing)
+        if part is not None and not part.holds(source.raw_key(raw)):
+            continue
         record, problems = source.parse(raw)
         yield Row(line, record, problems)
 
@@ -223,19 +285,20 @@ class Checkpoint:
 def import_csv(session: Session, text_stream: Iterable[str], source: Source[T],
                report: Callable[[str], None],
                on_moved: Callable[[Session, list[object]], object] | None = None,
-               checkpoint: Checkpoint | None = None) -> ImportResult:
+               checkpoint: Checkpoint | None = None, part: Part | None = None
+               ) -> ImportResult:
     """Stores the file's records in ``session``; ``report`` gets one "row N: reason" line
     per bad row, in line order; ``on_moved`` the rows each batch gave to a new holder, in
     the same transaction (what was tied to the old one ends). Without a ``checkpoint``,
     all in one transaction, which the caller rolls back when ``ImportResult.keep`` says
     the records must not be kept. With one, each good batch is committed with it, from
     the line after the checkpoint's, and the result counts the earlier runs' rows too;
-    the batch where the file breaks off is not stored."""
+    the batch where the file breaks off is not stored. With a ``part``, only its rows."""
     total = checkpoint.earlier if checkpoint else ImportResult()
     seen = _SeenKeys()
     try:
         _tune(session)
-        batches = iter(rows(text_stream, source, checkpoint.line if checkpoint else 0))
+        batches = iter(rows(text_stream, source, checkpoint.line if checkpoint else 0, part))
         while batch := list(islice(batches, BATCH)):
             done = _import_batch(session, batch, source, seen, report, on_moved)
             total += done

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from absher_web.agencies import civil_registry, csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
 from absher_web.dates import local_today
-from absher_web.identity import is_valid_national_id, normalise_digits, normalise_digits_only
+from absher_web.identity import is_valid_national_id, normalise_digits
 from absher_web.models import InvestorLicence, InvestorLicenceKind
 from absher_web.models.investors import ACTIVITY_MAX
 
@@ -40,10 +40,13 @@ class InvestorEntry:
     expires_on: date
 
 
+_licence_of = csv_source.code_key("licence_number")
+
+
 def parse_row(raw: dict[str, str]) -> tuple[InvestorEntry | None, list[str]]:
     """One CSV row as a licence, or every reason it is not one, each naming its column."""
     problems: list[str] = []
-    number = normalise_digits_only(raw["licence_number"]).strip().upper()
+    number = _licence_of(raw)
     if not _LICENCE.fullmatch(number):
         problems.append(f"licence_number {raw['licence_number'].strip()[:40]!r} is not 5 to "
                         "20 Latin letters, digits and hyphens")
@@ -80,7 +83,8 @@ def store_licences(session: Session, entries: list[InvestorEntry]) -> csv_source
 SOURCE = csv_source.Source(
     name="investors", noun="investment licences", header=HEADER, parse=parse_row,
     key=lambda entry: entry.licence_number,
-    key_label=lambda entry: f"licence_number {entry.licence_number}", store=store_licences)
+    key_label=lambda entry: f"licence_number {entry.licence_number}", store=store_licences,
+    raw_key=_licence_of)
 
 
 def import_licences(session: Session, entries: list[InvestorEntry]) -> ImportResult:

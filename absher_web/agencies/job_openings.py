@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from absher_web.agencies import csv_source, storing
 from absher_web.agencies.csv_source import ImportResult
-from absher_web.identity import normalise_digits_only
 from absher_web.models import JobGender, JobOpening, JobRegion, JobSector, Qualification
 from absher_web.text import normalise_for_matching
 
@@ -77,10 +76,13 @@ def _age(column: str, value: str, problems: list[str]) -> int | None:
     return csv_source.whole_number(column, value, AGE_LOW, AGE_HIGH, problems)
 
 
+_number_of = csv_source.code_key("number")
+
+
 def parse_row(raw: dict[str, str]) -> tuple[OpeningEntry | None, list[str]]:
     """One CSV row as an opening, or every reason it is not one, each naming its column."""
     problems: list[str] = []
-    number = normalise_digits_only(raw["number"]).strip().upper()
+    number = _number_of(raw)
     if not _NUMBER.fullmatch(number):
         problems.append(f"number {raw['number'].strip()[:40]!r} is not 4 to 20 Latin letters, "
                         "digits and hyphens")
@@ -123,7 +125,7 @@ def store_openings(session: Session, entries: list[OpeningEntry]) -> csv_source.
 SOURCE = csv_source.Source(
     name="job-openings", noun="job openings", header=HEADER, parse=parse_row,
     key=lambda entry: entry.number, key_label=lambda entry: f"number {entry.number}",
-    store=store_openings)
+    store=store_openings, raw_key=_number_of)
 
 
 def import_openings(session: Session, entries: list[OpeningEntry]) -> ImportResult:

@@ -134,7 +134,7 @@ SOURCE = csv_source.Source(
     name="passports", noun="passports", header=HEADER, parse=parse_row,
     key=lambda entry: entry.person_id,
     key_label=lambda entry: f"person_id {entry.person_id}", store=store_passports,
-    optional=OPTIONAL)
+    optional=OPTIONAL, raw_key=csv_source.id_key("person_id"))
 
 
 def import_passports(session: Session, entries: list[PassportEntry]) -> ImportResult:
@@ -251,7 +251,8 @@ def store_bans(session: Session, entries: list[TravelBanEntry]) -> csv_source.St
 BANS = csv_source.Source(
     name="travel-bans", noun="travel bans", header=BANS_HEADER, parse=parse_ban,
     key=lambda entry: entry.person_id,
-    key_label=lambda entry: f"person_id {entry.person_id}", store=store_bans)
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_bans,
+    raw_key=csv_source.id_key("person_id"))
 
 
 def import_bans(session: Session, entries: list[TravelBanEntry]) -> ImportResult:

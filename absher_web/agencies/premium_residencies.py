@@ -107,7 +107,8 @@ def store_residencies(session: Session, entries: list[PremiumEntry]) -> csv_sour
 SOURCE = csv_source.Source(
     name="premium-residencies", noun="Premium Residency records", header=HEADER,
     parse=parse_row, key=lambda entry: entry.person_id,
-    key_label=lambda entry: f"person_id {entry.person_id}", store=store_residencies)
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_residencies,
+    raw_key=csv_source.id_key("person_id"))
 
 
 def import_residencies(session: Session, entries: list[PremiumEntry]) -> ImportResult:

@@ -118,7 +118,8 @@ def store_sponsorships(session: Session, entries: list[SponsorshipEntry]
 SOURCE = csv_source.Source(
     name="sponsorships", noun="sponsored workers and visitors", header=HEADER,
     optional=OPTIONAL, parse=parse_row, key=lambda entry: entry.person_id,
-    key_label=lambda entry: f"person_id {entry.person_id}", store=store_sponsorships)
+    key_label=lambda entry: f"person_id {entry.person_id}", store=store_sponsorships,
+    raw_key=csv_source.id_key("person_id"))
 
 
 def import_sponsorships(session: Session, entries: list[SponsorshipEntry]) -> ImportResult:

@@ -214,11 +214,15 @@ def parse_vehicle(raw: dict[str, str], today: date | None = None
                         expiry, since, place, usage, registration, inspection, reported), []
 
 
+def _reference_of(raw: dict[str, str]) -> str:
+    return normalise_digits(raw["reference"]).upper()
+
+
 def parse_violation(raw: dict[str, str], today: date | None = None
                     ) -> tuple[ViolationEntry | None, list[str]]:
     today = today or local_today()
     problems: list[str] = []
-    reference = normalise_digits(raw["reference"]).upper()
+    reference = _reference_of(raw)
     if not re.fullmatch(r"[A-Z0-9]{4,20}", reference):
         problems.append(f"reference {raw['reference'].strip()!r} is not 4 to 20 letters and "
                         "digits")
@@ -311,11 +315,13 @@ VEHICLES = csv_source.Source(
     name="vehicles", noun="vehicles", header=VEHICLES_HEADER, optional=VEHICLES_OPTIONAL,
     parse=parse_vehicle,
     key=lambda entry: _plate_key(entry.plate),
-    key_label=lambda entry: f"plate {_plate_label(entry.plate)}", store=store_vehicles)
+    key_label=lambda entry: f"plate {_plate_label(entry.plate)}", store=store_vehicles,
+    raw_key=lambda raw: _plate_key(_plate(raw, [])))
 VIOLATIONS = csv_source.Source(
     name="violations", noun="violations", header=VIOLATIONS_HEADER, parse=parse_violation,
     key=lambda entry: entry.reference,
-    key_label=lambda entry: f"reference {entry.reference}", store=store_violations)
+    key_label=lambda entry: f"reference {entry.reference}", store=store_violations,
+    raw_key=_reference_of)
 
 
 def import_vehicles(session: Session, entries: list[VehicleEntry]) -> ImportResult:
