@@ -1,28 +1,28 @@
 """Imports at national size: `absher import registry FILE` of 10^7 people on PostgreSQL,
-rows a second, peak resident size, and a resume after a failure.
+run as one command a core (`--part K/N`), rows a second, peak resident size, and a resume
+after a failure.
 
-    .venv/bin/python bench/import_memory.py [--rows 10000000] [--resume-rows 1000000] [--sqlite]
-                                            [--source registry|vehicles]
+    .venv/bin/python bench/import_memory.py [--rows 10000000] [--resume-rows 1000000]
+                                            [--parts 2] [--sqlite] [--source registry|vehicles]
 
-Writes a registry CSV of valid, distinct people, then runs the operator's command on it
-twice in a process of its own against a new PostgreSQL database (bench/support.py; with
---sqlite a new SQLite file): the first run adds everyone, the second finds everyone stored
-and unchanged (every row compared). The process's peak resident set size comes from the
-kernel (wait4's ru_maxrss), so it counts the interpreter, the app and every batch.
-Then the same rows split into two files (every other row) are imported into another new
-database by two commands at once, for information: what an operator with a file too
-large for one process's rate can do today (each process uses a core; rows of one key must
-then be in one file, since a record repeated across the files is not caught).
-Then, in another new database, an import of --resume-rows rows with --skip-bad-rows is
-killed (SIGKILL) once it has committed a few batches and run again: it must say it
-resumes and end with exactly the file's rows stored. Targets: under 200 MB resident,
-at least 50,000 rows a second, the resume exact. The registry is measured by default;
---source vehicles measures the vehicles registry instead (one vehicle for each of as many
-people, who are imported first and not timed), a source whose rows are checked against
-another table and whose upsert also looks for vehicles changing owner. With the defaults
-the run takes about ten minutes at the target rate; at the rates measured so far (5,000 to
-14,000 rows a second on a busy machine) it takes 30 to 45 minutes: pass a smaller --rows
-for a quick look. Exit status 1 if a run fails or misses a target.
+Writes a registry CSV of valid, distinct people, then imports it against a new PostgreSQL
+database (bench/support.py; with --sqlite a new SQLite file) the way README "A national
+file in parts" tells an operator to: --parts commands at once (`--skip-bad-rows --part
+K/N`, one a core), each in a process of its own. The first run adds everyone, the second
+finds everyone stored and unchanged (every row compared). Each process's peak resident set
+size comes from the kernel (wait4's ru_maxrss), so it counts the interpreter, the app and
+every batch; the largest is reported. Then, for information, the same file as one command
+in another new database: what one core does. Then, in another new database, the parts
+import --resume-rows rows, the first part is killed (SIGKILL) once it has committed a few
+batches, the others finish, and the first is run again: it must say it resumes and the
+parts end with exactly the file's rows stored. Targets: under 200 MB resident a process,
+at least 50,000 rows a second together, the resume exact. The registry is measured by
+default; --source vehicles measures the vehicles registry instead (one vehicle for each of
+as many people, who are imported first and not timed), a source whose rows are checked
+against another table and whose upsert also looks for vehicles changing owner. With the
+defaults the run takes about fifteen minutes on two cores: pass a smaller --rows for a
+quick look. With --sqlite, which takes one writer at a time, --parts is 1. Exit status 1 if
+a run fails or misses a target.
 """
 
 from __future__ import annotations
@@ -88,20 +88,32 @@ WRITERS = {"registry": write_registry, "vehicles": write_vehicles}
 TABLES = {"registry": "people", "vehicles": "vehicles"}
 
 
-def run_import(environment: dict, path: Path, *options: str, source: str = "registry"
-               ) -> tuple[float, float, str]:
-    """(seconds, peak resident MB, last line of output) of one import in a new process."""
+def command(source: str, path: Path, part: str | None, *options: str) -> list[str]:
+    return [str(VENV_BIN / "absher"), "import", source, str(path), *options,
+            *(("--skip-bad-rows", "--part", part) if part else ())]
+
+
+def run_parts(environment: dict, path: Path, parts: int, source: str = "registry"
+              ) -> tuple[float, float, list[str]]:
+    """(seconds, the largest peak resident MB, the last line each printed) of an import
+    of the file as ``parts`` commands started together (one plain command for 1)."""
     started = time.monotonic()
-    process = subprocess.Popen([str(VENV_BIN / "absher"), "import", source, str(path),
-                                *options], env=environment, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.monotonic() - started
-    if process.returncode:
-        raise SystemExit(f"the import failed (exit {process.returncode}):\n{output[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, output.strip()
+    names = [f"{k}/{parts}" for k in range(1, parts + 1)] if parts > 1 else [None]
+    processes = [subprocess.Popen(command(source, path, name), env=environment,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for name in names]
+    peaks, said = [], []
+    for process in processes:
+        # A few lines each, so no pipe fills while another is read; wait4 rather than
+        # Popen.wait, which would reap the process without its resource usage.
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise SystemExit(f"an import failed (exit {process.returncode}):\n{output[-2000:]}")
+        peaks.append(usage.ru_maxrss / 1024)
+        said.append(output.strip().splitlines()[-1])
+    return time.monotonic() - started, max(peaks), said
 
 
 def stored(url: str, query: str) -> int:
@@ -115,56 +127,32 @@ def stored(url: str, query: str) -> int:
         engine.dispose()
 
 
-def resume_check(url: str, environment: dict, path: Path, rows: int, source: str
+def resume_check(url: str, environment: dict, path: Path, rows: int, parts: int, source: str
                  ) -> tuple[bool, str]:
-    """Kills an import once a few batches are committed, runs it again: (exact, what)."""
-    process = subprocess.Popen([str(VENV_BIN / "absher"), "import", source, str(path),
-                                "--skip-bad-rows"], env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Imports the file in ``parts``, kills the first part once it has committed a few
+    batches, lets the others finish, runs the first again: (exact, what)."""
+    names = [f"{k}/{parts}" for k in range(1, parts + 1)]
+    processes = [subprocess.Popen(command(source, path, name), env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for name in names]
+    first = processes[0]
     deadline = time.monotonic() + 600
-    while process.poll() is None and time.monotonic() < deadline:
-        if stored(url, "SELECT max(line) FROM import_checkpoints") > rows // 4:
-            process.send_signal(signal.SIGKILL)
+    while first.poll() is None and time.monotonic() < deadline:
+        if stored(url, "SELECT max(line) FROM import_checkpoints "
+                       f"WHERE source = '{source} {names[0]}'") > rows // 4:
+            first.send_signal(signal.SIGKILL)
             break
         time.sleep(0.5)
-    process.wait()
+    for process in processes:
+        process.wait()
     before = stored(url, f"SELECT count(*) FROM {TABLES[source]}")
-    _, _, said = run_import(environment, path, "--skip-bad-rows", source=source)
+    again = subprocess.run(command(source, path, names[0]), env=environment,
+                           capture_output=True, text=True)
     after = stored(url, f"SELECT count(*) FROM {TABLES[source]}")
-    exact = 0 < before < rows and "Resuming" in said and after == rows
-    return exact, (f"killed with {before:,} of {rows:,} stored; run again: {after:,} stored"
-                   f"{'' if 'Resuming' in said else ' (it did not say it resumed)'}")
-
-
-def split_in_two(path: Path) -> list[Path]:
-    """The file's rows as two files of every other row, each with the header."""
-    parts = [path.with_name(f"{path.stem}-{half}.csv") for half in (1, 2)]
-    with path.open(encoding="utf-8") as stream:
-        header = stream.readline()
-        outputs = [part.open("w", encoding="utf-8") for part in parts]
-        try:
-            for output in outputs:
-                output.write(header)
-            for number, line in enumerate(stream):
-                outputs[number % 2].write(line)
-        finally:
-            for output in outputs:
-                output.close()
-    return parts
-
-
-def run_at_once(environment: dict, paths: list[Path], source: str) -> float:
-    """Seconds for one import of each file, all started together."""
-    started = time.monotonic()
-    processes = [subprocess.Popen([str(VENV_BIN / "absher"), "import", source, str(path)],
-                                  env=environment, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True) for path in paths]
-    outputs = [process.communicate()[0] for process in processes]
-    failed = [output for process, output in zip(processes, outputs, strict=True)
-              if process.returncode]
-    if failed:
-        raise SystemExit(f"an import of a part failed:\n{failed[0][-2000:]}")
-    return time.monotonic() - started
+    resumed = "Resuming" in again.stdout
+    exact = again.returncode == 0 and 0 < before < rows and resumed and after == rows
+    return exact, (f"part {names[0]} killed with {before:,} of {rows:,} stored in all; run "
+                   f"again: {after:,} stored{'' if resumed else ' (it did not say it resumed)'}")
 
 
 def database(sqlite: bool, workdir: Path, name: str):  # noqa: ANN201
@@ -183,7 +171,7 @@ def prepared(url: str, workdir: Path, sqlite: bool, source: str, rows: int) -> d
     if source != "registry":
         people = workdir / "people.csv"
         write_registry(people, rows)
-        run_import(environment, people)
+        run_parts(environment, people, 1)
         people.unlink()
     return environment
 
@@ -192,10 +180,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--resume-rows", type=int, default=1_000_000)
+    parser.add_argument("--parts", type=int, default=2, help="commands at once (one a core)")
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--source", choices=sorted(WRITERS), default="registry")
     arguments = parser.parse_args()
     source, write = arguments.source, WRITERS[arguments.source]
+    parts = 1 if arguments.sqlite else max(1, arguments.parts)
     print(machine())
     engine = "SQLite" if arguments.sqlite else "PostgreSQL"
     missed = False
@@ -205,40 +195,38 @@ def main() -> int:
         write(path, arguments.rows)
         print(f"{source}: {arguments.rows:,} rows, {path.stat().st_size / 2**20:.0f} MB of CSV, "
               f"{engine}")
+        how = f"{parts} commands at once (--part K/{parts})" if parts > 1 else "one command"
         with database(arguments.sqlite, workdir, "absher.sqlite3") as url:
             environment = prepared(url, workdir, arguments.sqlite, source, arguments.rows)
             for run in ("first (all added)", "again (all unchanged)"):
-                seconds, peak, said = run_import(environment, path, source=source)
+                seconds, peak, said = run_parts(environment, path, parts, source)
                 rate = arguments.rows / seconds
                 missed |= peak >= TARGET_MB or rate < TARGET_RATE
-                print(f"{run}: {seconds:.0f} s, {rate:,.0f} rows/s (target >= {TARGET_RATE:,}), "
-                      f"peak resident {peak:.0f} MB (target < {TARGET_MB} MB)\n  "
-                      f"{said.splitlines()[-1]}")
-                measure = f"{source} {arguments.rows:,} rows, {engine}, {run}"
+                print(f"{how}, {run}: {seconds:.0f} s, {rate:,.0f} rows/s (target >= "
+                      f"{TARGET_RATE:,}), peak resident {peak:.0f} MB a process (target < "
+                      f"{TARGET_MB} MB)\n  " + "\n  ".join(said))
+                measure = f"{source} {arguments.rows:,} rows, {engine}, {how}, {run}"
                 record("import_memory", f"{measure}: rows/s", f"{rate:,.0f}",
                        f">= {TARGET_RATE:,}", rate >= TARGET_RATE)
-                record("import_memory", f"{measure}: peak resident", f"{peak:.0f} MB",
+                record("import_memory", f"{measure}: peak resident a process", f"{peak:.0f} MB",
                        f"< {TARGET_MB} MB", peak < TARGET_MB)
-        if not arguments.sqlite:  # SQLite takes one writer at a time
-            parts = split_in_two(path)
-            with database(arguments.sqlite, workdir, "halves.sqlite3") as url:
+        if parts > 1:
+            with database(arguments.sqlite, workdir, "single.sqlite3") as url:
                 environment = prepared(url, workdir, arguments.sqlite, source, arguments.rows)
-                seconds = run_at_once(environment, parts, source)
-            for part in parts:
-                part.unlink()
+                seconds, peak, _ = run_parts(environment, path, 1, source)
             rate = arguments.rows / seconds
-            print(f"two files of every other row, imported at once: {seconds:.0f} s, "
-                  f"{rate:,.0f} rows/s together")
-            record("import_memory", f"{source} {arguments.rows:,} rows, {engine}, as two "
-                   "files imported at once: rows/s together", f"{rate:,.0f}",
-                   "information", None)
+            print(f"one command, first (all added), for comparison: {seconds:.0f} s, "
+                  f"{rate:,.0f} rows/s, peak resident {peak:.0f} MB")
+            record("import_memory", f"{source} {arguments.rows:,} rows, {engine}, one command "
+                   "(one core), first: rows/s", f"{rate:,.0f}", "information", None)
         path.unlink()
         path = workdir / "resume.csv"
         write(path, arguments.resume_rows)
         with database(arguments.sqlite, workdir, "resume.sqlite3") as url:
             environment = prepared(url, workdir, arguments.sqlite, source,
                                    arguments.resume_rows)
-            exact, what = resume_check(url, environment, path, arguments.resume_rows, source)
+            exact, what = resume_check(url, environment, path, arguments.resume_rows,
+                                       max(parts, 2) if not arguments.sqlite else 1, source)
         missed |= not exact
         print(f"resume after a kill ({arguments.resume_rows:,} rows): {what}")
         record("import_memory", f"{source} {arguments.resume_rows:,} rows, {engine}: "
