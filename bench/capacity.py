@@ -43,16 +43,13 @@ import math
 import os
 import random
 import re
-import socket
-import ssl
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import deque
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -63,22 +60,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from absher_web.config import Config  # noqa: E402
 from bench.support import (  # noqa: E402
     CLOCK_TICKS,
+    HOST,
     PASSWORD,
     PROJECT,
+    Connection,
+    Nginx,
     app_environment,
+    collect_static,
     fill_people_and_accounts,
-    free_port,
     gunicorn,
     machine,
     median,
     mobile,
     national_id,
+    nginx,
     record,
     scratch_database,
-    stop_group,
     username,
 )
-from tests.nginx_site import HOST, NGINX, nginx_prefix  # noqa: E402
 from tests.sms_provider import FakeProvider  # noqa: E402
 
 BANK = "CAPB"
@@ -166,80 +165,6 @@ def fill(url: str, plan: Plan, bcrypt_rounds: int, encryption_key: str,
                                         "Capacity Bank", utcnow())
     engine.dispose()
     return holders, key
-
-
-# --- nginx -------------------------------------------------------------------------------
-
-@dataclass
-class Nginx:
-    port: int
-    process: subprocess.Popen
-
-    def worker_pids(self) -> list[int]:
-        return children(self.process.pid)
-
-
-def children(pid: int) -> list[int]:
-    return [int(child) for child in
-            Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-@contextmanager
-def nginx(prefix: Path, upstreams: list[str], static_root: Path) -> Nginx:
-    """The shipped server block with only its ports and paths changed, in front of
-    ``upstreams``; one worker process per core, as Debian's nginx.conf has it."""
-    https_port = free_port()
-    config = nginx_prefix(prefix, free_port(), https_port,
-                          tuple(urlsplit(upstream).port for upstream in upstreams),
-                          static_root, worker_processes="auto", worker_connections=1024)
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(config),
-                                "-e", "stderr", "-g", "daemon off;"],
-                               stderr=open(prefix / "nginx.stderr", "ab"),  # noqa: SIM115
-                               start_new_session=True)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("nginx exited: "
-                                   + (prefix / "nginx.stderr").read_text()[-2000:])
-            try:
-                with ssl_connection(https_port) as probe:
-                    probe.request("GET", "/healthz", headers={"Host": HOST})
-                    probe.getresponse().read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield Nginx(https_port, process)
-    finally:
-        stop_group(process, 10)
-
-
-UNVERIFIED = ssl.create_default_context()
-UNVERIFIED.check_hostname = False
-UNVERIFIED.verify_mode = ssl.CERT_NONE  # the certificate was made a moment ago, for this run
-
-
-class Connection(http.client.HTTPSConnection):
-    """HTTPS to nginx on 127.0.0.1, naming the site's host in TLS (SNI): nginx refuses a
-    handshake for any other name."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__("127.0.0.1", port, timeout=30, context=UNVERIFIED)
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self.host, self.port), self.timeout)
-        self.sock = UNVERIFIED.wrap_socket(raw, server_hostname=HOST)
-
-
-@contextmanager
-def ssl_connection(port: int):
-    connection = Connection(port)
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 # --- a person's browser ------------------------------------------------------------------
@@ -621,12 +546,6 @@ def production_environment(database_url: str, workdir: Path, provider: FakeProvi
     return environment
 
 
-def collect_static(environment: dict, directory: Path) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "absher",
-                    "collect-static"], cwd=PROJECT, env=environment, check=True,
-                   stdout=subprocess.DEVNULL)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="two short steps, a small fill")
@@ -658,7 +577,7 @@ def main() -> int:
         environment = production_environment(database_url, workdir, provider, secret_key,
                                              encryption_key)
         environment["ABSHER_INSTANCE_DIR"] = str(workdir / "instance")
-        collect_static(environment, workdir / "instance")
+        collect_static(environment)
         servers = []
         for index in range(2):
             metrics = workdir / f"metrics-{index}"  # each instance its own

@@ -6,18 +6,25 @@ Usage (from the project root, with the project's virtualenv):
     .venv/bin/python bench/page_weight.py            # every state, ar and en (`make bench`)
     .venv/bin/python bench/page_weight.py --quick    # one state in eight, with its fragment
     .venv/bin/python bench/page_weight.py --lang en  # one language
+    .venv/bin/python bench/page_weight.py --direct   # straight from the app, HTTP/1.1
     ABSHER_CHROMIUM=/path/to/chromium .venv/bin/python bench/page_weight.py
 
 The states gallery (/<lang>/dev/states, absher_web/web/dev_states/) holds every page of
 the site in every state it can show, each with the htmx answer its form gets back. The
 script builds the app with the test configuration on its own temporary SQLite database
-(migrated with absher_web.migrate.upgrade_database), serves it on 127.0.0.1 with
-Werkzeug, and loads each state's page in a fresh Chromium context (empty cache, no
-cookies) through Playwright: the page (its stylesheet is inline), then its scripts and
-images, as a fresh browser fetches them. A state with an htmx answer then asks for it
-from that page as htmx does (fetch, with HX-Request and the page's cookies). Sizes are
-Chromium's own count of bytes received (``Network.loadingFinished``
-``encodedDataLength``: response headers plus the body as transferred, compressed).
+(migrated with absher_web.migrate.upgrade_database), serves it on 127.0.0.1 with Werkzeug
+behind the shipped nginx server block (deploy/nginx/absher.conf, as bench/capacity.py runs
+it: HTTPS and HTTP/2, a certificate made for the run, the static files collected as
+`absher collect-static` does and served by nginx), since that is what a visitor's browser
+talks to, and loads each state's page in a fresh Chromium context (empty cache, no
+cookies, so a new connection) through Playwright: the page (its stylesheet is inline),
+then its scripts and images, as a fresh browser fetches them. A state with an htmx answer
+then asks for it from that page as htmx does (fetch, with HX-Request and the page's
+cookies). Sizes are Chromium's own count of bytes received (``Network.loadingFinished``
+``encodedDataLength``: response headers plus the body as transferred, compressed; over
+HTTP/2 the headers are HPACK-compressed, and an htmx answer's, on the page's connection,
+mostly refer to the page's). With --direct the app answers Chromium itself over HTTP/1.1,
+every header in full: a few hundred bytes more on each answer.
 
 Budgets (DESIGN.md section 6): a first visit <= 30 KB in all, the page with its stylesheet
 (all a first render needs) <= 14 KB, an htmx answer <= 3 KB, each with its headers; every
@@ -37,12 +44,13 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from absher_web import create_app
+from absher_web import assets, create_app
 from absher_web.config import TestConfig
 from absher_web.extensions import db
 from absher_web.migrate import upgrade_database
@@ -50,7 +58,7 @@ from absher_web.web import dev_states
 
 # Run as a script from the project root: the tests' and benchmarks' modules are found from there.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import record  # noqa: E402
+from bench.support import HOST, NGINX, nginx, record  # noqa: E402
 from tests.browser.common import (  # noqa: E402
     CHROMIUM_ARGS,
     FIRST_RENDER_BUDGET,
@@ -99,17 +107,15 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-def build_app(workdir: Path):
+def build_app(workdir: Path, behind_nginx: bool):
     database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     upgrade_database(database_url)
-    config = type(
-        "BenchConfig",
-        (TestConfig,),
-        # Hundreds of pages from one address: the limits would answer 429s, not the pages.
-        {"DATABASE_URL": database_url, "SMS_FILE": str(workdir / "sms.jsonl"),
-         "RATELIMIT_ENABLED": False},
-    )
-    return create_app(config)
+    settings = {"DATABASE_URL": database_url, "SMS_FILE": str(workdir / "sms.jsonl"),
+                # Hundreds of pages from one address: the limits would answer 429s.
+                "RATELIMIT_ENABLED": False}
+    if behind_nginx:  # as production has it: the site's name, one proxy in front
+        settings |= {"ALLOWED_HOSTS": [HOST], "PROXY_COUNT": 1}
+    return create_app(type("BenchConfig", (TestConfig,), settings))
 
 
 class Transfers:
@@ -165,8 +171,10 @@ class Transfers:
 
 def weigh(browser, base_url: str, lang: str, state: dev_states.State) -> list[Weight]:
     """A state's page as a first visit, then (if it has one) its htmx answer from that page."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-    # Chromium offers brotli only over HTTPS; the site is served over HTTPS, this over HTTP.
+    # The certificate nginx has was made for this run.
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800},
+                                  ignore_https_errors=True)
+    # Chromium offers brotli only over HTTPS, which --direct is not.
     context.set_extra_http_headers({"Accept-Encoding": "br, gzip, deflate"})
     page = context.new_page()
     transfers = Transfers(context, page)
@@ -191,6 +199,11 @@ def weigh(browser, base_url: str, lang: str, state: dev_states.State) -> list[We
                                         base_url))
     context.close()
     return weights
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.engine.dispose()
 
 
 def kb(size: int) -> str:
@@ -263,6 +276,8 @@ def main() -> int:
     )
     parser.add_argument("--quick", action="store_true",
                         help=f"one state in {QUICK_SAMPLE} (default: every state)")
+    parser.add_argument("--direct", action="store_true",
+                        help="the app answers Chromium itself, over HTTP/1.1 (no nginx)")
     args = parser.parse_args()
     langs = args.lang or ["ar", "en"]
     states = dev_states.STATES[::QUICK_SAMPLE] if args.quick else dev_states.STATES
@@ -271,29 +286,47 @@ def main() -> int:
     if not os.path.isfile(chromium):
         print(f"Chromium not found at {chromium}; set ABSHER_CHROMIUM.", file=sys.stderr)
         return 2
+    if not args.direct and NGINX is None:
+        print("nginx not found: `make nginx` installs it (or measure --direct).",
+              file=sys.stderr)
+        return 2
 
     from playwright.sync_api import sync_playwright
 
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="absher-bench-") as workdir:
-        app = build_app(Path(workdir))
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="absher-bench-")))
+        os.chmod(workdir, 0o755)  # nginx's workers read the static files from it
+        app = build_app(workdir, behind_nginx=not args.direct)
+        stack.callback(lambda: dispose(app))
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        base_url = f"http://127.0.0.1:{server.server_port}"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-                )
-                weights = [weight for lang in langs for state in states
-                           for weight in weigh(browser, base_url, lang, state)]
-                browser.close()
-        finally:
-            server.shutdown()
-            server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+        stack.callback(server.server_close)
+        stack.callback(server.shutdown)
+        upstream = f"http://127.0.0.1:{server.server_port}"
+        browser_args = list(CHROMIUM_ARGS)
+        if args.direct:
+            base_url = upstream
+        else:
+            state = workdir / "state"
+            assets.collect_static(app.extensions["absher_assets"], state / "static",
+                                  "page-weight", keep=1)
+            prefix = workdir / "nginx"
+            prefix.mkdir()
+            # The shipped block names two instances; both are this one.
+            front = stack.enter_context(nginx(prefix, [upstream, upstream], state))
+            base_url = f"https://{HOST}:{front.port}"
+            browser_args.append(f"--host-resolver-rules=MAP {HOST} 127.0.0.1")
+        how = "by the app, HTTP/1.1" if args.direct else "through nginx, HTTPS and HTTP/2"
+        print(f"Served {how}, at {base_url}")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=browser_args
+            )
+            weights = [weight for lang in langs for state in states
+                       for weight in weigh(browser, base_url, lang, state)]
+            browser.close()
     pages = [w for w in weights if not w.fragment]
     answers = [w for w in weights if w.fragment]
     print_pages(pages)

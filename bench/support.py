@@ -1,5 +1,6 @@
 """What the benchmarks share: a throw-away PostgreSQL database filled with COPY, gunicorn
-servers started and stopped, CPU time read from /proc, and medians.
+servers started and stopped, the shipped nginx in front of them (HTTPS, HTTP/2), CPU time
+read from /proc, and medians.
 
 Only ever 127.0.0.1. The database server is ABSHER_BENCH_DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/test): a new database is created on it for each run
@@ -17,6 +18,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import brotli
+
+from tests.nginx_site import HOST, NGINX, nginx_prefix
 
 PROJECT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -383,3 +387,85 @@ def record(benchmark: str, measure: str, figure: str, target: str, ok: bool | No
             "ok": ok, "machine": machine()}
     with open(path, "a", encoding="utf-8") as stream:
         stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+# --- nginx -------------------------------------------------------------------------------
+
+@dataclass
+class Nginx:
+    port: int
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in
+            Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@contextmanager
+def nginx(prefix: Path, upstreams: list[str], static_root: Path) -> Nginx:
+    """The shipped server block with only its ports and paths changed, in front of
+    ``upstreams``; one worker process per core, as Debian's nginx.conf has it."""
+    https_port = free_port()
+    config = nginx_prefix(prefix, free_port(), https_port,
+                          tuple(urlsplit(upstream).port for upstream in upstreams),
+                          static_root, worker_processes="auto", worker_connections=1024)
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(config),
+                                "-e", "stderr", "-g", "daemon off;"],
+                               stderr=open(prefix / "nginx.stderr", "ab"),  # noqa: SIM115
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("nginx exited: "
+                                   + (prefix / "nginx.stderr").read_text()[-2000:])
+            try:
+                with ssl_connection(https_port) as probe:
+                    probe.request("GET", "/healthz", headers={"Host": HOST})
+                    probe.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield Nginx(https_port, process)
+    finally:
+        stop_group(process, 10)
+
+
+UNVERIFIED = ssl.create_default_context()
+UNVERIFIED.check_hostname = False
+UNVERIFIED.verify_mode = ssl.CERT_NONE  # the certificate was made a moment ago, for this run
+
+
+class Connection(http.client.HTTPSConnection):
+    """HTTPS to nginx on 127.0.0.1, naming the site's host in TLS (SNI): nginx refuses a
+    handshake for any other name."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__("127.0.0.1", port, timeout=30, context=UNVERIFIED)
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.host, self.port), self.timeout)
+        self.sock = UNVERIFIED.wrap_socket(raw, server_hostname=HOST)
+
+
+@contextmanager
+def ssl_connection(port: int):
+    connection = Connection(port)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def collect_static(environment: dict) -> None:
+    """The operator's `absher collect-static`: the hashed static files into the
+    environment's ABSHER_INSTANCE_DIR/static, where nginx serves them."""
+    subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "absher",
+                    "collect-static"], cwd=PROJECT, env=environment, check=True,
+                   stdout=subprocess.DEVNULL)
