@@ -71,8 +71,9 @@ def _check_part(source: csv_source.Source, skip_bad_rows: bool) -> None:
     if source.raw_key is None:
         can = ", ".join(name for name, each in SOURCES.items() if each.raw_key is not None)
         raise click.UsageError(
-            f"--part: {source.name} files are imported whole (a row's key is known only once "
-            f"it is read); these sources can be imported in parts: {can}.")
+            f"--part: {source.name} files are imported whole (a row is checked against rows "
+            f"of other keys, which could be in another part); these sources can be imported "
+            f"in parts: {can}.")
     if not skip_bad_rows:
         # Without it each part would be all or nothing on its own: a bad row in one part
         # would leave the others stored and the file half imported.
