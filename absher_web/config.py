@@ -106,10 +106,12 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ar"
     BABEL_DEFAULT_TIMEZONE = "Asia/Riyadh"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)
-    # Not settings: the environment decides (absher_web/catalog_runtime.py). Development reads the
-    # .po files and reads one again when it is saved (a translator's live preview); the
-    # pseudo-locales /xa/ and /xb/ exist in development and tests, never in production.
-    CATALOGS_LIVE = False
+    # Development reads the .po files and reads one again when it is saved (a translator's
+    # live preview, absher_web/catalog_runtime.py), which also keeps public pages out of
+    # memory; ABSHER_CATALOGS_LIVE=off runs development as production serves (the
+    # benchmarks do), and production refuses on. Not a setting: the pseudo-locales /xa/ and
+    # /xb/ exist in development and tests, never in production.
+    CATALOGS_LIVE = env_bool("CATALOGS_LIVE", False)
     PSEUDO_LANGUAGES: tuple[str, ...] = ()
 
     WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT", 3600)
@@ -388,7 +390,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would need eval and inline script; keep the CSP honest
-    CATALOGS_LIVE = True
+    CATALOGS_LIVE = env_bool("CATALOGS_LIVE", True)
     PSEUDO_LANGUAGES = ("xa", "xb")
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 10)
     STATES_GALLERY = True

@@ -261,9 +261,12 @@ def production_problems(config: Mapping) -> list[str]:
     if (config.get("DATABASE_URL") or "").startswith("sqlite") and not config.get("ALLOW_SQLITE"):
         found.append("ABSHER_DATABASE_URL is SQLite: use PostgreSQL, or set "
                      "ABSHER_ALLOW_SQLITE=on for a single-process site.")
-    if config.get("PSEUDO_LANGUAGES") or config.get("CATALOGS_LIVE"):
-        found.append("The pseudo-locales and live catalogs are for development and tests only "
-                     "(PSEUDO_LANGUAGES, CATALOGS_LIVE).")
+    if config.get("CATALOGS_LIVE"):
+        found.append("ABSHER_CATALOGS_LIVE=on (the translators' live preview) is for "
+                     "development only: set it off.")
+    if config.get("PSEUDO_LANGUAGES"):
+        found.append("The pseudo-locales are for development and tests only "
+                     "(PSEUDO_LANGUAGES).")
     if isinstance(config.get("BCRYPT_ROUNDS"), int) and config["BCRYPT_ROUNDS"] < 10:
         found.append(f"ABSHER_BCRYPT_ROUNDS={config['BCRYPT_ROUNDS']} is too cheap for "
                      "production: at least 10 (12 is the default).")
@@ -283,7 +286,7 @@ def effective_settings(config: Mapping) -> list[tuple[str, str]]:
     ours = set(dir(config_module.ProductionConfig)) | set(dir(config_module.Config))
     names = sorted(key for key in config if key.isupper() and key in ours
                    and key not in ("LANGUAGES", "BABEL_TRANSLATION_DIRECTORIES",
-                                   "CATALOGS_LIVE", "PSEUDO_LANGUAGES"))
+                                   "PSEUDO_LANGUAGES"))
     shown = []
     for key in names:
         value = value_of(config, key)

@@ -185,11 +185,13 @@ def add_accounts(url: str, holders: Iterable[tuple[int, str]], bcrypt_rounds: in
 # --- servers ---------------------------------------------------------------------------------
 
 def app_environment(database_url: str, workdir: Path, bcrypt_rounds: int = 4) -> dict:
-    """The development configuration with production's database, Redis and JSON logs,
-    and limits far above what a benchmark sends from one address."""
+    """The development configuration with production's database, Redis, JSON logs and
+    catalogs, and limits far above what a benchmark sends from one address."""
     environment = dict(os.environ)
     environment.update({
         "ABSHER_ENV": "development",
+        # As production serves: compiled catalogs, public pages from memory.
+        "ABSHER_CATALOGS_LIVE": "off",
         "ABSHER_DATABASE_URL": database_url,
         "ABSHER_RATELIMIT_STORAGE_URI": REDIS_URL,
         "ABSHER_RATELIMIT_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}",

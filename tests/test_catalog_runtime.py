@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,23 @@ def test_production_has_no_pseudo_locale(app):
     for path in ("/xa/", "/xb/", "/xa/register"):
         assert client.get(path).status_code == 404
     assert client.get("/en/").status_code == 200
+
+
+
+@pytest.mark.parametrize("value, development, production", [
+    (None, True, False), ("off", False, False), ("on", True, True)])
+def test_live_catalogs_are_a_setting_that_production_refuses(value, development, production):
+    # Development as production serves it (the benchmarks): compiled catalogs, public pages
+    # from memory. Settings are read when the config module loads: a process of its own.
+    script = ("from absher_web import config, settings_check as check; "
+              "p = config.ProductionConfig; "
+              "print(config.DevelopmentConfig.CATALOGS_LIVE, p.CATALOGS_LIVE, "
+              "any('ABSHER_CATALOGS_LIVE=on' in problem for problem in check.production_problems("
+              "{key: getattr(p, key) for key in dir(p) if key.isupper()})))")
+    environment = {key: item for key, item in os.environ.items()
+                   if key != "ABSHER_CATALOGS_LIVE"}
+    if value is not None:
+        environment["ABSHER_CATALOGS_LIVE"] = value
+    printed = subprocess.run([sys.executable, "-c", script], env=environment, check=True,
+                             capture_output=True, text=True).stdout.split()
+    assert printed == [str(development), str(production), str(production)]
