@@ -179,7 +179,7 @@ def main() -> int:
         print(f"{path:<24} {app_ms:7.0f} {bare_ms:8.0f} {ratio:5.2f}x "
               f"{'<=' + format(TARGET, '.2f') + (' ok' if ok else ' MISSED'):>12} "
               f"{linked_ms:14.0f} {linked_ms / bare_ms:5.2f}x")
-        record("first paint", f"{path} on 3G, site / bare file", f"{ratio:.2f}x",
+        record("first_paint", f"{path} on 3G, site / bare file", f"{ratio:.2f}x",
                f"<= {TARGET:.2f}x", ok)
     return 1 if missed else 0
 

@@ -257,7 +257,7 @@ def report(name: str, figures: dict, control: dict) -> bool:
         said[what] = said.get(what, 0) + 1
     limit = SEND_BUDGET + 1
     ok = seconds[-1] <= limit and set(said) <= {"not sent", "paused"}
-    record("SMS outage", f"{name}: slowest of {len(answers)} registrations",
+    record("sms_outage", f"{name}: slowest of {len(answers)} registrations",
            f"{seconds[-1]:.2f} s", f"<= {limit:.1f} s", ok)
     print(f"{name}: {len(answers)} registrations at once, answered in "
           f"min {seconds[0]:.2f} s, median {median(seconds):.2f} s, max {seconds[-1]:.2f} s "
@@ -267,7 +267,7 @@ def report(name: str, figures: dict, control: dict) -> bool:
         waiting = [seconds for hanging, seconds in times if hanging]
         worst = max(waiting) if waiting else float("inf")
         ok = ok and worst <= PAGE_TARGET
-        record("SMS outage", f"{name}: GET {path} while codes wait, slowest",
+        record("sms_outage", f"{name}: GET {path} while codes wait, slowest",
                f"{worst * 1000:.0f} ms", f"<= {PAGE_TARGET * 1000:.0f} ms",
                worst <= PAGE_TARGET)
         first_control = control["pages"][path][0][1]

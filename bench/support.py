@@ -379,6 +379,8 @@ def record(benchmark: str, measure: str, figure: str, target: str, ok: bool | No
 
     Each script still prints its own detailed table; this adds its verdicts to the file
     ABSHER_BENCH_SUMMARY names (the Makefile sets it; nothing is written without it).
+    ``benchmark`` is the script's name ("first_paint"), as the Makefile's BENCHES names it:
+    summary.py marks a script that added no line under it as MISSING.
     ``figure`` and ``target`` are shown as given ("0.97x", "<= 1.2x"); ``ok`` is None for a
     line shown for information only.
     """
