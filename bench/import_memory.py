@@ -88,9 +88,13 @@ WRITERS = {"registry": write_registry, "vehicles": write_vehicles}
 TABLES = {"registry": "people", "vehicles": "vehicles"}
 
 
-def command(source: str, path: Path, part: str | None, *options: str) -> list[str]:
-    return [str(VENV_BIN / "absher"), "import", source, str(path), *options,
+def command(source: str, path: Path, part: str | None) -> list[str]:
+    return [str(VENV_BIN / "absher"), "import", source, str(path),
             *(("--skip-bad-rows", "--part", part) if part else ())]
+
+
+def part_names(parts: int) -> list[str]:
+    return [f"{k}/{parts}" for k in range(1, parts + 1)]
 
 
 def run_parts(environment: dict, path: Path, parts: int, source: str = "registry"
@@ -98,7 +102,7 @@ def run_parts(environment: dict, path: Path, parts: int, source: str = "registry
     """(seconds, the largest peak resident MB, the last line each printed) of an import
     of the file as ``parts`` commands started together (one plain command for 1)."""
     started = time.monotonic()
-    names = [f"{k}/{parts}" for k in range(1, parts + 1)] if parts > 1 else [None]
+    names = part_names(parts) if parts > 1 else [None]
     processes = [subprocess.Popen(command(source, path, name), env=environment,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                  for name in names]
@@ -131,7 +135,7 @@ def resume_check(url: str, environment: dict, path: Path, rows: int, parts: int,
                  ) -> tuple[bool, str]:
     """Imports the file in ``parts``, kills the first part once it has committed a few
     batches, lets the others finish, runs the first again: (exact, what)."""
-    names = [f"{k}/{parts}" for k in range(1, parts + 1)]
+    names = part_names(parts)
     processes = [subprocess.Popen(command(source, path, name), env=environment,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for name in names]

@@ -221,8 +221,7 @@ class Server:
     process: subprocess.Popen
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return children(self.process.pid)
 
     def resident_kb(self, pid: int) -> int:
         """A worker's resident set size now (VmRSS), in KiB."""
