@@ -26,7 +26,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, literal, null, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from absher_web.agencies import civil_registry, sponsorship
@@ -168,6 +168,11 @@ def links_to(session: Session, holder: Account | str, person_ids: list[str],
     return found
 
 
+# What each row of Known.of's one statement says.
+_PARENT, _CUSTODY, _WIFE, _ON_RECORD = "parent", "custody", "wife", "on_record"
+_NO_ONE = type_coerce(null(), String)
+
+
 @dataclass(frozen=True)
 class Known:
     """What the registry says of a holder and some people, read together: each person's
@@ -184,29 +189,39 @@ class Known:
     def of(cls, session: Session, holder_id: str, person_ids: list[str],
            sponsored: set[str] | None = None) -> Known:
         parents: dict[str, list[str]] = {}
-        custodians: dict[str, str] = {}
+        custodies: list[tuple[int, str, str]] = []
         wives: set[str] = set()
         on_record: set[str] = set()
         for chunk in in_chunks(person_ids):
-            for child_id, parent_id in session.execute(
-                    select(ParentLink.child_id, ParentLink.parent_id)
-                    .where(ParentLink.child_id.in_(chunk))):
-                parents.setdefault(child_id, []).append(parent_id)
-            for child_id, custodian_id in session.execute(
-                    select(Custody.child_id, Custody.custodian_id)
-                    .where(Custody.child_id.in_(chunk)).order_by(Custody.id)):
-                custodians.setdefault(child_id, custodian_id)
-            wives.update(session.scalars(select(Marriage.wife_id).where(
-                Marriage.husband_id == holder_id, Marriage.wife_id.in_(chunk),
-                Marriage.ended_on.is_(None))))
-            # A son or daughter listed on the family record the holder heads (a wife is
-            # HEAD's only while the marriage lasts: wives).
-            on_record.update(session.scalars(
-                select(FamilyRecordMember.person_id)
-                .join(FamilyRecord, FamilyRecord.id == FamilyRecordMember.record_id)
-                .where(FamilyRecord.head_id == holder_id,
-                       FamilyRecordMember.person_id.in_(chunk),
-                       FamilyRecordMember.relation != FamilyRelation.WIFE)))
+            # One statement, four index lookups: (what, the person, the other, order).
+            for what, person_id, other_id, order in session.execute(union_all(
+                    select(literal(_PARENT), ParentLink.child_id, ParentLink.parent_id,
+                           literal(0)).where(ParentLink.child_id.in_(chunk)),
+                    select(literal(_CUSTODY), Custody.child_id, Custody.custodian_id,
+                           Custody.id).where(Custody.child_id.in_(chunk)),
+                    select(literal(_WIFE), Marriage.wife_id, _NO_ONE, literal(0)).where(
+                        Marriage.husband_id == holder_id, Marriage.wife_id.in_(chunk),
+                        Marriage.ended_on.is_(None)),
+                    # A son or daughter listed on the family record the holder heads (a
+                    # wife is HEAD's only while the marriage lasts: wives).
+                    select(literal(_ON_RECORD), FamilyRecordMember.person_id, _NO_ONE,
+                           literal(0))
+                    .join(FamilyRecord, FamilyRecord.id == FamilyRecordMember.record_id)
+                    .where(FamilyRecord.head_id == holder_id,
+                           FamilyRecordMember.person_id.in_(chunk),
+                           FamilyRecordMember.relation != FamilyRelation.WIFE))):
+                if what == _PARENT:
+                    parents.setdefault(person_id, []).append(other_id)
+                elif what == _CUSTODY:
+                    custodies.append((order, person_id, other_id))
+                elif what == _WIFE:
+                    wives.add(person_id)
+                else:
+                    on_record.add(person_id)
+        # A child's custodian is the first custody recorded for them.
+        custodians: dict[str, str] = {}
+        for _order, child_id, custodian_id in sorted(custodies):
+            custodians.setdefault(child_id, custodian_id)
         if sponsored is None:
             sponsored = {s.person_id for s in sponsorship.sponsored_by(session, holder_id)}
         return cls(parents, custodians, wives, on_record, sponsored)
