@@ -85,19 +85,17 @@ def family_of(session: Session, account: Account, now: datetime) -> Family:
     today = local_today(now)
     holder = account.national_id
     kin: dict[str, Kin] = {}
-    for marriage in family.marriages_of(session, holder):
-        if marriage.ended_on is None:
-            if marriage.husband_id == holder:
-                kin.setdefault(marriage.wife_id, Kin.WIFE)
-            else:
-                kin.setdefault(marriage.husband_id, Kin.HUSBAND)
-    for link in family.children_of(session, holder):
-        kin.setdefault(link.child_id, Kin.SON if link.child_sex is Sex.MALE else Kin.DAUGHTER)
-    for custody in family.custodies_held_by(session, holder):
-        kin.setdefault(custody.child_id, Kin.CHILD_IN_CUSTODY)
-    for link in family.parents_of(session, holder):
-        kin.setdefault(link.parent_id,
-                       Kin.FATHER if link.relation is ParentRole.FATHER else Kin.MOTHER)
+    relatives = family.relatives_of(session, holder)
+    for wife_id in relatives.wives:
+        kin.setdefault(wife_id, Kin.WIFE)
+    for husband_id in relatives.husbands:
+        kin.setdefault(husband_id, Kin.HUSBAND)
+    for child_id, sex in relatives.children:
+        kin.setdefault(child_id, Kin.SON if sex is Sex.MALE else Kin.DAUGHTER)
+    for child_id in relatives.in_custody:
+        kin.setdefault(child_id, Kin.CHILD_IN_CUSTODY)
+    for parent_id, role in relatives.parents:
+        kin.setdefault(parent_id, Kin.FATHER if role is ParentRole.FATHER else Kin.MOTHER)
     sponsorships = sponsorship.sponsored_by(session, holder)
     sponsored_ids = [r.person_id for r in sponsorships]
     # Everyone's registry record and passport in one query each (a visitor's border number

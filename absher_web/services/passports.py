@@ -157,9 +157,9 @@ def people_of(session: Session, policy: EServicePolicy, account: Account,
     """The holder (when an adult) and the minors they are guardian of, each with where they
     stand."""
     today = local_today(now)
-    ids = [account.national_id]
-    ids += [link.child_id for link in family.children_of(session, account.national_id)]
-    ids += [c.child_id for c in family.custodies_held_by(session, account.national_id)]
+    relatives = family.relatives_of(session, account.national_id)
+    ids = [account.national_id, *(child_id for child_id, _sex in relatives.children),
+           *relatives.in_custody]
     people = civil_registry.stored_people(session, ids)
     allowed = []
     for national_id, (relations, refusal) in acting_for.links_to(session, account, ids,

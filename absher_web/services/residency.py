@@ -147,10 +147,9 @@ def _candidates(session: Session, holder_id: str) -> list[str]:
     """Iqama numbers the holder is linked to: sponsored workers, wives, children."""
     found = [s.person_id for s in sponsorship.sponsored_by(session, holder_id)
              if s.kind is not SponsoredKind.VISITOR]
-    found += [m.wife_id for m in family.marriages_of(session, holder_id)
-              if m.husband_id == holder_id and m.ended_on is None]
-    found += [link.child_id for link in family.children_of(session, holder_id)]
-    found += [c.child_id for c in family.custodies_held_by(session, holder_id)]
+    relatives = family.relatives_of(session, holder_id)
+    found += [*relatives.wives, *(child_id for child_id, _sex in relatives.children),
+              *relatives.in_custody]
     return list(dict.fromkeys(p for p in found if p.startswith("2") and p != holder_id))
 
 

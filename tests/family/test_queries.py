@@ -14,8 +14,9 @@ from tests.account.conftest import Citizen
 from tests.family.test_page import TODAY, cards, years_ago
 
 # The page for a holder with one wife, son and worker, and with four of each, sends this
-# many queries at most (the links between them in one: acting_for.Known).
-MOST = 10
+# many queries at most (the holder's relatives in one: family.relatives_of; the links
+# between them in one: acting_for.Known).
+MOST = 7
 
 
 def a_family(app, make_account, make_person, sms_outbox, each: int) -> Citizen:

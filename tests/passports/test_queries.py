@@ -16,7 +16,7 @@ from tests.pages import parse
 from tests.passports.conftest import TODAY, Guardian, bills_of, mark, requests_of
 
 # The page for a holder with one minor and with four sends this many queries at most.
-MOST = 10
+MOST = 9
 PLATES = count(1000)
 
 
