@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
 from absher_web.models import AuditEvent
@@ -27,18 +27,25 @@ def record(session: Session, kind: str, now: datetime, account_id: int | None = 
                            staff_user_id=staff_user_id, detail=detail, created_at=now))
 
 
-def recent_for_account(session: Session, account_id: int, limit: int = 10) -> list[AuditEvent]:
-    return list(session.scalars(
-        select(AuditEvent).where(AuditEvent.account_id == account_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)
-    ))
+def _newest(account_id: int, limit: int, kind: str | None = None) -> Select:
+    """The ids of the account's newest events (of one kind, if given): a walk of the
+    account's index, ``limit`` entries at most."""
+    where = [AuditEvent.account_id == account_id]
+    if kind is not None:
+        where.append(AuditEvent.kind == kind)
+    return select(select(AuditEvent.id).where(*where)
+                  .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+                  .limit(limit).subquery())
 
 
-def previous_sign_in(session: Session, account_id: int) -> AuditEvent | None:
-    """The sign-in before the current one (the current one is the newest)."""
-    sign_ins = session.scalars(
-        select(AuditEvent).where(AuditEvent.account_id == account_id,
-                                 AuditEvent.kind == "signed_in")
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(2)
-    ).all()
-    return sign_ins[1] if len(sign_ins) > 1 else None
+def recent_and_previous_sign_in(session: Session, account_id: int, limit: int = 10
+                                ) -> tuple[list[AuditEvent], AuditEvent | None]:
+    """The account's ``limit`` newest events and the sign-in before the current one (the
+    current one is the newest), in one query: what the account's home page shows."""
+    found = session.scalars(select(AuditEvent).where(AuditEvent.id.in_(union_all(
+        _newest(account_id, limit), _newest(account_id, 2, "signed_in"))))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())).all()
+    # The newest ``limit`` events are the newest of all: any sign-in the second lookup adds
+    # is older than them. The two newest sign-ins are the first two sign-ins found.
+    sign_ins = [event for event in found if event.kind == "signed_in"][:2]
+    return found[:limit], (sign_ins[1] if len(sign_ins) > 1 else None)

@@ -30,7 +30,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ScalarSelect, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -154,11 +154,12 @@ def sales_of(session: Session, account: Account) -> tuple[list[VehicleSale], lis
                  .unique()))
 
 
-def waiting_for(session: Session, account: Account, now: datetime) -> int:
-    """How many offers wait for the holder's answer (the account home says so)."""
-    return session.scalar(select(func.count()).select_from(VehicleSale).where(
+def waiting_counted(account: Account, now: datetime) -> ScalarSelect[int]:
+    """How many offers wait for the holder's answer, as a subquery (the account home reads
+    it with the driving authorisations')."""
+    return select(func.count()).select_from(VehicleSale).where(
         VehicleSale.buyer_account_id == account.id, VehicleSale.status == SaleStatus.OFFERED,
-        VehicleSale.answer_by > now)) or 0
+        VehicleSale.answer_by > now).scalar_subquery()
 
 
 def request_key(sale_id: int, part: str) -> str:

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from absher_web.extensions import db
 from absher_web.forms.common import ConfirmForm
-from absher_web.models import utcnow
+from absher_web.models import Account, utcnow
 from absher_web.services import acting_for, activation, audit, vehicle_sales
-from absher_web.services.eservices import driving
+from absher_web.services.eservices import counted_together, driving
 from absher_web.web import (
     births,
     data_rights,
@@ -87,18 +87,24 @@ def sign_out_button() -> dict:
 @signed_in_only
 def home() -> str:
     account = current_user.account
+    events, previous_sign_in = audit.recent_and_previous_sign_in(db.session, account.id)
     return render_template(
         "account/home.html", account=account, person=account.person,
         pending_until=activation.pending_until(db.session, account),
-        events=audit.recent_for_account(db.session, account.id),
-        previous_sign_in=audit.previous_sign_in(db.session, account.id),
+        events=events, previous_sign_in=previous_sign_in,
         confirm_form=ConfirmForm(formdata=None), event_labels=EVENT_LABELS,
         notice=session.pop(ACCOUNT_NOTICE_KEY, None), eservices=eservices.REGISTRY,
-        waiting_authorisations=(driving.waiting_for(db.session, account, utcnow())
-                                if account.is_active else 0),
-        waiting_offers=(vehicle_sales.waiting_for(db.session, account, utcnow())
-                        if account.is_active else 0),
+        **(waiting_answers(account) if account.is_active else
+           {"waiting_authorisations": 0, "waiting_offers": 0}),
     )
+
+
+def waiting_answers(account: Account) -> dict[str, int]:
+    """The driving authorisations and sale offers waiting for the holder's answer."""
+    now = utcnow()
+    return counted_together(db.session,
+                            waiting_authorisations=driving.waiting_counted(account, now),
+                            waiting_offers=vehicle_sales.waiting_counted(account, now))
 
 
 @bp.get("/my-data")

@@ -4,9 +4,13 @@ writes shows the count as it is after its write."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from absher_web.models import ActivationState
+from absher_web.extensions import db
+from absher_web.models import ActivationState, utcnow
+from absher_web.services import audit
 from tests.account.conftest import Citizen
 from tests.inbox.test_inbox_page import fill, header_link
 
@@ -31,6 +35,33 @@ def test_the_session_the_answers_and_the_unread_count_are_one_query(app, client,
     assert all(table in first for table in ("device_sessions", "security_answers",
                                             "inbox_messages"))
     assert len(own) == 1 and "bills" in own[0], own
+
+
+def test_the_home_page_reads_its_history_and_the_answers_waiting_in_one_query_each(
+        client, holder, queries):
+    queries.clear()
+    assert client.get("/en/account/").status_code == 200
+    _session, *own = queries
+    history = [q for q in own if "audit_events" in q]
+    waiting = [q for q in own if "driving_authorisations" in q and "vehicle_sales" in q]
+    assert len(history) == 1 and len(waiting) == 1, own
+    assert len(own) == 3, own  # and the holder's registry record
+
+
+def test_the_sign_in_before_this_one_is_found_behind_ten_newer_events(app, make_account):
+    account = make_account(state=ActivationState.ACTIVE)
+    start = utcnow() - timedelta(hours=1)
+    with app.app_context(), db.transaction() as session:
+        audit.record(session, "signed_in", start, account.id)
+        for minute in range(1, 13):
+            audit.record(session, "password_changed", start + timedelta(minutes=minute),
+                         account.id)
+        audit.record(session, "signed_in", start + timedelta(minutes=13), account.id)
+    with app.app_context():
+        recent, previous = audit.recent_and_previous_sign_in(db.session, account.id)
+        assert [event.created_at for event in recent] == [
+            start + timedelta(minutes=minute) for minute in range(13, 3, -1)]
+        assert previous.kind == "signed_in" and previous.created_at == start
 
 
 def test_a_page_that_marks_a_message_read_counts_again(app, client, holder, queries):

@@ -17,7 +17,7 @@ from absher_web.models import (
     Vehicle,
     utcnow,
 )
-from absher_web.services.eservices import NotYours, driving
+from absher_web.services.eservices import NotYours, counted_together, driving
 from absher_web.services.policies import EServicePolicy
 from tests.account.concurrency import at_once, same_browser
 from tests.account.conftest import Citizen, csrf_of
@@ -301,8 +301,10 @@ def test_an_authorisation_past_its_last_day_cannot_be_answered(app, people):
         later = utcnow() + timedelta(days=2)
         assert driving.accept(db.session, me, authorisation.id, later,
                               None) is driving.Refusal.NOT_WAITING
-        assert driving.waiting_for(db.session, me, later) == 0
-        assert driving.waiting_for(db.session, me, utcnow()) == 1
+        assert counted_together(db.session, waiting=driving.waiting_counted(me, later)) == {
+            "waiting": 0}
+        assert counted_together(db.session, waiting=driving.waiting_counted(me, utcnow())) == {
+            "waiting": 1}
 
 
 # --- races (SQLite and PostgreSQL) ----------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from absher_web.dates import RIYADH, local_today  # noqa: F401 (the services' day)
@@ -49,3 +50,10 @@ def validity(expiry: date | None, today: date) -> Validity:
     if (expiry - today).days <= EXPIRES_SOON_DAYS:
         return Validity.EXPIRES_SOON
     return Validity.VALID
+
+
+def counted_together(session: Session, **counts: ScalarSelect[int]) -> dict[str, int]:
+    """Several counts (each a ``*_counted`` subquery) read in one round trip, by name."""
+    found = session.execute(select(*(counted.label(name)
+                                     for name, counted in counts.items()))).one()
+    return {name: found._mapping[name] or 0 for name in counts}

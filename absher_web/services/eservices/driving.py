@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from absher_web.agencies import traffic
@@ -88,12 +88,13 @@ def overview(session: Session, account: Account, now: datetime) -> Authorisation
                           traffic.vehicles_of(session, account.national_id), today)
 
 
-def waiting_for(session: Session, account: Account, now: datetime) -> int:
-    """How many authorisations wait for the holder's answer (the account home says so)."""
-    return session.scalar(select(func.count()).select_from(DrivingAuthorisation).where(
+def waiting_counted(account: Account, now: datetime) -> ScalarSelect[int]:
+    """How many authorisations wait for the holder's answer, as a subquery (the account
+    home reads it with the sale offers')."""
+    return select(func.count()).select_from(DrivingAuthorisation).where(
         DrivingAuthorisation.driver_account_id == account.id,
         DrivingAuthorisation.status == AuthorisationStatus.PENDING,
-        DrivingAuthorisation.ends_on >= local_today(now))) or 0
+        DrivingAuthorisation.ends_on >= local_today(now)).scalar_subquery()
 
 
 def _name_of(account: Account, language: Language) -> str:
