@@ -23,7 +23,7 @@ the share of the bare app's requests per CPU second the app serves.
 Targets (issues 14 and 30): public pages and /verify >= 0.6, form, e-service and queue pages
 >= 0.3, static files >= 0.8; the sign-in POST, bcrypt and PostgreSQL included, and the
 account's home page (what every signed-in page costs before its own records) are shown for
-information. `--only TEXT` runs the lines whose label contains TEXT, in any case (repeatable).
+information, and so is each signed-in page's CPU against the home's in the same run. `--only TEXT` runs the lines whose label contains TEXT, in any case (repeatable).
 Exit status 1 if a target is missed.
 """
 
@@ -63,6 +63,7 @@ BROWSER_HEADERS = {"Accept-Encoding": "br, gzip", "Accept-Language": "ar",
 DROPPED_HEADERS = {"date", "server", "content-length", "connection", "transfer-encoding",
                    "keep-alive"}
 SIGN_IN_ACCOUNTS = 40_000
+HOME_LABEL = "GET account home"
 HOLDER = ("BenchHolder", PASSWORD, "+966599999999")  # username, password, mobile
 OFFICER = ("k.bench", "Vx8kPw3nRt-2026")  # username, password
 # Sessions must outlive the run: wrk sends the same cookie (and its last-seen time) throughout.
@@ -311,7 +312,7 @@ def main() -> int:
             Path_("POST sign-in", "POST", "/ar/individuals/login", "post", None),
             # The account's own home page, for information: what any signed-in page costs
             # (the session, the account, the header's counts) before its service's records.
-            Path_("GET account home", "GET", "/ar/account/", "account", None, "citizen"),
+            Path_(HOME_LABEL, "GET", "/ar/account/", "account", None, "citizen"),
             *(Path_(f"GET {label}", "GET", f"/ar/account/{page}", "account", 0.3, "citizen")
               for label, page in (("passports", "passports"),
                                   ("vehicles", "services/vehicles"),
@@ -390,7 +391,29 @@ def report(paths: list[Path_], classes: tuple[str, ...],
                   f"{max(s.rate for s in figures.bare):10.0f} {app_cpu:10.3f} "
                   f"{bare_cpu:11.3f} {ratio:5.2f}x {verdict}"
                   + (f"  ({errors} error responses)" if errors else ""))
+    against_home(paths, classes, results)
     return 1 if missed else 0
+
+
+def against_home(paths: list[Path_], classes: tuple[str, ...],
+                 results: dict[tuple[str, str], Figures]) -> None:
+    """Each signed-in page's CPU against the account home's, measured in the same run: what
+    a service's own records and render add to what every signed-in page costs (shown for
+    information; the targets stay the ratios to the bare app)."""
+    home = next((item for item in paths if item.label == HOME_LABEL), None)
+    pages = [item for item in paths if item.kind in ("account", "queue") and item is not home]
+    if home is None or not pages:
+        return
+    print("\nSigned-in pages against the account home (site CPU / home's CPU, same run)")
+    for item in pages:
+        figures = []
+        for worker_class in classes:
+            home_cpu = min(s.cpu_ms for s in results[(worker_class, home.label)].app)
+            ratio = min(s.cpu_ms for s in results[(worker_class, item.label)].app) / home_cpu
+            figures.append(f"{ratio:.2f}x")
+            record("throughput", f"{item.label} ({worker_class}): site CPU / account home's",
+                   f"{ratio:.2f}x", "-", None)
+        print(f"{item.label:<22} " + " / ".join(figures) + f"  ({' / '.join(classes)})")
 
 
 if __name__ == "__main__":
