@@ -23,7 +23,8 @@ the share of the bare app's requests per CPU second the app serves.
 Targets (issues 14 and 30): public pages and /verify >= 0.6, form, e-service and queue pages
 >= 0.3, static files >= 0.8; the sign-in POST, bcrypt and PostgreSQL included, and the
 account's home page (what every signed-in page costs before its own records) are shown for
-information, and so is each signed-in page's CPU against the home's in the same run. `--only TEXT` runs the lines whose label contains TEXT, in any case (repeatable).
+information, and so is each signed-in page's CPU against the home's in the same run.
+`--only TEXT` runs the lines whose label contains TEXT, in any case (repeatable).
 Exit status 1 if a target is missed.
 """
 
